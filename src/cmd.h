@@ -1,0 +1,14 @@
+/*
+ * cmd.h - the subcommands of the `tlsrpt` program.
+ *
+ * Each takes the arguments after its own name (argv[0] is the subcommand)
+ * and returns the process exit status: 0 success, 1 failure of some
+ * input, 2 usage error.
+ */
+#ifndef TLSRPT_CMD_H
+#define TLSRPT_CMD_H
+
+int cmd_parse(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+#endif

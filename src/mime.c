@@ -1,0 +1,318 @@
+/*
+ * mime.c - report parts of a message, with GMime; see mime.h.
+ */
+#include "mime.h"
+#include "base64.h"
+#include "core.h"
+#include "inflate.h"
+
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+struct walk {
+	const struct tlsrpt_limits *lim;
+	mime_part_fn fn;
+	void *ctx;
+	unsigned leaves;
+	unsigned reports;
+	struct tlsrpt_error *err;
+};
+
+static const char *const report_types[] = {
+	"application/tlsrpt+gzip", "application/tlsrpt+json",
+	"application/tlsrpt", NULL
+};
+
+/* Labels used around report tooling; trusted only with more evidence. */
+static const char *const generic_types[] = {
+	"application/gzip", "application/x-gzip", "application/json",
+	"application/octet-stream", "application/x-gzip-compressed", NULL
+};
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int
+contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+filename_says_report(const char *name)
+{
+	return name != NULL && (ends_with(name, ".json") ||
+	    ends_with(name, ".json.gz") || ends_with(name, ".json.gzip") ||
+	    contains_nocase(name, "tlsrpt"));
+}
+
+/* DMARC aggregate reports travel as application/gzip too. */
+static int
+filename_says_other(const char *name)
+{
+	return name != NULL && (contains_nocase(name, ".xml") ||
+	    ends_with(name, ".zip"));
+}
+
+static int
+starts_json_object(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i < len && p[i] == '{';
+}
+
+int
+payload_looks_like_report(const unsigned char *data, size_t len)
+{
+	unsigned char head[64];
+	z_stream z;
+	int ok;
+
+	if (starts_json_object(data, len))
+		return 1;
+	if (!is_gzip(data, len))
+		return 0;
+	/* Inflate a few bytes only: enough to see the opening brace. */
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return 0;
+	z.next_in = (unsigned char *)data;
+	z.avail_in = len > 65536 ? 65536 : (uInt)len;
+	z.next_out = head;
+	z.avail_out = sizeof(head);
+	(void)inflate(&z, Z_SYNC_FLUSH);
+	ok = starts_json_object(head, sizeof(head) - z.avail_out);
+	inflateEnd(&z);
+	return ok;
+}
+
+/* The file name, from filename=, name=, or a (folded) Content-Description. */
+static char *
+part_filename(GMimePart *part)
+{
+	const char *name = g_mime_part_get_filename(part);
+	const char *desc;
+	char *copy, *r, *w;
+
+	if (name != NULL && *name != '\0')
+		return g_strdup(name);
+	desc = g_mime_object_get_header(GMIME_OBJECT(part), "Content-Description");
+	if (desc == NULL)
+		return NULL;
+	/* Unfold and trim: Microsoft folds long names across lines. */
+	copy = g_strdup(desc);
+	for (r = w = copy; *r != '\0'; r++) {
+		if (*r == '\r' || *r == '\n')
+			continue;
+		if ((*r == ' ' || *r == '\t') && (w == copy || w[-1] == ' '))
+			continue;
+		*w++ = *r == '\t' ? ' ' : *r;
+	}
+	while (w > copy && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return copy;
+}
+
+/* Raw (still encoded) bytes of a part's body, in a byte array we own. */
+static GByteArray *
+raw_content(GMimeDataWrapper *wrapper)
+{
+	GMimeStream *src = g_mime_data_wrapper_get_stream(wrapper);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes;
+
+	g_mime_stream_reset(src);
+	g_mime_stream_write_to_stream(src, mem);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_object_unref(mem);
+	return bytes;
+}
+
+/* Decode the body; on failure fill *code_r and *message_r. */
+static GByteArray *
+decoded_content(GMimePart *part, enum tlsrpt_errcode *code_r,
+    char **message_r)
+{
+	GMimeDataWrapper *wrapper = g_mime_part_get_content(part);
+	GByteArray *raw, *out;
+	GMimeStream *mem;
+	struct tlsrpt_error e;
+	size_t n;
+
+	*code_r = TLSRPT_OK;
+	*message_r = NULL;
+	if (wrapper == NULL)
+		return g_byte_array_new();
+	if (g_mime_data_wrapper_get_encoding(wrapper) ==
+	    GMIME_CONTENT_ENCODING_BASE64) {
+		raw = raw_content(wrapper);
+		out = g_byte_array_sized_new(base64_decoded_max(raw->len));
+		if ((*code_r = base64_decode_strict((const char *)raw->data,
+		    raw->len, out->data, &n, &e)) != TLSRPT_OK) {
+			*message_r = g_strdup(e.message);
+			g_byte_array_unref(raw);
+			g_byte_array_unref(out);
+			return NULL;
+		}
+		g_byte_array_set_size(out, (guint)n);
+		g_byte_array_unref(raw);
+		return out;
+	}
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(wrapper, mem);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	out = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_object_unref(mem);
+	return out;
+}
+
+static enum tlsrpt_errcode
+visit_leaf(struct walk *w, GMimePart *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	struct mime_report_part rp;
+	enum tlsrpt_errcode code;
+	char *type, *filename, *message = NULL;
+	GByteArray *body;
+	int explicit;
+
+	w->leaves++;
+	filename = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
+	type = g_ascii_strdown(filename != NULL ? filename : "text/plain", -1);
+	g_free(filename);
+	explicit = in_list(type, report_types);
+	if (!explicit && !in_list(type, generic_types)) {
+		g_free(type);
+		return TLSRPT_OK;
+	}
+	filename = part_filename(part);
+	body = decoded_content(part, &code, &message);
+	if (!explicit && (filename_says_other(filename) ||
+	    (!filename_says_report(filename) && (body == NULL ||
+	    !payload_looks_like_report(body->data, body->len))))) {
+		code = TLSRPT_OK;	/* some other attachment */
+		goto done;
+	}
+	if (++w->reports > w->lim->max_report_parts) {
+		code = tlsrpt_seterr(w->err, TLSRPT_E_LIMIT_PARTS,
+		    "more than %zu report parts in the message",
+		    w->lim->max_report_parts);
+		goto done;
+	}
+	memset(&rp, 0, sizeof(rp));
+	rp.index = w->leaves;
+	rp.content_type = type;
+	rp.filename = filename;
+	rp.decode_error = code;
+	rp.decode_message = message;
+	if (body != NULL) {
+		rp.data = body->data;
+		rp.len = body->len;
+	}
+	code = w->fn(&rp, w->ctx);
+done:
+	if (body != NULL)
+		g_byte_array_unref(body);
+	g_free(message);
+	g_free(filename);
+	g_free(type);
+	return code;
+}
+
+static enum tlsrpt_errcode
+visit(struct walk *w, GMimeObject *obj, unsigned depth)
+{
+	enum tlsrpt_errcode code;
+	GMimeMessage *inner;
+	int i, n;
+
+	if (obj == NULL)
+		return TLSRPT_OK;
+	if (depth > w->lim->max_mime_depth)
+		return tlsrpt_seterr(w->err, TLSRPT_E_LIMIT_MIME_DEPTH,
+		    "mime: nesting deeper than %u levels", w->lim->max_mime_depth);
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++) {
+			code = visit(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+			    depth + 1);
+			if (code != TLSRPT_OK)
+				return code;
+		}
+		return TLSRPT_OK;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		/* A report forwarded as an attachment. */
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		return inner == NULL ? TLSRPT_OK :
+		    visit(w, g_mime_message_get_mime_part(inner), depth + 1);
+	}
+	if (GMIME_IS_PART(obj))
+		return visit_leaf(w, GMIME_PART(obj));
+	return TLSRPT_OK;
+}
+
+enum tlsrpt_errcode
+mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
+    mime_part_fn fn, void *ctx, unsigned *n_parts_r, struct tlsrpt_error *err)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeParserOptions *opts;
+	GMimeMessage *msg;
+	struct walk w;
+	enum tlsrpt_errcode code;
+
+	*n_parts_r = 0;
+	if (len > G_MAXSSIZE)
+		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_MESSAGE, "mime: too large");
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	opts = g_mime_parser_options_new();
+	msg = g_mime_parser_construct_message(parser, opts);
+	g_mime_parser_options_free(opts);
+	g_object_unref(parser);
+	if (msg == NULL)
+		return tlsrpt_seterr(err, TLSRPT_E_MIME,
+		    "mime: not a parsable message");
+	memset(&w, 0, sizeof(w));
+	w.lim = lim;
+	w.fn = fn;
+	w.ctx = ctx;
+	w.err = err;
+	code = visit(&w, g_mime_message_get_mime_part(msg), 0);
+	*n_parts_r = w.reports;
+	g_object_unref(msg);
+	return code;
+}

@@ -1,0 +1,598 @@
+/*
+ * report_json.c - RFC 8460 JSON -> report structs; see report_json.h.
+ */
+#include "report_json.h"
+#include "core.h"
+#include "json_scan.h"
+#include "result_types.h"
+#include "rfc3339.h"
+
+#include <json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_WARNINGS	32
+
+/* Per-parse state: where we are, for error messages, and the budgets. */
+struct walk {
+	struct arena *arena;
+	const struct tlsrpt_limits *lim;
+	struct tlsrpt_report *rep;
+	struct tlsrpt_error *err;
+	size_t details_seen;
+	char path[160];
+};
+
+int
+report_add_warning(struct arena *a, struct tlsrpt_report *rep,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char buf[400];
+	const char **grown;
+	const char *w;
+
+	if (rep->n_warnings > MAX_WARNINGS)
+		return 0;
+	if (rep->n_warnings == MAX_WARNINGS) {
+		w = "further warnings omitted";
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		w = buf;
+	}
+	grown = arena_grow(a, rep->warnings, rep->n_warnings,
+	    rep->n_warnings + 1, sizeof(*grown));
+	if (grown == NULL || (grown[rep->n_warnings] = arena_strdup(a, w)) == NULL)
+		return -1;
+	rep->warnings = grown;
+	rep->n_warnings++;
+	return 0;
+}
+
+static enum tlsrpt_errcode
+fail(struct walk *w, enum tlsrpt_errcode code, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static enum tlsrpt_errcode
+fail(struct walk *w, enum tlsrpt_errcode code, const char *key,
+    const char *fmt, ...)
+{
+	char why[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return tlsrpt_seterr(w->err, code, "report: %s%s%s: %s", w->path,
+	    w->path[0] != '\0' && key != NULL ? "." : "", key != NULL ? key : "",
+	    why);
+}
+
+static const char *
+type_name(struct json_object *v)
+{
+	return v == NULL ? "null" : json_type_to_name(json_object_get_type(v));
+}
+
+/* First present, non-null member among KEYS (NULL-terminated). */
+static struct json_object *
+member(struct json_object *obj, const char *const *keys, const char **found_r)
+{
+	struct json_object *v;
+
+	for (; *keys != NULL; keys++) {
+		if (json_object_object_get_ex(obj, *keys, &v) && v != NULL) {
+			if (found_r != NULL)
+				*found_r = *keys;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* Copy a JSON string into the arena; "" becomes NULL unless KEEP_EMPTY. */
+static enum tlsrpt_errcode
+copy_string(struct walk *w, struct json_object *v, const char *key,
+    int keep_empty, const char **out_r)
+{
+	const char *s;
+	int len;
+
+	if (!json_object_is_type(v, json_type_string))
+		return fail(w, TLSRPT_E_SCHEMA, key, "must be a string, got %s",
+		    type_name(v));
+	s = json_object_get_string(v);
+	len = json_object_get_string_len(v);
+	if (len < 0 || memchr(s, '\0', (size_t)len) != NULL)
+		return fail(w, TLSRPT_E_SCHEMA, key, "string holds a NUL character");
+	if ((size_t)len > w->lim->max_string_bytes)
+		return fail(w, TLSRPT_E_LIMIT_STRING, key,
+		    "string longer than %zu bytes", w->lim->max_string_bytes);
+	if (len == 0 && !keep_empty) {
+		*out_r = NULL;
+		return TLSRPT_OK;
+	}
+	if ((*out_r = arena_strndup(w->arena, s, (size_t)len)) == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+get_string(struct walk *w, struct json_object *obj, const char *const *keys,
+    int required, const char **out_r)
+{
+	const char *found = keys[0];
+	struct json_object *v = member(obj, keys, &found);
+	enum tlsrpt_errcode code;
+
+	*out_r = NULL;
+	if (v == NULL) {
+		if (required)
+			return fail(w, TLSRPT_E_SCHEMA, keys[0], "missing");
+		return TLSRPT_OK;
+	}
+	if ((code = copy_string(w, v, found, 0, out_r)) != TLSRPT_OK)
+		return code;
+	if (*out_r == NULL && required)
+		return fail(w, TLSRPT_E_SCHEMA, found, "empty");
+	return TLSRPT_OK;
+}
+
+/* A session count: a JSON integer in 0..2^53, nothing else. */
+static enum tlsrpt_errcode
+get_count(struct walk *w, struct json_object *obj, const char *key,
+    int *present_r, int64_t *out_r)
+{
+	struct json_object *v;
+	int64_t n;
+
+	*out_r = 0;
+	*present_r = 0;
+	if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
+		return TLSRPT_OK;
+	if (!json_object_is_type(v, json_type_int))
+		return fail(w, TLSRPT_E_SCHEMA, key,
+		    "must be an integer, got %s", type_name(v));
+	n = json_object_get_int64(v);
+	/* json-c clamps beyond int64 and keeps big positives as uint64. */
+	if (n < 0)
+		return fail(w, TLSRPT_E_SCHEMA, key, "negative count %lld",
+		    (long long)n);
+	if (n == INT64_MAX || n > TLSRPT_MAX_COUNT ||
+	    json_object_get_uint64(v) > (uint64_t)TLSRPT_MAX_COUNT)
+		return fail(w, TLSRPT_E_SCHEMA, key, "count out of range");
+	*out_r = n;
+	*present_r = 1;
+	return TLSRPT_OK;
+}
+
+static struct json_object *
+get_object(struct walk *w, struct json_object *obj, const char *key,
+    enum tlsrpt_errcode *code_r)
+{
+	struct json_object *v;
+
+	*code_r = TLSRPT_OK;
+	if (!json_object_object_get_ex(obj, key, &v) || v == NULL) {
+		*code_r = fail(w, TLSRPT_E_SCHEMA, key, "missing");
+		return NULL;
+	}
+	if (!json_object_is_type(v, json_type_object)) {
+		*code_r = fail(w, TLSRPT_E_SCHEMA, key, "must be an object, got %s",
+		    type_name(v));
+		return NULL;
+	}
+	return v;
+}
+
+static int64_t
+add_sat(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+static enum tlsrpt_errcode
+push_string(struct walk *w, const char ***list, size_t *n, const char *s)
+{
+	const char **grown = arena_grow(w->arena, *list, *n, *n + 1, sizeof(*grown));
+
+	if (grown == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	grown[(*n)++] = s;
+	*list = grown;
+	return TLSRPT_OK;
+}
+
+/* mx-host: a string or an array of strings; one report keeps "mx: ". */
+static enum tlsrpt_errcode
+add_mx_host(struct walk *w, struct tlsrpt_policy *pol, struct json_object *v,
+    const char *key)
+{
+	const char *s;
+	enum tlsrpt_errcode code;
+
+	if ((code = copy_string(w, v, key, 0, &s)) != TLSRPT_OK || s == NULL)
+		return code;
+	if (strncasecmp(s, "mx:", 3) == 0)
+		s += 3;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0')
+		return TLSRPT_OK;
+	return push_string(w, &pol->mx_hosts, &pol->n_mx_hosts, s);
+}
+
+/* Microsoft sends TLSA records as ONE string holding a JSON array. */
+static int
+expand_encoded_array(struct walk *w, struct tlsrpt_policy *pol, const char *s)
+{
+	struct json_object *arr;
+	size_t i, n;
+	int ok = 0;
+
+	while (*s == ' ')
+		s++;
+	if (*s != '[')
+		return 0;
+	if ((arr = json_tokener_parse(s)) == NULL)
+		return 0;
+	if (json_object_is_type(arr, json_type_array)) {
+		n = json_object_array_length(arr);
+		ok = 1;
+		for (i = 0; i < n; i++)
+			if (!json_object_is_type(json_object_array_get_idx(arr, i),
+			    json_type_string))
+				ok = 0;
+		for (i = 0; ok && i < n; i++) {
+			const char *e;
+
+			if (copy_string(w, json_object_array_get_idx(arr, i),
+			    "policy-string", 0, &e) != TLSRPT_OK) {
+				ok = -1;
+				break;
+			}
+			if (e != NULL && push_string(w, &pol->policy_strings,
+			    &pol->n_policy_strings, e) != TLSRPT_OK) {
+				ok = -1;
+				break;
+			}
+		}
+	}
+	json_object_put(arr);
+	return ok;
+}
+
+static enum tlsrpt_errcode
+add_policy_string(struct walk *w, struct tlsrpt_policy *pol,
+    struct json_object *v)
+{
+	const char *s;
+	enum tlsrpt_errcode code;
+	int r;
+
+	if ((code = copy_string(w, v, "policy-string", 1, &s)) != TLSRPT_OK)
+		return code;
+	if (s[0] == '[' && (r = expand_encoded_array(w, pol, s)) != 0)
+		return r > 0 ? TLSRPT_OK : w->err->code;
+	return push_string(w, &pol->policy_strings, &pol->n_policy_strings, s);
+}
+
+/* Apply FN to V, or to each element when V is an array. */
+static enum tlsrpt_errcode
+for_each_string(struct walk *w, struct tlsrpt_policy *pol,
+    struct json_object *v, const char *key,
+    enum tlsrpt_errcode (*fn)(struct walk *, struct tlsrpt_policy *,
+    struct json_object *, const char *))
+{
+	enum tlsrpt_errcode code;
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return fn(w, pol, v, key);
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++)
+		if ((code = fn(w, pol, json_object_array_get_idx(v, i), key)) !=
+		    TLSRPT_OK)
+			return code;
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+policy_string_fn(struct walk *w, struct tlsrpt_policy *pol,
+    struct json_object *v, const char *key)
+{
+	(void)key;
+	return add_policy_string(w, pol, v);
+}
+
+static enum tlsrpt_errcode
+parse_policy_block(struct walk *w, struct json_object *obj,
+    struct tlsrpt_policy *pol)
+{
+	static const char *const type_k[] = { "policy-type", NULL };
+	static const char *const domain_k[] = { "policy-domain", NULL };
+	static const char *const mx_k[] = { "mx-host", "mx-host-pattern", NULL };
+	static const char *const str_k[] = { "policy-string", NULL };
+	struct json_object *v;
+	const char *found;
+	enum tlsrpt_errcode code;
+
+	if ((code = get_string(w, obj, type_k, 1, &pol->policy_type)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, domain_k, 0, &pol->policy_domain)) != TLSRPT_OK)
+		return code;
+	if ((v = member(obj, str_k, NULL)) != NULL &&
+	    (code = for_each_string(w, pol, v, "policy-string",
+	    policy_string_fn)) != TLSRPT_OK)
+		return code;
+	if ((v = member(obj, mx_k, &found)) != NULL &&
+	    (code = for_each_string(w, pol, v, found, add_mx_host)) != TLSRPT_OK)
+		return code;
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+parse_detail(struct walk *w, struct json_object *obj,
+    struct tlsrpt_failure_detail *d)
+{
+	static const char *const rt_k[] = { "result-type", NULL };
+	static const char *const smi_k[] = { "sending-mta-ip", NULL };
+	static const char *const rmh_k[] = { "receiving-mx-hostname", NULL };
+	static const char *const helo_k[] = { "receiving-mx-helo", NULL };
+	static const char *const rip_k[] = { "receiving-ip", NULL };
+	static const char *const info_k[] = { "additional-information",
+	    "additional-info-uri", "additional-info", NULL };
+	/* "failure-error-code" is the name in drafts of RFC 8460. */
+	static const char *const code_k[] = { "failure-reason-code",
+	    "failure-error-code", NULL };
+	enum tlsrpt_errcode code;
+	int present;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(w, TLSRPT_E_SCHEMA, NULL, "must be an object, got %s",
+		    type_name(obj));
+	if ((code = get_string(w, obj, rt_k, 1, &d->result_type)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, smi_k, 0, &d->sending_mta_ip)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, rmh_k, 0, &d->receiving_mx_hostname)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, helo_k, 0, &d->receiving_mx_helo)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, rip_k, 0, &d->receiving_ip)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, info_k, 0, &d->additional_information)) != TLSRPT_OK ||
+	    (code = get_string(w, obj, code_k, 0, &d->failure_reason_code)) != TLSRPT_OK ||
+	    (code = get_count(w, obj, "failed-session-count", &present,
+	    &d->failed_session_count)) != TLSRPT_OK)
+		return code;
+	if (!present)
+		return fail(w, TLSRPT_E_SCHEMA, "failed-session-count", "missing");
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+parse_details(struct walk *w, struct json_object *arr, struct tlsrpt_policy *pol,
+    size_t base_len)
+{
+	enum tlsrpt_errcode code;
+	size_t i, n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(w, TLSRPT_E_SCHEMA, "failure-details",
+		    "must be an array, got %s", type_name(arr));
+	n = json_object_array_length(arr);
+	if (n > w->lim->max_failure_details - w->details_seen)
+		return fail(w, TLSRPT_E_LIMIT_DETAILS, "failure-details",
+		    "more than %zu failure details in the report",
+		    w->lim->max_failure_details);
+	w->details_seen += n;
+	pol->details = arena_alloc(w->arena, n * sizeof(*pol->details) + 1);
+	if (pol->details == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	for (i = 0; i < n; i++) {
+		snprintf(w->path + base_len, sizeof(w->path) - base_len,
+		    ".failure-details[%zu]", i);
+		if ((code = parse_detail(w, json_object_array_get_idx(arr, i),
+		    &pol->details[i])) != TLSRPT_OK)
+			return code;
+		pol->n_details++;
+	}
+	w->path[base_len] = '\0';
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+parse_policy(struct walk *w, struct json_object *obj, size_t index,
+    struct tlsrpt_policy *pol)
+{
+	struct json_object *policy, *summary, *details;
+	enum tlsrpt_errcode code;
+	size_t base_len, i;
+	int64_t sum = 0;
+	int present;
+
+	base_len = (size_t)snprintf(w->path, sizeof(w->path), "policies[%zu]", index);
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(w, TLSRPT_E_SCHEMA, NULL, "must be an object, got %s",
+		    type_name(obj));
+	if ((policy = get_object(w, obj, "policy", &code)) == NULL)
+		return code;
+	snprintf(w->path + base_len, sizeof(w->path) - base_len, ".policy");
+	if ((code = parse_policy_block(w, policy, pol)) != TLSRPT_OK)
+		return code;
+	w->path[base_len] = '\0';
+	if ((summary = get_object(w, obj, "summary", &code)) == NULL)
+		return code;
+	snprintf(w->path + base_len, sizeof(w->path) - base_len, ".summary");
+	if ((code = get_count(w, summary, "total-successful-session-count",
+	    &present, &pol->total_successful)) != TLSRPT_OK)
+		return code;
+	if (!present && report_add_warning(w->arena, w->rep,
+	    "%s: total-successful-session-count missing, taken as 0", w->path) < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	if ((code = get_count(w, summary, "total-failure-session-count",
+	    &present, &pol->total_failure)) != TLSRPT_OK)
+		return code;
+	if (!present && report_add_warning(w->arena, w->rep,
+	    "%s: total-failure-session-count missing, taken as 0", w->path) < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	w->path[base_len] = '\0';
+	if (json_object_object_get_ex(obj, "failure-details", &details) &&
+	    details != NULL &&
+	    (code = parse_details(w, details, pol, base_len)) != TLSRPT_OK)
+		return code;
+
+	/* What real reporters get wrong is reported, not refused. */
+	if (pol->policy_domain == NULL &&
+	    report_add_warning(w->arena, w->rep, "%s: policy-domain missing",
+	    w->path) < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	if (strcmp(pol->policy_type, "sts") != 0 &&
+	    strcmp(pol->policy_type, "tlsa") != 0 &&
+	    strcmp(pol->policy_type, "no-policy-found") != 0 &&
+	    report_add_warning(w->arena, w->rep,
+	    "%s: unknown policy-type \"%s\" kept as is", w->path,
+	    pol->policy_type) < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	for (i = 0; i < pol->n_details; i++) {
+		sum = add_sat(sum, pol->details[i].failed_session_count);
+		if (!result_type_is_known(pol->details[i].result_type) &&
+		    report_add_warning(w->arena, w->rep,
+		    "%s.failure-details[%zu]: unknown result-type \"%s\" kept as is",
+		    w->path, i, pol->details[i].result_type) < 0)
+			return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM,
+			    "report: out of memory");
+	}
+	if (pol->n_details > 0 && sum != pol->total_failure &&
+	    report_add_warning(w->arena, w->rep,
+	    "%s: failure-details add up to %lld sessions, summary says %lld",
+	    w->path, (long long)sum, (long long)pol->total_failure) < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+parse_date(struct walk *w, struct json_object *range, const char *key,
+    time_t *t_r)
+{
+	const char *keys[] = { key, NULL };
+	const char *s;
+	enum tlsrpt_errcode code;
+
+	if ((code = get_string(w, range, keys, 1, &s)) != TLSRPT_OK)
+		return code;
+	if (rfc3339_parse(s, t_r) < 0)
+		return fail(w, TLSRPT_E_SCHEMA, key,
+		    "not an RFC 3339 date-time: \"%.40s\"", s);
+	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+parse_report(struct walk *w, struct json_object *root)
+{
+	static const char *const org_k[] = { "organization-name", NULL };
+	static const char *const contact_k[] = { "contact-info", NULL };
+	static const char *const id_k[] = { "report-id", NULL };
+	struct tlsrpt_report *rep = w->rep;
+	struct json_object *range, *policies;
+	enum tlsrpt_errcode code;
+	size_t i, n;
+
+	if (!json_object_is_type(root, json_type_object))
+		return tlsrpt_seterr(w->err, TLSRPT_E_SCHEMA,
+		    "report: top level must be an object, got %s", type_name(root));
+	if ((code = get_string(w, root, org_k, 1, &rep->organization_name)) != TLSRPT_OK ||
+	    (code = get_string(w, root, contact_k, 0, &rep->contact_info)) != TLSRPT_OK ||
+	    (code = get_string(w, root, id_k, 1, &rep->report_id)) != TLSRPT_OK)
+		return code;
+	if ((range = get_object(w, root, "date-range", &code)) == NULL)
+		return code;
+	strcpy(w->path, "date-range");
+	if ((code = parse_date(w, range, "start-datetime", &rep->start)) != TLSRPT_OK ||
+	    (code = parse_date(w, range, "end-datetime", &rep->end)) != TLSRPT_OK)
+		return code;
+	w->path[0] = '\0';
+	if (!json_object_object_get_ex(root, "policies", &policies) ||
+	    policies == NULL)
+		return fail(w, TLSRPT_E_SCHEMA, "policies", "missing");
+	if (!json_object_is_type(policies, json_type_array))
+		return fail(w, TLSRPT_E_SCHEMA, "policies",
+		    "must be an array, got %s", type_name(policies));
+	n = json_object_array_length(policies);
+	if (n > w->lim->max_policies)
+		return fail(w, TLSRPT_E_LIMIT_POLICIES, "policies",
+		    "more than %zu policies", w->lim->max_policies);
+	rep->policies = arena_alloc(w->arena, n * sizeof(*rep->policies) + 1);
+	if (rep->policies == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	for (i = 0; i < n; i++) {
+		struct tlsrpt_policy *pol = &rep->policies[i];
+
+		if ((code = parse_policy(w, json_object_array_get_idx(policies, i),
+		    i, pol)) != TLSRPT_OK)
+			return code;
+		w->path[0] = '\0';
+		rep->n_policies++;
+		rep->total_successful = add_sat(rep->total_successful,
+		    pol->total_successful);
+		rep->total_failure = add_sat(rep->total_failure, pol->total_failure);
+	}
+	if (n == 0 && report_add_warning(w->arena, rep, "report has no policies") < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	if (rep->end < rep->start && report_add_warning(w->arena, rep,
+	    "date-range ends before it starts") < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	return TLSRPT_OK;
+}
+
+enum tlsrpt_errcode
+report_from_json(const char *text, size_t len, const struct tlsrpt_limits *lim,
+    struct arena *a, struct tlsrpt_report *rep, struct tlsrpt_error *err)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	enum json_tokener_error jerr;
+	enum tlsrpt_errcode code;
+	struct walk w;
+	size_t end;
+
+	if (len > (size_t)INT32_MAX)
+		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_INFLATED,
+		    "json: text over 2 GiB");
+	if ((code = json_prescan(text, len, lim, err)) != TLSRPT_OK)
+		return code;
+	/* The prescan bounded depth already; json-c's limit is the backstop. */
+	if ((tok = json_tokener_new_ex((int)lim->max_json_depth + 1)) == NULL)
+		return tlsrpt_seterr(err, TLSRPT_E_NOMEM, "json: out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (jerr == json_tokener_continue || (root == NULL && jerr == json_tokener_success)) {
+		json_object_put(root);
+		return tlsrpt_seterr(err, TLSRPT_E_JSON,
+		    "json: unexpected end of input");
+	}
+	if (jerr != json_tokener_success) {
+		json_object_put(root);
+		return tlsrpt_seterr(err, jerr == json_tokener_error_depth ?
+		    TLSRPT_E_LIMIT_DEPTH : TLSRPT_E_JSON, "json: %s at byte %zu",
+		    json_tokener_error_desc(jerr), end);
+	}
+	while (end < len && strchr(" \t\r\n", text[end]) != NULL && text[end] != '\0')
+		end++;
+	if (end < len) {
+		json_object_put(root);
+		return tlsrpt_seterr(err, TLSRPT_E_JSON,
+		    "json: trailing data at byte %zu", end);
+	}
+	memset(&w, 0, sizeof(w));
+	w.arena = a;
+	w.lim = lim;
+	w.rep = rep;
+	w.err = err;
+	code = parse_report(&w, root);
+	json_object_put(root);
+	return code;
+}
