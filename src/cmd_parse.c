@@ -46,7 +46,8 @@ parse_one(const char *path, int as_json, const struct tlsrpt_limits *lim)
 			snprintf(source, sizeof(source), "%s#%u", path, rep->part_index);
 		else
 			snprintf(source, sizeof(source), "%s", path);
-		if ((as_json ? report_print_jsonl(stdout, source, rep) :
+		if ((as_json ? report_print_jsonl(stdout, source, rep,
+		    res->warnings, res->n_warnings) :
 		    report_print_text(stdout, source, rep)) < 0) {
 			fprintf(stderr, "tlsrpt: %s: out of memory\n", path);
 			rc = 1;

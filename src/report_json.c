@@ -276,7 +276,7 @@ add_policy_string(struct walk *w, struct tlsrpt_policy *pol,
 
 	if ((code = copy_string(w, v, "policy-string", 1, &s)) != TLSRPT_OK)
 		return code;
-	if (s[0] == '[' && (r = expand_encoded_array(w, pol, s)) != 0)
+	if ((r = expand_encoded_array(w, pol, s)) != 0)
 		return r > 0 ? TLSRPT_OK : w->err->code;
 	return push_string(w, &pol->policy_strings, &pol->n_policy_strings, s);
 }

@@ -204,7 +204,8 @@ policy_json(const struct tlsrpt_policy *pol)
 }
 
 int
-report_print_jsonl(FILE *fp, const char *source, const struct tlsrpt_report *rep)
+report_print_jsonl(FILE *fp, const char *source, const struct tlsrpt_report *rep,
+    const char *const *extra, size_t n_extra)
 {
 	struct json_object *line, *r, *range, *policies, *warnings;
 	char start[32], end[32];
@@ -235,6 +236,8 @@ report_print_jsonl(FILE *fp, const char *source, const struct tlsrpt_report *rep
 	for (i = 0; i < rep->n_policies; i++)
 		json_object_array_add(policies, policy_json(&rep->policies[i]));
 	json_object_object_add(r, "policies", policies);
+	for (i = 0; i < n_extra; i++)
+		json_object_array_add(warnings, json_object_new_string(extra[i]));
 	for (i = 0; i < rep->n_warnings; i++)
 		json_object_array_add(warnings,
 		    json_object_new_string(rep->warnings[i]));

@@ -17,7 +17,8 @@
 
 int report_print_text(FILE *fp, const char *source,
     const struct tlsrpt_report *rep);
+/* EXTRA: message-level warnings (a sibling part that failed), listed first. */
 int report_print_jsonl(FILE *fp, const char *source,
-    const struct tlsrpt_report *rep);
+    const struct tlsrpt_report *rep, const char *const *extra, size_t n_extra);
 
 #endif
