@@ -73,6 +73,9 @@ base64_decode_strict(const char *in, size_t len, unsigned char *out,
 	if (n == 1 || pad > 2)
 		return tlsrpt_seterr(err, TLSRPT_E_MIME,
 		    "base64: truncated input (%u stray characters at the end)", n);
+	/* Padding may only fill the last quantum, and only as far as it is short. */
+	if (pad > 0 && (n == 0 || pad > 4 - n))
+		return tlsrpt_seterr(err, TLSRPT_E_MIME, "base64: misplaced padding");
 	if (n == 2) {
 		out[o++] = (unsigned char)(acc >> 4);
 	} else if (n == 3) {

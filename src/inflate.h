@@ -1,8 +1,9 @@
 /*
  * inflate.h - gunzip a report payload, bounded.
  *
- * Accepts one or several concatenated gzip members (and zlib streams, via
- * zlib's auto-detection).  Output is capped at lim->max_inflated_bytes and,
+ * Accepts one or several concatenated gzip members (zlib's auto-detection
+ * would also take a zlib stream, but the pipeline only routes payloads
+ * that start with the gzip magic here: no reporter sends zlib).  Output is capped at lim->max_inflated_bytes and,
  * once past 1 MiB, at lim->max_inflate_ratio times the input: a gzip bomb
  * stops with TLSRPT_E_LIMIT_* after at most the cap, never after the bomb.
  * On success *out_r is a malloc'd buffer (NUL-terminated, not counted in

@@ -52,8 +52,15 @@ scan_string(const unsigned char *s, size_t len, size_t *pos,
 	size_t start = *pos, i = *pos + 1, n;
 
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 
+		/* Fast path: the plain ASCII that makes up nearly every string. */
+		while (i < len && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
+		    s[i] != '\\')
+			i++;
+		if (i >= len)
+			break;
+		c = s[i];
 		if (c == '"') {
 			if (i - start - 1 > lim->max_string_bytes)
 				return tlsrpt_seterr(err, TLSRPT_E_LIMIT_STRING,

@@ -83,6 +83,7 @@ parse_payload(const unsigned char *data, size_t len,
 	enum tlsrpt_errcode code;
 	size_t json_len;
 	char *json;
+	int first;
 
 	if (len == 0)
 		return tlsrpt_seterr(err, TLSRPT_E_EMPTY, "empty payload");
@@ -98,7 +99,8 @@ parse_payload(const unsigned char *data, size_t len,
 		free(json);
 		return code;
 	}
-	if (skip_space(data, len) == '{')
+	first = skip_space(data, len);
+	if (first == '{' || first == '[' || first == '"')
 		return report_from_json((const char *)data, len, lim, a, rep, err);
 	return tlsrpt_seterr(err, TLSRPT_E_UNRECOGNIZED,
 	    "payload is neither gzip nor JSON (first byte 0x%02x)", data[0]);
@@ -229,7 +231,10 @@ tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	ctx.res = res;
 
 	first = skip_space((const unsigned char *)data, len);
-	if (is_gzip((const unsigned char *)data, len) || first == '{') {
+	/* '[' and '"' cannot start a header but can start JSON: say what is
+	 * wrong with that JSON rather than calling it an odd message. */
+	if (is_gzip((const unsigned char *)data, len) || first == '{' ||
+	    first == '[' || first == '"') {
 		if ((rep = new_report(res)) == NULL)
 			code = tlsrpt_seterr(err, TLSRPT_E_NOMEM, "out of memory");
 		else if ((code = parse_payload((const unsigned char *)data, len,

@@ -23,6 +23,10 @@ struct walk {
 	struct tlsrpt_error *err;
 	size_t details_seen;
 	char path[160];
+	/* Inside failure-details[detail_index]: appended to path on error
+	 * only, since formatting it per detail costs more than parsing. */
+	int in_detail;
+	size_t detail_index;
 };
 
 int
@@ -67,9 +71,14 @@ fail(struct walk *w, enum tlsrpt_errcode code, const char *key,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return tlsrpt_seterr(w->err, code, "report: %s%s%s: %s", w->path,
-	    w->path[0] != '\0' && key != NULL ? "." : "", key != NULL ? key : "",
-	    why);
+	char detail[48] = "";
+
+	if (w->in_detail)
+		snprintf(detail, sizeof(detail), ".failure-details[%zu]",
+		    w->detail_index);
+	return tlsrpt_seterr(w->err, code, "report: %s%s%s%s: %s", w->path,
+	    detail, w->path[0] != '\0' && key != NULL ? "." : "",
+	    key != NULL ? key : "", why);
 }
 
 static const char *
@@ -144,16 +153,11 @@ get_string(struct walk *w, struct json_object *obj, const char *const *keys,
 
 /* A session count: a JSON integer in 0..2^53, nothing else. */
 static enum tlsrpt_errcode
-get_count(struct walk *w, struct json_object *obj, const char *key,
-    int *present_r, int64_t *out_r)
+count_value(struct walk *w, struct json_object *v, const char *key,
+    int64_t *out_r)
 {
-	struct json_object *v;
 	int64_t n;
 
-	*out_r = 0;
-	*present_r = 0;
-	if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
-		return TLSRPT_OK;
 	if (!json_object_is_type(v, json_type_int))
 		return fail(w, TLSRPT_E_SCHEMA, key,
 		    "must be an integer, got %s", type_name(v));
@@ -166,8 +170,23 @@ get_count(struct walk *w, struct json_object *obj, const char *key,
 	    json_object_get_uint64(v) > (uint64_t)TLSRPT_MAX_COUNT)
 		return fail(w, TLSRPT_E_SCHEMA, key, "count out of range");
 	*out_r = n;
-	*present_r = 1;
 	return TLSRPT_OK;
+}
+
+static enum tlsrpt_errcode
+get_count(struct walk *w, struct json_object *obj, const char *key,
+    int *present_r, int64_t *out_r)
+{
+	struct json_object *v;
+	enum tlsrpt_errcode code;
+
+	*out_r = 0;
+	*present_r = 0;
+	if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
+		return TLSRPT_OK;
+	if ((code = count_value(w, v, key, out_r)) == TLSRPT_OK)
+		*present_r = 1;
+	return code;
 }
 
 static struct json_object *
@@ -334,39 +353,80 @@ parse_policy_block(struct walk *w, struct json_object *obj,
 	return TLSRPT_OK;
 }
 
+/* An optional string member already looked up: NULL means absent. */
+static enum tlsrpt_errcode
+take_string(struct walk *w, struct json_object *v, const char *key,
+    const char **out_r)
+{
+	*out_r = NULL;
+	return v == NULL ? TLSRPT_OK : copy_string(w, v, key, 0, out_r);
+}
+
+/*
+ * One failure detail.  Its members are visited once (a report may hold
+ * 100,000 details, and most alternative spellings are absent, so a
+ * lookup per known key would cost more than the walk).
+ */
 static enum tlsrpt_errcode
 parse_detail(struct walk *w, struct json_object *obj,
     struct tlsrpt_failure_detail *d)
 {
-	static const char *const rt_k[] = { "result-type", NULL };
-	static const char *const smi_k[] = { "sending-mta-ip", NULL };
-	static const char *const rmh_k[] = { "receiving-mx-hostname", NULL };
-	static const char *const helo_k[] = { "receiving-mx-helo", NULL };
-	static const char *const rip_k[] = { "receiving-ip", NULL };
-	static const char *const info_k[] = { "additional-information",
-	    "additional-info-uri", "additional-info", NULL };
-	/* "failure-error-code" is the name in drafts of RFC 8460. */
-	static const char *const code_k[] = { "failure-reason-code",
-	    "failure-error-code", NULL };
+	struct json_object *rt = NULL, *smi = NULL, *rmh = NULL, *helo = NULL,
+	    *rip = NULL, *count = NULL, *info = NULL, *info_alt = NULL,
+	    *reason = NULL, *reason_alt = NULL;
 	enum tlsrpt_errcode code;
-	int present;
 
 	if (!json_object_is_type(obj, json_type_object))
 		return fail(w, TLSRPT_E_SCHEMA, NULL, "must be an object, got %s",
 		    type_name(obj));
-	if ((code = get_string(w, obj, rt_k, 1, &d->result_type)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, smi_k, 0, &d->sending_mta_ip)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, rmh_k, 0, &d->receiving_mx_hostname)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, helo_k, 0, &d->receiving_mx_helo)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, rip_k, 0, &d->receiving_ip)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, info_k, 0, &d->additional_information)) != TLSRPT_OK ||
-	    (code = get_string(w, obj, code_k, 0, &d->failure_reason_code)) != TLSRPT_OK ||
-	    (code = get_count(w, obj, "failed-session-count", &present,
-	    &d->failed_session_count)) != TLSRPT_OK)
+	json_object_object_foreach(obj, key, val) {
+		if (val == NULL)
+			continue;	/* JSON null: absent */
+		if (strcmp(key, "result-type") == 0)
+			rt = val;
+		else if (strcmp(key, "failed-session-count") == 0)
+			count = val;
+		else if (strcmp(key, "sending-mta-ip") == 0)
+			smi = val;
+		else if (strcmp(key, "receiving-mx-hostname") == 0)
+			rmh = val;
+		else if (strcmp(key, "receiving-mx-helo") == 0)
+			helo = val;
+		else if (strcmp(key, "receiving-ip") == 0)
+			rip = val;
+		else if (strcmp(key, "additional-information") == 0)
+			info = val;
+		else if (strcmp(key, "additional-info-uri") == 0 ||
+		    strcmp(key, "additional-info") == 0)
+			info_alt = val;
+		else if (strcmp(key, "failure-reason-code") == 0)
+			reason = val;
+		else if (strcmp(key, "failure-error-code") == 0)
+			reason_alt = val;	/* the name in RFC 8460 drafts */
+	}
+	if (rt == NULL)
+		return fail(w, TLSRPT_E_SCHEMA, "result-type", "missing");
+	if ((code = copy_string(w, rt, "result-type", 0, &d->result_type)) != TLSRPT_OK)
 		return code;
-	if (!present)
+	if (d->result_type == NULL)
+		return fail(w, TLSRPT_E_SCHEMA, "result-type", "empty");
+	if ((code = take_string(w, smi, "sending-mta-ip", &d->sending_mta_ip)) != TLSRPT_OK ||
+	    (code = take_string(w, rmh, "receiving-mx-hostname",
+	    &d->receiving_mx_hostname)) != TLSRPT_OK ||
+	    (code = take_string(w, helo, "receiving-mx-helo",
+	    &d->receiving_mx_helo)) != TLSRPT_OK ||
+	    (code = take_string(w, rip, "receiving-ip", &d->receiving_ip)) != TLSRPT_OK ||
+	    (code = take_string(w, info != NULL ? info : info_alt,
+	    info != NULL ? "additional-information" : "additional-info-uri",
+	    &d->additional_information)) != TLSRPT_OK ||
+	    (code = take_string(w, reason != NULL ? reason : reason_alt,
+	    reason != NULL ? "failure-reason-code" : "failure-error-code",
+	    &d->failure_reason_code)) != TLSRPT_OK)
+		return code;
+	if (count == NULL)
 		return fail(w, TLSRPT_E_SCHEMA, "failed-session-count", "missing");
-	return TLSRPT_OK;
+	return count_value(w, count, "failed-session-count",
+	    &d->failed_session_count);
 }
 
 static enum tlsrpt_errcode
@@ -388,15 +448,16 @@ parse_details(struct walk *w, struct json_object *arr, struct tlsrpt_policy *pol
 	pol->details = arena_alloc(w->arena, n * sizeof(*pol->details) + 1);
 	if (pol->details == NULL)
 		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	(void)base_len;
+	w->in_detail = 1;
 	for (i = 0; i < n; i++) {
-		snprintf(w->path + base_len, sizeof(w->path) - base_len,
-		    ".failure-details[%zu]", i);
+		w->detail_index = i;
 		if ((code = parse_detail(w, json_object_array_get_idx(arr, i),
 		    &pol->details[i])) != TLSRPT_OK)
 			return code;
 		pol->n_details++;
 	}
-	w->path[base_len] = '\0';
+	w->in_detail = 0;
 	return TLSRPT_OK;
 }
 
