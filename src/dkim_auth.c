@@ -1,0 +1,710 @@
+/*
+ * dkim_auth.c - DKIM verification of report messages; see dkim_auth.h.
+ *
+ * libopendkim does the cryptography.  Keys always come through our own
+ * lookup callback (key file or res_nquery), which is where a key record
+ * saying s=tlsrpt is made acceptable to libopendkim, and where a DNS
+ * failure is told apart from a missing key.  The verdict looks at every
+ * signature: header and body hash, no l=, d= aligned with From.
+ */
+#include "dkim_auth.h"
+#include "align.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <resolv.h>
+
+#include <dkim.h>
+
+#define KEY_NAME_MAX	DKIM_MAXHOSTNAMELEN	/* sel._domainkey.domain */
+#define KEY_RECORD_MAX	4096	/* longer than any RSA-4096 record */
+#define HEADER_MAX	(256 * 1024)	/* one header field, folded */
+#define DNS_ANSWER_MAX	65536
+
+struct dkim_key {
+	char *name;		/* lowercase */
+	char *record;		/* TXT text as written */
+};
+
+struct dkim_auth {
+	DKIM_LIB *lib;
+	struct dkim_key *keys;	/* sorted by name; NULL in DNS mode */
+	size_t n_keys;
+	bool dns;
+};
+
+struct dkim_auth_msg {
+	struct dkim_auth *da;
+	DKIM *dkim;
+	DKIM_STAT eoh_stat;
+	bool eoh_done;
+	bool saw_sig;		/* a DKIM-Signature header went by */
+	bool tempfail;		/* a key lookup said "try again" */
+	char tempwhy[160];
+	char hdrerr[160];	/* the first header libopendkim refused */
+	char broken[160];	/* set when the message cannot be verified */
+};
+
+/* A reason per signature, ranked: the closest to passing is reported. */
+enum rank { RANK_NONE, RANK_OTHER, RANK_KEY, RANK_BODY, RANK_POLICY };
+
+static void
+fmt(char *buf, size_t len, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fmt(char *buf, size_t len, const char *f, ...)
+{
+	va_list ap;
+
+	if (buf == NULL || len == 0)
+		return;
+	va_start(ap, f);
+	vsnprintf(buf, len, f, ap);
+	va_end(ap);
+}
+
+static void
+lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* --- key records ------------------------------------------------------ */
+
+static bool
+service_ok(const char *v, size_t len)
+{
+	while (len > 0) {
+		const char *colon = memchr(v, ':', len);
+		size_t n = colon != NULL ? (size_t)(colon - v) : len;
+		size_t a = 0, b = n;
+
+		while (a < b && isspace((unsigned char)v[a]))
+			a++;
+		while (b > a && isspace((unsigned char)v[b - 1]))
+			b--;
+		if ((b - a == 6 && strncasecmp(v + a, "tlsrpt", 6) == 0) ||
+		    (b - a == 5 && strncasecmp(v + a, "email", 5) == 0) ||
+		    (b - a == 1 && v[a] == '*'))
+			return true;
+		if (colon == NULL)
+			break;
+		len -= n + 1;
+		v += n + 1;
+	}
+	return false;
+}
+
+/*
+ * Copy key record IN to OUT, replacing an s= value that names tlsrpt,
+ * email or * with "*": libopendkim accepts only email and *.  Other
+ * service lists are left for libopendkim to refuse.  0, or -1 if OUT
+ * is too small.
+ */
+static int
+rewrite_services(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	while (*in != '\0') {
+		const char *semi = strchr(in, ';');
+		size_t n = semi != NULL ? (size_t)(semi - in) : strlen(in);
+		const char *eq = memchr(in, '=', n);
+		const char *copy = in;
+		size_t clen = n;
+
+		if (eq != NULL) {
+			const char *a = in, *b = eq;
+
+			while (a < b && isspace((unsigned char)*a))
+				a++;
+			while (b > a && isspace((unsigned char)b[-1]))
+				b--;
+			if (b - a == 1 && *a == 's' &&
+			    service_ok(eq + 1, n - (size_t)(eq + 1 - in))) {
+				copy = " s=*";
+				clen = 4;
+			}
+		}
+		if (o + clen + 2 > outlen)
+			return -1;
+		memcpy(out + o, copy, clen);
+		o += clen;
+		if (semi == NULL)
+			break;
+		out[o++] = ';';
+		in = semi + 1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dkim_key *)a)->name,
+	    ((const struct dkim_key *)b)->name);
+}
+
+/*
+ * The record part of a key file line: raw text, or zone-file style
+ * "quoted" "strings" that are concatenated.  In place; NULL if bad.
+ */
+static char *
+record_text(char *s)
+{
+	char *o, *start;
+	size_t len;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		s[--len] = '\0';
+	if (*s != '"')
+		return len > 0 ? s : NULL;
+	start = o = s;
+	while (*s != '\0') {
+		if (*s != '"')
+			return NULL;
+		for (s++; *s != '"'; s++) {
+			if (*s == '\0')
+				return NULL;
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			*o++ = *s;
+		}
+		s++;
+		while (isspace((unsigned char)*s))
+			s++;
+	}
+	*o = '\0';
+	return o > start ? start : NULL;
+}
+
+static int
+load_keys(struct dkim_auth *da, const char *path, char *errbuf,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, alloc = 0, i;
+
+	if (f == NULL) {
+		fmt(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) != -1) {
+		char *p = line, *name, *rec, *dk;
+		struct dkim_key *k;
+
+		lineno++;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		name = p;
+		while (*p != '\0' && !isspace((unsigned char)*p))
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+		rec = record_text(p);
+		dk = strstr(name, "._domainkey.");
+		if (dk == NULL || dk == name || dk[12] == '\0' ||
+		    strlen(name) >= KEY_NAME_MAX) {
+			fmt(errbuf, errlen, "%s:%zu: expected "
+			    "SELECTOR._domainkey.DOMAIN, got \"%.60s\"", path,
+			    lineno, name);
+			goto fail;
+		}
+		if (rec == NULL || strlen(rec) >= KEY_RECORD_MAX) {
+			fmt(errbuf, errlen, "%s:%zu: %s key record for %s",
+			    path, lineno, rec == NULL ? "missing or badly quoted" :
+			    "too long a", name);
+			goto fail;
+		}
+		if (da->n_keys == alloc) {
+			size_t n = alloc == 0 ? 16 : alloc * 2;
+			struct dkim_key *nk = realloc(da->keys,
+			    n * sizeof(*nk));
+
+			if (nk == NULL)
+				goto nomem;
+			da->keys = nk;
+			alloc = n;
+		}
+		k = &da->keys[da->n_keys];
+		k->name = strdup(name);
+		k->record = strdup(rec);
+		if (k->name == NULL || k->record == NULL) {
+			free(k->name);
+			free(k->record);
+			goto nomem;
+		}
+		lower(k->name);
+		da->n_keys++;
+	}
+	if (ferror(f)) {
+		fmt(errbuf, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	qsort(da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
+	for (i = 1; i < da->n_keys; i++)
+		if (strcmp(da->keys[i - 1].name, da->keys[i].name) == 0) {
+			fmt(errbuf, errlen, "%s: %s listed twice", path,
+			    da->keys[i].name);
+			goto fail;
+		}
+	free(line);
+	fclose(f);
+	return 0;
+nomem:
+	fmt(errbuf, errlen, "%s:%zu: out of memory", path, lineno);
+fail:
+	free(line);
+	fclose(f);
+	return -1;
+}
+
+/* The record for NAME from the key file; 1 found, 0 not. */
+static int
+file_lookup(const struct dkim_auth *da, const char *name, char *rec,
+    size_t reclen)
+{
+	struct dkim_key key, *k;
+
+	key.name = (char *)name;
+	k = bsearch(&key, da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
+	if (k == NULL)
+		return 0;
+	snprintf(rec, reclen, "%s", k->record);
+	return 1;
+}
+
+/*
+ * The TXT record at NAME, its strings concatenated.  1 found, 0 no such
+ * record, -1 temporary failure (WHY says which).  With several TXT
+ * records, the first that looks like a DKIM key wins.
+ */
+static int
+dns_lookup(const char *name, char *rec, size_t reclen, char *why,
+    size_t whylen)
+{
+	struct __res_state rs;
+	unsigned char *ans;
+	ns_msg msg;
+	int len, i, n, ret = 0;
+	bool looks_dkim;
+
+	memset(&rs, 0, sizeof(rs));
+	if (res_ninit(&rs) != 0) {
+		fmt(why, whylen, "resolver initialisation failed");
+		return -1;
+	}
+	ans = malloc(DNS_ANSWER_MAX);
+	if (ans == NULL) {
+		res_nclose(&rs);
+		fmt(why, whylen, "out of memory");
+		return -1;
+	}
+	len = res_nquery(&rs, name, ns_c_in, ns_t_txt, ans, DNS_ANSWER_MAX);
+	if (len < 0) {
+		switch (rs.res_h_errno) {
+		case HOST_NOT_FOUND:
+		case NO_DATA:
+			ret = 0;
+			break;
+		default:
+			fmt(why, whylen, "DNS lookup of %s failed: %s", name,
+			    rs.res_h_errno == TRY_AGAIN ?
+			    "SERVFAIL or timeout" : hstrerror(rs.res_h_errno));
+			ret = -1;
+			break;
+		}
+		goto out;
+	}
+	if (len > DNS_ANSWER_MAX || ns_initparse(ans, len, &msg) != 0) {
+		fmt(why, whylen, "DNS answer for %s unreadable", name);
+		ret = -1;
+		goto out;
+	}
+	rec[0] = '\0';
+	n = ns_msg_count(msg, ns_s_an);
+	for (i = 0; i < n; i++) {
+		const unsigned char *rd, *end;
+		char txt[KEY_RECORD_MAX];
+		size_t o = 0;
+		ns_rr rr;
+
+		if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 ||
+		    ns_rr_type(rr) != ns_t_txt)
+			continue;
+		rd = ns_rr_rdata(rr);
+		end = rd + ns_rr_rdlen(rr);
+		while (rd < end) {
+			size_t sl = *rd++;
+
+			if (sl > (size_t)(end - rd) || o + sl >= sizeof(txt))
+				break;
+			memcpy(txt + o, rd, sl);
+			o += sl;
+			rd += sl;
+		}
+		txt[o] = '\0';
+		looks_dkim = strncmp(txt, "v=DKIM1", 7) == 0;
+		if (ret == 0 || looks_dkim) {
+			snprintf(rec, reclen, "%s", txt);
+			ret = 1;
+		}
+		if (looks_dkim)
+			break;
+	}
+out:
+	free(ans);
+	res_nclose(&rs);
+	return ret;
+}
+
+static void
+key_name(DKIM_SIGINFO *sig, char *name, size_t len)
+{
+	const char *sel = (const char *)dkim_sig_getselector(sig);
+	const char *dom = (const char *)dkim_sig_getdomain(sig);
+
+	snprintf(name, len, "%s._domainkey.%s", sel != NULL ? sel : "",
+	    dom != NULL ? dom : "");
+	lower(name);
+}
+
+static DKIM_CBSTAT
+key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	struct dkim_auth_msg *m = dkim_get_user_context(dkim);
+	char name[KEY_NAME_MAX + 32], rec[KEY_RECORD_MAX], why[160];
+	int r;
+
+	if (m == NULL)
+		return DKIM_CBSTAT_ERROR;
+	key_name(sig, name, sizeof(name));
+	if (strlen(name) >= KEY_NAME_MAX)
+		return DKIM_CBSTAT_NOTFOUND;
+	if (m->da->dns)
+		r = dns_lookup(name, rec, sizeof(rec), why, sizeof(why));
+	else
+		r = file_lookup(m->da, name, rec, sizeof(rec));
+	if (r < 0) {
+		/*
+		 * Not DKIM_CBSTAT_TRYAGAIN: libopendkim would stop at this
+		 * signature and never check the others.  "Not found" lets it
+		 * go on; the verdict turns into TEMPERROR unless another
+		 * signature passes.
+		 */
+		if (!m->tempfail)
+			fmt(m->tempwhy, sizeof(m->tempwhy), "%s", why);
+		m->tempfail = true;
+		return DKIM_CBSTAT_NOTFOUND;
+	}
+	if (r == 0)
+		return DKIM_CBSTAT_NOTFOUND;
+	if (rewrite_services(rec, (char *)buf, buflen) != 0)
+		return DKIM_CBSTAT_ERROR;
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+/* --- the library handle ----------------------------------------------- */
+
+struct dkim_auth *
+dkim_auth_new(const char *key_file, char *errbuf, size_t errlen)
+{
+	struct dkim_auth *da = calloc(1, sizeof(*da));
+	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+
+	if (da == NULL) {
+		fmt(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	da->dns = key_file == NULL;
+	if (key_file != NULL && load_keys(da, key_file, errbuf, errlen) != 0)
+		goto fail;
+	da->lib = dkim_init(NULL, NULL);
+	if (da->lib == NULL) {
+		fmt(errbuf, errlen, "dkim_init failed");
+		goto fail;
+	}
+	if (dkim_options(da->lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
+	    sizeof(flags)) != DKIM_STAT_OK ||
+	    dkim_set_key_lookup(da->lib, key_lookup) != DKIM_STAT_OK) {
+		fmt(errbuf, errlen, "cannot configure libopendkim");
+		goto fail;
+	}
+	return da;
+fail:
+	dkim_auth_free(da);
+	return NULL;
+}
+
+void
+dkim_auth_free(struct dkim_auth *da)
+{
+	size_t i;
+
+	if (da == NULL)
+		return;
+	if (da->lib != NULL)
+		dkim_close(da->lib);
+	for (i = 0; i < da->n_keys; i++) {
+		free(da->keys[i].name);
+		free(da->keys[i].record);
+	}
+	free(da->keys);
+	free(da);
+}
+
+/* --- one message ------------------------------------------------------ */
+
+struct dkim_auth_msg *
+dkim_auth_msg_new(struct dkim_auth *da, const char *id)
+{
+	struct dkim_auth_msg *m;
+	DKIM_STAT st;
+
+	if (da == NULL || (m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->da = da;
+	m->dkim = dkim_verify(da->lib, (const unsigned char *)
+	    (id != NULL && id[0] != '\0' ? id : "-"), NULL, &st);
+	if (m->dkim == NULL) {
+		free(m);
+		return NULL;
+	}
+	dkim_set_user_context(m->dkim, m);
+	return m;
+}
+
+void
+dkim_auth_msg_free(struct dkim_auth_msg *m)
+{
+	if (m == NULL)
+		return;
+	dkim_free(m->dkim);
+	free(m);
+}
+
+static void
+set_broken(struct dkim_auth_msg *m, const char *what)
+{
+	const char *err = dkim_geterror(m->dkim);
+
+	if (m->broken[0] == '\0')
+		fmt(m->broken, sizeof(m->broken), "%s%s%s", what,
+		    err != NULL && err[0] != '\0' ? ": " : "",
+		    err != NULL ? err : "");
+}
+
+int
+dkim_auth_header(struct dkim_auth_msg *m, const char *name,
+    const char *value)
+{
+	size_t nlen, vlen, i, o;
+	char *buf;
+
+	if (m == NULL || name == NULL || value == NULL || m->eoh_done)
+		return -1;
+	if (m->broken[0] != '\0')
+		return 0;
+	nlen = strlen(name);
+	vlen = strlen(value);
+	if (nlen + vlen > HEADER_MAX) {
+		fmt(m->broken, sizeof(m->broken), "header %.40s too long",
+		    name);
+		return 0;
+	}
+	if (strcasecmp(name, "DKIM-Signature") == 0)
+		m->saw_sig = true;
+	/*
+	 * "Name: value": libmilter eats the one space after the colon.
+	 * Postfix hands folds as bare LF; libopendkim wants CRLF.
+	 */
+	buf = malloc(nlen + 2 + 2 * vlen + 1);
+	if (buf == NULL)
+		return -1;
+	memcpy(buf, name, nlen);
+	o = nlen;
+	buf[o++] = ':';
+	buf[o++] = ' ';
+	for (i = 0; i < vlen; i++) {
+		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+			buf[o++] = '\r';
+		buf[o++] = value[i];
+	}
+	buf[o] = '\0';
+	/*
+	 * A refused header (a malformed DKIM-Signature, typically) is left
+	 * out; the other signatures are still judged.
+	 */
+	if (dkim_header(m->dkim, (u_char *)buf, o) != DKIM_STAT_OK &&
+	    m->hdrerr[0] == '\0')
+		fmt(m->hdrerr, sizeof(m->hdrerr), "%.40s header refused: %s",
+		    name, dkim_geterror(m->dkim) != NULL ?
+		    dkim_geterror(m->dkim) : "syntax error");
+	free(buf);
+	return 0;
+}
+
+int
+dkim_auth_eoh(struct dkim_auth_msg *m)
+{
+	if (m == NULL || m->eoh_done)
+		return -1;
+	m->eoh_done = true;
+	if (m->broken[0] != '\0')
+		return 0;
+	m->eoh_stat = dkim_eoh(m->dkim);
+	return 0;
+}
+
+int
+dkim_auth_body(struct dkim_auth_msg *m, const unsigned char *data,
+    size_t len)
+{
+	if (m == NULL || !m->eoh_done)
+		return -1;
+	if (m->broken[0] != '\0' || m->eoh_stat != DKIM_STAT_OK || len == 0)
+		return 0;
+	if (dkim_body(m->dkim, (u_char *)data, len) != DKIM_STAT_OK)
+		set_broken(m, "body");
+	return 0;
+}
+
+/* Judge one signature: RANK_NONE when it is good, else a reason. */
+static enum rank
+judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
+    size_t whylen)
+{
+	unsigned int flags = dkim_sig_getflags(sig);
+	const char *dom = (const char *)dkim_sig_getdomain(sig);
+	int err = dkim_sig_geterror(sig);
+	ssize_t signlen = -1;
+	char name[KEY_NAME_MAX + 32];
+
+	if (dom == NULL)
+		dom = "";
+	if ((flags & DKIM_SIGFLAG_PASSED) == 0 ||
+	    (flags & DKIM_SIGFLAG_IGNORE) != 0) {
+		if (err == DKIM_SIGERROR_NOKEY) {
+			key_name(sig, name, sizeof(name));
+			fmt(why, whylen, "no key for %s", name);
+			return RANK_KEY;
+		}
+		if (err == DKIM_SIGERROR_KEYFAIL ||
+		    err == DKIM_SIGERROR_NOTEMAILKEY ||
+		    err == DKIM_SIGERROR_KEYREVOKED ||
+		    err == DKIM_SIGERROR_KEYDECODE ||
+		    err == DKIM_SIGERROR_KEYTOOSMALL) {
+			key_name(sig, name, sizeof(name));
+			fmt(why, whylen, "key %s: %s", name,
+			    dkim_sig_geterrorstr(err));
+			return RANK_KEY;
+		}
+		if (err != DKIM_SIGERROR_OK && err != DKIM_SIGERROR_UNKNOWN &&
+		    err != DKIM_SIGERROR_BADSIG) {
+			fmt(why, whylen, "signature%s%s: %s",
+			    dom[0] != '\0' ? " by " : "", dom,
+			    dkim_sig_geterrorstr(err));
+			return RANK_OTHER;
+		}
+		fmt(why, whylen, "signature by %s did not verify", dom);
+		return RANK_OTHER;
+	}
+	if (dkim_sig_getbh(sig) != DKIM_SIGBH_MATCH) {
+		fmt(why, whylen, "body hash mismatch (d=%s)", dom);
+		return RANK_BODY;
+	}
+	/* l= shows both as a tag and as a canonicalisation limit. */
+	(void)dkim_sig_getcanonlen(dkim, sig, NULL, NULL, &signlen);
+	if (dkim_sig_gettagvalue(sig, false, (u_char *)"l") != NULL ||
+	    signlen != (ssize_t)-1) {
+		fmt(why, whylen, "l= tag present (d=%s)", dom);
+		return RANK_POLICY;
+	}
+	if (!domain_aligned(dom, from_domain)) {
+		fmt(why, whylen, "signature by unaligned domain %s", dom);
+		return RANK_POLICY;
+	}
+	return RANK_NONE;
+}
+
+enum dkim_verdict
+dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
+    char *signer, size_t signer_len, char *why, size_t why_len)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	enum rank best = RANK_NONE;
+	int nsigs = 0, i;
+
+	fmt(signer, signer_len, "%s", "");
+	fmt(why, why_len, "%s", "");
+	if (m == NULL) {
+		fmt(why, why_len, "no message");
+		return DKIM_AUTH_FAIL;
+	}
+	if (m->broken[0] != '\0') {
+		fmt(why, why_len, "%s", m->broken);
+		return DKIM_AUTH_FAIL;
+	}
+	if (!m->eoh_done)
+		dkim_auth_eoh(m);
+	if (m->eoh_stat == DKIM_STAT_OK)
+		(void)dkim_eom(m->dkim, NULL);
+	if (m->eoh_stat != DKIM_STAT_NOSIG &&
+	    dkim_getsiglist(m->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
+		nsigs = 0;
+	for (i = 0; i < nsigs; i++) {
+		char r[160];
+		enum rank rk = judge(m->dkim, sigs[i], from_domain, r,
+		    sizeof(r));
+		const char *dom = (const char *)dkim_sig_getdomain(sigs[i]);
+
+		if (rk == RANK_NONE) {
+			fmt(signer, signer_len, "%s", dom);
+			fmt(why, why_len, "%s", "");
+			return DKIM_AUTH_PASS;
+		}
+		if (i == 0)
+			fmt(signer, signer_len, "%s", dom != NULL ? dom : "");
+		if (rk > best) {
+			best = rk;
+			fmt(why, why_len, "%s", r);
+		}
+	}
+	if (m->tempfail) {
+		fmt(why, why_len, "%s", m->tempwhy);
+		return DKIM_AUTH_TEMPERROR;
+	}
+	if (nsigs > 0)
+		return DKIM_AUTH_FAIL;
+	if (m->eoh_stat == DKIM_STAT_NOSIG && !m->saw_sig) {
+		fmt(why, why_len, "no DKIM signature");
+		return DKIM_AUTH_NONE;
+	}
+	if (m->eoh_stat == DKIM_STAT_NOSIG)
+		fmt(why, why_len, "no usable DKIM signature%s%s",
+		    m->hdrerr[0] != '\0' ? ": " : "", m->hdrerr);
+	else
+		fmt(why, why_len, "cannot verify: %s",
+		    dkim_geterror(m->dkim) != NULL ?
+		    dkim_geterror(m->dkim) : dkim_getresultstr(m->eoh_stat));
+	return DKIM_AUTH_FAIL;
+}

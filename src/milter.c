@@ -1,0 +1,363 @@
+/*
+ * milter.c - the libmilter glue: short callbacks over per-connection state.
+ *
+ * Headers decide (recognize.h).  Ordinary mail is accepted at
+ * end-of-headers, so its body never reaches us, unless it carries a copy
+ * of our tag, which must be deleted at end-of-message.  Candidates are
+ * buffered up to MaxMessageSize and handed to verdict_decide() once.
+ * Nothing here rejects or tempfails: on any trouble the message goes on.
+ */
+#include "milter.h"
+#include "buf.h"
+#include "dkim_auth.h"
+#include "log.h"
+#include "recognize.h"
+#include "runtime.h"
+#include "store.h"
+#include "verdict.h"
+
+#include <libmilter/mfapi.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_AUTHRES	16
+
+struct message {
+	char qid[64];
+	unsigned reasons;		/* enum recog_reason bits */
+	unsigned tag_copies;		/* incoming copies of TagHeader */
+	int strip_only;			/* not a report: just delete the copies */
+	int oversize;
+	char from_addr[320];
+	char from_domain[256];
+	char **headers;			/* "Name: value", for DKIM and MIME */
+	size_t n_headers;
+	char *authres[MAX_AUTHRES];	/* Authentication-Results values */
+	size_t n_authres;
+	struct buf text;		/* header block, blank line, body */
+	struct dkim_auth_msg *dkim;
+};
+
+struct connection {
+	struct runtime *rt;
+	struct store *store;		/* opened on the first report */
+	int nr_hdr;			/* MTA takes no reply to headers */
+	int can_skip;			/* MTA understands SMFIS_SKIP */
+	struct message msg;
+};
+
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned active;
+
+unsigned
+milter_active(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&active_lock);
+	n = active;
+	pthread_mutex_unlock(&active_lock);
+	return n;
+}
+
+static void
+message_reset(struct message *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_headers; i++)
+		free(m->headers[i]);
+	free(m->headers);
+	for (i = 0; i < m->n_authres; i++)
+		free(m->authres[i]);
+	if (m->dkim != NULL)
+		dkim_auth_msg_free(m->dkim);
+	buf_reset(&m->text);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+remember_qid(SMFICTX *ctx, struct message *m)
+{
+	const char *qid;
+
+	if (m->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
+		snprintf(m->qid, sizeof(m->qid), "%s", qid);
+}
+
+static const char *
+qid_of(const struct message *m)
+{
+	return m->qid[0] != '\0' ? m->qid : NULL;
+}
+
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL |
+	    SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	struct connection *c;
+
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+	*pf2 = *pf3 = 0;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->rt = runtime_acquire()) == NULL) {
+		free(c);
+		log_warnx("out of memory for a new connection: its mail passes unfiltered");
+		*pf1 = f1 & skip;
+		return SMFIS_CONTINUE;
+	}
+	/* Recipients matter only when ReportAddresses is set. */
+	if (c->rt->cfg->n_report_addresses == 0)
+		skip |= SMFIP_NORCPT;
+	skip |= SMFIP_NR_HDR | SMFIP_SKIP | SMFIP_NR_RCPT;
+	*pf1 = f1 & skip;
+	c->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
+	c->can_skip = (*pf1 & SMFIP_SKIP) != 0;
+	buf_init(&c->msg.text, c->rt->cfg->max_message_size);
+	pthread_mutex_lock(&active_lock);
+	active++;
+	pthread_mutex_unlock(&active_lock);
+	smfi_setpriv(ctx, c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct connection *c = smfi_getpriv(ctx);
+	const struct config *cfg;
+
+	if (c == NULL)
+		return SMFIS_ACCEPT;
+	cfg = c->rt->cfg;
+	if (argv[0] != NULL && recog_address_matches(argv[0],
+	    cfg->report_addresses, cfg->n_report_addresses))
+		c->msg.reasons |= RECOG_REPORT_ADDRESS;
+	return SMFIS_CONTINUE;
+}
+
+static int
+keep_header(struct message *m, const char *name, const char *value)
+{
+	char *line, **grown;
+	size_t nl = strlen(name), vl = strlen(value);
+
+	if (buf_append(&m->text, name, nl) < 0 || buf_append(&m->text, ": ", 2) < 0 ||
+	    buf_append(&m->text, value, vl) < 0 || buf_append(&m->text, "\r\n", 2) < 0)
+		return -1;
+	if ((grown = realloc(m->headers, (m->n_headers + 1) * sizeof(*grown))) == NULL)
+		return -1;
+	m->headers = grown;
+	if ((line = malloc(nl + vl + 3)) == NULL)
+		return -1;
+	memcpy(line, name, nl);
+	memcpy(line + nl, ": ", 2);
+	memcpy(line + nl + 2, value, vl + 1);
+	m->headers[m->n_headers++] = line;
+	return 0;
+}
+
+static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct connection *c = smfi_getpriv(ctx);
+	struct message *m;
+	sfsistat next;
+
+	if (c == NULL)
+		return SMFIS_ACCEPT;
+	m = &c->msg;
+	next = c->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	if (strcasecmp(name, c->rt->cfg->tag_header) == 0) {
+		m->tag_copies++;
+		return next;	/* forged or stale: never kept, never parsed */
+	}
+	if (strcasecmp(name, "Content-Type") == 0 &&
+	    recog_content_type_is_tlsrpt(value))
+		m->reasons |= RECOG_CONTENT_TYPE;
+	else if (recog_is_report_header(name))
+		m->reasons |= RECOG_REPORT_HEADER;
+	else if (strcasecmp(name, "From") == 0 && m->from_addr[0] == '\0' &&
+	    recog_from_address(value, m->from_addr, sizeof(m->from_addr),
+	    m->from_domain, sizeof(m->from_domain)) == 0 &&
+	    recog_address_matches(m->from_addr, c->rt->cfg->known_reporters,
+	    c->rt->cfg->n_known_reporters))
+		m->reasons |= RECOG_KNOWN_REPORTER;
+	else if (strcasecmp(name, "Authentication-Results") == 0 &&
+	    m->n_authres < MAX_AUTHRES &&
+	    (m->authres[m->n_authres] = strdup(value)) != NULL)
+		m->n_authres++;
+	if (!m->oversize && keep_header(m, name, value) < 0)
+		m->oversize = 1;
+	return next;
+}
+
+static sfsistat
+mlfi_eoh(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+	struct message *m;
+	char why[128];
+	size_t i;
+
+	if (c == NULL)
+		return SMFIS_ACCEPT;
+	m = &c->msg;
+	remember_qid(ctx, m);
+	if (m->reasons == 0) {
+		if (m->tag_copies == 0) {
+			message_reset(m);
+			return SMFIS_ACCEPT;	/* ordinary mail: no body for us */
+		}
+		m->strip_only = 1;
+		return SMFIS_CONTINUE;
+	}
+	log_msg(LOG_DEBUG, qid_of(m), "report candidate (%s) from=<%s>",
+	    recog_reason_string(m->reasons, why, sizeof(why)), m->from_addr);
+	if (!m->oversize && buf_append(&m->text, "\r\n", 2) < 0)
+		m->oversize = 1;
+	/* DKIM sees the headers only now: ordinary mail never pays for it. */
+	if (c->rt->dkim != NULL &&
+	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid)) != NULL) {
+		for (i = 0; i < m->n_headers; i++) {
+			char *colon = strchr(m->headers[i], ':');
+
+			*colon = '\0';
+			dkim_auth_header(m->dkim, m->headers[i], colon + 2);
+			*colon = ':';
+		}
+		dkim_auth_eoh(m->dkim);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+	struct connection *c = smfi_getpriv(ctx);
+	struct message *m;
+
+	if (c == NULL)
+		return SMFIS_ACCEPT;
+	m = &c->msg;
+	if (m->strip_only || m->oversize)
+		return c->can_skip ? SMFIS_SKIP : SMFIS_CONTINUE;
+	if (buf_append(&m->text, data, len) < 0) {
+		/* Too big to be a report: stop buffering, deliver, tag invalid. */
+		m->oversize = 1;
+		buf_reset(&m->text);
+		return c->can_skip ? SMFIS_SKIP : SMFIS_CONTINUE;
+	}
+	if (m->dkim != NULL)
+		dkim_auth_body(m->dkim, data, len);
+	return SMFIS_CONTINUE;
+}
+
+static void
+delete_tag_copies(SMFICTX *ctx, struct connection *c)
+{
+	struct message *m = &c->msg;
+	unsigned i;
+
+	for (i = m->tag_copies; i >= 1; i--)
+		if (smfi_chgheader(ctx, c->rt->cfg->tag_header, (int)i, NULL) !=
+		    MI_SUCCESS)
+			log_msg(LOG_ERR, qid_of(m), "could not delete incoming %s #%u",
+			    c->rt->cfg->tag_header, i);
+	if (m->tag_copies > 0)
+		log_msg(LOG_NOTICE, qid_of(m), "deleted %u incoming %s header%s",
+		    m->tag_copies, c->rt->cfg->tag_header,
+		    m->tag_copies == 1 ? "" : "s");
+}
+
+static sfsistat
+mlfi_eom(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+	struct verdict_input in;
+	struct verdict v;
+	struct message *m;
+
+	if (c == NULL)
+		return SMFIS_ACCEPT;
+	m = &c->msg;
+	remember_qid(ctx, m);
+	delete_tag_copies(ctx, c);
+	if (m->strip_only) {
+		message_reset(m);
+		return SMFIS_CONTINUE;
+	}
+	memset(&in, 0, sizeof(in));
+	in.rt = c->rt;
+	in.qid = qid_of(m);
+	in.from_addr = m->from_addr;
+	in.from_domain = m->from_domain;
+	in.message = m->text.data;
+	in.len = m->text.len;
+	in.oversize = m->oversize;
+	in.dkim = m->dkim;
+	in.authres = (const char *const *)m->authres;
+	in.n_authres = m->n_authres;
+	verdict_decide(&in, &c->store, &v);
+	if (smfi_addheader(ctx, c->rt->cfg->tag_header, v.tag) != MI_SUCCESS)
+		log_msg(LOG_ERR, qid_of(m), "could not add the %s header",
+		    c->rt->cfg->tag_header);
+	message_reset(m);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		message_reset(&c->msg);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	struct connection *c = smfi_getpriv(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	smfi_setpriv(ctx, NULL);
+	message_reset(&c->msg);
+	if (c->store != NULL)
+		store_close(c->store);
+	runtime_release(c->rt);
+	free(c);
+	pthread_mutex_lock(&active_lock);
+	active--;
+	pthread_mutex_unlock(&active_lock);
+	return SMFIS_CONTINUE;
+}
+
+int
+milter_register(const char *name)
+{
+	struct smfiDesc desc;
+
+	memset(&desc, 0, sizeof(desc));
+	desc.xxfi_name = (char *)name;
+	desc.xxfi_version = SMFI_VERSION;
+	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	desc.xxfi_envrcpt = mlfi_envrcpt;
+	desc.xxfi_header = mlfi_header;
+	desc.xxfi_eoh = mlfi_eoh;
+	desc.xxfi_body = mlfi_body;
+	desc.xxfi_eom = mlfi_eom;
+	desc.xxfi_abort = mlfi_abort;
+	desc.xxfi_close = mlfi_close;
+	desc.xxfi_negotiate = mlfi_negotiate;
+	return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
+}

@@ -1,0 +1,70 @@
+/*
+ * store.h - where verified reports are recorded: one interface, a backend
+ * per engine (store_sqlite.c now; store_pgsql.c later), chosen by the
+ * scheme of the Database URI ("sqlite:/var/lib/tlsrpt-milter/tlsrpt.db").
+ *
+ * A handle is used by one thread at a time; open one per milter
+ * connection or per CLI run.  Storing a report is one transaction: either
+ * the report with all its policies and failure details lands, or nothing
+ * does.  A report delivered twice (two rua addresses, two MX hosts, a
+ * retry) is stored once: reports are unique on (organization-name,
+ * report-id, start, end, policy domains).  Errors come back as a status
+ * plus a message in ERRBUF; nothing here logs or exits.
+ */
+#ifndef TLSRPT_STORE_H
+#define TLSRPT_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "tlsrpt.h"
+
+struct store;
+
+/* Where the report came from: the message that carried it. */
+struct store_provenance {
+	const char *queue_id;		/* MTA queue id, or NULL */
+	const char *mail_from;		/* header From address, or NULL */
+	const char *dkim_domain;	/* authenticated signer (d=), or NULL */
+	const char *auth_method;	/* "dkim", "authres", "none", "import" */
+	const char *source;		/* "part 2 (application/tlsrpt+gzip)" */
+	time_t received;		/* when the milter saw it */
+	int verified;			/* 1 authenticated, 0 RecordUnverified */
+};
+
+enum store_status {
+	STORE_STORED = 0,	/* a new report */
+	STORE_DUPLICATE,	/* already there; counted once */
+	STORE_ERROR		/* nothing written; ERRBUF says why */
+};
+
+/* Open (creating and migrating the schema as needed); NULL + ERRBUF on error. */
+struct store *store_open(const char *uri, char *errbuf, size_t errlen);
+
+enum store_status store_put_report(struct store *st,
+    const struct tlsrpt_report *rep, const struct store_provenance *prov,
+    char *errbuf, size_t errlen);
+
+void store_close(struct store *st);
+
+/* The schema version this build writes (for `tlsrpt` and tests). */
+int store_schema_version(void);
+
+/* Backends fill one of these; store.c dispatches on the URI scheme. */
+struct store_backend {
+	const char *scheme;		/* "sqlite" */
+	struct store *(*open)(const char *rest, char *errbuf, size_t errlen);
+	enum store_status (*put_report)(struct store *st,
+	    const struct tlsrpt_report *rep,
+	    const struct store_provenance *prov, char *errbuf, size_t errlen);
+	void (*close)(struct store *st);
+};
+
+/* Every handle starts with this, so store.c can find the backend. */
+struct store {
+	const struct store_backend *backend;
+};
+
+extern const struct store_backend store_sqlite_backend;
+
+#endif

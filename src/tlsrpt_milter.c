@@ -1,0 +1,285 @@
+/*
+ * tlsrpt_milter.c - the daemon: options, configuration, socket,
+ * privileges, then libmilter's main loop.
+ *
+ * Start-up errors are fatal and say why; after start-up nothing exits
+ * until SIGTERM/SIGINT, which stop taking connections and let the
+ * messages in flight finish.  SIGHUP reloads the configuration for new
+ * connections (signals.h, runtime.h).
+ */
+#include "conf.h"
+#include "log.h"
+#include "milter.h"
+#include "runtime.h"
+#include "signals.h"
+#include "store.h"
+#include "tlsrpt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libmilter/mfapi.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DRAIN_SECONDS	30	/* how long SIGTERM waits for messages in flight */
+
+static const char *config_path = SYSCONFDIR "/tlsrpt-milter.conf";
+static int config_path_given;
+static const char *socket_override;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tlsrpt-milter [-c FILE] [-p SOCKET] [-f] [-n] [-V]\n"
+	    "  -c FILE    configuration file (default %s)\n"
+	    "  -p SOCKET  socket: unix:/path, inet:port@host, inet6:port@host\n"
+	    "  -f         stay in the foreground and log to standard error\n"
+	    "  -n         check the configuration, print it, and exit\n"
+	    "  -V         print the version and exit\n", SYSCONFDIR "/tlsrpt-milter.conf");
+	exit(2);
+}
+
+static struct config *
+load_config(char *errbuf, size_t errlen)
+{
+	struct config *cfg;
+	char *copy;
+
+	/* Without -c, a missing default file means "all defaults". */
+	if (!config_path_given && access(config_path, F_OK) != 0)
+		cfg = config_defaults(errbuf, errlen);
+	else
+		cfg = config_load(config_path, errbuf, errlen);
+	if (cfg != NULL && socket_override != NULL) {
+		if ((copy = strdup(socket_override)) == NULL) {
+			config_free(cfg);
+			snprintf(errbuf, errlen, "out of memory");
+			return NULL;
+		}
+		free(cfg->socket);
+		cfg->socket = copy;
+	}
+	return cfg;
+}
+
+static void
+reload(void)
+{
+	struct runtime *rt, *old;
+	struct config *cfg;
+	char err[512];
+
+	log_info("SIGHUP: reloading %s", config_path);
+	if ((cfg = load_config(err, sizeof(err))) == NULL ||
+	    (rt = runtime_new(cfg, err, sizeof(err))) == NULL) {
+		log_warnx("reload failed, keeping the running configuration: %s", err);
+		return;
+	}
+	old = runtime_acquire();
+	if (old != NULL && (strcmp(old->cfg->socket, rt->cfg->socket) != 0 ||
+	    strcmp(old->cfg->user_id, rt->cfg->user_id) != 0))
+		log_warnx("Socket and UserID changes take effect only at restart");
+	runtime_release(old);
+	log_set_level(rt->cfg->log_level);
+	runtime_install(rt);
+	log_info("configuration reloaded; connections in flight keep the old one");
+}
+
+/* "unix:/path" or "local:/path" or "/path": the path, else NULL. */
+static const char *
+unix_socket_path(const char *sock)
+{
+	if (strncmp(sock, "unix:", 5) == 0)
+		return sock + 5;
+	if (strncmp(sock, "local:", 6) == 0)
+		return sock + 6;
+	return sock[0] == '/' ? sock : NULL;
+}
+
+static void
+lookup_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t size)
+{
+	char user[128], *colon;
+	struct passwd *pw;
+	struct group *gr;
+
+	snprintf(user, sizeof(user), "%s", spec);
+	if ((colon = strchr(user, ':')) != NULL)
+		*colon++ = '\0';
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("UserID: no such user \"%s\"", user);
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (colon != NULL) {
+		if ((gr = getgrnam(colon)) == NULL)
+			fatalx("UserID: no such group \"%s\"", colon);
+		*gid = gr->gr_gid;
+	}
+	snprintf(name, size, "%s", user);
+}
+
+static void
+drop_privileges(const char *name, uid_t uid, gid_t gid)
+{
+	if (initgroups(name, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+		fatal("cannot become user %s", name);
+	if (setuid(0) == 0 && uid != 0)
+		fatalx("privileges not dropped: setuid(0) still works");
+}
+
+static void
+daemonize(void)
+{
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		fatal("setsid");
+	if (chdir("/") != 0)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE *fp;
+
+	if (path[0] == '\0')
+		return;
+	if ((fp = fopen(path, "w")) == NULL)
+		fatal("PidFile %s", path);
+	fprintf(fp, "%ld\n", (long)getpid());
+	if (fclose(fp) != 0)
+		fatal("PidFile %s", path);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct runtime *rt;
+	struct config *cfg;
+	struct store *st;
+	char err[512], user[128];
+	const char *sock_path;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int ch, foreground = 0, check_only = 0, waited;
+
+	while ((ch = getopt(argc, argv, "c:p:fnVh")) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			config_path_given = 1;
+			break;
+		case 'p':
+			socket_override = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'V':
+			printf("tlsrpt-milter %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init("tlsrpt-milter", 1, LOG_MAIL);
+	if ((cfg = load_config(err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	tlsrpt_library_init();
+	if (check_only) {
+		if ((rt = runtime_new(cfg, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+		config_print(rt->cfg, stdout);
+		fprintf(stderr, "tlsrpt-milter: %s: configuration OK\n",
+		    config_path_given || access(config_path, F_OK) == 0 ?
+		    config_path : "(built-in defaults)");
+		runtime_install(rt);
+		return 0;
+	}
+	log_init("tlsrpt-milter", foreground, cfg->syslog_facility);
+	log_set_level(cfg->log_level);
+	if ((rt = runtime_new(cfg, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	runtime_install(rt);
+	cfg = rt->cfg;
+	if (cfg->user_id[0] != '\0')
+		lookup_user(cfg->user_id, &uid, &gid, user, sizeof(user));
+
+	/* The socket is made before privileges go, owned by the filter's user. */
+	umask(0007);
+	if (smfi_setconn(cfg->socket) != MI_SUCCESS)
+		fatalx("Socket %s: not usable", cfg->socket);
+	if (milter_register("tlsrpt-milter") < 0)
+		fatalx("smfi_register failed");
+	if (smfi_opensocket(1) != MI_SUCCESS)
+		fatalx("Socket %s: cannot open (is another filter running? "
+		    "does the directory exist?)", cfg->socket);
+	if ((sock_path = unix_socket_path(cfg->socket)) != NULL &&
+	    cfg->user_id[0] != '\0' && chown(sock_path, uid, gid) != 0)
+		fatal("chown %s", sock_path);
+
+	if (!foreground)
+		daemonize();
+	write_pidfile(cfg->pid_file);
+	if (cfg->user_id[0] != '\0')
+		drop_privileges(user, uid, gid);
+	else if (geteuid() == 0)
+		log_warnx("running as root: set UserID");
+
+	/* Create or migrate the store now, as the user that will write it. */
+	if ((st = store_open(cfg->database, err, sizeof(err))) == NULL)
+		fatalx("Database: %s", err);
+	store_close(st);
+
+	if (signals_start(reload) < 0)
+		fatal("signal setup");
+	log_info("starting: socket %s, database %s, AuthMode %s", cfg->socket,
+	    cfg->database, cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim");
+	if (smfi_main() != MI_SUCCESS)
+		log_warnx("smfi_main ended with an error");
+
+	/* Stopped taking connections; let the messages in flight finish. */
+	for (waited = 0; milter_active() > 0 && waited < DRAIN_SECONDS * 10; waited++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		if (waited == 0)
+			log_info("stopping: waiting for %u connection%s in flight",
+			    milter_active(), milter_active() == 1 ? "" : "s");
+		nanosleep(&ts, NULL);
+	}
+	if (milter_active() > 0)
+		log_warnx("stopping with %u connections still open; the MTA's "
+		    "default_action applies to them", milter_active());
+	if (cfg->pid_file[0] != '\0')
+		unlink(cfg->pid_file);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * verdict.c - authenticate, parse, record, tag; see verdict.h.
+ */
+#include "verdict.h"
+#include "authres.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+/* Authenticate per AuthMode; 1 when authenticated, signer in SIGNER. */
+static int
+authenticate(const struct verdict_input *in, char *signer, size_t signer_len,
+    char *why, size_t why_len)
+{
+	const struct config *cfg = in->rt->cfg;
+	enum dkim_verdict dv;
+	size_t i;
+
+	signer[0] = '\0';
+	if (in->from_domain[0] == '\0') {
+		snprintf(why, why_len, "no From address to align with");
+		return 0;
+	}
+	if (cfg->auth_mode == AUTH_MODE_AUTHRES) {
+		for (i = 0; i < in->n_authres; i++)
+			if (authres_dkim_pass(in->authres[i],
+			    (const char *const *)cfg->trusted_authserv_ids,
+			    cfg->n_trusted_authserv_ids, in->from_domain, signer,
+			    signer_len))
+				return 1;
+		snprintf(why, why_len, "no trusted Authentication-Results with an aligned dkim=pass");
+		return 0;
+	}
+	if (in->dkim == NULL) {
+		snprintf(why, why_len, "DKIM verification unavailable");
+		return 0;
+	}
+	dv = dkim_auth_eom(in->dkim, in->from_domain, signer, signer_len, why,
+	    why_len);
+	if (dv == DKIM_AUTH_PASS)
+		return 1;
+	if (dv == DKIM_AUTH_TEMPERROR && why[0] == '\0')
+		snprintf(why, why_len, "DKIM key lookup failed temporarily");
+	return 0;
+}
+
+/* Unique policy domains of all reports, comma-joined, into BUF. */
+static void
+policy_domains(const struct tlsrpt_result *res, char *buf, size_t size)
+{
+	size_t r, p, off = 0;
+
+	buf[0] = '\0';
+	for (r = 0; r < res->n_reports; r++)
+		for (p = 0; p < res->reports[r].n_policies; p++) {
+			const char *d = res->reports[r].policies[p].policy_domain;
+			const char *hit;
+			size_t dl;
+
+			if (d == NULL)
+				continue;
+			dl = strlen(d);
+			/* Already listed?  (as a whole comma-separated item) */
+			for (hit = strstr(buf, d); hit != NULL; hit = strstr(hit + 1, d))
+				if ((hit == buf || hit[-1] == ',') &&
+				    (hit[dl] == '\0' || hit[dl] == ','))
+					break;
+			if (hit != NULL || off + dl + 2 >= size)
+				continue;
+			off += (size_t)snprintf(buf + off, size - off, "%s%s",
+			    off > 0 ? "," : "", d);
+		}
+}
+
+static void
+record(const struct verdict_input *in, const struct tlsrpt_result *res,
+    const char *signer, int verified, struct store **store, struct verdict *out)
+{
+	struct store_provenance prov;
+	char errbuf[512];
+	size_t i;
+
+	if (*store == NULL &&
+	    (*store = store_open(in->rt->cfg->database, errbuf, sizeof(errbuf))) == NULL) {
+		log_msg(LOG_ERR, in->qid, "cannot open the report store: %s; "
+		    "reports not recorded, message delivered", errbuf);
+		out->store_failed = 1;
+		return;
+	}
+	memset(&prov, 0, sizeof(prov));
+	prov.queue_id = in->qid;
+	prov.mail_from = in->from_addr[0] != '\0' ? in->from_addr : NULL;
+	prov.dkim_domain = signer[0] != '\0' ? signer : NULL;
+	prov.auth_method = !verified ? "none" :
+	    in->rt->cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim";
+	prov.received = time(NULL);
+	prov.verified = verified;
+	for (i = 0; i < res->n_reports; i++) {
+		const struct tlsrpt_report *rep = &res->reports[i];
+
+		prov.source = rep->source;
+		switch (store_put_report(*store, rep, &prov, errbuf, sizeof(errbuf))) {
+		case STORE_STORED:
+			out->stored++;
+			log_msg(LOG_INFO, in->qid, "recorded%s report %s from %s",
+			    verified ? "" : " unverified", rep->report_id,
+			    rep->organization_name);
+			break;
+		case STORE_DUPLICATE:
+			out->duplicates++;
+			log_msg(LOG_INFO, in->qid, "duplicate report %s from %s: counted once",
+			    rep->report_id, rep->organization_name);
+			break;
+		case STORE_ERROR:
+			out->store_failed = 1;
+			log_msg(LOG_ERR, in->qid, "cannot record report %s: %s; "
+			    "message delivered", rep->report_id, errbuf);
+			/* A broken handle is not reused for the next message. */
+			store_close(*store);
+			*store = NULL;
+			return;
+		}
+	}
+}
+
+static void
+tag_simple(struct verdict *out, const struct config *cfg, enum tag_verdict v,
+    const char *reason)
+{
+	struct tag_field f = { "reason", reason };
+
+	out->verdict = v;
+	if (tag_format(out->tag, sizeof(out->tag), strlen(cfg->tag_header), v,
+	    &f, 1) < 0)
+		snprintf(out->tag, sizeof(out->tag), "%s", tag_verdict_word(v));
+}
+
+void
+verdict_decide(const struct verdict_input *in, struct store **store,
+    struct verdict *out)
+{
+	const struct config *cfg = in->rt->cfg;
+	struct tlsrpt_result *res = NULL;
+	struct tlsrpt_error err;
+	char signer[256], why[256], domains[256], ids[256], ok[24], failed[24],
+	    nrep[16];
+	int64_t sum_ok = 0, sum_failed = 0;
+	size_t i, off;
+
+	memset(out, 0, sizeof(*out));
+	why[0] = '\0';
+	if (in->oversize) {
+		snprintf(why, sizeof(why), "message larger than MaxMessageSize (%zu bytes)",
+		    cfg->max_message_size);
+		tag_simple(out, cfg, TAG_INVALID, why);
+		log_msg(LOG_NOTICE, in->qid, "invalid: %s; delivered unparsed", why);
+		return;
+	}
+	out->authenticated = authenticate(in, signer, sizeof(signer), why,
+	    sizeof(why));
+	if (!out->authenticated) {
+		tag_simple(out, cfg, TAG_FAIL, why);
+		log_msg(LOG_NOTICE, in->qid, "fail: from=<%s>: %s%s", in->from_addr,
+		    why, cfg->record_unverified ? "; recording unverified" :
+		    "; not recorded");
+		if (!cfg->record_unverified)
+			return;
+	}
+	if (tlsrpt_parse(in->message, in->len, &in->rt->limits, &res, &err) !=
+	    TLSRPT_OK) {
+		log_msg(LOG_NOTICE, in->qid, "invalid: from=<%s>: %s (%s)",
+		    in->from_addr, err.message, tlsrpt_errcode_name(err.code));
+		if (out->authenticated)
+			tag_simple(out, cfg, TAG_INVALID, err.message);
+		return;
+	}
+	out->reports = (unsigned)res->n_reports;
+	for (i = 0; i < res->n_warnings; i++)
+		log_msg(LOG_NOTICE, in->qid, "%s", res->warnings[i]);
+	record(in, res, signer, out->authenticated, store, out);
+	if (!out->authenticated) {
+		tlsrpt_result_free(res);
+		return;		/* the fail tag stands */
+	}
+
+	policy_domains(res, domains, sizeof(domains));
+	ids[0] = '\0';
+	for (i = 0, off = 0; i < res->n_reports && off < sizeof(ids); i++) {
+		off += (size_t)snprintf(ids + off, sizeof(ids) - off, "%s%s",
+		    i > 0 ? "," : "", res->reports[i].report_id);
+		sum_ok += res->reports[i].total_successful;
+		sum_failed += res->reports[i].total_failure;
+	}
+	snprintf(ok, sizeof(ok), "%lld", (long long)sum_ok);
+	snprintf(failed, sizeof(failed), "%lld", (long long)sum_failed);
+	snprintf(nrep, sizeof(nrep), "%zu", res->n_reports);
+	{
+		struct tag_field f[] = {
+			{ "submitter", signer },
+			{ "domain", domains[0] != '\0' ? domains : NULL },
+			{ "report-id", ids },
+			{ "successful", ok },
+			{ "failed", failed },
+			{ "reports", res->n_reports > 1 ? nrep : NULL },
+		};
+
+		out->verdict = TAG_PASS;
+		if (tag_format(out->tag, sizeof(out->tag), strlen(cfg->tag_header),
+		    TAG_PASS, f, sizeof(f) / sizeof(f[0])) < 0)
+			snprintf(out->tag, sizeof(out->tag), "pass");
+	}
+	log_msg(LOG_INFO, in->qid, "pass: submitter=%s domain=%s reports=%zu "
+	    "successful=%s failed=%s stored=%u duplicate=%u", signer,
+	    domains[0] != '\0' ? domains : "-", res->n_reports, ok, failed,
+	    out->stored, out->duplicates);
+	tlsrpt_result_free(res);
+}

@@ -1,0 +1,50 @@
+/*
+ * verdict.h - what happens to one candidate report message at its end:
+ * authenticate, parse, record, and word the tag.
+ *
+ * Kept apart from the libmilter glue so it can be driven by tests and by
+ * `tlsrpt import` alike.  It logs (one line per outcome, prefixed with
+ * the queue id) and may open the store; it never rejects anything: every
+ * failure becomes a "fail" or "invalid" tag and a log line (fail-open).
+ */
+#ifndef TLSRPT_VERDICT_H
+#define TLSRPT_VERDICT_H
+
+#include <stddef.h>
+
+#include "dkim_auth.h"
+#include "runtime.h"
+#include "store.h"
+#include "tag.h"
+
+struct verdict_input {
+	const struct runtime *rt;
+	const char *qid;		/* may be NULL */
+	const char *from_addr;		/* "" when the message has no From */
+	const char *from_domain;
+	const char *message;		/* headers + blank line + body */
+	size_t len;
+	int oversize;			/* buffering stopped at MaxMessageSize */
+	struct dkim_auth_msg *dkim;	/* AuthMode dkim: fed headers and body */
+	const char *const *authres;	/* AuthMode authres: the header values */
+	size_t n_authres;
+};
+
+struct verdict {
+	enum tag_verdict verdict;
+	char tag[1400];			/* the tag header value, folded */
+	unsigned reports;		/* parsed */
+	unsigned stored;		/* new rows */
+	unsigned duplicates;
+	int store_failed;
+	int authenticated;
+};
+
+/*
+ * Decide for IN.  *STORE is opened on first use (from rt->cfg->database)
+ * and left open for the caller to reuse and close.
+ */
+void verdict_decide(const struct verdict_input *in, struct store **store,
+    struct verdict *out);
+
+#endif
