@@ -25,6 +25,7 @@
 #define MAX_AUTHRES	16
 
 struct message {
+	int started;			/* counted in messages_in_flight */
 	char qid[64];
 	unsigned reasons;		/* enum recog_reason bits */
 	unsigned tag_copies;		/* incoming copies of TagHeader */
@@ -48,25 +49,36 @@ struct connection {
 	struct message msg;
 };
 
-static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned active;
+static pthread_mutex_t flight_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned in_flight;
 
 unsigned
-milter_active(void)
+milter_messages_in_flight(void)
 {
 	unsigned n;
 
-	pthread_mutex_lock(&active_lock);
-	n = active;
-	pthread_mutex_unlock(&active_lock);
+	pthread_mutex_lock(&flight_lock);
+	n = in_flight;
+	pthread_mutex_unlock(&flight_lock);
 	return n;
 }
 
 static void
+flight_add(int delta)
+{
+	pthread_mutex_lock(&flight_lock);
+	in_flight += delta;
+	pthread_mutex_unlock(&flight_lock);
+}
+
+/* Free what one message held; the struct is ready for the next one. */
+static void
 message_reset(struct message *m)
 {
-	size_t i;
+	size_t i, max = m->text.max;
 
+	if (m->started)
+		flight_add(-1);
 	for (i = 0; i < m->n_headers; i++)
 		free(m->headers[i]);
 	free(m->headers);
@@ -76,6 +88,7 @@ message_reset(struct message *m)
 		dkim_auth_msg_free(m->dkim);
 	buf_reset(&m->text);
 	memset(m, 0, sizeof(*m));
+	buf_init(&m->text, max);
 }
 
 static void
@@ -121,9 +134,6 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	c->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
 	c->can_skip = (*pf1 & SMFIP_SKIP) != 0;
 	buf_init(&c->msg.text, c->rt->cfg->max_message_size);
-	pthread_mutex_lock(&active_lock);
-	active++;
-	pthread_mutex_unlock(&active_lock);
 	smfi_setpriv(ctx, c);
 	return SMFIS_CONTINUE;
 }
@@ -174,6 +184,10 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	if (c == NULL)
 		return SMFIS_ACCEPT;
 	m = &c->msg;
+	if (!m->started) {
+		m->started = 1;
+		flight_add(1);
+	}
 	next = c->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	if (strcasecmp(name, c->rt->cfg->tag_header) == 0) {
 		m->tag_copies++;
@@ -336,9 +350,6 @@ mlfi_close(SMFICTX *ctx)
 		store_close(c->store);
 	runtime_release(c->rt);
 	free(c);
-	pthread_mutex_lock(&active_lock);
-	active--;
-	pthread_mutex_unlock(&active_lock);
 	return SMFIS_CONTINUE;
 }
 

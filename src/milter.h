@@ -3,8 +3,9 @@
  *
  * milter_register() hands libmilter the filter description; the callbacks
  * take the runtime in force when each connection starts (runtime.h).
- * milter_active() counts connections in flight, so shutdown can wait for
- * them.
+ * milter_messages_in_flight() counts messages under way, so a shutdown
+ * can let them finish (an idle SMTP session may hold its milter
+ * connection for minutes: connections are not what to wait for).
  */
 #ifndef TLSRPT_MILTER_H
 #define TLSRPT_MILTER_H
@@ -12,7 +13,7 @@
 /* 0 on success; -1 when smfi_register refused. */
 int milter_register(const char *name);
 
-/* Connections open right now. */
-unsigned milter_active(void);
+/* Messages between their first header and their end, right now. */
+unsigned milter_messages_in_flight(void);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * signals.c - SIGHUP for reload beside libmilter's signal thread.
+ * signals.c - our own handling of SIGHUP, SIGTERM and SIGINT beside
+ * libmilter's signal thread; see signals.h.
  */
 #include "signals.h"
 #include "log.h"
@@ -10,23 +11,26 @@
 #include <stddef.h>
 
 static void (*reload_fn)(void);
+static void (*stop_fn)(int);
 
 /*
  * libmilter calls sigwait(&{HUP, TERM, INT}) and stops the filter on any
  * of them.  This definition in the executable takes that call (the
  * dynamic linker binds libmilter's reference to the executable first) and
- * leaves SIGHUP out, so a reload never stops the filter.  Nothing else in
- * the program calls sigwait().
+ * leaves the three out, so libmilter's thread just sleeps; they are ours.
+ * Nothing else in the program calls sigwait().
  */
 int
 sigwait(const sigset_t *set, int *sig)
 {
-	sigset_t without_hup = *set;
+	sigset_t rest = *set;
 	int r;
 
-	sigdelset(&without_hup, SIGHUP);
+	sigdelset(&rest, SIGHUP);
+	sigdelset(&rest, SIGTERM);
+	sigdelset(&rest, SIGINT);
 	do
-		r = sigwaitinfo(&without_hup, NULL);
+		r = sigwaitinfo(&rest, NULL);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return errno;
@@ -35,33 +39,40 @@ sigwait(const sigset_t *set, int *sig)
 }
 
 static void *
-hup_thread(void *arg)
+signal_thread(void *arg)
 {
-	sigset_t hup;
+	sigset_t set;
 	int sig;
 
 	(void)arg;
-	sigemptyset(&hup);
-	sigaddset(&hup, SIGHUP);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	for (;;) {
-		if ((sig = sigwaitinfo(&hup, NULL)) < 0) {
+		if ((sig = sigwaitinfo(&set, NULL)) < 0) {
 			if (errno != EINTR)
 				log_warn("sigwaitinfo");
 			continue;
 		}
-		reload_fn();
+		if (sig == SIGHUP) {
+			reload_fn();
+			continue;
+		}
+		stop_fn(sig);
+		return NULL;	/* a second SIGTERM finds it blocked: ignored */
 	}
-	return NULL;
 }
 
 int
-signals_start(void (*reload)(void))
+signals_start(void (*reload)(void), void (*stop)(int sig))
 {
 	sigset_t set;
 	pthread_t tid;
 	int rc;
 
 	reload_fn = reload;
+	stop_fn = stop;
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
@@ -71,7 +82,7 @@ signals_start(void (*reload)(void))
 		errno = rc;
 		return -1;
 	}
-	if ((rc = pthread_create(&tid, NULL, hup_thread, NULL)) != 0) {
+	if ((rc = pthread_create(&tid, NULL, signal_thread, NULL)) != 0) {
 		errno = rc;
 		return -1;
 	}

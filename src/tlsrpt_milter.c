@@ -20,6 +20,7 @@
 #include <grp.h>
 #include <libmilter/mfapi.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,30 @@ reload(void)
 	log_set_level(rt->cfg->log_level);
 	runtime_install(rt);
 	log_info("configuration reloaded; connections in flight keep the old one");
+}
+
+/*
+ * SIGTERM/SIGINT: let the messages under way finish (new ones are still
+ * served meanwhile: refusing them would only hand them to the MTA's
+ * default_action), then stop libmilter.  Runs in the signal thread.
+ */
+static void
+stop(int sig)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	unsigned n, waited;
+
+	n = milter_messages_in_flight();
+	log_info("%s: stopping; %u message%s in flight", sig == SIGINT ?
+	    "SIGINT" : "SIGTERM", n, n == 1 ? "" : "s");
+	for (waited = 0; (n = milter_messages_in_flight()) > 0 &&
+	    waited < DRAIN_SECONDS * 10; waited++)
+		nanosleep(&tick, NULL);
+	if (n > 0)
+		log_warnx("stopping with %u message%s unfinished; the MTA's "
+		    "default_action applies to %s", n, n == 1 ? "" : "s",
+		    n == 1 ? "it" : "them");
+	smfi_stop();
 }
 
 /* "unix:/path" or "local:/path" or "/path": the path, else NULL. */
@@ -183,7 +208,7 @@ main(int argc, char **argv)
 	const char *sock_path;
 	uid_t uid = 0;
 	gid_t gid = 0;
-	int ch, foreground = 0, check_only = 0, waited;
+	int ch, foreground = 0, check_only = 0;
 
 	while ((ch = getopt(argc, argv, "c:p:fnVh")) != -1) {
 		switch (ch) {
@@ -218,6 +243,7 @@ main(int argc, char **argv)
 		if ((rt = runtime_new(cfg, err, sizeof(err))) == NULL)
 			fatalx("%s", err);
 		config_print(rt->cfg, stdout);
+		fflush(stdout);
 		fprintf(stderr, "tlsrpt-milter: %s: configuration OK\n",
 		    config_path_given || access(config_path, F_OK) == 0 ?
 		    config_path : "(built-in defaults)");
@@ -228,7 +254,10 @@ main(int argc, char **argv)
 	log_set_level(cfg->log_level);
 	if ((rt = runtime_new(cfg, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	/* Main's own reference: the start-up runtime (socket, pid file) stays
+	 * valid however often SIGHUP replaces the current one. */
 	runtime_install(rt);
+	rt = runtime_acquire();
 	cfg = rt->cfg;
 	if (cfg->user_id[0] != '\0')
 		lookup_user(cfg->user_id, &uid, &gid, user, sizeof(user));
@@ -259,27 +288,15 @@ main(int argc, char **argv)
 		fatalx("Database: %s", err);
 	store_close(st);
 
-	if (signals_start(reload) < 0)
+	if (signals_start(reload, stop) < 0)
 		fatal("signal setup");
 	log_info("starting: socket %s, database %s, AuthMode %s", cfg->socket,
 	    cfg->database, cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim");
 	if (smfi_main() != MI_SUCCESS)
 		log_warnx("smfi_main ended with an error");
-
-	/* Stopped taking connections; let the messages in flight finish. */
-	for (waited = 0; milter_active() > 0 && waited < DRAIN_SECONDS * 10; waited++) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-		if (waited == 0)
-			log_info("stopping: waiting for %u connection%s in flight",
-			    milter_active(), milter_active() == 1 ? "" : "s");
-		nanosleep(&ts, NULL);
-	}
-	if (milter_active() > 0)
-		log_warnx("stopping with %u connections still open; the MTA's "
-		    "default_action applies to them", milter_active());
 	if (cfg->pid_file[0] != '\0')
 		unlink(cfg->pid_file);
+	runtime_release(rt);
 	log_info("stopped");
 	return 0;
 }

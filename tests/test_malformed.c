@@ -668,11 +668,30 @@ check_good_still_parses(const char *after)
 	tlsrpt_result_free(res);
 }
 
+/* Write row I's input to DIR/NNN.bin, for tests/milter.sh. */
+static void
+dump_input(const char *dir, size_t i, const struct buf *b)
+{
+	char path[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%03zu.bin", dir, i);
+	if ((fp = fopen(path, "wb")) == NULL) {
+		CHECKF(0, "cannot write %s", path);
+		return;
+	}
+	if (b->len > 0)
+		fwrite(b->p, 1, b->len, fp);
+	fclose(fp);
+}
+
 int
 main(void)
 {
 	struct tlsrpt_limits lim;
 	int sentinel, verbose = getenv("TEST_VERBOSE") != NULL;
+	/* The milter tests feed these same inputs through the daemon. */
+	const char *dump_dir = getenv("TLSRPT_DUMP_DIR");
 	size_t i;
 
 	tlsrpt_library_init();
@@ -716,6 +735,8 @@ main(void)
 			add(&b, r->lit, r->lit_len);
 		else
 			r->build(&b);
+		if (dump_dir != NULL)
+			dump_input(dump_dir, i, &b);
 		tlsrpt_limits_default(&lim);
 		if (r->limits != NULL)
 			r->limits(&lim);

@@ -91,12 +91,23 @@ function send_body(conn, body)
 	check(mt.eom(conn) == nil, "eom")
 end
 
+TAG = os.getenv("TAG_HEADER") or "X-TLSRPT"
+
 -- The value of our tag added at EOM, or nil.
-function tag(conn)
-	if mt.eom_check(conn, MT_HDRADD, "X-TLSRPT") then
-		return mt.getheader(conn, "X-TLSRPT", 0)
+function tag(conn, name)
+	name = name or TAG
+	if mt.eom_check(conn, MT_HDRADD, name) then
+		return mt.getheader(conn, name, 0)
 	end
 	return nil
+end
+
+-- Read a whole file (binary-safe).
+function slurp(path)
+	local f = assert(io.open(path, "rb"))
+	local s = f:read("*a")
+	f:close()
+	return s
 end
 
 -- One whole message from a file; returns the tag (or nil) and EOH reply.

@@ -1,0 +1,16 @@
+-- SIGTERM: no new connections, but the message in flight is finished.
+dofile(os.getenv("MILTER_LIB") .. "/common.lua")
+
+run("SIGTERM with a message in flight", function()
+	local a = open()
+	envelope(a, "<x@google.com>", "<tlsrpt@example.net>", "TERM-A")
+	local headers, body = read_message(DIR .. "/google.eml")
+	check(send_headers(a, headers) ~= SMFIR_ACCEPT, "accepted at EOH")
+	local r = os.execute(os.getenv("TERM_CMD"))
+	check(r == true or r == 0, "kill failed")
+	mt.sleep(1)
+	send_body(a, body)
+	local t = tag(a)
+	check(t ~= nil and t:match("^pass"), "in-flight message after SIGTERM: " .. tostring(t))
+	mt.disconnect(a)
+end)
