@@ -69,6 +69,7 @@ fn(const char *fmt, ...)				\
 
 DEFINE_LOG(log_warn, LOG_WARNING, 1)
 DEFINE_LOG(log_warnx, LOG_WARNING, 0)
+DEFINE_LOG(log_notice, LOG_NOTICE, 0)
 DEFINE_LOG(log_info, LOG_INFO, 0)
 DEFINE_LOG(log_debug, LOG_DEBUG, 0)
 

@@ -33,8 +33,15 @@ struct message {
 	int oversize;
 	char from_addr[320];
 	char from_domain[256];
-	char **headers;			/* "Name: value", for DKIM and MIME */
-	size_t n_headers;
+	/* Each header lives once, as "Name: value\r\n" in text (which the
+	 * MIME parse needs anyway); these locate them for DKIM and From. */
+	struct header_ref {
+		size_t off;		/* into text.data */
+		size_t name_len;
+		size_t len;		/* the whole line with CRLF */
+	} *hdrs;
+	size_t n_hdrs, cap_hdrs;
+	size_t from_hdr;		/* index + 1 of the first From, 0 = none */
 	char *authres[MAX_AUTHRES];	/* Authentication-Results values */
 	size_t n_authres;
 	struct buf text;		/* header block, blank line, body */
@@ -79,9 +86,7 @@ message_reset(struct message *m)
 
 	if (m->started)
 		flight_add(-1);
-	for (i = 0; i < m->n_headers; i++)
-		free(m->headers[i]);
-	free(m->headers);
+	free(m->hdrs);
 	for (i = 0; i < m->n_authres; i++)
 		free(m->authres[i]);
 	if (m->dkim != NULL)
@@ -112,7 +117,7 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL |
-	    SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	    SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_NR_RCPT;
 	struct connection *c;
 
 	(void)f2;
@@ -129,13 +134,30 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	/* Recipients matter only when ReportAddresses is set. */
 	if (c->rt->cfg->n_report_addresses == 0)
 		skip |= SMFIP_NORCPT;
-	skip |= SMFIP_NR_HDR | SMFIP_SKIP | SMFIP_NR_RCPT;
+	/*
+	 * Over TCP, every MTA write that gets no reply leaves data our kernel
+	 * acknowledges late (delayed ACK), and the MTA's next small write waits
+	 * for that ACK (Nagle): 40 ms a message, seen here with Postfix, whose
+	 * DATA-stage macro packet goes out just before the headers.  So over
+	 * TCP we answer DATA and every header, and each reply carries the ACK.
+	 * On a unix socket there is no such stall, and skipping those replies
+	 * saves round trips.
+	 */
+	if (strncmp(c->rt->cfg->socket, "inet", 4) != 0)
+		skip |= SMFIP_NODATA | SMFIP_NR_HDR;
 	*pf1 = f1 & skip;
 	c->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
 	c->can_skip = (*pf1 & SMFIP_SKIP) != 0;
 	buf_init(&c->msg.text, c->rt->cfg->max_message_size);
 	smfi_setpriv(ctx, c);
 	return SMFIS_CONTINUE;
+}
+
+/* Only negotiated over TCP: the reply is what matters (see negotiate). */
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx) == NULL ? SMFIS_ACCEPT : SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -153,25 +175,48 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/* Append "Name: value\r\n" to the text and remember where it is. */
 static int
 keep_header(struct message *m, const char *name, const char *value)
 {
-	char *line, **grown;
-	size_t nl = strlen(name), vl = strlen(value);
+	struct header_ref *grown, *h;
+	size_t off = m->text.len, nl = strlen(name);
 
 	if (buf_append(&m->text, name, nl) < 0 || buf_append(&m->text, ": ", 2) < 0 ||
-	    buf_append(&m->text, value, vl) < 0 || buf_append(&m->text, "\r\n", 2) < 0)
+	    buf_append(&m->text, value, strlen(value)) < 0 ||
+	    buf_append(&m->text, "\r\n", 2) < 0)
 		return -1;
-	if ((grown = realloc(m->headers, (m->n_headers + 1) * sizeof(*grown))) == NULL)
-		return -1;
-	m->headers = grown;
-	if ((line = malloc(nl + vl + 3)) == NULL)
-		return -1;
-	memcpy(line, name, nl);
-	memcpy(line + nl, ": ", 2);
-	memcpy(line + nl + 2, value, vl + 1);
-	m->headers[m->n_headers++] = line;
+	if (m->n_hdrs == m->cap_hdrs) {
+		size_t ncap = m->cap_hdrs == 0 ? 32 : m->cap_hdrs * 2;
+
+		if ((grown = realloc(m->hdrs, ncap * sizeof(*grown))) == NULL)
+			return -1;
+		m->hdrs = grown;
+		m->cap_hdrs = ncap;
+	}
+	h = &m->hdrs[m->n_hdrs++];
+	h->off = off;
+	h->name_len = nl;
+	h->len = m->text.len - off;
 	return 0;
+}
+
+/* Header I's value, NUL-terminated in place (its CR becomes NUL). */
+static char *
+header_value(struct message *m, size_t i)
+{
+	struct header_ref *h = &m->hdrs[i];
+
+	m->text.data[h->off + h->len - 2] = '\0';
+	return m->text.data + h->off + h->name_len + 2;
+}
+
+static void
+header_restore(struct message *m, size_t i)
+{
+	struct header_ref *h = &m->hdrs[i];
+
+	m->text.data[h->off + h->len - 2] = '\r';
 }
 
 static sfsistat
@@ -198,19 +243,42 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		m->reasons |= RECOG_CONTENT_TYPE;
 	else if (recog_is_report_header(name))
 		m->reasons |= RECOG_REPORT_HEADER;
-	else if (strcasecmp(name, "From") == 0 && m->from_addr[0] == '\0' &&
-	    recog_from_address(value, m->from_addr, sizeof(m->from_addr),
-	    m->from_domain, sizeof(m->from_domain)) == 0 &&
-	    recog_address_matches(m->from_addr, c->rt->cfg->known_reporters,
-	    c->rt->cfg->n_known_reporters))
-		m->reasons |= RECOG_KNOWN_REPORTER;
 	else if (strcasecmp(name, "Authentication-Results") == 0 &&
 	    m->n_authres < MAX_AUTHRES &&
 	    (m->authres[m->n_authres] = strdup(value)) != NULL)
 		m->n_authres++;
-	if (!m->oversize && keep_header(m, name, value) < 0)
-		m->oversize = 1;
+	if (!m->oversize) {
+		if (keep_header(m, name, value) < 0)
+			m->oversize = 1;
+		else if (m->from_hdr == 0 && strcasecmp(name, "From") == 0)
+			m->from_hdr = m->n_hdrs;
+	}
 	return next;
+}
+
+/*
+ * The From address, parsed only when it matters: for every candidate
+ * (DKIM alignment needs its domain), and for other mail only when the
+ * header mentions a KnownReporters domain at all, since a full address
+ * parse on every message would be most of this filter's cost.
+ */
+static void
+check_from(struct connection *c, struct message *m)
+{
+	const struct config *cfg = c->rt->cfg;
+	const char *value;
+
+	if (m->from_hdr == 0)
+		return;
+	value = header_value(m, m->from_hdr - 1);
+	if ((m->reasons != 0 || recog_may_mention(value, cfg->known_reporters,
+	    cfg->n_known_reporters)) &&
+	    recog_from_address(value, m->from_addr, sizeof(m->from_addr),
+	    m->from_domain, sizeof(m->from_domain)) == 0 &&
+	    recog_address_matches(m->from_addr, cfg->known_reporters,
+	    cfg->n_known_reporters))
+		m->reasons |= RECOG_KNOWN_REPORTER;
+	header_restore(m, m->from_hdr - 1);
 }
 
 static sfsistat
@@ -225,6 +293,7 @@ mlfi_eoh(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	m = &c->msg;
 	remember_qid(ctx, m);
+	check_from(c, m);
 	if (m->reasons == 0) {
 		if (m->tag_copies == 0) {
 			message_reset(m);
@@ -240,12 +309,16 @@ mlfi_eoh(SMFICTX *ctx)
 	/* DKIM sees the headers only now: ordinary mail never pays for it. */
 	if (c->rt->dkim != NULL &&
 	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid)) != NULL) {
-		for (i = 0; i < m->n_headers; i++) {
-			char *colon = strchr(m->headers[i], ':');
+		for (i = 0; i < m->n_hdrs; i++) {
+			char name[256];
+			struct header_ref *h = &m->hdrs[i];
 
-			*colon = '\0';
-			dkim_auth_header(m->dkim, m->headers[i], colon + 2);
-			*colon = ':';
+			if (h->name_len >= sizeof(name))
+				continue;	/* no such header is signed */
+			memcpy(name, m->text.data + h->off, h->name_len);
+			name[h->name_len] = '\0';
+			dkim_auth_header(m->dkim, name, header_value(m, i));
+			header_restore(m, i);
 		}
 		dkim_auth_eoh(m->dkim);
 	}
@@ -363,6 +436,7 @@ milter_register(const char *name)
 	desc.xxfi_version = SMFI_VERSION;
 	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
 	desc.xxfi_envrcpt = mlfi_envrcpt;
+	desc.xxfi_data = mlfi_data;
 	desc.xxfi_header = mlfi_header;
 	desc.xxfi_eoh = mlfi_eoh;
 	desc.xxfi_body = mlfi_body;

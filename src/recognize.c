@@ -152,6 +152,36 @@ recog_address_matches(const char *addr, char *const *patterns, size_t n)
 	return 0;
 }
 
+static int
+contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return 1;
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+recog_may_mention(const char *text, char *const *patterns, size_t n)
+{
+	const char *domain;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		domain = strrchr(patterns[i], '@');
+		domain = domain != NULL ? domain + 1 : patterns[i];
+		/* The address itself is never encoded (RFC 2047 covers only
+		 * the display name), so its domain appears as is. */
+		if (strpbrk(domain, "*?[") != NULL || contains_nocase(text, domain))
+			return 1;
+	}
+	return 0;
+}
+
 const char *
 recog_reason_string(unsigned reasons, char *buf, size_t size)
 {

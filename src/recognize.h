@@ -43,6 +43,15 @@ int recog_from_address(const char *value, char *addr, size_t addr_len,
  */
 int recog_address_matches(const char *addr, char *const *patterns, size_t n);
 
+/*
+ * Could TEXT (a raw From header) match one of PATTERNS at all?  A cheap
+ * case-insensitive search for each pattern's domain, so the full address
+ * parse runs only when it might matter.  1 when unsure (a wildcard in a
+ * pattern's domain).  Never 0 when recog_address_matches() would accept
+ * the address in TEXT.
+ */
+int recog_may_mention(const char *text, char *const *patterns, size_t n);
+
 /* "content-type,known-reporter" for logs, into BUF. */
 const char *recog_reason_string(unsigned reasons, char *buf, size_t size);
 

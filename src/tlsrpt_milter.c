@@ -79,7 +79,7 @@ reload(void)
 	struct config *cfg;
 	char err[512];
 
-	log_info("SIGHUP: reloading %s", config_path);
+	log_notice("SIGHUP: reloading %s", config_path);
 	if ((cfg = load_config(err, sizeof(err))) == NULL ||
 	    (rt = runtime_new(cfg, err, sizeof(err))) == NULL) {
 		log_warnx("reload failed, keeping the running configuration: %s", err);
@@ -92,7 +92,7 @@ reload(void)
 	runtime_release(old);
 	log_set_level(rt->cfg->log_level);
 	runtime_install(rt);
-	log_info("configuration reloaded; connections in flight keep the old one");
+	log_notice("configuration reloaded; connections in flight keep the old one");
 }
 
 /*
@@ -107,7 +107,7 @@ stop(int sig)
 	unsigned n, waited;
 
 	n = milter_messages_in_flight();
-	log_info("%s: stopping; %u message%s in flight", sig == SIGINT ?
+	log_notice("%s: stopping; %u message%s in flight", sig == SIGINT ?
 	    "SIGINT" : "SIGTERM", n, n == 1 ? "" : "s");
 	for (waited = 0; (n = milter_messages_in_flight()) > 0 &&
 	    waited < DRAIN_SECONDS * 10; waited++)
@@ -290,13 +290,13 @@ main(int argc, char **argv)
 
 	if (signals_start(reload, stop) < 0)
 		fatal("signal setup");
-	log_info("starting: socket %s, database %s, AuthMode %s", cfg->socket,
+	log_notice("starting: socket %s, database %s, AuthMode %s", cfg->socket,
 	    cfg->database, cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim");
 	if (smfi_main() != MI_SUCCESS)
 		log_warnx("smfi_main ended with an error");
 	if (cfg->pid_file[0] != '\0')
 		unlink(cfg->pid_file);
 	runtime_release(rt);
-	log_info("stopped");
+	log_notice("stopped");
 	return 0;
 }

@@ -101,6 +101,28 @@ test_address_patterns(void)
 }
 
 static void
+test_may_mention(void)
+{
+	char *patterns[] = { "noreply-smtp-tls-reporting@google.com", "mail.ru" };
+	char *wild[] = { "tlsrpt@*.example" };
+	static const struct { const char *from; int want; } rows[] = {
+		{ "<noreply-smtp-tls-reporting@google.com>", 1 },
+		{ "\"Google\" <NoReply-SMTP-TLS-Reporting@Google.COM>", 1 },
+		{ "x@corp.MAIL.RU", 1 },
+		{ "alice@example.org", 0 },
+		{ "=?utf-8?q?google.com?= <x@example.org>", 1 },	/* unsure is fine */
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECKF(recog_may_mention(rows[i].from, patterns, 2) == rows[i].want,
+		    "may_mention \"%s\": want %d", rows[i].from, rows[i].want);
+	CHECK(recog_may_mention("alice@example.org", wild, 1));
+	CHECK(!recog_may_mention("alice@example.org", NULL, 0));
+}
+
+static void
 test_reason_string(void)
 {
 	char buf[128];
@@ -118,6 +140,7 @@ main(void)
 	test_report_headers();
 	test_from();
 	test_address_patterns();
+	test_may_mention();
 	test_reason_string();
 	tlsrpt_library_shutdown();
 	return test_summary("test_recognize");

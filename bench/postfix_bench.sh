@@ -1,0 +1,144 @@
+#!/bin/bash
+# postfix_bench.sh - what tlsrpt-milter costs ordinary mail, through a real
+# Postfix on loopback, in one run.
+#
+# A private Postfix (tests/postfix-lib.sh) accepts mail for bench.example
+# and discards it, so what is timed is SMTP acceptance: smtpd, cleanup,
+# the queue, and the milter when it is in smtpd_milters.  Rounds alternate
+# without and with the milter, N ordinary messages each (smtp-source), and
+# the medians give the ratio; then signed TLS-RPT reports are sent through
+# the milter to measure reports/s, and the milter's peak RSS is read from
+# /proc.  Target: ordinary-mail throughput with the milter >= 0.95 of
+# without.  Root only (it starts Postfix).  Usage:
+#   bench/postfix_bench.sh [-m MESSAGES] [-r ROUNDS] [-R REPORTS] [-s SESSIONS]
+#                          [-l BODY_BYTES]   (BENCH_SOCKET=inet for TCP)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+MILTER=${TLSRPT_MILTER:-$top/_build/tlsrpt-milter}
+PY=/usr/bin/python3
+messages=5000 rounds=3 reports=300 sessions=10 size=2048
+while getopts m:r:R:s:l: opt; do
+	case $opt in
+	m) messages=$OPTARG ;; r) rounds=$OPTARG ;; R) reports=$OPTARG ;;
+	s) sessions=$OPTARG ;; l) size=$OPTARG ;;
+	*) echo "usage: $0 [-m N] [-r ROUNDS] [-R REPORTS] [-s SESSIONS] [-l BODY_BYTES]"; exit 2 ;;
+	esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "postfix_bench: needs root"; exit 2; }
+[ -x "$MILTER" ] || { echo "postfix_bench: build first ($MILTER missing)"; exit 2; }
+for t in postfix smtp-source openssl; do
+	command -v $t >/dev/null || { echo "postfix_bench: $t not found"; exit 2; }
+done
+. "$top/tests/postfix-lib.sh"
+
+tmp=$(mktemp -d /tmp/pfbench.XXXXXX) && chmod 755 "$tmp"
+port=$((30000 + $$ % 20000)) mport=$((port + 1)) mpid=
+cleanup() { pf_stop; [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pf_setup "$tmp/pf" "$port" ""
+printf 'bench.example\tdiscard:\nexample.net\tdiscard:\n' >"$tmp/pf/etc/transport"
+postconf -c "$tmp/pf/etc" -e "transport_maps = texthash:$tmp/pf/etc/transport" \
+	"relay_domains = bench.example" "virtual_mailbox_domains =" \
+	"smtpd_milters =" "maillog_file = $tmp/pf/maillog" "alias_maps ="
+pf_start || { echo "postfix did not start"; tail "$(pf_log)"; exit 1; }
+
+# Keys and a signed report for the report-throughput part.
+openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
+p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
+printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
+mkdir "$tmp/db" && chown postfix:postfix "$tmp/db"
+SOCKET=${BENCH_SOCKET:-unix:$tmp/milter.sock}
+case $SOCKET in inet*) MSPEC="inet:127.0.0.1:$mport"; SOCKET="inet:$mport@127.0.0.1" ;;
+*) MSPEC="unix:$tmp/milter.sock" ;; esac
+# As a real install runs it: its own user (here postfix, so smtpd may use
+# the socket), a unix socket by default (BENCH_SOCKET=inet for TCP).
+cat >"$tmp/milter.conf" <<CONF
+Socket $SOCKET
+UserID postfix
+Database sqlite:$tmp/db/tlsrpt.db
+DKIMKeyFile $tmp/keys
+LogLevel notice
+CONF
+"$MILTER" -f -c "$tmp/milter.conf" 2>"$tmp/milter.log" &
+mpid=$!
+for i in $(seq 50); do grep -q "starting:" "$tmp/milter.log" && break; sleep 0.1; done
+grep -q "starting:" "$tmp/milter.log" || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
+MILTER_SPEC="{ $MSPEC, default_action=accept }"
+
+now() { date +%s.%N; }
+# One round: N ordinary messages over S parallel sessions; prints seconds.
+round() {
+	local t0 t1
+	t0=$(now)
+	smtp-source -s "$sessions" -m "$messages" -l "$size" -d \
+	    -f sender@example.org -t "user@bench.example" -S "ordinary mail" \
+	    "127.0.0.1:$port" || echo "smtp-source failed" >&2
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l
+}
+use_milter() {	# 0|1
+	pf_set_milter "$([ "$1" = 1 ] && echo "$MILTER_SPEC")"
+	sleep 1	# new smtpd processes pick up the setting
+}
+# The milter's CPU seconds so far (user + system), from /proc.
+cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$mpid/stat"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions, milter on ${SOCKET%%:*}), alternating"
+round >/dev/null	# warm-up: Postfix processes, page cache
+: >"$tmp/without" ; : >"$tmp/with"
+for r in $(seq "$rounds"); do
+	use_milter 0; s=$(round); echo "$s" >>"$tmp/without"
+	use_milter 1; c0=$(cpu); w=$(round); c1=$(cpu); echo "$w" >>"$tmp/with"
+	printf '  round %d: without %.2f s, with %.2f s (milter CPU %.2f s)\n' "$r" "$s" "$w" \
+	    "$(echo "$c1 - $c0" | bc -l)"
+done
+t_without=$(median <"$tmp/without")
+t_with=$(median <"$tmp/with")
+ratio=$(echo "$t_without / $t_with" | bc -l)
+printf 'ordinary msgs/s: without milter %.0f, with milter %.0f (medians)\n' \
+	"$(echo "$messages / $t_without" | bc -l)" "$(echo "$messages / $t_with" | bc -l)"
+printf 'ratio with/without: %.3f\n' "$ratio"
+# A filter Postfix could not reach would make "with" look free.
+if grep -q "warning: milter" "$(pf_log)"; then
+	echo "postfix_bench: Postfix could not use the milter:"; grep "warning: milter" "$(pf_log)" | head -3
+	exit 1
+fi
+
+# Report messages: distinct signed reports through the milter, one session.
+use_milter 1
+echo "report messages: $reports distinct signed reports"
+"$PY" - "$top/tests/fixtures/mime-google.eml" "$tmp/k.pem" "$reports" "$port" <<'PY'
+import re, smtplib, sys, time
+sys.path.insert(0, sys.argv[0])
+import dkim
+src, keyfile, n, port = open(sys.argv[1], "rb").read(), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+import subprocess
+key = subprocess.run(["openssl", "rsa", "-in", keyfile, "-traditional"], capture_output=True).stdout
+msgs = []
+for i in range(n):
+    # A distinct Message-ID per copy; the report inside is the same, so the
+    # store sees one new report and n-1 duplicates (the common retry case).
+    m = src.replace(b"Message-ID: <", b"Message-ID: <%d." % i, 1)
+    sig = dkim.sign(m, b"sel", b"google.com", key,
+                    include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+    msgs.append(sig + m)
+s = smtplib.SMTP("127.0.0.1", port)
+t0 = time.time()
+for m in msgs:
+    s.sendmail("sender@example.org", ["tlsrpt@example.net"], m)
+t1 = time.time()
+s.quit()
+print("report msgs/s through Postfix and the milter: %.0f (%d in %.2f s)" % (n / (t1 - t0), n, t1 - t0))
+PY
+echo "reports recorded: $(sqlite3 "$tmp/db/tlsrpt.db" 'SELECT count(*) FROM reports' 2>/dev/null)" \
+	"(the same report each time: recorded once, the rest counted as duplicates)"
+echo "milter peak RSS: $(awk '/VmHWM/ { print $2, $3 }' /proc/$mpid/status)"
+if [ "$(echo "$ratio >= 0.95" | bc -l)" = 1 ]; then
+	echo "target: ordinary mail with the milter >= 0.95 x without: met"
+else
+	echo "target: ordinary mail with the milter >= 0.95 x without: NOT met"
+fi
