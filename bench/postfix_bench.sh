@@ -11,18 +11,18 @@
 # /proc.  Target: ordinary-mail throughput with the milter >= 0.95 of
 # without.  Root only (it starts Postfix).  Usage:
 #   bench/postfix_bench.sh [-m MESSAGES] [-r ROUNDS] [-R REPORTS] [-s SESSIONS]
-#                          [-l BODY_BYTES]   (BENCH_SOCKET=inet for TCP)
+#                          [-l BODY_BYTES] [-D]   (BENCH_SOCKET=inet for TCP)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 MILTER=${TLSRPT_MILTER:-$top/_build/tlsrpt-milter}
 PY=/usr/bin/python3
-messages=5000 rounds=3 reports=300 sessions=10 size=2048
-while getopts m:r:R:s:l: opt; do
+messages=5000 rounds=3 reports=300 sessions=10 size=2048 discard=0
+while getopts m:r:R:s:l:D opt; do
 	case $opt in
 	m) messages=$OPTARG ;; r) rounds=$OPTARG ;; R) reports=$OPTARG ;;
-	s) sessions=$OPTARG ;; l) size=$OPTARG ;;
-	*) echo "usage: $0 [-m N] [-r ROUNDS] [-R REPORTS] [-s SESSIONS] [-l BODY_BYTES]"; exit 2 ;;
+	s) sessions=$OPTARG ;; l) size=$OPTARG ;; D) discard=1 ;;
+	*) echo "usage: $0 [-m N] [-r ROUNDS] [-R REPORTS] [-s SESSIONS] [-l BODY_BYTES] [-D]"; exit 2 ;;
 	esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "postfix_bench: needs root"; exit 2; }
@@ -39,10 +39,12 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 pf_setup "$tmp/pf" "$port" ""
-printf 'bench.example\tdiscard:\nexample.net\tdiscard:\n' >"$tmp/pf/etc/transport"
-postconf -c "$tmp/pf/etc" -e "transport_maps = texthash:$tmp/pf/etc/transport" \
-	"relay_domains = bench.example" "virtual_mailbox_domains =" \
-	"smtpd_milters =" "maillog_file = $tmp/pf/maillog" "alias_maps ="
+postconf -c "$tmp/pf/etc" -e "alias_maps =" "smtpd_milters ="
+if [ "$discard" = 1 ]; then
+	printf 'example.net\tdiscard:\n' >"$tmp/pf/etc/transport"
+	postconf -c "$tmp/pf/etc" -e "transport_maps = texthash:$tmp/pf/etc/transport"
+fi
+rcpt=bob@example.net
 pf_start || { echo "postfix did not start"; tail "$(pf_log)"; exit 1; }
 
 # Keys and a signed report for the report-throughput part.
@@ -69,13 +71,17 @@ grep -q "starting:" "$tmp/milter.log" || { echo "milter did not start:"; cat "$t
 MILTER_SPEC="{ $MSPEC, default_action=accept }"
 
 now() { date +%s.%N; }
-# One round: N ordinary messages over S parallel sessions; prints seconds.
+queued() { find "$tmp/pf/queue/incoming" "$tmp/pf/queue/active" \
+	"$tmp/pf/queue/maildrop" -type f 2>/dev/null | wc -l; }
+# One round: N ordinary messages over S parallel sessions, until the queue
+# is empty again (all delivered or discarded); prints seconds.
 round() {
 	local t0 t1
 	t0=$(now)
 	smtp-source -s "$sessions" -m "$messages" -l "$size" -d \
-	    -f sender@example.org -t "user@bench.example" -S "ordinary mail" \
+	    -f sender@example.org -t "$rcpt" -S "ordinary mail" \
 	    "127.0.0.1:$port" || echo "smtp-source failed" >&2
+	while [ "$(queued)" -gt 0 ]; do sleep 0.02; done
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l
 }
@@ -87,7 +93,8 @@ use_milter() {	# 0|1
 cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$mpid/stat"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions, milter on ${SOCKET%%:*}), alternating"
+echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions," \
+	"$([ "$discard" = 1 ] && echo discarded || echo delivered to a Maildir), milter on ${SOCKET%%:*}), alternating"
 round >/dev/null	# warm-up: Postfix processes, page cache
 : >"$tmp/without" ; : >"$tmp/with"
 for r in $(seq "$rounds"); do

@@ -173,6 +173,23 @@ expect_sql "nothing recorded before was lost" \
 	"SELECT count(*) FROM reports WHERE verified = 1" "$rows_before"
 expect_sql "database intact" "PRAGMA integrity_check" ok
 
+# --- the store unusable: fail-open ------------------------------------------
+mv "$tmp/tlsrpt.db" "$tmp/tlsrpt.db.saved"
+mkdir "$tmp/tlsrpt.db"	# a directory where the database file should be
+lua t-store-down.lua
+grep -q "STOREDOWN: cannot open the report store: .*message delivered\|STOREDOWN: cannot record" \
+	"$tmp/milter.log" && ok "store failure logged with the queue id" ||
+	bad "store failure logged with the queue id"
+rmdir "$tmp/tlsrpt.db" && mv "$tmp/tlsrpt.db.saved" "$tmp/tlsrpt.db"
+
+# --- AuthMode authres ------------------------------------------------------
+{ conf X-TLSRPT no; echo "AuthMode authres"; echo "TrustedAuthservIDs mx.example.net"; } \
+	>"$tmp/milter.conf"
+kill -HUP "$pid"; sleep 0.5
+lua t-authres.lua
+conf X-TLSRPT no >"$tmp/milter.conf"
+kill -HUP "$pid"; sleep 0.5
+
 # --- SIGTERM with a message in flight --------------------------------------
 lua t-term.lua TERM_CMD="kill -TERM $pid"
 i=0
