@@ -28,11 +28,8 @@ static const struct store_backend *const backends[] = {
  */
 #define STORE_SCHEMA_VERSION	1
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+void
+store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,13 +81,13 @@ store_open(const char *uri, char *errbuf, size_t errlen)
 	size_t n, i;
 
 	if (uri == NULL || uri[0] == '\0') {
-		seterr(errbuf, errlen, "database URI is empty");
+		store_seterr(errbuf, errlen, "database URI is empty");
 		return NULL;
 	}
 	if (uri[0] == '/')
 		return store_sqlite_backend.open(uri, errbuf, errlen);
 	if ((n = scheme_length(uri)) == 0) {
-		seterr(errbuf, errlen, "database URI has no scheme: expected "
+		store_seterr(errbuf, errlen, "database URI has no scheme: expected "
 		    "scheme:location, such as sqlite:/var/lib/tlsrpt-milter/tlsrpt.db");
 		return NULL;
 	}
@@ -99,7 +96,7 @@ store_open(const char *uri, char *errbuf, size_t errlen)
 		    strncasecmp(backends[i]->scheme, uri, n) == 0)
 			return backends[i]->open(uri + n + 1, errbuf, errlen);
 	list_schemes(known, sizeof(known));
-	seterr(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
+	store_seterr(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
 	    "(this build supports: %s)", (int)(n > 64 ? 64 : n), uri, known);
 	return NULL;
 }
@@ -109,7 +106,7 @@ store_put_report(struct store *st, const struct tlsrpt_report *rep,
     const struct store_provenance *prov, char *errbuf, size_t errlen)
 {
 	if (st == NULL || rep == NULL) {
-		seterr(errbuf, errlen, "store_put_report: no %s",
+		store_seterr(errbuf, errlen, "store_put_report: no %s",
 		    st == NULL ? "store" : "report");
 		return STORE_ERROR;
 	}

@@ -67,4 +67,8 @@ struct store {
 
 extern const struct store_backend store_sqlite_backend;
 
+/* For backends: printf into ERRBUF (either may be NULL/0). */
+void store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -158,20 +158,6 @@ struct store_sqlite {
 	sqlite3_stmt *stmt[ST__COUNT];
 };
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- opening ---------------------------------------------------------- */
 
@@ -190,20 +176,20 @@ check_directory(const char *path, char *errbuf, size_t errlen)
 	if (slash == NULL)
 		return 0;			/* the current directory */
 	if ((dir = strndup(path, slash == path ? 1 : (size_t)(slash - path))) == NULL) {
-		seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
+		store_seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
 		return -1;
 	}
 	if (stat(dir, &sb) < 0) {
-		seterr(errbuf, errlen, "sqlite:%s: directory %s: %s%s", path, dir,
+		store_seterr(errbuf, errlen, "sqlite:%s: directory %s: %s%s", path, dir,
 		    strerror(errno), errno == ENOENT ?
 		    " (create it, writable by the milter's user)" : "");
 		rc = -1;
 	} else if (!S_ISDIR(sb.st_mode)) {
-		seterr(errbuf, errlen, "sqlite:%s: %s is not a directory", path, dir);
+		store_seterr(errbuf, errlen, "sqlite:%s: %s is not a directory", path, dir);
 		rc = -1;
 	} else if (access(dir, W_OK | X_OK) < 0) {
 		/* WAL mode creates PATH-wal and PATH-shm beside the database */
-		seterr(errbuf, errlen, "sqlite:%s: directory %s: %s (the database "
+		store_seterr(errbuf, errlen, "sqlite:%s: directory %s: %s (the database "
 		    "and its -wal and -shm files are created there)", path, dir,
 		    strerror(errno));
 		rc = -1;
@@ -219,7 +205,7 @@ db_error(sqlite3 *db, const char *path, const char *what, char *errbuf,
 {
 	int oserr = db != NULL ? sqlite3_system_errno(db) : 0;
 
-	seterr(errbuf, errlen, "sqlite:%s: %s: %s%s%s%s", path, what,
+	store_seterr(errbuf, errlen, "sqlite:%s: %s: %s%s%s%s", path, what,
 	    db != NULL ? sqlite3_errmsg(db) : "out of memory",
 	    oserr != 0 ? " (" : "", oserr != 0 ? strerror(oserr) : "",
 	    oserr != 0 ? ")" : "");
@@ -267,7 +253,7 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 	size_t i;
 
 	if (N_MIGRATIONS == 0 || migrations[N_MIGRATIONS - 1].version != latest) {
-		seterr(errbuf, errlen, "sqlite:%s: this build has no migration to "
+		store_seterr(errbuf, errlen, "sqlite:%s: this build has no migration to "
 		    "schema version %d", path, latest);
 		return -1;
 	}
@@ -312,7 +298,7 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 		}
 	}
 	if (version > latest) {
-		seterr(errbuf, errlen, "sqlite:%s: database schema version %d is newer "
+		store_seterr(errbuf, errlen, "sqlite:%s: database schema version %d is newer "
 		    "than this build's %d; use a newer tlsrpt-milter", path, version,
 		    latest);
 		return -1;
@@ -350,7 +336,7 @@ configure(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 		return -1;
 	}
 	if (strcmp(mode, "wal") != 0) {
-		seterr(errbuf, errlen, "sqlite:%s: cannot use WAL journal mode "
+		store_seterr(errbuf, errlen, "sqlite:%s: cannot use WAL journal mode "
 		    "(journal mode is \"%s\")", path, mode);
 		return -1;
 	}
@@ -378,13 +364,13 @@ sqlite_open(const char *path, char *errbuf, size_t errlen)
 	size_t i;
 
 	if (path == NULL || path[0] == '\0') {
-		seterr(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
+		store_seterr(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
 		return NULL;
 	}
 	if (check_directory(path, errbuf, errlen) < 0)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
+		store_seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
 		return NULL;
 	}
 	s->base.backend = &store_sqlite_backend;
@@ -394,7 +380,7 @@ sqlite_open(const char *path, char *errbuf, size_t errlen)
 		goto fail;
 	}
 	if (sqlite3_db_readonly(s->db, "main") == 1) {
-		seterr(errbuf, errlen, "sqlite:%s: the database file is read-only "
+		store_seterr(errbuf, errlen, "sqlite:%s: the database file is read-only "
 		    "for this user", path);
 		goto fail;
 	}
@@ -558,7 +544,7 @@ run(struct store_sqlite *s, enum stmt_id id, int bind_rc, char *errbuf,
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
 		rc = SQLITE_OK;
 	if (rc != SQLITE_OK)
-		seterr(errbuf, errlen, "sqlite: %s: %s", what,
+		store_seterr(errbuf, errlen, "sqlite: %s: %s", what,
 		    bind_rc != SQLITE_OK ? sqlite3_errstr(bind_rc) :
 		    sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
@@ -611,7 +597,7 @@ find_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 			rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_OK)
-		seterr(errbuf, errlen, "sqlite: looking up the report: %s",
+		store_seterr(errbuf, errlen, "sqlite: looking up the report: %s",
 		    b.rc != SQLITE_OK ? sqlite3_errstr(b.rc) : sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -709,16 +695,16 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 	size_t p, d;
 	int found, verified;
 
-	seterr(errbuf, errlen, "%s", "");
+	store_seterr(errbuf, errlen, "%s", "");
 	if (prov == NULL)
 		prov = &no_provenance;
 	if (rep->organization_name == NULL || rep->report_id == NULL) {
-		seterr(errbuf, errlen, "sqlite: report without %s",
+		store_seterr(errbuf, errlen, "sqlite: report without %s",
 		    rep->organization_name == NULL ? "organization-name" : "report-id");
 		return STORE_ERROR;
 	}
 	if ((domains = policy_domains_key(rep)) == NULL) {
-		seterr(errbuf, errlen, "sqlite: out of memory");
+		store_seterr(errbuf, errlen, "sqlite: out of memory");
 		return STORE_ERROR;
 	}
 	if (run(s, ST_BEGIN, SQLITE_OK, errbuf, errlen, "beginning a transaction") < 0)
@@ -739,7 +725,7 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 			goto rollback;
 		if (run(s, ST_COMMIT, SQLITE_OK, errbuf, errlen, "committing") < 0)
 			goto rollback;
-		seterr(errbuf, errlen, "already stored unverified; upgraded to verified");
+		store_seterr(errbuf, errlen, "already stored unverified; upgraded to verified");
 		status = STORE_DUPLICATE;
 		goto out;
 	}

@@ -63,61 +63,15 @@ add_gzip(struct buf *b, const void *data, size_t len)
 	free(g);
 }
 
-static void
-put_le32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
 
-/*
- * MIBS MiB of zeros, gzip (or zlib) framed, in about MIBS KiB: one MiB
- * deflated with Z_FULL_FLUSH repeats MIBS times, then a final empty block.
- */
 static void
 add_bomb(struct buf *b, unsigned mibs, int zlib)
 {
-	unsigned char *zeros = calloc(1, MIB), *chunk, tr[8];
-	size_t cap = compressBound(MIB) + 64, chunk_len;
-	uLong crc = crc32(0, NULL, 0), crc1, ad = adler32(0, NULL, 0), ad1;
-	z_stream z;
-	unsigned i;
+	size_t n;
+	unsigned char *bomb = test_zero_bomb(mibs, zlib, &n);
 
-	chunk = malloc(cap);
-	memset(&z, 0, sizeof(z));
-	deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
-	z.next_in = zeros;
-	z.avail_in = MIB;
-	z.next_out = chunk;
-	z.avail_out = (uInt)cap;
-	deflate(&z, Z_FULL_FLUSH);
-	chunk_len = cap - z.avail_out;
-	deflateEnd(&z);
-	crc1 = crc32(crc, zeros, MIB);
-	ad1 = adler32(ad, zeros, MIB);
-	add(b, zlib ? "\x78\xda" : "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03",
-	    zlib ? 2 : 10);
-	for (i = 0; i < mibs; i++) {
-		add(b, chunk, chunk_len);
-		crc = crc32_combine(crc, crc1, MIB);
-		ad = adler32_combine(ad, ad1, MIB);
-	}
-	add(b, "\x03\x00", 2);
-	if (zlib) {
-		tr[0] = (unsigned char)(ad >> 24);
-		tr[1] = (unsigned char)(ad >> 16);
-		tr[2] = (unsigned char)(ad >> 8);
-		tr[3] = (unsigned char)ad;
-		add(b, tr, 4);
-	} else {
-		put_le32(tr, (uint32_t)crc);
-		put_le32(tr + 4, (uint32_t)((uint64_t)mibs * MIB));
-		add(b, tr, 8);
-	}
-	free(chunk);
-	free(zeros);
+	add(b, bomb, n);
+	free(bomb);
 }
 
 /* ---- MIME fixtures ---- */

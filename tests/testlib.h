@@ -34,6 +34,8 @@ int test_summary(const char *name);
 /* Fixture helpers (testutil.c).  Buffers are malloc'd; callers free. */
 /* gzip DATA as one member (level 6); *len_r gets the size. */
 unsigned char *test_gzip(const void *data, size_t len, size_t *len_r);
+/* A gzip (or, with ZLIB, zlib) stream of MIBS MiB of zeros: a bomb. */
+unsigned char *test_zero_bomb(unsigned mibs, int zlib, size_t *len_r);
 /* base64 with 76-column lines ending in EOL ("\n" or "\r\n"). */
 char *test_base64(const void *data, size_t len, const char *eol);
 /* Read a whole file from the test source directory ($srcdir/PATH). */

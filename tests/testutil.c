@@ -4,6 +4,7 @@
 #include "testlib.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -122,6 +123,77 @@ test_base64(const void *data, size_t len, const char *eol)
 		o += elen;
 	}
 	out[o] = '\0';
+	return out;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+#define MIB	(1024u * 1024u)
+
+/*
+ * MIBS MiB of zeros, gzip (or zlib) framed, in about MIBS KiB and without
+ * compressing them all: one MiB deflated with Z_FULL_FLUSH (byte-aligned,
+ * no back-references across it) repeats MIBS times, then a final empty
+ * block and a trailer with the combined checksum.
+ */
+unsigned char *
+test_zero_bomb(unsigned mibs, int zlib, size_t *len_r)
+{
+	unsigned char *zeros = calloc(1, MIB), *chunk, *out, *o;
+	size_t cap = compressBound(MIB) + 64, chunk_len;
+	uLong crc = crc32(0, NULL, 0), crc1, ad = adler32(0, NULL, 0), ad1;
+	z_stream z;
+	unsigned i;
+
+	chunk = malloc(cap);
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+	z.next_in = zeros;
+	z.avail_in = MIB;
+	z.next_out = chunk;
+	z.avail_out = (uInt)cap;
+	deflate(&z, Z_FULL_FLUSH);
+	chunk_len = cap - z.avail_out;
+	deflateEnd(&z);
+	crc1 = crc32(crc, zeros, MIB);
+	ad1 = adler32(ad, zeros, MIB);
+	o = out = malloc(10 + (size_t)mibs * chunk_len + 2 + 8);
+	if (zlib) {
+		memcpy(o, "\x78\xda", 2);
+		o += 2;
+	} else {
+		memcpy(o, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", 10);
+		o += 10;
+	}
+	for (i = 0; i < mibs; i++) {
+		memcpy(o, chunk, chunk_len);
+		o += chunk_len;
+		crc = crc32_combine(crc, crc1, MIB);
+		ad = adler32_combine(ad, ad1, MIB);
+	}
+	memcpy(o, "\x03\x00", 2);	/* final fixed block, end of block */
+	o += 2;
+	if (zlib) {
+		o[0] = (unsigned char)(ad >> 24);
+		o[1] = (unsigned char)(ad >> 16);
+		o[2] = (unsigned char)(ad >> 8);
+		o[3] = (unsigned char)ad;
+		o += 4;
+	} else {
+		put_le32(o, (uint32_t)crc);
+		put_le32(o + 4, (uint32_t)((uint64_t)mibs * MIB));
+		o += 8;
+	}
+	free(chunk);
+	free(zeros);
+	*len_r = (size_t)(o - out);
 	return out;
 }
 
