@@ -243,7 +243,8 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		m->reasons |= RECOG_CONTENT_TYPE;
 	else if (recog_is_report_header(name))
 		m->reasons |= RECOG_REPORT_HEADER;
-	else if (strcasecmp(name, "Authentication-Results") == 0 &&
+	else if (c->rt->cfg->auth_mode == AUTH_MODE_AUTHRES &&
+	    strcasecmp(name, "Authentication-Results") == 0 &&
 	    m->n_authres < MAX_AUTHRES &&
 	    (m->authres[m->n_authres] = strdup(value)) != NULL)
 		m->n_authres++;
