@@ -16,6 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 MILTER=${TLSRPT_MILTER:-$top/_build/tlsrpt-milter}
+NULL_MILTER=${NULL_MILTER:-$(dirname "$MILTER")/bench/null_milter}
 PY=/usr/bin/python3
 messages=5000 rounds=3 reports=300 sessions=10 size=2048 discard=0
 while getopts m:r:R:s:l:D opt; do
@@ -27,6 +28,8 @@ while getopts m:r:R:s:l:D opt; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "postfix_bench: needs root"; exit 2; }
 [ -x "$MILTER" ] || { echo "postfix_bench: build first ($MILTER missing)"; exit 2; }
+[ -x "$NULL_MILTER" ] || make -s -C "$(dirname "$MILTER")" bench/null_milter >/dev/null ||
+	{ echo "postfix_bench: cannot build $NULL_MILTER"; exit 2; }
 for t in postfix smtp-source openssl; do
 	command -v $t >/dev/null || { echo "postfix_bench: $t not found"; exit 2; }
 done
@@ -34,7 +37,13 @@ done
 
 tmp=$(mktemp -d /tmp/pfbench.XXXXXX) && chmod 755 "$tmp"
 port=$((30000 + $$ % 20000)) mport=$((port + 1)) mpid=
-cleanup() { pf_stop; [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$tmp"; }
+npid=
+cleanup() {
+	pf_stop
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
+	[ -n "$npid" ] && kill "$npid" 2>/dev/null
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
@@ -70,6 +79,15 @@ for i in $(seq 50); do grep -q "starting:" "$tmp/milter.log" && break; sleep 0.1
 grep -q "starting:" "$tmp/milter.log" || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
 MILTER_SPEC="{ $MSPEC, default_action=accept }"
 
+# The floor: a filter that receives every header and accepts, nothing else.
+mkdir "$tmp/null" && chown postfix "$tmp/null"
+case $SOCKET in inet*) NSOCK="inet:$((mport + 1))@127.0.0.1"; NSPEC="inet:127.0.0.1:$((mport + 1))" ;;
+*) NSOCK="unix:$tmp/null/null.sock"; NSPEC="unix:$tmp/null/null.sock" ;; esac
+runuser -u postfix -- "$NULL_MILTER" "$NSOCK" 2>"$tmp/null.log" &
+npid=$!
+for i in $(seq 50); do grep -q listening "$tmp/null.log" && break; sleep 0.1; done
+NULL_SPEC="{ $NSPEC, default_action=accept }"
+
 now() { date +%s.%N; }
 queued() { find "$tmp/pf/queue/incoming" "$tmp/pf/queue/active" \
 	"$tmp/pf/queue/maildrop" -type f 2>/dev/null | wc -l; }
@@ -85,8 +103,9 @@ round() {
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l
 }
-use_milter() {	# 0|1
-	pf_set_milter "$([ "$1" = 1 ] && echo "$MILTER_SPEC")"
+use_milter() {	# 0 none | 1 tlsrpt-milter | 2 null milter
+	case $1 in 0) pf_set_milter "" ;; 1) pf_set_milter "$MILTER_SPEC" ;;
+	2) pf_set_milter "$NULL_SPEC" ;; esac
 	sleep 1	# new smtpd processes pick up the setting
 }
 # The milter's CPU seconds so far (user + system), from /proc.
@@ -96,19 +115,23 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions," \
 	"$([ "$discard" = 1 ] && echo discarded || echo delivered to a Maildir), milter on ${SOCKET%%:*}), alternating"
 round >/dev/null	# warm-up: Postfix processes, page cache
-: >"$tmp/without" ; : >"$tmp/with"
+: >"$tmp/without" ; : >"$tmp/with" ; : >"$tmp/nulltimes"
 for r in $(seq "$rounds"); do
 	use_milter 0; s=$(round); echo "$s" >>"$tmp/without"
 	use_milter 1; c0=$(cpu); w=$(round); c1=$(cpu); echo "$w" >>"$tmp/with"
-	printf '  round %d: without %.2f s, with %.2f s (milter CPU %.2f s)\n' "$r" "$s" "$w" \
-	    "$(echo "$c1 - $c0" | bc -l)"
+	use_milter 2; n=$(round); echo "$n" >>"$tmp/nulltimes"
+	printf '  round %d: without %.2f s, tlsrpt-milter %.2f s (its CPU %.2f s), null milter %.2f s\n' \
+	    "$r" "$s" "$w" "$(echo "$c1 - $c0" | bc -l)" "$n"
 done
 t_without=$(median <"$tmp/without")
 t_with=$(median <"$tmp/with")
+t_null=$(median <"$tmp/nulltimes")
 ratio=$(echo "$t_without / $t_with" | bc -l)
-printf 'ordinary msgs/s: without milter %.0f, with milter %.0f (medians)\n' \
-	"$(echo "$messages / $t_without" | bc -l)" "$(echo "$messages / $t_with" | bc -l)"
-printf 'ratio with/without: %.3f\n' "$ratio"
+printf 'ordinary msgs/s (medians): without a milter %.0f, with tlsrpt-milter %.0f, with the null milter %.0f\n' \
+	"$(echo "$messages / $t_without" | bc -l)" "$(echo "$messages / $t_with" | bc -l)" \
+	"$(echo "$messages / $t_null" | bc -l)"
+printf 'ratio with/without: %.3f   null milter/without: %.3f   tlsrpt-milter/null milter: %.3f\n' \
+	"$ratio" "$(echo "$t_without / $t_null" | bc -l)" "$(echo "$t_null / $t_with" | bc -l)"
 # A filter Postfix could not reach would make "with" look free.
 if grep -q "warning: milter" "$(pf_log)"; then
 	echo "postfix_bench: Postfix could not use the milter:"; grep "warning: milter" "$(pf_log)" | head -3
