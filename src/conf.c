@@ -43,7 +43,12 @@ static const struct config_key keys[] = {
 	  "Least important messages logged: error, warning, notice, info or debug." },
 	{ "Database", CONFIG_STRING,
 	  "sqlite:" LOCALSTATEDIR "/lib/tlsrpt-milter/tlsrpt.db", OFF(database),
-	  "Where reports are recorded: sqlite:/path/to/file.db." },
+	  "Where reports are recorded: sqlite:/path/to/file.db or postgresql://user@host:port/dbname." },
+	{ "DatabasePasswordFile", CONFIG_STRING, "", OFF(database_password_file),
+	  "PostgreSQL password file (pgpass format); empty uses PGPASSFILE or ~/.pgpass. Never logged." },
+	{ "SpoolDirectory", CONFIG_STRING, LOCALSTATEDIR "/spool/tlsrpt-milter",
+	  OFF(spool_directory),
+	  "Where a report waits, with its provenance, while the store cannot be written; replayed when it can." },
 	{ "ReportAddresses", CONFIG_LIST, "", OFF(report_addresses),
 	  "Recipient patterns (shell wildcards, case-insensitive) that receive TLS-RPT reports, e.g. tlsrpt@*." },
 	{ "KnownReporters", CONFIG_LIST,
@@ -273,6 +278,8 @@ config_free(struct config *cfg)
 	free(cfg->user_id);
 	free(cfg->pid_file);
 	free(cfg->database);
+	free(cfg->database_password_file);
+	free(cfg->spool_directory);
 	free_list(cfg->report_addresses, cfg->n_report_addresses);
 	free_list(cfg->known_reporters, cfg->n_known_reporters);
 	free_list(cfg->trusted_authserv_ids, cfg->n_trusted_authserv_ids);

@@ -22,7 +22,9 @@ struct config {
 	char *pid_file;			/* "" = none */
 	int syslog_facility;		/* LOG_MAIL, ... */
 	int log_level;			/* LOG_ERR .. LOG_DEBUG */
-	char *database;			/* "sqlite:/path" */
+	char *database;			/* "sqlite:/path" or "postgresql://..." */
+	char *database_password_file;	/* "" = libpq's own (~/.pgpass) */
+	char *spool_directory;		/* reports kept here while the store is down */
 	char **report_addresses;	/* fnmatch patterns on recipients */
 	size_t n_report_addresses;
 	char **known_reporters;		/* address patterns or domains */
