@@ -70,6 +70,7 @@ cat >"$tmp/milter.conf" <<CONF
 Socket $SOCKET
 UserID postfix
 Database sqlite:$tmp/db/tlsrpt.db
+SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys
 LogLevel notice
 CONF

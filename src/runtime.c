@@ -3,6 +3,7 @@
  */
 #include "runtime.h"
 #include "dkim_auth.h"
+#include "store.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -81,4 +82,14 @@ runtime_release(struct runtime *rt)
 	pthread_mutex_unlock(&runtime_lock);
 	if (left == 0)
 		runtime_free(rt);
+}
+
+struct store *
+config_store_open(const struct config *cfg, char *errbuf, size_t errlen)
+{
+	struct store_options opt = { .password_file =
+	    cfg->database_password_file[0] != '\0' ?
+	    cfg->database_password_file : NULL };
+
+	return store_open_with(cfg->database, &opt, errbuf, errlen);
 }

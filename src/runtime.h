@@ -32,4 +32,9 @@ void runtime_install(struct runtime *rt);
 struct runtime *runtime_acquire(void);
 void runtime_release(struct runtime *rt);
 
+struct store;
+/* Open CFG's Database with its DatabasePasswordFile: every caller's way in. */
+struct store *config_store_open(const struct config *cfg, char *errbuf,
+    size_t errlen);
+
 #endif

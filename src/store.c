@@ -3,20 +3,24 @@
  * forward to it.  See store.h.
  *
  * "sqlite:/var/lib/tlsrpt-milter/tlsrpt.db" and a bare absolute path
- * ("/var/lib/tlsrpt-milter/tlsrpt.db") both mean SQLite.  The scheme is
+ * ("/var/lib/tlsrpt-milter/tlsrpt.db") both mean SQLite;
+ * "postgresql://..." and "postgres://..." mean PostgreSQL.  The scheme is
  * matched without regard to case.  Error messages name the scheme but
  * never echo the whole URI: a later backend's URI may hold a password.
  */
 #include "store.h"
 
+#include <json.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* Every backend this build knows, in the order they are tried. */
 static const struct store_backend *const backends[] = {
 	&store_sqlite_backend,
+	&store_pgsql_backend,
 };
 
 #define N_BACKENDS	(sizeof(backends) / sizeof(backends[0]))
@@ -38,6 +42,87 @@ store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(errbuf, errlen, fmt, ap);
 	va_end(ap);
+}
+
+char *
+store_json_array(const char *const *strings, size_t n)
+{
+	struct json_object *arr, *str;
+	const char *text;
+	char *out = NULL;
+	size_t i;
+
+	if ((arr = json_object_new_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if ((str = json_object_new_string(strings[i] != NULL ?
+		    strings[i] : "")) == NULL)
+			goto done;
+		if (json_object_array_add(arr, str) != 0) {
+			json_object_put(str);
+			goto done;
+		}
+	}
+	if ((text = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL)
+		out = strdup(text);
+done:
+	json_object_put(arr);
+	return out;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *
+store_policy_domains_key(const struct tlsrpt_report *rep)
+{
+	char **doms, *out, *p;
+	size_t i, n = 0, total = 1;
+
+	if ((doms = calloc(rep->n_policies + 1, sizeof(*doms))) == NULL)
+		return NULL;
+	for (i = 0; i < rep->n_policies; i++) {
+		const char *d = rep->policies[i].policy_domain;
+
+		if (d == NULL || d[0] == '\0')
+			continue;
+		if ((doms[n] = strdup(d)) == NULL)
+			goto fail;
+		for (p = doms[n]; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		total += strlen(doms[n]) + 1;
+		n++;
+	}
+	if ((out = malloc(total)) == NULL)
+		goto fail;
+	qsort(doms, n, sizeof(*doms), cmp_str);
+	p = out;
+	*p = '\0';
+	for (i = 0; i < n; i++) {
+		size_t len;
+
+		if (i > 0 && strcmp(doms[i], doms[i - 1]) == 0)
+			continue;
+		if (p != out)
+			*p++ = ',';
+		len = strlen(doms[i]);
+		memcpy(p, doms[i], len + 1);
+		p += len;
+	}
+	for (i = 0; i < n; i++)
+		free(doms[i]);
+	free(doms);
+	return out;
+fail:
+	for (i = 0; i < n; i++)
+		free(doms[i]);
+	free(doms);
+	return NULL;
 }
 
 /* Length of an RFC 3986 scheme at the start of URI, or 0 when there is none. */
@@ -74,8 +159,31 @@ list_schemes(char *buf, size_t size)
 	}
 }
 
+/* True when the N bytes at URI spell NAME, in any case. */
+static int
+scheme_is(const char *name, const char *uri, size_t n)
+{
+	return name != NULL && strlen(name) == n && strncasecmp(name, uri, n) == 0;
+}
+
+static struct store *
+backend_open(const struct store_backend *be, const char *rest,
+    const struct store_options *opt, char *errbuf, size_t errlen)
+{
+	if (be->open_with != NULL)
+		return be->open_with(rest, opt, errbuf, errlen);
+	return be->open(rest, errbuf, errlen);
+}
+
 struct store *
 store_open(const char *uri, char *errbuf, size_t errlen)
+{
+	return store_open_with(uri, NULL, errbuf, errlen);
+}
+
+struct store *
+store_open_with(const char *uri, const struct store_options *opt,
+    char *errbuf, size_t errlen)
 {
 	char known[128];
 	size_t n, i;
@@ -85,16 +193,17 @@ store_open(const char *uri, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	if (uri[0] == '/')
-		return store_sqlite_backend.open(uri, errbuf, errlen);
+		return backend_open(&store_sqlite_backend, uri, opt, errbuf, errlen);
 	if ((n = scheme_length(uri)) == 0) {
 		store_seterr(errbuf, errlen, "database URI has no scheme: expected "
 		    "scheme:location, such as sqlite:/var/lib/tlsrpt-milter/tlsrpt.db");
 		return NULL;
 	}
 	for (i = 0; i < N_BACKENDS; i++)
-		if (strlen(backends[i]->scheme) == n &&
-		    strncasecmp(backends[i]->scheme, uri, n) == 0)
-			return backends[i]->open(uri + n + 1, errbuf, errlen);
+		if (scheme_is(backends[i]->scheme, uri, n) ||
+		    scheme_is(backends[i]->alias, uri, n))
+			return backend_open(backends[i], uri + n + 1, opt, errbuf,
+			    errlen);
 	list_schemes(known, sizeof(known));
 	store_seterr(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
 	    "(this build supports: %s)", (int)(n > 64 ? 64 : n), uri, known);

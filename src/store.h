@@ -1,7 +1,8 @@
 /*
  * store.h - where verified reports are recorded: one interface, a backend
- * per engine (store_sqlite.c now; store_pgsql.c later), chosen by the
- * scheme of the Database URI ("sqlite:/var/lib/tlsrpt-milter/tlsrpt.db").
+ * per engine (store_sqlite.c, store_pgsql.c), chosen by the scheme of the
+ * Database URI: "sqlite:/var/lib/tlsrpt-milter/tlsrpt.db" or a libpq URI,
+ * "postgresql://tlsrpt@db.example.net:5432/tlsrpt".
  *
  * A handle is used by one thread at a time; open one per milter
  * connection or per CLI run.  Storing a report is one transaction: either
@@ -38,7 +39,23 @@ enum store_status {
 	STORE_ERROR		/* nothing written; ERRBUF says why */
 };
 
-/* Open (creating and migrating the schema as needed); NULL + ERRBUF on error. */
+/* What a Database URI cannot say; every member may be NULL. */
+struct store_options {
+	/*
+	 * A libpq password file ("host:port:db:user:password" lines, mode
+	 * 0600), the DatabasePasswordFile key; NULL or "" leaves libpq to its
+	 * own (PGPASSFILE, ~/.pgpass).  SQLite ignores it.  It is never read
+	 * here and no password ever appears in ERRBUF.
+	 */
+	const char *password_file;
+};
+
+/*
+ * Open (creating and migrating the schema as needed); NULL + ERRBUF on
+ * error.  OPT may be NULL; store_open() is store_open_with(URI, NULL, ...).
+ */
+struct store *store_open_with(const char *uri, const struct store_options *opt,
+    char *errbuf, size_t errlen);
 struct store *store_open(const char *uri, char *errbuf, size_t errlen);
 
 enum store_status store_put_report(struct store *st,
@@ -53,7 +70,11 @@ int store_schema_version(void);
 /* Backends fill one of these; store.c dispatches on the URI scheme. */
 struct store_backend {
 	const char *scheme;		/* "sqlite" */
+	const char *alias;		/* another name for it ("postgres"), or NULL */
+	/* REST is what follows "scheme:"; a backend sets open or open_with. */
 	struct store *(*open)(const char *rest, char *errbuf, size_t errlen);
+	struct store *(*open_with)(const char *rest,
+	    const struct store_options *opt, char *errbuf, size_t errlen);
 	enum store_status (*put_report)(struct store *st,
 	    const struct tlsrpt_report *rep,
 	    const struct store_provenance *prov, char *errbuf, size_t errlen);
@@ -66,9 +87,19 @@ struct store {
 };
 
 extern const struct store_backend store_sqlite_backend;
+extern const struct store_backend store_pgsql_backend;
 
 /* For backends: printf into ERRBUF (either may be NULL/0). */
 void store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * For backends: the dedup form of a report's policy domains (lower-cased,
+ * sorted, unique, joined with ","; policies without a domain add nothing),
+ * and STRINGS as a compact JSON array.  Both malloc'd; NULL when out of
+ * memory.
+ */
+char *store_policy_domains_key(const struct tlsrpt_report *rep);
+char *store_json_array(const char *const *strings, size_t n);
 
 #endif

@@ -323,6 +323,7 @@ static int
 configure(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 {
 	char mode[16] = "";
+	int rc, waited;
 
 	if (sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
@@ -330,8 +331,20 @@ configure(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 		db_error(db, path, "setting options", errbuf, errlen);
 		return -1;
 	}
-	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", journal_mode_cb, mode,
-	    NULL) != SQLITE_OK) {
+	/*
+	 * Switching a new file to WAL takes a lock the busy timeout does not
+	 * cover: two handles opening the same new file at once can get
+	 * SQLITE_BUSY here.  Retry for as long as the busy timeout would wait.
+	 */
+	for (waited = 0;; waited += 10) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", journal_mode_cb,
+		    mode, NULL);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(10);
+	}
+	if (rc != SQLITE_OK) {
 		db_error(db, path, "setting WAL mode", errbuf, errlen);
 		return -1;
 	}

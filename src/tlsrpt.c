@@ -17,6 +17,7 @@ static const struct {
 } commands[] = {
 	{ "parse", cmd_parse, "decode report files: tlsrpt parse [--json] FILE..." },
 	{ "explain", cmd_explain, "what a result type means and how to fix it" },
+	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
 };
 
 static void

@@ -5,11 +5,13 @@
  * Start-up errors are fatal and say why; after start-up nothing exits
  * until SIGTERM/SIGINT, which stop taking connections and let the
  * messages in flight finish.  SIGHUP reloads the configuration for new
- * connections (signals.h, runtime.h).
+ * connections (signals.h, runtime.h).  While the store cannot be written,
+ * reports wait in SpoolDirectory; a thread stores them later (replay.h).
  */
 #include "conf.h"
 #include "log.h"
 #include "milter.h"
+#include "replay.h"
 #include "runtime.h"
 #include "signals.h"
 #include "store.h"
@@ -116,6 +118,7 @@ stop(int sig)
 		log_warnx("stopping with %u message%s unfinished; the MTA's "
 		    "default_action applies to %s", n, n == 1 ? "" : "s",
 		    n == 1 ? "it" : "them");
+	replay_stop();
 	smfi_stop();
 }
 
@@ -182,6 +185,50 @@ daemonize(void)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
+}
+
+/*
+ * SpoolDirectory: created (mode 0750, owned by the filter's user) while
+ * still privileged; whether that user may write it is checked later.
+ */
+static void
+make_spool(const char *dir, int chown_it, uid_t uid, gid_t gid)
+{
+	struct stat sb;
+
+	if (dir[0] == '\0') {
+		log_warnx("SpoolDirectory is empty: reports are lost while the "
+		    "store cannot be written");
+		return;
+	}
+	if (mkdir(dir, 0750) == 0) {
+		if (chown_it && chown(dir, uid, gid) != 0)
+			fatal("SpoolDirectory %s: chown", dir);
+		log_info("created SpoolDirectory %s", dir);
+	} else if (errno != EEXIST)
+		fatal("SpoolDirectory %s: cannot create it", dir);
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		fatalx("SpoolDirectory %s: not a directory", dir);
+}
+
+/* TLSRPT_REPLAY_INTERVAL (seconds; for tests), else the default. */
+static unsigned
+replay_interval(void)
+{
+	const char *s = getenv("TLSRPT_REPLAY_INTERVAL");
+	char *end;
+	long v;
+
+	if (s == NULL || s[0] == '\0')
+		return REPLAY_INTERVAL_DEFAULT;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 86400) {
+		log_warnx("TLSRPT_REPLAY_INTERVAL=%s: not 1..86400 seconds; "
+		    "using %d", s, REPLAY_INTERVAL_DEFAULT);
+		return REPLAY_INTERVAL_DEFAULT;
+	}
+	return (unsigned)v;
 }
 
 static void
@@ -278,22 +325,32 @@ main(int argc, char **argv)
 	if (!foreground)
 		daemonize();
 	write_pidfile(cfg->pid_file);
+	make_spool(cfg->spool_directory, cfg->user_id[0] != '\0', uid, gid);
 	if (cfg->user_id[0] != '\0')
 		drop_privileges(user, uid, gid);
 	else if (geteuid() == 0)
 		log_warnx("running as root: set UserID");
 
 	/* Create or migrate the store now, as the user that will write it. */
-	if ((st = store_open(cfg->database, err, sizeof(err))) == NULL)
+	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL)
 		fatalx("Database: %s", err);
 	store_close(st);
+	if (cfg->spool_directory[0] != '\0' &&
+	    access(cfg->spool_directory, W_OK | X_OK) != 0)
+		fatal("SpoolDirectory %s: not writable by the filter's user",
+		    cfg->spool_directory);
 
 	if (signals_start(reload, stop) < 0)
 		fatal("signal setup");
-	log_notice("starting: socket %s, database %s, AuthMode %s", cfg->socket,
-	    cfg->database, cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim");
+	if (cfg->spool_directory[0] != '\0' && replay_start(replay_interval()) < 0)
+		fatal("spool replay thread");
+	log_notice("starting: socket %s, database %s, AuthMode %s, spool %s",
+	    cfg->socket, cfg->database, cfg->auth_mode == AUTH_MODE_AUTHRES ?
+	    "authres" : "dkim", cfg->spool_directory[0] != '\0' ?
+	    cfg->spool_directory : "(none)");
 	if (smfi_main() != MI_SUCCESS)
 		log_warnx("smfi_main ended with an error");
+	replay_stop();
 	if (cfg->pid_file[0] != '\0')
 		unlink(cfg->pid_file);
 	runtime_release(rt);

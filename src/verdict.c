@@ -4,6 +4,7 @@
 #include "verdict.h"
 #include "authres.h"
 #include "log.h"
+#include "spool.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,21 +76,38 @@ policy_domains(const struct tlsrpt_result *res, char *buf, size_t size)
 		}
 }
 
+/*
+ * The store failed (WHY): keep the whole message, with its provenance, in
+ * the spool for the replay thread; N_LEFT reports were not yet recorded.
+ */
+static void
+spool_message(const struct verdict_input *in,
+    const struct store_provenance *prov, const char *why, unsigned n_left,
+    struct verdict *out)
+{
+	const char *dir = in->rt->cfg->spool_directory;
+	char name[128], err[512];
+
+	out->store_failed = 1;
+	if (spool_write(dir, in->message, in->len, prov, name, sizeof(name), err,
+	    sizeof(err)) < 0) {
+		log_msg(LOG_ERR, in->qid, "store unavailable and spool failed: %s "
+		    "(store: %s); report NOT recorded, message delivered", err, why);
+		return;
+	}
+	out->spooled = n_left;
+	log_msg(LOG_WARNING, in->qid, "store unavailable (%s); report spooled to %s/%s",
+	    why, dir, name);
+}
+
 static void
 record(const struct verdict_input *in, const struct tlsrpt_result *res,
     const char *signer, int verified, struct store **store, struct verdict *out)
 {
 	struct store_provenance prov;
-	char errbuf[512];
+	char errbuf[512], why[768];
 	size_t i;
 
-	if (*store == NULL &&
-	    (*store = store_open(in->rt->cfg->database, errbuf, sizeof(errbuf))) == NULL) {
-		log_msg(LOG_ERR, in->qid, "cannot open the report store: %s; "
-		    "reports not recorded, message delivered", errbuf);
-		out->store_failed = 1;
-		return;
-	}
 	memset(&prov, 0, sizeof(prov));
 	prov.queue_id = in->qid;
 	prov.mail_from = in->from_addr[0] != '\0' ? in->from_addr : NULL;
@@ -98,6 +116,12 @@ record(const struct verdict_input *in, const struct tlsrpt_result *res,
 	    in->rt->cfg->auth_mode == AUTH_MODE_AUTHRES ? "authres" : "dkim";
 	prov.received = time(NULL);
 	prov.verified = verified;
+	if (*store == NULL &&
+	    (*store = config_store_open(in->rt->cfg, errbuf, sizeof(errbuf))) == NULL) {
+		snprintf(why, sizeof(why), "cannot open the report store: %s", errbuf);
+		spool_message(in, &prov, why, (unsigned)res->n_reports, out);
+		return;
+	}
 	for (i = 0; i < res->n_reports; i++) {
 		const struct tlsrpt_report *rep = &res->reports[i];
 
@@ -115,12 +139,13 @@ record(const struct verdict_input *in, const struct tlsrpt_result *res,
 			    rep->report_id, rep->organization_name);
 			break;
 		case STORE_ERROR:
-			out->store_failed = 1;
-			log_msg(LOG_ERR, in->qid, "cannot record report %s: %s; "
-			    "message delivered", rep->report_id, errbuf);
 			/* A broken handle is not reused for the next message. */
 			store_close(*store);
 			*store = NULL;
+			snprintf(why, sizeof(why), "cannot record report %s: %s",
+			    rep->report_id, errbuf);
+			/* The whole message: replay counts the ones stored once. */
+			spool_message(in, &prov, why, (unsigned)(res->n_reports - i), out);
 			return;
 		}
 	}
@@ -213,8 +238,8 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 			snprintf(out->tag, sizeof(out->tag), "pass");
 	}
 	log_msg(LOG_INFO, in->qid, "pass: submitter=%s domain=%s reports=%zu "
-	    "successful=%s failed=%s stored=%u duplicate=%u", signer,
+	    "successful=%s failed=%s stored=%u duplicate=%u spooled=%u", signer,
 	    domains[0] != '\0' ? domains : "-", res->n_reports, ok, failed,
-	    out->stored, out->duplicates);
+	    out->stored, out->duplicates, out->spooled);
 	tlsrpt_result_free(res);
 }

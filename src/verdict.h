@@ -6,6 +6,9 @@
  * `tlsrpt import` alike.  It logs (one line per outcome, prefixed with
  * the queue id) and may open the store; it never rejects anything: every
  * failure becomes a "fail" or "invalid" tag and a log line (fail-open).
+ * When the store cannot be written, the message goes to SpoolDirectory
+ * (spool.h) for the replay thread, and the tag is the same as it would
+ * have been.
  */
 #ifndef TLSRPT_VERDICT_H
 #define TLSRPT_VERDICT_H
@@ -36,6 +39,7 @@ struct verdict {
 	unsigned reports;		/* parsed */
 	unsigned stored;		/* new rows */
 	unsigned duplicates;
+	unsigned spooled;		/* kept in SpoolDirectory: store failed */
 	int store_failed;
 	int authenticated;
 };

@@ -6,12 +6,15 @@
 # no DNS), starts the daemon on a private socket and database, and runs
 # the Lua scripts in tests/milter/: accept-at-EOH, forged tags, every
 # verdict, oversize, SIGHUP with a message in flight, the parser's whole
-# malformed set, SIGTERM with a message in flight.  Then checks the rows.
+# malformed set, the store down (reports spooled, then replayed by the
+# daemon's thread once it is back), SIGTERM with a message in flight.
+# Then checks the rows, and `tlsrpt spool replay` by hand.
 # Skips (77) when miltertest, python3-dkim, openssl or sqlite3 is missing.
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
 MALFORMED_BIN=${MALFORMED_BIN:-./tests/test_malformed}
+TLSRPT=${TLSRPT:-./tlsrpt}
 PY=/usr/bin/python3
 SIGN="$srcdir/tests/dkim_sign.py"
 FIX="$srcdir/tests/fixtures"
@@ -75,6 +78,30 @@ altered.eml|Q-ALT|^fail reason="body hash mismatch
 truncated.eml|Q-TRUNC|^invalid%s+reason="part 2 %(application/tlsrpt%+gzip%): inflate: 
 CASES
 
+# Distinct signed reports for the store-down step: only report-id differs.
+# One more for the store failing at its insert ("disk full").
+NSPOOL=20
+mkdir "$tmp/spoolmsg"
+: >"$tmp/spool-cases"
+n=1
+while [ $n -le $((NSPOOL + 1)) ]; do
+	{ printf 'From: <noreply-smtp-tls-reporting@google.com>\nTo: <tlsrpt@example.net>\n'
+	  printf 'Date: Sat, 2 Mar 2024 06:12:00 +0000\nMessage-ID: <spool-%d@google.com>\n' $n
+	  printf 'Subject: Report Domain: example.net Submitter: google.com Report-ID: <spool-%d>\n' $n
+	  printf 'MIME-Version: 1.0\nContent-Type: multipart/report; boundary="B"; report-type=tlsrpt\n\n'
+	  printf -- '--B\nContent-Type: application/tlsrpt+gzip\nContent-Transfer-Encoding: base64\n\n'
+	  { printf '{"organization-name":"Google Inc.","date-range":{"start-datetime":"2024-03-01T00:00:00Z",'
+	    printf '"end-datetime":"2024-03-01T23:59:59Z"},"contact-info":"smtp-tls-reporting@google.com",'
+	    printf '"report-id":"spool-%d","policies":[{"policy":{"policy-type":"sts","policy-domain":"example.net",' $n
+	    printf '"policy-string":["version: STSv1","mode: enforce","mx: mx1.example.net","max_age: 86400"]},'
+	    printf '"summary":{"total-successful-session-count":%d,"total-failure-session-count":0}}]}' $n
+	  } | gzip -n | base64
+	  printf -- '--B--\n'; } >"$tmp/spool.in"
+	sign sel google.com "$tmp/spool.in" "spoolmsg/$n.eml"
+	[ $n -le $NSPOOL ] && echo "spoolmsg/$n.eml|Q-SPOOL$n" >>"$tmp/spool-cases"
+	n=$((n + 1))
+done
+
 # --- the malformed set, as report messages ------------------------------
 mkdir "$tmp/mal" "$tmp/malmsg"
 TLSRPT_DUMP_DIR="$tmp/mal" "$MALFORMED_BIN" >/dev/null 2>&1
@@ -99,6 +126,7 @@ conf() {	# TAGHEADER RECORD_UNVERIFIED
 	cat <<CONF
 Socket unix:$tmp/milter.sock
 Database sqlite:$tmp/tlsrpt.db
+SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys
 ReportAddresses tlsrpt@*
 MaxMessageSize 128k
@@ -111,11 +139,14 @@ conf X-TLSRPT no >"$tmp/milter.conf"
 "$MILTER" -n -c "$tmp/milter.conf" >/dev/null 2>"$tmp/check.out" &&
 	grep -q "configuration OK" "$tmp/check.out" && ok "-n checks the configuration" ||
 	bad "-n checks the configuration"
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
+# The replay thread looks every 2 seconds instead of 30.
+TLSRPT_REPLAY_INTERVAL=2 "$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
 pid=$!
 i=0
 while [ ! -S "$tmp/milter.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$tmp/milter.sock" ] || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
+[ -d "$tmp/spool" ] && [ "$(stat -c %a "$tmp/spool")" = 750 ] &&
+	ok "SpoolDirectory created, mode 0750" || bad "SpoolDirectory created, mode 0750"
 
 lua() {	# SCRIPT [VAR=value...]
 	script=$1; shift
@@ -173,14 +204,69 @@ expect_sql "nothing recorded before was lost" \
 	"SELECT count(*) FROM reports WHERE verified = 1" "$rows_before"
 expect_sql "database intact" "PRAGMA integrity_check" ok
 
-# --- the store unusable: fail-open ------------------------------------------
-mv "$tmp/tlsrpt.db" "$tmp/tlsrpt.db.saved"
-mkdir "$tmp/tlsrpt.db"	# a directory where the database file should be
+# --- the store unusable: fail-open, reports spooled, replayed when back ------
+# The daemon is stopped while the database is swapped, so that neither its
+# replay thread nor a milter thread can catch the path missing in between.
+store_down() {
+	kill -STOP "$pid"
+	mv "$tmp/tlsrpt.db" "$tmp/tlsrpt.db.saved"
+	mkdir "$tmp/tlsrpt.db"	# a directory where the database file should be
+	kill -CONT "$pid"
+}
+store_up() {
+	kill -STOP "$pid"
+	rmdir "$tmp/tlsrpt.db" && mv "$tmp/tlsrpt.db.saved" "$tmp/tlsrpt.db"
+	kill -CONT "$pid"
+}
+spooled() { find "$tmp/spool" -maxdepth 1 -type f ! -name '.*' | wc -l; }
+rows_before=$(q "SELECT count(*) FROM reports")
+store_down
 lua t-store-down.lua
-grep -q "STOREDOWN: cannot open the report store: .*message delivered\|STOREDOWN: cannot record" \
-	"$tmp/milter.log" && ok "store failure logged with the queue id" ||
-	bad "store failure logged with the queue id"
-rmdir "$tmp/tlsrpt.db" && mv "$tmp/tlsrpt.db.saved" "$tmp/tlsrpt.db"
+grep -q "STOREDOWN: store unavailable (cannot open the report store: .*); report spooled to $tmp/spool/" \
+	"$tmp/milter.log" && ok "store failure logged with the queue id and the spool file" ||
+	bad "store failure logged with the queue id and the spool file"
+lua t-spool.lua SPOOL_CASES="$tmp/spool-cases"
+n=$(spooled)
+[ "$n" -eq $((NSPOOL + 1)) ] && ok "all $((NSPOOL + 1)) reports spooled" ||
+	bad "all $((NSPOOL + 1)) reports spooled: $n files"
+n=$(grep -c "Q-SPOOL[0-9]*: store unavailable (.*); report spooled to" "$tmp/milter.log")
+[ "$n" -eq $NSPOOL ] && ok "each spooled report logged" || bad "each spooled report logged: $n"
+# The spool cannot be written either: logged loudly, the mail still flows.
+mv "$tmp/spool" "$tmp/spool.away" && : >"$tmp/spool"
+lua t-store-down.lua QID=NOSPOOL
+grep -q "NOSPOOL: store unavailable and spool failed: .*; report NOT recorded, message delivered" \
+	"$tmp/milter.log" && ok "spool failure logged" || bad "spool failure logged"
+rm "$tmp/spool" && mv "$tmp/spool.away" "$tmp/spool"
+mkdir "$tmp/spool-saved" && cp -p "$tmp"/spool/[0-9]* "$tmp/spool-saved/"	# for the CLI below
+sleep 3	# a replay attempt or two while the store is still down
+[ "$(spooled)" -eq $((NSPOOL + 1)) ] && ok "nothing replayed while the store is down" ||
+	bad "nothing replayed while the store is down: $(spooled) left"
+store_up
+i=0
+while [ "$(spooled)" -gt 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(spooled)" -eq 0 ] && ok "store back: the spool emptied within the replay interval" ||
+	bad "store back: the spool emptied within the replay interval ($(spooled) left)"
+expect_sql "store back: all $NSPOOL spooled reports stored" \
+	"SELECT count(*) FROM reports WHERE queue_id LIKE 'Q-SPOOL%' AND verified = 1 AND dkim_domain = 'google.com' AND auth_method = 'dkim'" \
+	"$NSPOOL"
+expect_sql "store back: nothing twice" "SELECT count(*) FROM reports" $((rows_before + NSPOOL))
+grep -q "spool $tmp/spool: replayed .* $NSPOOL reports stored, 1 duplicate, 0 moved to bad/; 0 left" \
+	"$tmp/milter.log" && ok "replay logged" || bad "replay logged"
+grep -q "spool $tmp/spool: store available again" "$tmp/milter.log" &&
+	ok "store recovery logged" || bad "store recovery logged"
+[ -z "$(ls -A "$tmp/spool")" ] && ok "no temporary or bad files left" ||
+	bad "no temporary or bad files left: $(ls -A "$tmp/spool")"
+# The store opens but refuses the insert (a full disk, say): spooled too.
+q "CREATE TRIGGER full BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+echo "spoolmsg/$((NSPOOL + 1)).eml|DISKFULL" >"$tmp/diskfull-case"
+lua t-spool.lua SPOOL_CASES="$tmp/diskfull-case"
+grep -q "DISKFULL: store unavailable (cannot record report spool-$((NSPOOL + 1)): .*disk full (test).*); report spooled to" \
+	"$tmp/milter.log" && ok "a failed insert spools the report" || bad "a failed insert spools the report"
+q "DROP TRIGGER full"
+i=0
+while [ "$(spooled)" -gt 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_sql "disk space back: that report stored" \
+	"SELECT count(*) FROM reports WHERE queue_id = 'DISKFULL'" 1
 
 # --- AuthMode authres ------------------------------------------------------
 { conf X-TLSRPT no; echo "AuthMode authres"; echo "TrustedAuthservIDs mx.example.net"; } \
@@ -204,6 +290,41 @@ fi
 grep -q "TERM-A: pass" "$tmp/milter.log" && ok "in-flight message finished" ||
 	bad "in-flight message finished"
 grep -q "stopped" "$tmp/milter.log" && ok "stop logged" || bad "stop logged"
+
+# --- tlsrpt spool replay, by hand -------------------------------------------
+mkdir -p "$tmp/cli/spool" && cp -p "$tmp"/spool-saved/* "$tmp/cli/spool/"
+printf 'Spool-Version: 1\nVerified: 1\nReceived: 1\n\nnot a report\n' >"$tmp/cli/spool/0-garbage"
+printf 'Database sqlite:%s\nSpoolDirectory %s\n' "$tmp/cli/tlsrpt.db" "$tmp/cli/spool" >"$tmp/cli/conf"
+cli() {	# NAME WANT-EXIT ARGS...
+	name=$1 want=$2; shift 2
+	"$TLSRPT" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"; rc=$?
+	[ $rc -eq "$want" ] && ok "$name" || { bad "$name (exit $rc, want $want)"; sed 's/^/    /' "$tmp/cli.out" "$tmp/cli.err"; }
+}
+expect_out() {	# NAME FILE STRING
+	grep -qF -- "$3" "$2" && ok "$1" || { bad "$1: no \"$3\" in"; sed 's/^/    /' "$2"; }
+}
+mkdir "$tmp/cli/tlsrpt.db"	# the store unusable
+cli "spool replay with the store down exits 1" 1 spool replay -c "$tmp/cli/conf"
+expect_out "... and says why" "$tmp/cli.err" "tlsrpt: Database: "
+expect_out "... and keeps every file" "$tmp/cli.out" "0 files replayed; $((NSPOOL + 2)) left"
+rmdir "$tmp/cli/tlsrpt.db"
+cli "spool replay with the store back exits 0" 0 spool replay -c "$tmp/cli/conf"
+expect_out "... and counts" "$tmp/cli.out" \
+	"spool $tmp/cli/spool: $((NSPOOL + 2)) files replayed: $((NSPOOL + 1)) reports stored, 0 duplicates, 1 moved to bad/; 0 left"
+expect_out "... and names the bad file" "$tmp/cli.err" "0-garbage moved to $tmp/cli/spool/bad/: "
+[ -f "$tmp/cli/spool/bad/0-garbage" ] && ok "... which is kept in bad/" || bad "... which is kept in bad/"
+got=$(sqlite3 "$tmp/cli/tlsrpt.db" "SELECT count(*) FROM reports WHERE verified = 1")
+[ "$got" = $((NSPOOL + 1)) ] && ok "... and stored them all" || bad "... and stored them all: $got"
+cli "spool replay of an empty spool exits 0" 0 spool replay -c "$tmp/cli/conf"
+expect_out "... and says so" "$tmp/cli.out" "spool $tmp/cli/spool: empty"
+cp -p "$tmp"/spool-saved/* "$tmp/cli/spool/"
+cli "spool replay again: all duplicates, exits 0" 0 spool replay -c "$tmp/cli/conf"
+expect_out "... counted once" "$tmp/cli.out" "0 reports stored, $((NSPOOL + 1)) duplicates"
+cli "spool without replay is a usage error" 2 spool
+cli "spool replay with an extra argument is a usage error" 2 spool replay extra
+printf 'SpoolDirectory %s\n' "$tmp/cli/none" >"$tmp/cli/conf2"
+cli "spool replay of a missing spool exits 1" 1 spool replay -c "$tmp/cli/conf2"
+expect_out "... and names it" "$tmp/cli.err" "$tmp/cli/none: No such file or directory"
 
 if [ "$failed" -ne 0 ]; then
 	echo "--- milter log (last 40 lines)"; tail -40 "$tmp/milter.log"

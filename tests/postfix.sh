@@ -63,6 +63,7 @@ sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=goo
 cat >"$tmp/milter.conf" <<CONF
 Socket inet:$mport@127.0.0.1
 Database sqlite:$tmp/db/tlsrpt.db
+SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys
 LogLevel info
 CONF

@@ -1,11 +1,29 @@
 /*
- * test_store_sqlite.c - the SQLite store: what lands in each table, one
- * copy per report, the unverified-to-verified upgrade, schema versions,
- * clear open errors, all-or-nothing storing, and two writer threads.
+ * test_store_sqlite.c - the store suite, for either backend: what lands in
+ * each table, the schema's shape, one copy per report, the
+ * unverified-to-verified upgrade, schema versions, clear open errors,
+ * all-or-nothing storing, waiting for a writer holding the same report,
+ * writer threads (distinct and identical reports), and strings that look
+ * like SQL.
  *
- * Every case uses a fresh database in a private temporary directory
- * (under $TMPDIR or /tmp), removed at the end; results are checked with
- * plain SQL on a separate connection.
+ * Without TLSRPT_TEST_STORE_URI every case uses a fresh SQLite database in
+ * a private temporary directory (under $TMPDIR or /tmp), removed at the
+ * end.  With TLSRPT_TEST_STORE_URI=postgresql://... (and, when it needs a
+ * password, TLSRPT_TEST_STORE_PASSWORD_FILE, passed as
+ * store_options.password_file) every case uses a fresh schema in that
+ * database instead, selected through the URI's search_path option and
+ * dropped at the end; cases about SQLite files and WAL are skipped.
+ * Results are checked with plain SQL, in the backend's dialect, on a
+ * separate connection.
+ *
+ * Two helper modes serve tests/store_pgsql.sh, on the database of
+ * TLSRPT_TEST_STORE_URI itself:
+ *   test_store_sqlite put-many TAG N   store reports TAG-0000..N-1, print
+ *                                      "stored S duplicate D error E"
+ *   test_store_sqlite serve            one handle, driven from stdin:
+ *                                      "put ID", "file PATH", "reopen";
+ *                                      each answered by one line, "STORED",
+ *                                      "DUPLICATE", "OPEN" or "ERROR: why"
  */
 #include "store.h"
 #include "testlib.h"
@@ -13,6 +31,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <libpq-fe.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -23,41 +42,175 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Big enough for a path under tmpdir or a URI with a schema option. */
+#define TARGET_MAX	(PATH_MAX + 64)
+
 static char tmpdir[1024];	/* short enough that every path under it fits */
 static int db_serial;
 
-/* ---- helpers ---------------------------------------------------------- */
+static int pg_mode;		/* the suite runs against PostgreSQL */
+static const char *pg_uri;	/* TLSRPT_TEST_STORE_URI */
+static const char *pg_passfile;	/* TLSRPT_TEST_STORE_PASSWORD_FILE, or NULL */
+static PGconn *pg_admin;	/* on pg_uri: creates and drops the schemas */
+#define MAX_SCHEMAS	64
+static char schemas[MAX_SCHEMAS][64];
+static int n_schemas;
 
+/* ---- databases under test --------------------------------------------- */
+
+/* SQL for this backend: PG, unless it is NULL (the same as LITE). */
+static const char *
+dialect(const char *lite, const char *pg)
+{
+	return pg_mode && pg != NULL ? pg : lite;
+}
+
+/* A row only for SQLite has "" as its PostgreSQL text. */
+#define ONLY_SQLITE	""
+
+static PGconn *
+pg_connect(const char *uri)
+{
+	const char *keys[] = { "dbname", "passfile", NULL };
+	const char *values[] = { uri, pg_passfile, NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		CHECKF(0, "connecting to %s: %s", uri,
+		    conn != NULL ? PQerrorMessage(conn) : "out of memory");
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	return conn;
+}
+
+/*
+ * A fresh database: a new SQLite file, or a new PostgreSQL schema and
+ * the URI that selects it.  BUF names it for open_target() and raw_open().
+ */
 static void
 new_db_path(char *buf, size_t size, const char *tag)
 {
-	snprintf(buf, size, "%s/%s-%d.db", tmpdir, tag, ++db_serial);
+	char sql[128];
+	PGresult *res;
+	char *schema;
+
+	if (!pg_mode) {
+		snprintf(buf, size, "%s/%s-%d.db", tmpdir, tag, ++db_serial);
+		return;
+	}
+	buf[0] = '\0';
+	if (n_schemas == MAX_SCHEMAS) {
+		CHECKF(0, "more than %d schemas", MAX_SCHEMAS);
+		return;
+	}
+	schema = schemas[n_schemas];
+	snprintf(schema, sizeof(schemas[0]), "tlsrpt_test_%ld_%s_%d",
+	    (long)getpid(), tag, ++db_serial);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %.63s", schema);
+	res = PQexec(pg_admin, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		CHECKF(0, "%s: %s", sql, PQerrorMessage(pg_admin));
+	else {
+		n_schemas++;
+		snprintf(buf, size, "%s%coptions=-csearch_path%%3D%s", pg_uri,
+		    strchr(pg_uri, '?') != NULL ? '&' : '?', schema);
+	}
+	PQclear(res);
+}
+
+static void
+drop_schemas(void)
+{
+	char sql[128];
+	int i;
+
+	for (i = 0; i < n_schemas; i++) {
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %.63s CASCADE", schemas[i]);
+		PQclear(PQexec(pg_admin, sql));
+	}
+}
+
+/* The Database URI of TARGET. */
+static void
+target_uri(char *buf, size_t size, const char *target)
+{
+	snprintf(buf, size, pg_mode ? "%s" : "sqlite:%s", target);
 }
 
 static struct store *
-open_path(const char *path)
+open_uri(const char *uri, char *err, size_t errlen)
 {
-	char uri[PATH_MAX + 16], err[512] = "";
+	struct store_options opt = { .password_file = pg_passfile };
+
+	return store_open_with(uri, &opt, err, errlen);
+}
+
+static struct store *
+open_path(const char *target)
+{
+	char uri[TARGET_MAX + 16], err[512] = "";
 	struct store *st;
 
-	snprintf(uri, sizeof(uri), "sqlite:%s", path);
-	st = store_open(uri, err, sizeof(err));
+	target_uri(uri, sizeof(uri), target);
+	st = open_uri(uri, err, sizeof(err));
 	CHECKF(st != NULL, "store_open(%s): %s", uri, err);
 	return st;
 }
 
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
+/* A plain connection of our own, to look at what the store wrote. */
+struct raw {
+	sqlite3 *lite;
+	PGconn *pg;
+};
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		CHECKF(0, "raw open %s: %s", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+static struct raw *
+raw_open(const char *target)
+{
+	struct raw *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		CHECKF(0, "out of memory");
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, 5000);
-	return db;
+	if (pg_mode) {
+		if ((db->pg = pg_connect(target)) != NULL)
+			return db;
+	} else if (sqlite3_open_v2(target, &db->lite, SQLITE_OPEN_READWRITE,
+	    NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db->lite, 5000);
+		return db;
+	} else {
+		CHECKF(0, "raw open %s: %s", target, sqlite3_errmsg(db->lite));
+		sqlite3_close(db->lite);
+	}
+	free(db);
+	return NULL;
+}
+
+static void
+raw_close(struct raw *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->lite);
+	PQfinish(db->pg);
+	free(db);
+}
+
+/* One line, without libpq's newlines. */
+static const char *
+pg_message(PGconn *conn)
+{
+	static char buf[512];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", PQerrorMessage(conn));
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return buf;
 }
 
 /*
@@ -65,16 +218,30 @@ raw_open(const char *path)
  * static buffer; "(null)" for SQL NULL, "(no row)" or "(error: ...)".
  */
 static const char *
-q(sqlite3 *db, const char *sql)
+q(struct raw *db, const char *sql)
 {
 	static char buf[1024];
 	sqlite3_stmt *st;
+	PGresult *res;
 	int rc;
 
 	if (db == NULL)
 		return "(no db)";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db));
+	if (db->pg != NULL) {
+		res = PQexec(db->pg, sql);
+		rc = PQresultStatus(res);
+		if (rc == PGRES_TUPLES_OK && PQntuples(res) > 0)
+			snprintf(buf, sizeof(buf), "%s", PQgetisnull(res, 0, 0) ?
+			    "(null)" : PQgetvalue(res, 0, 0));
+		else if (rc == PGRES_TUPLES_OK || rc == PGRES_COMMAND_OK)
+			snprintf(buf, sizeof(buf), "(no row)");
+		else
+			snprintf(buf, sizeof(buf), "(error: %s)", pg_message(db->pg));
+		PQclear(res);
+		return buf;
+	}
+	if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db->lite));
 		return buf;
 	}
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -84,23 +251,34 @@ q(sqlite3 *db, const char *sql)
 	} else if (rc == SQLITE_DONE)
 		snprintf(buf, sizeof(buf), "(no row)");
 	else
-		snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db));
+		snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db->lite));
 	sqlite3_finalize(st);
 	return buf;
 }
 
 static long long
-qi(sqlite3 *db, const char *sql)
+qi(struct raw *db, const char *sql)
 {
 	return strtoll(q(db, sql), NULL, 10);
 }
 
 static void
-exec_ok(sqlite3 *db, const char *sql)
+exec_ok(struct raw *db, const char *sql)
 {
 	char *msg = NULL;
+	PGresult *res;
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (db == NULL)
+		return;
+	if (db->pg != NULL) {
+		res = PQexec(db->pg, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK)
+			CHECKF(0, "exec %s: %s", sql, pg_message(db->pg));
+		PQclear(res);
+		return;
+	}
+	if (sqlite3_exec(db->lite, sql, NULL, NULL, &msg) != SQLITE_OK)
 		CHECKF(0, "exec %s: %s", sql, msg != NULL ? msg : "?");
 	sqlite3_free(msg);
 }
@@ -111,16 +289,16 @@ struct counts {
 };
 
 static struct counts
-count_rows(const char *path)
+count_rows(const char *target)
 {
 	struct counts c = { -1, -1, -1 };
-	sqlite3 *db = raw_open(path);
+	struct raw *db = raw_open(target);
 
 	if (db != NULL) {
 		c.reports = qi(db, "SELECT count(*) FROM reports");
 		c.policies = qi(db, "SELECT count(*) FROM policies");
 		c.details = qi(db, "SELECT count(*) FROM failure_details");
-		sqlite3_close(db);
+		raw_close(db);
 	}
 	return c;
 }
@@ -253,79 +431,94 @@ static const struct spec base_spec = {
 static void
 test_columns(void)
 {
-	static const struct { const char *sql, *want; } rows[] = {
-		{ "SELECT organization_name FROM reports", "Example Reporter" },
-		{ "SELECT contact_info FROM reports", "tlsrpt@reporter.example" },
-		{ "SELECT report_id FROM reports", "rpt-0001" },
-		{ "SELECT start_time FROM reports", "1709251200" },
-		{ "SELECT end_time FROM reports", "1709337599" },
+	static const struct { const char *sql, *pg, *want; } rows[] = {
+		{ "SELECT organization_name FROM reports", NULL, "Example Reporter" },
+		{ "SELECT contact_info FROM reports", NULL, "tlsrpt@reporter.example" },
+		{ "SELECT report_id FROM reports", NULL, "rpt-0001" },
+		{ "SELECT start_time FROM reports", NULL, "1709251200" },
+		{ "SELECT end_time FROM reports", NULL, "1709337599" },
 		{ "SELECT datetime(start_time, 'unixepoch') FROM reports",
-		  "2024-03-01 00:00:00" },
-		{ "SELECT policy_domains FROM reports", "example.net,example.org" },
-		{ "SELECT total_successful FROM reports", "150" },
-		{ "SELECT total_failure FROM reports", "4" },
-		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT queue_id FROM reports", "4XyZ1abc" },
-		{ "SELECT mail_from FROM reports", "noreply@reporter.example" },
-		{ "SELECT dkim_domain FROM reports", "reporter.example" },
-		{ "SELECT auth_method FROM reports", "dkim" },
-		{ "SELECT source FROM reports", "part 2 (application/tlsrpt+gzip)" },
-		{ "SELECT received_time FROM reports", "1710000000" },
-		{ "SELECT warnings FROM reports", "[]" },
-		{ "SELECT stored_time > 1700000000 FROM reports", "1" },
+		  "SELECT to_char(to_timestamp(start_time) AT TIME ZONE 'UTC',"
+		  " 'YYYY-MM-DD HH24:MI:SS') FROM reports", "2024-03-01 00:00:00" },
+		{ "SELECT policy_domains FROM reports", NULL,
+		  "example.net,example.org" },
+		{ "SELECT total_successful FROM reports", NULL, "150" },
+		{ "SELECT total_failure FROM reports", NULL, "4" },
+		{ "SELECT verified FROM reports", NULL, "1" },
+		{ "SELECT queue_id FROM reports", NULL, "4XyZ1abc" },
+		{ "SELECT mail_from FROM reports", NULL, "noreply@reporter.example" },
+		{ "SELECT dkim_domain FROM reports", NULL, "reporter.example" },
+		{ "SELECT auth_method FROM reports", NULL, "dkim" },
+		{ "SELECT source FROM reports", NULL,
+		  "part 2 (application/tlsrpt+gzip)" },
+		{ "SELECT received_time FROM reports", NULL, "1710000000" },
+		{ "SELECT warnings FROM reports", NULL, "[]" },
+		{ "SELECT CASE WHEN stored_time > 1700000000 THEN 1 ELSE 0 END"
+		  " FROM reports", NULL, "1" },
 
-		{ "SELECT group_concat(policy_index) FROM policies", "0,1" },
-		{ "SELECT policy_type FROM policies WHERE policy_index = 0", "sts" },
-		{ "SELECT policy_domain FROM policies WHERE policy_index = 0",
+		{ "SELECT group_concat(policy_index) FROM policies",
+		  "SELECT string_agg(policy_index::text, ',' ORDER BY policy_index)"
+		  " FROM policies", "0,1" },
+		{ "SELECT policy_type FROM policies WHERE policy_index = 0", NULL,
+		  "sts" },
+		{ "SELECT policy_domain FROM policies WHERE policy_index = 0", NULL,
 		  "Example.ORG" },
-		{ "SELECT policy_strings FROM policies WHERE policy_index = 0",
+		{ "SELECT policy_strings FROM policies WHERE policy_index = 0", NULL,
 		  "[\"version: STSv1\",\"mode: enforce\",\"mx: mx1.example.org\","
 		  "\"odd: \\\"q\\\\/\xc3\xa9\\\"\"]" },
 		{ "SELECT json_extract(policy_strings, '$[3]') FROM policies"
+		  " WHERE policy_index = 0",
+		  "SELECT policy_strings::jsonb ->> 3 FROM policies"
 		  " WHERE policy_index = 0", "odd: \"q\\/\xc3\xa9\"" },
-		{ "SELECT mx_hosts FROM policies WHERE policy_index = 0",
+		{ "SELECT mx_hosts FROM policies WHERE policy_index = 0", NULL,
 		  "[\"mx1.example.org\",\"*.example.org\"]" },
 		{ "SELECT total_successful || '/' || total_failure FROM policies"
-		  " WHERE policy_index = 0", "100/3" },
-		{ "SELECT policy_type FROM policies WHERE policy_index = 1", "tlsa" },
-		{ "SELECT policy_domain FROM policies WHERE policy_index = 1",
+		  " WHERE policy_index = 0", NULL, "100/3" },
+		{ "SELECT policy_type FROM policies WHERE policy_index = 1", NULL,
+		  "tlsa" },
+		{ "SELECT policy_domain FROM policies WHERE policy_index = 1", NULL,
 		  "example.net" },
-		{ "SELECT policy_strings FROM policies WHERE policy_index = 1",
+		{ "SELECT policy_strings FROM policies WHERE policy_index = 1", NULL,
 		  "[\"3 1 1 0123abcd\"]" },
-		{ "SELECT mx_hosts FROM policies WHERE policy_index = 1", "[]" },
+		{ "SELECT mx_hosts FROM policies WHERE policy_index = 1", NULL, "[]" },
 		/* NOCASE: a domain query needs no lower() */
 		{ "SELECT count(*) FROM policies WHERE policy_domain = 'example.org'",
-		  "1" },
+		  NULL, "1" },
+		{ "SELECT count(*) FROM failure_details WHERE receiving_mx_hostname"
+		  " = 'MX1.Example.Org'", NULL, "1" },
 
 		{ "SELECT count(*) FROM failure_details f JOIN policies p"
-		  " ON f.policy_fk = p.id JOIN reports r ON p.report_fk = r.id", "3" },
+		  " ON f.policy_fk = p.id JOIN reports r ON p.report_fk = r.id", NULL,
+		  "3" },
 		{ "SELECT group_concat(detail_index) FROM failure_details f"
 		  " JOIN policies p ON f.policy_fk = p.id WHERE p.policy_index = 0",
-		  "0,1" },
+		  "SELECT string_agg(detail_index::text, ',' ORDER BY detail_index)"
+		  " FROM failure_details f JOIN policies p ON f.policy_fk = p.id"
+		  " WHERE p.policy_index = 0", "0,1" },
 		{ "SELECT sending_mta_ip || '|' || receiving_mx_hostname || '|' ||"
 		  " receiving_mx_helo || '|' || receiving_ip || '|' ||"
 		  " failed_session_count || '|' || additional_information || '|' ||"
 		  " failure_reason_code FROM failure_details"
-		  " WHERE result_type = 'certificate-expired'",
+		  " WHERE result_type = 'certificate-expired'", NULL,
 		  "192.0.2.1|mx1.example.org|mx1-helo.example.org|198.51.100.7|2|"
 		  "https://reporter.example/why|X509_V_ERR_CERT_HAS_EXPIRED" },
 		{ "SELECT coalesce(sending_mta_ip, receiving_mx_hostname,"
 		  " receiving_mx_helo, receiving_ip, additional_information,"
 		  " failure_reason_code, 'all null') || failed_session_count"
 		  " FROM failure_details WHERE result_type = 'starttls-not-supported'",
-		  "all null1" },
+		  NULL, "all null1" },
 		{ "SELECT p.policy_domain || ' ' || f.receiving_ip FROM failure_details f"
 		  " JOIN policies p ON f.policy_fk = p.id WHERE f.result_type ="
-		  " 'dane-required'", "example.net 2001:db8::25" },
+		  " 'dane-required'", NULL, "example.net 2001:db8::25" },
 
-		{ "SELECT max(version) FROM schema_version", NULL },	/* filled below */
-		{ "PRAGMA journal_mode", "wal" },
-		{ "PRAGMA foreign_key_check", "(no row)" },
-		{ "PRAGMA integrity_check", "ok" },
+		{ "SELECT max(version) FROM schema_version", NULL, NULL },	/* below */
+		{ "PRAGMA journal_mode", ONLY_SQLITE, "wal" },
+		{ "PRAGMA foreign_key_check", ONLY_SQLITE, "(no row)" },
+		{ "PRAGMA integrity_check", ONLY_SQLITE, "ok" },
 	};
-	char path[PATH_MAX], err[512], version[16];
+	char path[TARGET_MAX], err[512], version[16];
 	struct store *st;
-	sqlite3 *db;
+	struct raw *db;
 	size_t i;
 
 	new_db_path(path, sizeof(path), "columns");
@@ -341,12 +534,89 @@ test_columns(void)
 	if ((db = raw_open(path)) == NULL)
 		return;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *sql = dialect(rows[i].sql, rows[i].pg);
 		const char *want = rows[i].want != NULL ? rows[i].want : version;
 
-		CHECKF(strcmp(q(db, rows[i].sql), want) == 0, "%s: got \"%s\", want \"%s\"",
-		    rows[i].sql, q(db, rows[i].sql), want);
+		if (sql[0] == '\0')
+			continue;
+		CHECKF(strcmp(q(db, sql), want) == 0, "%s: got \"%s\", want \"%s\"",
+		    sql, q(db, sql), want);
 	}
-	sqlite3_close(db);
+	raw_close(db);
+}
+
+/* The same tables, columns and indexes on every backend. */
+static void
+test_schema_shape(void)
+{
+	static const struct { const char *what, *sql, *pg, *want; } rows[] = {
+		{ "columns",
+		  "SELECT group_concat(c, ' ') FROM (SELECT m.name || '.' || p.name"
+		  " AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p"
+		  " WHERE m.type = 'table' ORDER BY 1)",
+		  "SELECT string_agg(table_name || '.' || column_name, ' ' ORDER BY"
+		  " table_name || '.' || column_name COLLATE \"C\")"
+		  " FROM information_schema.columns"
+		  " WHERE table_schema = current_schema()",
+		  "failure_details.additional_information"
+		  " failure_details.detail_index failure_details.failed_session_count"
+		  " failure_details.failure_reason_code failure_details.id"
+		  " failure_details.policy_fk failure_details.receiving_ip"
+		  " failure_details.receiving_mx_helo"
+		  " failure_details.receiving_mx_hostname failure_details.result_type"
+		  " failure_details.sending_mta_ip policies.id policies.mx_hosts"
+		  " policies.policy_domain policies.policy_index"
+		  " policies.policy_strings policies.policy_type policies.report_fk"
+		  " policies.total_failure policies.total_successful"
+		  " reports.auth_method reports.contact_info reports.dkim_domain"
+		  " reports.end_time reports.id reports.mail_from"
+		  " reports.organization_name reports.policy_domains"
+		  " reports.queue_id reports.received_time reports.report_id"
+		  " reports.source reports.start_time reports.stored_time"
+		  " reports.total_failure reports.total_successful reports.verified"
+		  " reports.warnings schema_version.applied_time"
+		  " schema_version.version" },
+		{ "indexes",
+		  "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+		  " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
+		  "SELECT string_agg(indexname, ' ' ORDER BY indexname COLLATE \"C\")"
+		  " FROM pg_indexes WHERE schemaname = current_schema()"
+		  " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'",
+		  "failure_details_mx failure_details_result_type policies_domain"
+		  " reports_start_time" },
+		{ "unique constraints",
+		  "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+		  " AND name LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\'",
+		  "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n"
+		  " ON c.connamespace = n.oid WHERE n.nspname = current_schema()"
+		  " AND c.contype = 'u'", "3" },
+		{ "foreign keys",
+		  "SELECT count(*) FROM sqlite_master m JOIN"
+		  " pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+		  " AND f.on_delete = 'CASCADE'",
+		  "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n"
+		  " ON c.connamespace = n.oid WHERE n.nspname = current_schema()"
+		  " AND c.contype = 'f' AND c.confdeltype = 'c'", "2" },
+	};
+	char path[TARGET_MAX];
+	struct store *st;
+	struct raw *db;
+	size_t i;
+
+	new_db_path(path, sizeof(path), "shape");
+	if ((st = open_path(path)) == NULL)
+		return;
+	store_close(st);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *sql = dialect(rows[i].sql, rows[i].pg);
+
+		CHECKF(strcmp(q(db, sql), rows[i].want) == 0,
+		    "%s: got \"%s\", want \"%s\"", rows[i].what, q(db, sql),
+		    rows[i].want);
+	}
+	raw_close(db);
 }
 
 /* One copy per (organization, report-id, dates, policy domains). */
@@ -383,7 +653,7 @@ test_dedup(void)
 		  "2024-03-01", "example.org", "example.net", "tlsa-invalid" },
 		  STORE_DUPLICATE, 6, 11, 17 },
 	};
-	char path[PATH_MAX], err[512];
+	char path[TARGET_MAX], err[512];
 	struct store *st;
 	size_t i;
 
@@ -414,9 +684,9 @@ test_verified_upgrade(void)
 	struct store_provenance later_verified = prov_verified;
 	static const struct spec other = { "Example Reporter", "rpt-0009",
 	    "2024-03-05", "example.org", NULL, NULL };
-	char path[PATH_MAX], err[512];
+	char path[TARGET_MAX], err[512];
 	struct store *st;
-	sqlite3 *db;
+	struct raw *db;
 
 	later_unverified.queue_id = "7Later";
 	later_verified.queue_id = "8Again";
@@ -469,10 +739,10 @@ test_verified_upgrade(void)
 			    sizeof(err)), STORE_STORED);
 		tlsrpt_result_free(res);
 		CHECK_STR(q(db, "SELECT verified || coalesce(queue_id, auth_method,"
-		    " received_time, source, '-') FROM reports WHERE report_id ="
+		    " CAST(received_time AS TEXT), source, '-') FROM reports WHERE report_id ="
 		    " 'rpt-0010'"), "0-");
 	}
-	sqlite3_close(db);
+	raw_close(db);
 	store_close(st);
 }
 
@@ -480,9 +750,10 @@ test_verified_upgrade(void)
 static void
 test_reopen(void)
 {
-	char path[PATH_MAX], uri[PATH_MAX + 16], err[512];
+	char path[TARGET_MAX], uri[TARGET_MAX + 16], err[512];
+	const char *rest;
 	struct store *st;
-	sqlite3 *db;
+	struct raw *db;
 
 	new_db_path(path, sizeof(path), "reopen");
 	if ((st = open_path(path)) == NULL)
@@ -491,15 +762,27 @@ test_reopen(void)
 	    STORE_STORED);
 	store_close(st);
 
-	/* a bare absolute path and an upper-case scheme mean SQLite too */
-	st = store_open(path, err, sizeof(err));
-	CHECKF(st != NULL, "bare path: %s", err);
-	CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
-	    STORE_DUPLICATE);
-	store_close(st);
-	snprintf(uri, sizeof(uri), "SQLite:%s", path);
-	st = store_open(uri, err, sizeof(err));
-	CHECKF(st != NULL, "SQLite: %s", err);
+	if (!pg_mode) {
+		/* a bare absolute path and an upper-case scheme mean SQLite too */
+		st = store_open(path, err, sizeof(err));
+		CHECKF(st != NULL, "bare path: %s", err);
+		CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
+		    STORE_DUPLICATE);
+		store_close(st);
+		snprintf(uri, sizeof(uri), "SQLite:%s", path);
+	} else {
+		/* "postgres:" and an upper-case scheme mean PostgreSQL too */
+		rest = strchr(path, ':') + 1;
+		snprintf(uri, sizeof(uri), "postgres:%s", rest);
+		st = open_uri(uri, err, sizeof(err));
+		CHECKF(st != NULL, "postgres: %s", err);
+		CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
+		    STORE_DUPLICATE);
+		store_close(st);
+		snprintf(uri, sizeof(uri), "PostgreSQL:%s", rest);
+	}
+	st = open_uri(uri, err, sizeof(err));
+	CHECKF(st != NULL, "%.12s: %s", uri, err);
 	store_close(st);
 
 	CHECK_COUNTS(path, 1, 2, 3);
@@ -513,56 +796,112 @@ test_reopen(void)
 	/* a database written by a later release */
 	exec_ok(db, "INSERT INTO schema_version VALUES (9999, 0)");
 	err[0] = '\0';
-	CHECK(store_open(path, err, sizeof(err)) == NULL);
+	target_uri(uri, sizeof(uri), path);
+	CHECK(open_uri(uri, err, sizeof(err)) == NULL);
 	CHECK_CONTAINS(err, "schema version 9999 is newer");
 	exec_ok(db, "DELETE FROM schema_version WHERE version = 9999");
-	sqlite3_close(db);
-	st = store_open(path, err, sizeof(err));
+	raw_close(db);
+	st = open_uri(uri, err, sizeof(err));
 	CHECKF(st != NULL, "after removing version 9999: %s", err);
 	store_close(st);
 }
 
-/* Bad URIs and unusable places: NULL and a message saying why. */
+/*
+ * Bad URIs and unusable places: NULL and a message saying why, which
+ * never holds a password ("secret" in every one given here).
+ */
 static void
 test_open_errors(void)
 {
 	struct row {
 		const char *what;
-		char uri[PATH_MAX + 32];
+		char uri[TARGET_MAX + 32];
+		const char *passfile;
 		const char *want1, *want2;
 	};
-	struct row rows[12];
+	struct row rows[24];
 	size_t n = 0, i;
-	char err[512], file[PATH_MAX];
+	char err[512], file[PATH_MAX], loose[PATH_MAX];
 	FILE *fp;
 
-#define ROW(w, u, a, b) do { \
+#define ROWP(w, u, pf, a, b) do { \
 	rows[n].what = (w); \
 	snprintf(rows[n].uri, sizeof(rows[n].uri), "%s", (u)); \
+	rows[n].passfile = (pf); \
 	rows[n].want1 = (a); \
 	rows[n].want2 = (b); \
 	n++; \
 } while (0)
+#define ROW(w, u, a, b) ROWP(w, u, NULL, a, b)
 
 	ROW("empty", "", "empty", "");
 	ROW("no scheme", "tlsrpt.db", "no scheme", "sqlite:/");
 	ROW("unknown scheme", "mysql://user:secret@db/tlsrpt",
-	    "unknown scheme \"mysql\"", "supports: sqlite");
-	ROW("no path", "sqlite:", "no database path", "");
-	ROW("missing directory", "sqlite:/nonexistent-tlsrpt-test/sub/t.db",
-	    "directory /nonexistent-tlsrpt-test/sub: No such file or directory",
-	    "create it");
+	    "unknown scheme \"mysql\"", "supports: sqlite, postgresql");
 
-	snprintf(file, sizeof(file), "%s/plain-file", tmpdir);
-	if ((fp = fopen(file, "w")) != NULL)
+	/* PostgreSQL, without a server: port 1 on loopback refuses */
+	ROW("postgresql without //", "postgresql:tlsrpt", "expected a libpq URI",
+	    "postgresql://[user@]host");
+	ROW("refused, password in the URI",
+	    "postgresql://tlsrpt:secret@127.0.0.1:1/tlsrpt?connect_timeout=5",
+	    "postgresql://tlsrpt@127.0.0.1:1/tlsrpt: cannot connect",
+	    "Connection refused");
+	ROW("refused, percent-encoded password",
+	    "postgres://tlsrpt:s%65cret%2F%3A@127.0.0.1:1/tlsrpt",
+	    "postgresql://tlsrpt@127.0.0.1:1/tlsrpt: cannot connect",
+	    "Connection refused");
+	ROW("refused, password in the query",
+	    "postgresql://127.0.0.1:1/tlsrpt?sslmode=disable&password=secret",
+	    "postgresql://127.0.0.1:1/tlsrpt: cannot connect",
+	    "Connection refused");
+	ROW("bad port", "postgresql://tlsrpt:secret@127.0.0.1:notaport/tlsrpt",
+	    "cannot connect", "\"notaport\"");
+	ROW("bad percent-encoding in the password",
+	    "postgresql://tlsrpt:secret%zz@127.0.0.1:1/tlsrpt",
+	    "percent-encoded", "***");
+	ROWP("missing password file", "postgresql://tlsrpt:secret@127.0.0.1:1/t",
+	    "/nonexistent-tlsrpt-test/pgpass", "password file "
+	    "/nonexistent-tlsrpt-test/pgpass: No such file or directory", "");
+	snprintf(loose, sizeof(loose), "%s/pgpass-loose", tmpdir);
+	if ((fp = fopen(loose, "w")) != NULL) {
+		fprintf(fp, "*:*:*:tlsrpt:secret\n");
 		fclose(fp);
-	snprintf(rows[n].uri, sizeof(rows[n].uri), "sqlite:%s/t.db", file);
-	rows[n].what = "parent is a file";
-	rows[n].want1 = "is not a directory";
-	rows[n].want2 = "plain-file";
-	n++;
+		chmod(loose, 0644);
+		ROWP("password file others may read",
+		    "postgresql://tlsrpt@127.0.0.1:1/t", loose, "has mode 0644",
+		    "chmod 600");
+	}
+	if (pg_mode) {
+		/* the real server, the wrong password */
+		const char *at = strchr(pg_uri, '@');
 
-	if (geteuid() != 0) {
+		if (at != NULL) {
+			snprintf(rows[n].uri, sizeof(rows[n].uri),
+			    "%.*s:wrongsecret%s", (int)(at - pg_uri), pg_uri, at);
+			rows[n].what = "wrong password";
+			rows[n].passfile = NULL;
+			rows[n].want1 = "cannot connect";
+			rows[n].want2 = "password authentication failed";
+			n++;
+		}
+	}
+
+	if (!pg_mode) {
+		ROW("no path", "sqlite:", "no database path", "");
+		ROW("missing directory", "sqlite:/nonexistent-tlsrpt-test/sub/t.db",
+		    "directory /nonexistent-tlsrpt-test/sub: No such file or directory",
+		    "create it");
+		snprintf(file, sizeof(file), "%s/plain-file", tmpdir);
+		if ((fp = fopen(file, "w")) != NULL)
+			fclose(fp);
+		snprintf(rows[n].uri, sizeof(rows[n].uri), "sqlite:%s/t.db", file);
+		rows[n].what = "parent is a file";
+		rows[n].passfile = NULL;
+		rows[n].want1 = "is not a directory";
+		rows[n].want2 = "plain-file";
+		n++;
+	}
+	if (!pg_mode && geteuid() != 0) {
 		char ro[PATH_MAX], rofile[PATH_MAX];
 		struct store *st;
 
@@ -571,6 +910,7 @@ test_open_errors(void)
 		if (mkdir(ro, 0555) == 0) {
 			snprintf(rows[n].uri, sizeof(rows[n].uri), "sqlite:%s/t.db", ro);
 			rows[n].what = "read-only directory";
+			rows[n].passfile = NULL;
 			rows[n].want1 = "readonly-dir: Permission denied";
 			rows[n].want2 = "-wal";
 			n++;
@@ -582,11 +922,12 @@ test_open_errors(void)
 			chmod(rofile, 0444);
 			snprintf(rows[n].uri, sizeof(rows[n].uri), "sqlite:%s", rofile);
 			rows[n].what = "read-only file";
+			rows[n].passfile = NULL;
 			rows[n].want1 = "read-only";
 			rows[n].want2 = "readonly.db";
 			n++;
 		}
-	} else {
+	} else if (!pg_mode) {
 		/* root writes anywhere but where no file can be made */
 		struct stat sb;
 
@@ -596,19 +937,22 @@ test_open_errors(void)
 		}
 	}
 #undef ROW
+#undef ROWP
 
 	for (i = 0; i < n; i++) {
+		struct store_options opt = { .password_file = rows[i].passfile };
 		struct store *st;
 
 		snprintf(err, sizeof(err), "(unset)");
-		st = store_open(rows[i].uri, err, sizeof(err));
+		st = store_open_with(rows[i].uri, &opt, err, sizeof(err));
 		CHECKF(st == NULL, "%s: opened", rows[i].what);
 		store_close(st);
 		CHECKF(strstr(err, rows[i].want1) != NULL &&
 		    strstr(err, rows[i].want2) != NULL,
 		    "%s: \"%s\" lacks \"%s\" or \"%s\"", rows[i].what, err,
 		    rows[i].want1, rows[i].want2);
-		CHECKF(strstr(err, "secret") == NULL, "%s: URI echoed: %s",
+		CHECKF(strstr(err, "secret") == NULL && strstr(err, "%2F%3A") == NULL &&
+		    strchr(err, '\n') == NULL, "%s: password or newline in: %s",
 		    rows[i].what, err);
 	}
 	store_close(NULL);
@@ -618,27 +962,47 @@ test_open_errors(void)
 static void
 test_rollback(void)
 {
+	/* PostgreSQL: the trigger calls boom(), which raises. */
+	static const char pg_boom[] =
+	    "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS"
+	    " $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; ";
 	static const struct {
 		const char *what;
-		const char *trigger;
-		const char *want;	/* in the error message */
+		const char *trigger, *pg_trigger;
+		const char *drop, *pg_drop;
+		const char *want, *pg_want;	/* in the error message */
 	} rows[] = {
 		{ "reports row", "CREATE TRIGGER boom BEFORE INSERT ON reports"
 		  " WHEN NEW.report_id = 'boom' BEGIN"
 		  " SELECT RAISE(ABORT, 'injected failure'); END",
-		  "inserting the report: injected failure" },
+		  "CREATE TRIGGER boom BEFORE INSERT ON reports FOR EACH ROW"
+		  " WHEN (NEW.report_id = 'boom') EXECUTE FUNCTION boom()",
+		  "DROP TRIGGER boom", "DROP TRIGGER boom ON reports",
+		  "inserting the report: injected failure", NULL },
 		{ "second policy", "CREATE TRIGGER boom BEFORE INSERT ON policies"
 		  " WHEN NEW.policy_domain = 'boom.example' BEGIN"
 		  " SELECT RAISE(ABORT, 'injected failure'); END",
-		  "inserting policy 2: injected failure" },
+		  "CREATE TRIGGER boom BEFORE INSERT ON policies FOR EACH ROW"
+		  " WHEN (NEW.policy_domain = 'boom.example') EXECUTE FUNCTION boom()",
+		  "DROP TRIGGER boom", "DROP TRIGGER boom ON policies",
+		  "inserting policy 2: injected failure", NULL },
 		{ "last failure detail", "CREATE TRIGGER boom BEFORE INSERT ON"
 		  " failure_details WHEN NEW.result_type = 'boom-type' BEGIN"
 		  " SELECT RAISE(ABORT, 'injected failure'); END",
-		  "inserting failure detail 1 of policy 2: injected failure" },
+		  "CREATE TRIGGER boom BEFORE INSERT ON failure_details FOR EACH ROW"
+		  " WHEN (NEW.result_type = 'boom-type') EXECUTE FUNCTION boom()",
+		  "DROP TRIGGER boom", "DROP TRIGGER boom ON failure_details",
+		  "inserting failure detail 1 of policy 2: injected failure",
+		  "inserting the failure details of policy 2: injected failure" },
+		/* PostgreSQL: a deferred check fails the COMMIT itself */
 		{ "after the last detail", "CREATE TRIGGER boom AFTER INSERT ON"
 		  " failure_details WHEN NEW.result_type = 'boom-type' BEGIN"
 		  " SELECT RAISE(FAIL, 'injected failure'); END",
-		  "injected failure" },
+		  "CREATE CONSTRAINT TRIGGER boom AFTER INSERT ON failure_details"
+		  " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+		  " WHEN (NEW.result_type = 'boom-type') EXECUTE FUNCTION boom()",
+		  "DROP TRIGGER boom", "DROP TRIGGER boom ON failure_details",
+		  "injected failure", "committing: injected failure" },
 	};
 	static const struct spec boom = { "Example Reporter", "boom", "2024-03-01",
 	    "example.org", "boom.example", "boom-type" };
@@ -647,9 +1011,10 @@ test_rollback(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char path[PATH_MAX], err[512];
+		char path[TARGET_MAX], err[512], trigger[512];
+		const char *want = dialect(rows[i].want, rows[i].pg_want);
 		struct store *st;
-		sqlite3 *db;
+		struct raw *db;
 
 		new_db_path(path, sizeof(path), "rollback");
 		if ((st = open_path(path)) == NULL)
@@ -657,11 +1022,13 @@ test_rollback(void)
 		CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
 		    STORE_STORED);
 		if ((db = raw_open(path)) != NULL) {
-			exec_ok(db, rows[i].trigger);
+			snprintf(trigger, sizeof(trigger), "%s%s", pg_mode ? pg_boom : "",
+			    dialect(rows[i].trigger, rows[i].pg_trigger));
+			exec_ok(db, trigger);
 			CHECKF(put_spec(st, &boom, &prov_verified, err, sizeof(err)) ==
 			    STORE_ERROR, "%s: stored despite the trigger", rows[i].what);
-			CHECKF(strstr(err, rows[i].want) != NULL,
-			    "%s: \"%s\" lacks \"%s\"", rows[i].what, err, rows[i].want);
+			CHECKF(strstr(err, want) != NULL, "%s: \"%s\" lacks \"%s\"",
+			    rows[i].what, err, want);
 			CHECK_COUNTS(path, 1, 2, 3);
 			CHECK_STR(q(db, "SELECT count(*) FROM reports WHERE"
 			    " report_id = 'boom'"), "0");
@@ -669,68 +1036,107 @@ test_rollback(void)
 			/* the handle is still good, and so is the report */
 			CHECKF(put_spec(st, &good2, &prov_verified, err, sizeof(err)) ==
 			    STORE_STORED, "%s: next report: %s", rows[i].what, err);
-			exec_ok(db, "DROP TRIGGER boom");
+			exec_ok(db, dialect(rows[i].drop, rows[i].pg_drop));
 			CHECKF(put_spec(st, &boom, &prov_verified, err, sizeof(err)) ==
 			    STORE_STORED, "%s: without the trigger: %s", rows[i].what, err);
 			CHECK_COUNTS(path, 3, 5, 8);
-			sqlite3_close(db);
+			raw_close(db);
 		}
 		store_close(st);
 	}
 }
 
-/* A writer holding the lock for a moment makes store_put_report wait, not fail. */
+/*
+ * Another writer holds the same report in an open transaction (another MX
+ * host storing it at this moment): store_put_report waits for it, then
+ * finds a duplicate when it commits, or stores the report when it rolls
+ * back.  SQLite waits on its write lock, PostgreSQL on the unique key.
+ */
 struct holder {
-	sqlite3 *db;
-	int ok;
+	struct raw *db;
+	const char *end;	/* "COMMIT" or "ROLLBACK" */
 };
 
 static void *
-hold_then_commit(void *arg)
+hold_then_end(void *arg)
 {
 	struct holder *h = arg;
 	struct timespec ts = { 0, 300 * 1000 * 1000 };
 
 	nanosleep(&ts, NULL);
-	h->ok = sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	exec_ok(h->db, h->end);
 	return NULL;
 }
 
-static void
-test_busy_wait(void)
+static double
+now_seconds(void)
 {
-	char path[PATH_MAX], err[512];
-	struct holder h = { NULL, 0 };
-	struct store *st;
-	pthread_t t;
+	struct timespec ts;
 
-	new_db_path(path, sizeof(path), "busy");
-	if ((st = open_path(path)) == NULL)
-		return;
-	if ((h.db = raw_open(path)) == NULL) {
-		store_close(st);
-		return;
-	}
-	exec_ok(h.db, "BEGIN IMMEDIATE; CREATE TABLE holder (x)");
-	if (pthread_create(&t, NULL, hold_then_commit, &h) == 0) {
-		CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
-		    STORE_STORED);
-		CHECK_STR(err, "");
-		pthread_join(t, NULL);
-		CHECK(h.ok);
-	}
-	sqlite3_close(h.db);
-	store_close(st);
-	CHECK_COUNTS(path, 1, 2, 3);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Two handles in two threads, 200 reports each, at the same time. */
+static void
+test_concurrent_writer(void)
+{
+	static const struct {
+		const char *end;
+		enum store_status want;
+		long long reports, policies, details;
+	} rows[] = {
+		{ "COMMIT", STORE_DUPLICATE, 1, 0, 0 },
+		{ "ROLLBACK", STORE_STORED, 1, 2, 3 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char path[TARGET_MAX], err[512];
+		struct holder h = { NULL, rows[i].end };
+		struct store *st;
+		pthread_t t;
+		double t0, waited;
+
+		new_db_path(path, sizeof(path), "wait");
+		if ((st = open_path(path)) == NULL)
+			continue;
+		if ((h.db = raw_open(path)) == NULL) {
+			store_close(st);
+			continue;
+		}
+		exec_ok(h.db, dialect("BEGIN IMMEDIATE", "BEGIN"));
+		exec_ok(h.db, "INSERT INTO reports (organization_name, report_id,"
+		    " start_time, end_time, policy_domains, total_successful,"
+		    " total_failure, verified, stored_time, warnings) VALUES"
+		    " ('Example Reporter', 'rpt-0001', 1709251200, 1709337599,"
+		    " 'example.net,example.org', 0, 0, 1, 0, '[]')");
+		if (pthread_create(&t, NULL, hold_then_end, &h) == 0) {
+			t0 = now_seconds();
+			CHECKF(put_spec(st, &base_spec, &prov_verified, err,
+			    sizeof(err)) == rows[i].want, "other writer %s: %s",
+			    rows[i].end, err);
+			waited = now_seconds() - t0;
+			CHECKF(waited > 0.2, "other writer %s: waited only %.3f s",
+			    rows[i].end, waited);
+			pthread_join(t, NULL);
+		}
+		raw_close(h.db);
+		store_close(st);
+		CHECK_COUNTS(path, rows[i].reports, rows[i].policies, rows[i].details);
+	}
+}
+
+/*
+ * Two handles in two threads, 200 reports each, at the same time: their
+ * own reports, or the same 200 (two MX hosts receiving the same mail).
+ */
 #define THREAD_REPORTS	200
 
 struct writer {
 	const char *path;
 	int n;
-	int stored, other;
+	int same;		/* both threads store the same reports */
+	int stored, duplicate, other;
 	char err[512];
 };
 
@@ -738,12 +1144,12 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
-	char uri[PATH_MAX + 16], id[64], err[512];
+	char uri[TARGET_MAX + 16], id[64], err[512];
 	struct store *st;
 	int i;
 
-	snprintf(uri, sizeof(uri), "sqlite:%s", w->path);
-	if ((st = store_open(uri, w->err, sizeof(w->err))) == NULL) {
+	target_uri(uri, sizeof(uri), w->path);
+	if ((st = open_uri(uri, w->err, sizeof(w->err))) == NULL) {
 		w->other = THREAD_REPORTS;
 		return NULL;
 	}
@@ -755,7 +1161,7 @@ writer_main(void *arg)
 		struct tlsrpt_error perr;
 		enum store_status status = STORE_ERROR;
 
-		snprintf(id, sizeof(id), "thread%d-%03d", w->n, i);
+		snprintf(id, sizeof(id), "thread%d-%03d", w->same ? 0 : w->n, i);
 		json = spec_json(&s);
 		if (json != NULL && tlsrpt_parse(json, strlen(json), NULL, &res,
 		    &perr) == TLSRPT_OK) {
@@ -767,10 +1173,10 @@ writer_main(void *arg)
 		free(json);
 		if (status == STORE_STORED)
 			w->stored++;
-		else {
-			if (w->other++ == 0)
-				snprintf(w->err, sizeof(w->err), "%s", err);
-		}
+		else if (status == STORE_DUPLICATE)
+			w->duplicate++;
+		else if (w->other++ == 0)
+			snprintf(w->err, sizeof(w->err), "%s", err);
 	}
 	store_close(st);
 	return NULL;
@@ -779,30 +1185,166 @@ writer_main(void *arg)
 static void
 test_threads(void)
 {
-	struct writer w[2];
-	pthread_t t[2];
-	char path[PATH_MAX];
-	int i, started[2];
+	int same;
 
-	/* a fresh file: both threads also race to create the schema */
-	new_db_path(path, sizeof(path), "threads");
-	for (i = 0; i < 2; i++) {
-		memset(&w[i], 0, sizeof(w[i]));
-		w[i].path = path;
-		w[i].n = i;
-		started[i] = pthread_create(&t[i], NULL, writer_main, &w[i]) == 0;
-		CHECK(started[i]);
+	for (same = 0; same <= 1; same++) {
+		struct writer w[2];
+		pthread_t t[2];
+		char path[TARGET_MAX];
+		int i, started[2], stored = 0, duplicate = 0, n;
+
+		/*
+		 * A fresh database: both threads also race to create the
+		 * schema.  The second run leaves that race to PostgreSQL (its
+		 * advisory lock); on SQLite it is the first run's alone.
+		 */
+		new_db_path(path, sizeof(path), same ? "same" : "threads");
+		if (same && !pg_mode)
+			store_close(open_path(path));
+		for (i = 0; i < 2; i++) {
+			memset(&w[i], 0, sizeof(w[i]));
+			w[i].path = path;
+			w[i].n = i;
+			w[i].same = same;
+			started[i] = pthread_create(&t[i], NULL, writer_main, &w[i]) == 0;
+			CHECK(started[i]);
+		}
+		for (i = 0; i < 2; i++) {
+			if (!started[i])
+				continue;
+			pthread_join(t[i], NULL);
+			CHECKF(w[i].other == 0, "%s, thread %d: %d errors (%s)",
+			    same ? "same reports" : "own reports", i, w[i].other,
+			    w[i].err);
+			stored += w[i].stored;
+			duplicate += w[i].duplicate;
+		}
+		n = same ? THREAD_REPORTS : 2 * THREAD_REPORTS;
+		CHECKF(stored == n && duplicate == 2 * THREAD_REPORTS - n,
+		    "%s: %d stored, %d duplicates", same ? "same reports" :
+		    "own reports", stored, duplicate);
+		CHECK_COUNTS(path, n, 2 * n, 3 * n);
 	}
-	for (i = 0; i < 2; i++) {
-		if (!started[i])
-			continue;
-		pthread_join(t[i], NULL);
-		CHECKF(w[i].stored == THREAD_REPORTS && w[i].other == 0,
-		    "thread %d: %d stored, %d not (%s)", i, w[i].stored, w[i].other,
-		    w[i].err);
+}
+
+/* Strings that would break string-built SQL are stored as they are. */
+static void
+test_sql_injection(void)
+{
+	static const struct spec evil = {
+	    "Evil'); DROP TABLE reports; --",
+	    "x' OR '1'='1'; DELETE FROM policies; /* $$ %s \\\\ */",
+	    "2024-05-01",
+	    "evil.example'); DROP TABLE failure_details; --",
+	    "\\\"; DROP TABLE schema_version; --",
+	    "x'); UPDATE reports SET verified = 0; --" };
+	static const struct { const char *sql, *want; } rows[] = {
+		{ "SELECT organization_name FROM reports",
+		  "Evil'); DROP TABLE reports; --" },
+		{ "SELECT report_id FROM reports",
+		  "x' OR '1'='1'; DELETE FROM policies; /* $$ %s \\ */" },
+		{ "SELECT policy_domain FROM policies WHERE policy_index = 0",
+		  "evil.example'); DROP TABLE failure_details; --" },
+		{ "SELECT policy_domain FROM policies WHERE policy_index = 1",
+		  "\"; DROP TABLE schema_version; --" },
+		{ "SELECT policy_domains FROM reports",
+		  "\"; drop table schema_version; --,"
+		  "evil.example'); drop table failure_details; --" },
+		{ "SELECT result_type FROM failure_details WHERE detail_index = 0"
+		  " AND policy_fk = (SELECT max(id) FROM policies)",
+		  "x'); UPDATE reports SET verified = 0; --" },
+		{ "SELECT verified FROM reports", "1" },
+		{ "SELECT count(*) FROM schema_version", "1" },
+	};
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	struct raw *db;
+	size_t i;
+
+	new_db_path(path, sizeof(path), "injection");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECKF(put_spec(st, &evil, &prov_verified, err, sizeof(err)) ==
+	    STORE_STORED, "injection: %s", err);
+	CHECKF(put_spec(st, &evil, &prov_verified, err, sizeof(err)) ==
+	    STORE_DUPLICATE, "injection again: %s", err);
+	store_close(st);
+	CHECK_COUNTS(path, 1, 2, 3);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECKF(strcmp(q(db, rows[i].sql), rows[i].want) == 0,
+		    "%s: got \"%s\", want \"%s\"", rows[i].sql, q(db, rows[i].sql),
+		    rows[i].want);
+	raw_close(db);
+}
+
+/*
+ * Strings that mean something in an array literal (PostgreSQL stores a
+ * policy's details through arrays) or in CSV-like output come back as
+ * they went in; a JSON null is SQL NULL, a string "NULL" is not.
+ */
+static void
+test_special_strings(void)
+{
+	static const char json[] =
+	    "{\"organization-name\": \"Quote, \\\"Reporter\\\"\","
+	    " \"date-range\": {\"start-datetime\": \"2024-05-02T00:00:00Z\","
+	    " \"end-datetime\": \"2024-05-02T23:59:59Z\"},"
+	    " \"contact-info\": null, \"report-id\": \"{quotes}\","
+	    " \"policies\": [{\"policy\": {\"policy-type\": \"sts\","
+	    " \"policy-string\": [\"NULL\", \"\\\\\"], \"policy-domain\": \"quotes.example\"},"
+	    " \"summary\": {\"total-successful-session-count\": 0,"
+	    " \"total-failure-session-count\": 6},"
+	    " \"failure-details\": ["
+	    "{\"result-type\": \"NULL\", \"receiving-mx-hostname\": \"{a,b}\","
+	    " \"failed-session-count\": 1},"
+	    "{\"result-type\": \"\\\"quoted\\\"\", \"sending-mta-ip\": \"back\\\\slash\","
+	    " \"failed-session-count\": 2},"
+	    "{\"result-type\": \"a,b}{\", \"receiving-mx-helo\": \"NULL\","
+	    " \"additional-information\": \"\\\\\\\"\", \"receiving-ip\": \"\xc3\xa9\\u00e9\","
+	    " \"failed-session-count\": 3}]}]}";
+	static const struct { const char *sql, *want; } rows[] = {
+		{ "SELECT organization_name || '|' || report_id FROM reports",
+		  "Quote, \"Reporter\"|{quotes}" },
+		{ "SELECT policy_strings FROM policies", "[\"NULL\",\"\\\\\"]" },
+		{ "SELECT result_type || '|' || receiving_mx_hostname || '|' ||"
+		  " coalesce(sending_mta_ip, receiving_mx_helo, receiving_ip,"
+		  " additional_information, failure_reason_code, '-')"
+		  " FROM failure_details WHERE detail_index = 0", "NULL|{a,b}|-" },
+		{ "SELECT result_type || '|' || sending_mta_ip || '|' ||"
+		  " coalesce(receiving_mx_hostname, '-') FROM failure_details"
+		  " WHERE detail_index = 1", "\"quoted\"|back\\slash|-" },
+		{ "SELECT result_type || '|' || receiving_mx_helo || '|' ||"
+		  " additional_information || '|' || receiving_ip || '|' ||"
+		  " failed_session_count FROM failure_details WHERE detail_index = 2",
+		  "a,b}{|NULL|\\\"|\xc3\xa9\xc3\xa9|3" },
+		{ "SELECT count(*) FROM failure_details WHERE receiving_mx_helo IS NULL",
+		  "2" },
+	};
+	struct tlsrpt_result *res = parse_text(json);
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	struct raw *db;
+	size_t i;
+
+	new_db_path(path, sizeof(path), "special");
+	if (res == NULL || (st = open_path(path)) == NULL) {
+		tlsrpt_result_free(res);
+		return;
 	}
-	CHECK_COUNTS(path, 2 * THREAD_REPORTS, 4 * THREAD_REPORTS,
-	    6 * THREAD_REPORTS);
+	CHECKF(store_put_report(st, &res->reports[0], &prov_verified, err,
+	    sizeof(err)) == STORE_STORED, "special strings: %s", err);
+	store_close(st);
+	tlsrpt_result_free(res);
+	CHECK_COUNTS(path, 1, 1, 3);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECKF(strcmp(q(db, rows[i].sql), rows[i].want) == 0,
+		    "%s: got \"%s\", want \"%s\"", rows[i].sql, q(db, rows[i].sql),
+		    rows[i].want);
+	raw_close(db);
 }
 
 /* Real-world shapes from the fixtures: counts match the parsed structs. */
@@ -811,39 +1353,49 @@ test_fixtures(void)
 {
 	static const struct {
 		const char *file;
-		const char *sql, *want;	/* one more check on the stored row */
+		const char *sql, *pg, *want;	/* one more check on the stored row */
 	} rows[] = {
-		{ "json-multi-policy.json", "SELECT policy_domains <> '' FROM reports",
-		  "1" },
+		{ "json-multi-policy.json", "SELECT CASE WHEN policy_domains <> ''"
+		  " THEN 1 ELSE 0 END FROM reports", NULL, "1" },
 		{ "json-sum-mismatch.json",
-		  "SELECT json_array_length(warnings) > 0 FROM reports", "1" },
+		  "SELECT json_array_length(warnings) > 0 FROM reports",
+		  "SELECT CASE WHEN json_array_length(warnings::json) > 0 THEN 1"
+		  " ELSE 0 END FROM reports", "1" },
 		{ "json-no-policy-domain.json",
 		  "SELECT policy_domains || '|' || coalesce(policy_domain, 'NULL')"
-		  " FROM reports r JOIN policies p ON p.report_fk = r.id", "|NULL" },
+		  " FROM reports r JOIN policies p ON p.report_fk = r.id", NULL,
+		  "|NULL" },
 		{ "json-contact-null.json",
-		  "SELECT coalesce(contact_info, 'NULL') FROM reports", "NULL" },
+		  "SELECT coalesce(contact_info, 'NULL') FROM reports", NULL, "NULL" },
 		{ "json-ms-tlsa-string.json",
-		  "SELECT json_valid(policy_strings) FROM policies LIMIT 1", "1" },
+		  "SELECT json_valid(policy_strings) FROM policies LIMIT 1",
+		  "SELECT CASE WHEN policy_strings::jsonb IS NOT NULL THEN 1 END"
+		  " FROM policies LIMIT 1", "1" },
 		{ "json-all-result-types.json",
-		  "SELECT count(DISTINCT result_type) >= 11 FROM failure_details", "1" },
+		  "SELECT CASE WHEN count(DISTINCT result_type) >= 11 THEN 1 ELSE 0"
+		  " END FROM failure_details", NULL, "1" },
 		{ "json-unknown-result-type.json",
-		  "SELECT count(*) > 0 FROM failure_details", "1" },
+		  "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END"
+		  " FROM failure_details", NULL, "1" },
 		{ "json-empty-strings.json", "SELECT json_valid(warnings) FROM reports",
-		  "1" },
+		  "SELECT CASE WHEN warnings::jsonb IS NOT NULL THEN 1 END"
+		  " FROM reports", "1" },
 		{ "json-mx-prefix.json",
-		  "SELECT instr(mx_hosts, 'mx: ') FROM policies LIMIT 1", "0" },
+		  "SELECT instr(mx_hosts, 'mx: ') FROM policies LIMIT 1",
+		  "SELECT strpos(mx_hosts, 'mx: ') FROM policies LIMIT 1", "0" },
 		{ "json-details-omitted.json",
-		  "SELECT count(*) FROM failure_details", "0" },
+		  "SELECT count(*) FROM failure_details", NULL, "0" },
 	};
 	size_t i, p;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char path[PATH_MAX], file[256], err[512], *data;
+		char path[TARGET_MAX], file[256], err[512], *data;
+		const char *sql = dialect(rows[i].sql, rows[i].pg);
 		struct tlsrpt_result *res;
 		struct tlsrpt_error perr;
 		struct store *st;
 		size_t len, n_pol, n_det = 0;
-		sqlite3 *db;
+		struct raw *db;
 
 		snprintf(file, sizeof(file), "tests/fixtures/%s", rows[i].file);
 		if ((data = test_read_file(file, &len)) == NULL) {
@@ -871,14 +1423,137 @@ test_fixtures(void)
 				n_det += rep->policies[p].n_details;
 			CHECK_COUNTS(path, 1, (long long)n_pol, (long long)n_det);
 			if ((db = raw_open(path)) != NULL) {
-				CHECKF(strcmp(q(db, rows[i].sql), rows[i].want) == 0,
+				CHECKF(strcmp(q(db, sql), rows[i].want) == 0,
 				    "%s: %s: got \"%s\", want \"%s\"", rows[i].file,
-				    rows[i].sql, q(db, rows[i].sql), rows[i].want);
-				sqlite3_close(db);
+				    sql, q(db, sql), rows[i].want);
+				raw_close(db);
 			}
 		}
 		tlsrpt_result_free(res);
 	}
+}
+
+/* ---- helper modes for tests/store_pgsql.sh ----------------------------- */
+
+static const char *
+status_name(enum store_status status)
+{
+	return status == STORE_STORED ? "STORED" :
+	    status == STORE_DUPLICATE ? "DUPLICATE" : "ERROR";
+}
+
+/* Store report ID (base_spec otherwise) on ST. */
+static enum store_status
+put_id(struct store *st, const char *id, char *err, size_t errlen)
+{
+	struct spec s = base_spec;
+
+	s.org = "Helper Reporter";
+	s.id = id;
+	return put_spec(st, &s, &prov_verified, err, errlen);
+}
+
+static int
+put_many(const char *tag, int n)
+{
+	int i, counts[3] = { 0, 0, 0 };
+	char id[128], err[512], first[512] = "";
+	struct store *st;
+
+	if ((st = open_uri(pg_uri, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "put-many: %s\n", err);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		enum store_status status;
+
+		snprintf(id, sizeof(id), "%s-%04d", tag, i);
+		status = put_id(st, id, err, sizeof(err));
+		counts[status]++;
+		if (status == STORE_ERROR && first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", err);
+	}
+	store_close(st);
+	printf("stored %d duplicate %d error %d\n", counts[STORE_STORED],
+	    counts[STORE_DUPLICATE], counts[STORE_ERROR]);
+	if (first[0] != '\0')
+		fprintf(stderr, "put-many: first error: %s\n", first);
+	return counts[STORE_ERROR] == 0 ? 0 : 1;
+}
+
+/* A report file (JSON, gzip or mail): its first report. */
+static enum store_status
+put_file(struct store *st, const char *file, char *err, size_t errlen)
+{
+	struct tlsrpt_result *res;
+	struct tlsrpt_error perr;
+	enum store_status status;
+	FILE *fp;
+	char *data;
+	size_t len;
+
+	if ((fp = fopen(file, "rb")) == NULL) {
+		snprintf(err, errlen, "%.300s: %s", file, strerror(errno));
+		return STORE_ERROR;
+	}
+	data = malloc(1 << 20);
+	len = data != NULL ? fread(data, 1, 1 << 20, fp) : 0;
+	fclose(fp);
+	if (data == NULL || tlsrpt_parse(data, len, NULL, &res, &perr) != TLSRPT_OK) {
+		snprintf(err, errlen, "%.100s: %.300s", file, data == NULL ? "out of memory" :
+		    perr.message);
+		free(data);
+		return STORE_ERROR;
+	}
+	free(data);
+	status = store_put_report(st, &res->reports[0], &prov_verified, err, errlen);
+	tlsrpt_result_free(res);
+	return status;
+}
+
+static int
+serve(void)
+{
+	char line[1024], err[512];
+	struct store *st;
+
+	if ((st = open_uri(pg_uri, err, sizeof(err))) == NULL) {
+		printf("ERROR: %s\n", err);
+		return 1;
+	}
+	printf("OPEN\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		enum store_status status;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(line, "put ", 4) == 0)
+			status = put_id(st, line + 4, err, sizeof(err));
+		else if (strncmp(line, "file ", 5) == 0)
+			status = put_file(st, line + 5, err, sizeof(err));
+		else if (strcmp(line, "reopen") == 0) {
+			store_close(st);
+			st = open_uri(pg_uri, err, sizeof(err));
+			if (st == NULL)
+				printf("ERROR: %s\n", err);
+			else
+				printf("OPEN\n");
+			fflush(stdout);
+			if (st == NULL)
+				return 1;
+			continue;
+		} else {
+			snprintf(err, sizeof(err), "unknown command \"%.200s\"", line);
+			status = STORE_ERROR;
+		}
+		if (status == STORE_ERROR)
+			printf("ERROR: %s\n", err);
+		else
+			printf("%s\n", status_name(status));
+		fflush(stdout);
+	}
+	store_close(st);
+	return 0;
 }
 
 /* ---- setup ------------------------------------------------------------ */
@@ -907,30 +1582,74 @@ remove_tmpdir(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	const char *base = getenv("TMPDIR");
+	int rc;
 
+	pg_uri = getenv("TLSRPT_TEST_STORE_URI");
+	pg_passfile = getenv("TLSRPT_TEST_STORE_PASSWORD_FILE");
+	if (pg_passfile != NULL && pg_passfile[0] == '\0')
+		pg_passfile = NULL;
+	if (pg_uri != NULL && pg_uri[0] != '\0') {
+		if (strncmp(pg_uri, "postgresql://", 13) != 0 &&
+		    strncmp(pg_uri, "postgres://", 11) != 0) {
+			fprintf(stderr, "TLSRPT_TEST_STORE_URI: expected "
+			    "postgresql://...; unset it for SQLite\n");
+			return 99;
+		}
+		pg_mode = 1;
+	} else if (argc > 1) {
+		fprintf(stderr, "%s: helper modes need TLSRPT_TEST_STORE_URI\n",
+		    argv[0]);
+		return 99;
+	}
 	if (base == NULL || base[0] == '\0')
 		base = "/tmp";
+	tlsrpt_library_init();
+	if (argc == 4 && strcmp(argv[1], "put-many") == 0)
+		rc = put_many(argv[2], atoi(argv[3]));
+	else if (argc == 2 && strcmp(argv[1], "serve") == 0)
+		rc = serve();
+	else if (argc > 1) {
+		fprintf(stderr, "usage: %s [put-many TAG N | serve]\n", argv[0]);
+		rc = 99;
+	} else
+		rc = -1;
+	if (rc >= 0) {
+		tlsrpt_library_shutdown();
+		return rc;
+	}
+
 	snprintf(tmpdir, sizeof(tmpdir), "%s/test_store_sqlite.XXXXXX", base);
 	if (mkdtemp(tmpdir) == NULL) {
 		fprintf(stderr, "mkdtemp %s: %s\n", tmpdir, strerror(errno));
 		return 99;
 	}
-	tlsrpt_library_init();
+	if (pg_mode && (pg_admin = pg_connect(pg_uri)) == NULL) {
+		remove_tmpdir();
+		return 99;
+	}
 
 	test_columns();
+	test_schema_shape();
 	test_dedup();
 	test_verified_upgrade();
 	test_reopen();
 	test_open_errors();
 	test_rollback();
-	test_busy_wait();
+	test_concurrent_writer();
 	test_threads();
+	test_sql_injection();
+	test_special_strings();
 	test_fixtures();
 
+	if (pg_mode) {
+		drop_schemas();
+		PQfinish(pg_admin);
+	}
 	remove_tmpdir();
 	tlsrpt_library_shutdown();
-	return test_summary("test_store_sqlite");
+	return test_summary(pg_mode ? "test_store_sqlite (postgresql)" :
+	    "test_store_sqlite");
 }

@@ -1,0 +1,193 @@
+/*
+ * cmd_spool.c - `tlsrpt spool replay [-c CONFIG]`: store by hand the
+ * reports that wait in SpoolDirectory (spool.h), as the daemon's replay
+ * thread does every 30 seconds.
+ *
+ * Started as root with a UserID in the configuration, it becomes that
+ * user first, so the database and the spool keep the owner the daemon
+ * needs.  Exits 0 when the spool is empty afterwards, 1 when files remain
+ * (the store still down) or on an error, 2 on a usage error.
+ */
+#include "cmd.h"
+#include "runtime.h"
+#include "conf.h"
+#include "spool.h"
+#include "store.h"
+#include "tlsrpt.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: tlsrpt spool replay [-c CONFIG]   (default %s)\n",
+	    SYSCONFDIR "/tlsrpt-milter.conf");
+}
+
+/* As root with UserID set: become that user (and group); 0 or -1. */
+static int
+become_user(const char *spec)
+{
+	char user[128], *colon;
+	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
+
+	if (spec[0] == '\0' || geteuid() != 0)
+		return 0;
+	snprintf(user, sizeof(user), "%s", spec);
+	if ((colon = strchr(user, ':')) != NULL)
+		*colon++ = '\0';
+	if ((pw = getpwnam(user)) == NULL) {
+		fprintf(stderr, "tlsrpt: UserID: no such user \"%s\"\n", user);
+		return -1;
+	}
+	gid = pw->pw_gid;
+	if (colon != NULL) {
+		if ((gr = getgrnam(colon)) == NULL) {
+			fprintf(stderr, "tlsrpt: UserID: no such group \"%s\"\n", colon);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (initgroups(user, gid) != 0 || setgid(gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "tlsrpt: cannot become user %s: %s\n", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bad_file(void *arg, const char *name, const char *why)
+{
+	const char *dir = arg;
+
+	fprintf(stderr, "tlsrpt: spool %s: %s moved to %s/bad/: %s\n", dir, name,
+	    dir, why);
+}
+
+static int
+replay(const struct config *cfg)
+{
+	const char *dir = cfg->spool_directory;
+	struct spool_replay_opts opt;
+	struct spool_counts c;
+	struct tlsrpt_limits lim;
+	struct store *st;
+	char err[512];
+	long waiting;
+	int rc;
+
+	if (dir[0] == '\0') {
+		fprintf(stderr, "tlsrpt: no SpoolDirectory set\n");
+		return 1;
+	}
+	if ((waiting = spool_pending(dir, err, sizeof(err))) < 0) {
+		fprintf(stderr, "tlsrpt: %s\n", err);
+		return 1;
+	}
+	if (waiting == 0) {
+		printf("spool %s: empty\n", dir);
+		return 0;
+	}
+	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+		printf("spool %s: 0 files replayed; %ld left\n", dir, waiting);
+		return 1;
+	}
+	tlsrpt_limits_default(&lim);
+	lim.max_message_bytes = cfg->max_message_size;
+	lim.max_inflated_bytes = cfg->max_inflated_size;
+	memset(&opt, 0, sizeof(opt));
+	opt.lim = &lim;
+	opt.bad_file = bad_file;
+	opt.arg = (void *)dir;
+	rc = spool_replay(dir, st, &opt, &c, err, sizeof(err));
+	store_close(st);
+	if (rc < 0)
+		fprintf(stderr, "tlsrpt: %s\n", err);
+	printf("spool %s: %u file%s replayed: %u report%s stored, %u duplicate%s, "
+	    "%u moved to bad/; %u left\n", dir, c.files, c.files == 1 ? "" : "s",
+	    c.stored, c.stored == 1 ? "" : "s", c.duplicates,
+	    c.duplicates == 1 ? "" : "s", c.bad, c.left);
+	return rc == 0 && c.left == 0 ? 0 : 1;
+}
+
+int
+cmd_spool(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = SYSCONFDIR "/tlsrpt-milter.conf";
+	struct config *cfg;
+	char err[512];
+	int c, given = 0, rc;
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "replay") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			given = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* As the daemon: without -c, a missing default file means defaults. */
+	if (!given && access(path, F_OK) != 0)
+		cfg = config_defaults(err, sizeof(err));
+	else
+		cfg = config_load(path, err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "tlsrpt: %s\n", err);
+		return 1;
+	}
+	if (become_user(cfg->user_id) < 0) {
+		config_free(cfg);
+		return 1;
+	}
+	tlsrpt_library_init();
+	rc = replay(cfg);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "tlsrpt: standard output: %s\n", strerror(errno));
+		rc = 1;
+	}
+	tlsrpt_library_shutdown();
+	config_free(cfg);
+	return rc;
+}
