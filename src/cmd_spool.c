@@ -8,6 +8,7 @@
  * needs.  Exits 0 when the spool is empty afterwards, 1 when files remain
  * (the store still down) or on an error, 2 on a usage error.
  */
+#include "cli_config.h"
 #include "cmd.h"
 #include "runtime.h"
 #include "conf.h"
@@ -17,56 +18,15 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: tlsrpt spool replay [-c CONFIG]   (default %s)\n",
-	    SYSCONFDIR "/tlsrpt-milter.conf");
-}
-
-/* As root with UserID set: become that user (and group); 0 or -1. */
-static int
-become_user(const char *spec)
-{
-	char user[128], *colon;
-	struct passwd *pw;
-	struct group *gr;
-	gid_t gid;
-
-	if (spec[0] == '\0' || geteuid() != 0)
-		return 0;
-	snprintf(user, sizeof(user), "%s", spec);
-	if ((colon = strchr(user, ':')) != NULL)
-		*colon++ = '\0';
-	if ((pw = getpwnam(user)) == NULL) {
-		fprintf(stderr, "tlsrpt: UserID: no such user \"%s\"\n", user);
-		return -1;
-	}
-	gid = pw->pw_gid;
-	if (colon != NULL) {
-		if ((gr = getgrnam(colon)) == NULL) {
-			fprintf(stderr, "tlsrpt: UserID: no such group \"%s\"\n", colon);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	if (initgroups(user, gid) != 0 || setgid(gid) != 0 ||
-	    setuid(pw->pw_uid) != 0) {
-		fprintf(stderr, "tlsrpt: cannot become user %s: %s\n", user,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	    CLI_DEFAULT_CONFIG);
 }
 
 static void
@@ -133,9 +93,8 @@ cmd_spool(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = SYSCONFDIR "/tlsrpt-milter.conf";
+	const char *path = CLI_DEFAULT_CONFIG;
 	struct config *cfg;
-	char err[512];
 	int c, given = 0, rc;
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -168,16 +127,9 @@ cmd_spool(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* As the daemon: without -c, a missing default file means defaults. */
-	if (!given && access(path, F_OK) != 0)
-		cfg = config_defaults(err, sizeof(err));
-	else
-		cfg = config_load(path, err, sizeof(err));
-	if (cfg == NULL) {
-		fprintf(stderr, "tlsrpt: %s\n", err);
+	if ((cfg = cli_load_config(path, given)) == NULL)
 		return 1;
-	}
-	if (become_user(cfg->user_id) < 0) {
+	if (cli_become_user(cfg->user_id) < 0) {
 		config_free(cfg);
 		return 1;
 	}

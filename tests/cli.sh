@@ -88,5 +88,19 @@ expect_rc "explain an unknown type" 0 "$TLSRPT" explain Testing
 expect_in "unknown type: heading is the asked name" "$tmp/out" "Testing"
 expect_in "unknown type: says it is not registered" "$tmp/out" "registry"
 
+# tlsrpt db migrate: creates the schema, twice is harmless, errors are clear.
+printf 'Database sqlite:%s/db/t.db\nSpoolDirectory %s/spool\n' "$tmp" "$tmp" >"$tmp/db.conf"
+mkdir "$tmp/db"
+expect_rc "db migrate creates the store" 0 "$TLSRPT" db migrate -c "$tmp/db.conf"
+expect_in "db migrate names the version" "$tmp/out" "database schema at version "
+[ -s "$tmp/db/t.db" ] && ok "the database file exists" || bad "the database file exists"
+expect_rc "db migrate again is harmless" 0 "$TLSRPT" db migrate -c "$tmp/db.conf"
+expect_rc "db without a verb is a usage error" 2 "$TLSRPT" db
+expect_rc "db migrate with a missing config fails" 1 "$TLSRPT" db migrate -c "$tmp/none.conf"
+expect_in "and says why" "$tmp/err" "none.conf: No such file or directory"
+printf 'Database sqlite:%s/nodir/t.db\n' "$tmp" >"$tmp/bad.conf"
+expect_rc "db migrate into a missing directory fails" 1 "$TLSRPT" db migrate -c "$tmp/bad.conf"
+expect_in "and names the directory" "$tmp/err" "nodir"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
