@@ -1,0 +1,195 @@
+#!/bin/bash
+# fleet_pgsql.sh - an MX fleet sharing one PostgreSQL store (issue 5).
+#
+# One private PostgreSQL on loopback (tests/pg-lib.sh); two tlsrpt-milter
+# instances (inet sockets, the same Database URI with DatabasePasswordFile,
+# separate spools), each behind its own private Postfix (tests/postfix-lib.sh).
+# The same 200 distinct signed reports are sent through both Postfix
+# instances concurrently (one python smtplib sender per instance, one SMTP
+# connection each).  Checks: both Maildirs receive all 200, each tagged
+# pass; the table holds 200 reports, none twice; the milters' logs together
+# show 200 "recorded" and 200 "duplicate"; nothing spooled.
+# Skips (77) unless root with postfix, the PostgreSQL server binaries,
+# openssl, python3-dkim and python smtplib.
+set -u
+srcdir=${srcdir:-.}
+MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
+PY=/usr/bin/python3
+N=200
+. "$srcdir/tests/pg-lib.sh"
+. "$srcdir/tests/postfix-lib.sh"
+pg_usable fleet_pgsql
+for tool in postfix openssl gzip base64 timeout; do
+	command -v $tool >/dev/null 2>&1 || { echo "fleet_pgsql: SKIP: $tool not found"; exit 77; }
+done
+id postfix >/dev/null 2>&1 || { echo "fleet_pgsql: SKIP: no postfix user"; exit 77; }
+"$PY" -c 'import dkim' 2>/dev/null || { echo "fleet_pgsql: SKIP: no python3-dkim"; exit 77; }
+"$PY" -c 'import smtplib' 2>/dev/null || { echo "fleet_pgsql: SKIP: no python smtplib"; exit 77; }
+[ -x "$MILTER" ] || { echo "fleet_pgsql: $MILTER not built"; exit 99; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fleet_pgsql.XXXXXX") || exit 1
+chmod 755 "$tmp"	# postgres and postfix must reach their dirs
+mpid1= mpid2= spid1= spid2=
+pf_at() {	# DIR PORT COMMAND...: postfix-lib.sh keeps its state in globals
+	PF_DIR=$1 PF_PORT=$2; shift 2; "$@"
+}
+cleanup() {
+	for p in $spid1 $spid2; do kill "$p" 2>/dev/null; done
+	[ -f "$tmp/pf1/etc/main.cf" ] && pf_at "$tmp/pf1" 0 pf_stop
+	[ -f "$tmp/pf2/etc/main.cf" ] && pf_at "$tmp/pf2" 0 pf_stop
+	for p in $mpid1 $mpid2; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	pg_cleanup
+	rm -rf "$tmp"
+}
+pg_setup "$tmp/pg" || { cleanup; exit 99; }
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+check() {	# WHAT GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
+}
+
+# Four distinct free loopback ports: two milters, two Postfix instances.
+ports=" $PG_PORT "
+while [ "$(echo $ports | wc -w)" -lt 5 ]; do
+	p=$(pg_free_port)
+	case "$ports" in *" $p "*) ;; *) ports="$ports$p " ;; esac
+done
+set -- $ports
+mport1=$2 mport2=$3 port1=$4 port2=$5
+
+# --- key and N distinct signed reports (only report-id differs) ------------
+openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
+p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
+echo "sel._domainkey.google.com v=DKIM1; k=rsa; p=$p" >"$tmp/keys"
+mkdir "$tmp/msg"
+n=0
+while [ $n -lt $N ]; do
+	{ printf 'From: <noreply-smtp-tls-reporting@google.com>\nTo: <tlsrpt@example.net>\n'
+	  printf 'Date: Sat, 2 Mar 2024 06:12:00 +0000\nMessage-ID: <fleet-%d@google.com>\n' $n
+	  printf 'Subject: Report Domain: example.net Submitter: google.com Report-ID: <fleet-%d>\n' $n
+	  printf 'MIME-Version: 1.0\nContent-Type: multipart/report; boundary="B"; report-type=tlsrpt\n\n'
+	  printf -- '--B\nContent-Type: application/tlsrpt+gzip\nContent-Transfer-Encoding: base64\n\n'
+	  { printf '{"organization-name":"Google Inc.","date-range":{"start-datetime":"2024-03-01T00:00:00Z",'
+	    printf '"end-datetime":"2024-03-01T23:59:59Z"},"contact-info":"smtp-tls-reporting@google.com",'
+	    printf '"report-id":"fleet-%d","policies":[{"policy":{"policy-type":"sts","policy-domain":"example.net",' $n
+	    printf '"policy-string":["version: STSv1","mode: enforce","mx: mx1.example.net","max_age: 86400"]},'
+	    printf '"summary":{"total-successful-session-count":%d,"total-failure-session-count":0}}]}' $n
+	  } | gzip -n | base64
+	  printf -- '--B--\n'; } >"$tmp/msg/$n.in"
+	n=$((n + 1))
+done
+# One python for all of them (tests/dkim_sign.py's key handling).
+"$PY" - "$srcdir/tests" "$tmp/k.pem" "$tmp/msg" $N <<'PY' || { echo "signing failed"; exit 1; }
+import re, sys
+sys.path.insert(0, sys.argv[1])
+import dkim, dkim_sign
+key = dkim_sign.pkcs1_pem(open(sys.argv[2], "rb").read())
+for n in range(int(sys.argv[4])):
+    base = "%s/%d" % (sys.argv[3], n)
+    msg = re.sub(rb"\r?\n", b"\r\n", open(base + ".in", "rb").read())
+    sig = dkim.sign(msg, b"sel", b"google.com", key,
+                    canonicalize=(b"relaxed", b"simple"))
+    open(base + ".eml", "wb").write((sig + msg).replace(b"\r\n", b"\n"))
+PY
+
+# --- two milters, one database ---------------------------------------------
+start_milter() {	# I PORT
+	cat >"$tmp/milter$1.conf" <<CONF
+Socket inet:$2@127.0.0.1
+Database $PG_URI
+DatabasePasswordFile $PG_PASSFILE
+SpoolDirectory $tmp/spool$1
+DKIMKeyFile $tmp/keys
+ReportAddresses tlsrpt@*
+LogLevel info
+CONF
+	"$MILTER" -f -c "$tmp/milter$1.conf" >"$tmp/milter$1.log" 2>&1 &
+	eval "mpid$1=$!"
+	i=0
+	until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+}
+for k in 1 2; do
+	eval "mp=\$mport$k"
+	start_milter $k "$mp" || { echo "milter $k did not start:"; cat "$tmp/milter$k.log"; exit 1; }
+done
+ok "two milters on 127.0.0.1:$mport1 and :$mport2, one PostgreSQL on :$PG_PORT"
+
+# --- two Postfix instances -------------------------------------------------
+for k in 1 2; do
+	eval "pp=\$port$k mp=\$mport$k"
+	pf_setup "$tmp/pf$k" "$pp" "{ inet:127.0.0.1:$mp, default_action=accept }" ||
+		{ echo "postfix $k setup failed"; exit 1; }
+	pf_start || { echo "postfix $k did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
+done
+ok "two private postfix instances on 127.0.0.1:$port1 and :$port2"
+
+# --- the same N reports through both, concurrently -------------------------
+send_all() {	# PORT LOG
+	timeout 90 "$PY" - "$1" "$tmp/msg" $N >"$2" 2>&1 <<'PY'
+import re, smtplib, sys
+port, dirn, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+s = smtplib.SMTP("127.0.0.1", port, timeout=60)
+s.ehlo("client.example.org")
+for i in range(n):
+    msg = re.sub(rb"\r?\n", b"\r\n", open("%s/%d.eml" % (dirn, i), "rb").read())
+    s.sendmail("sender@example.org", ["tlsrpt@example.net"], msg)
+s.quit()
+print("sent", n)
+PY
+}
+t0=$(date +%s)
+send_all "$port1" "$tmp/send1.log" & spid1=$!
+send_all "$port2" "$tmp/send2.log" & spid2=$!
+wait "$spid1"; rc1=$?; spid1=
+wait "$spid2"; rc2=$?; spid2=
+check "sender 1: all $N accepted over one connection" "$rc1 $(cat "$tmp/send1.log")" "0 sent $N"
+check "sender 2: all $N accepted over one connection" "$rc2 $(cat "$tmp/send2.log")" "0 sent $N"
+
+mailbox() { echo "$tmp/pf$1/mail/example.net/tlsrpt"; }
+delivered() { find "$(mailbox $1)/new" -type f 2>/dev/null | wc -l; }
+for k in 1 2; do
+	pf_wait_mail "$(mailbox $k)" $N 60
+	check "postfix $k: $N delivered" "$(delivered $k)" $N
+done
+echo "     (2 x $N messages in $(($(date +%s) - t0)) s)"
+for k in 1 2; do
+	check "postfix $k: every report tagged pass" \
+		"$(grep -l '^X-TLSRPT: pass submitter=google.com domain=example.net' "$(mailbox $k)"/new/* 2>/dev/null | wc -l)" $N
+done
+
+# --- the store: N reports, none twice ---------------------------------------
+check "$N reports stored" "$(pg_psql -tAc "SELECT count(*) FROM reports" 2>&1)" $N
+check "no duplicate rows (distinct on the unique key)" \
+	"$(pg_psql -tAc "SELECT count(*) FROM (SELECT DISTINCT organization_name, report_id,
+		start_time, end_time, policy_domains FROM reports) d" 2>&1)" $N
+check "every report-id present" \
+	"$(pg_psql -tAc "SELECT count(DISTINCT report_id) FROM reports WHERE report_id LIKE 'fleet-%'
+		AND verified = 1" 2>&1)" $N
+cat "$tmp/milter1.log" "$tmp/milter2.log" >"$tmp/milters.log"
+check "the milters recorded $N in all" "$(grep -c ': recorded report fleet-[0-9]* from ' "$tmp/milters.log")" $N
+check "the milters saw $N duplicates in all" \
+	"$(grep -c ': duplicate report fleet-[0-9]* from .*: counted once' "$tmp/milters.log")" $N
+r1=$(grep -c ': recorded report fleet-' "$tmp/milter1.log")
+r2=$(grep -c ': recorded report fleet-' "$tmp/milter2.log")
+echo "     (milter 1 recorded $r1, milter 2 recorded $r2)"
+for k in 1 2; do
+	check "milter $k: nothing spooled" \
+		"$(find "$tmp/spool$k" -type f 2>/dev/null | wc -l) $(grep -cE 'spooled to|spooled=[1-9]' "$tmp/milter$k.log")" "0 0"
+	kill -0 "$(eval echo \$mpid$k)" 2>/dev/null && ok "milter $k still alive" || bad "milter $k still alive"
+done
+grep -qF "$PG_PASSWORD" "$tmp/milters.log" && bad "the password is in a log" ||
+	ok "the password is in neither log"
+
+if [ "$failed" -ne 0 ]; then
+	for k in 1 2; do
+		echo "--- milter $k log (last 20 lines)"; tail -20 "$tmp/milter$k.log"
+		echo "--- postfix $k log (last 20 lines)"; tail -20 "$tmp/pf$k/maillog"
+	done
+fi
+echo "fleet_pgsql: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
