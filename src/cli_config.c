@@ -5,6 +5,7 @@
 #include "cli_config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -61,3 +62,56 @@ cli_become_user(const char *spec)
 	return 0;
 }
 
+
+int
+cli_verb_setup(int argc, char **argv, const char *verb,
+    void (*usage)(FILE *fp), struct config **cfg_r)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = CLI_DEFAULT_CONFIG;
+	int c, given = 0;
+
+	*cfg_r = NULL;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], verb) != 0) {
+		usage(stderr);
+		return 2;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			given = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if ((*cfg_r = cli_load_config(path, given)) == NULL)
+		return 1;
+	if (cli_become_user((*cfg_r)->user_id) < 0) {
+		config_free(*cfg_r);
+		*cfg_r = NULL;
+		return 1;
+	}
+	return -1;
+}

@@ -17,7 +17,6 @@
 #include "tlsrpt.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,51 +87,11 @@ replay(const struct config *cfg)
 int
 cmd_spool(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *path = CLI_DEFAULT_CONFIG;
 	struct config *cfg;
-	int c, given = 0, rc;
+	int rc;
 
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 2 || strcmp(argv[1], "replay") != 0) {
-		usage(stderr);
-		return 2;
-	}
-	argc--;
-	argv++;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			path = optarg;
-			given = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if ((cfg = cli_load_config(path, given)) == NULL)
-		return 1;
-	if (cli_become_user(cfg->user_id) < 0) {
-		config_free(cfg);
-		return 1;
-	}
+	if ((rc = cli_verb_setup(argc, argv, "replay", usage, &cfg)) >= 0)
+		return rc;
 	tlsrpt_library_init();
 	rc = replay(cfg);
 	if (fflush(stdout) != 0) {

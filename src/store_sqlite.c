@@ -21,7 +21,6 @@
 #include "store.h"
 
 #include <errno.h>
-#include <json.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -456,93 +455,6 @@ bind_time(struct binder *b, int idx, time_t t)
 		    sqlite3_bind_int64(b->st, idx, (sqlite3_int64)t);
 }
 
-/* STRINGS as a compact JSON array, malloc'd; NULL when out of memory. */
-static char *
-json_array_text(const char *const *strings, size_t n)
-{
-	struct json_object *arr, *str;
-	const char *text;
-	char *out = NULL;
-	size_t i;
-
-	if ((arr = json_object_new_array()) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if ((str = json_object_new_string(strings[i] != NULL ?
-		    strings[i] : "")) == NULL)
-			goto done;
-		if (json_object_array_add(arr, str) != 0) {
-			json_object_put(str);
-			goto done;
-		}
-	}
-	if ((text = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL)
-		out = strdup(text);
-done:
-	json_object_put(arr);
-	return out;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The dedup form of the policy domains: lower-cased, sorted, unique,
- * joined with ",".  Policies without a domain add nothing.  Malloc'd;
- * NULL when out of memory.
- */
-static char *
-policy_domains_key(const struct tlsrpt_report *rep)
-{
-	char **doms, *out, *p;
-	size_t i, n = 0, total = 1;
-
-	if ((doms = calloc(rep->n_policies + 1, sizeof(*doms))) == NULL)
-		return NULL;
-	for (i = 0; i < rep->n_policies; i++) {
-		const char *d = rep->policies[i].policy_domain;
-
-		if (d == NULL || d[0] == '\0')
-			continue;
-		if ((doms[n] = strdup(d)) == NULL)
-			goto fail;
-		for (p = doms[n]; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		total += strlen(doms[n]) + 1;
-		n++;
-	}
-	if ((out = malloc(total)) == NULL)
-		goto fail;
-	qsort(doms, n, sizeof(*doms), cmp_str);
-	p = out;
-	*p = '\0';
-	for (i = 0; i < n; i++) {
-		size_t len;
-
-		if (i > 0 && strcmp(doms[i], doms[i - 1]) == 0)
-			continue;
-		if (p != out)
-			*p++ = ',';
-		len = strlen(doms[i]);
-		memcpy(p, doms[i], len + 1);
-		p += len;
-	}
-	for (i = 0; i < n; i++)
-		free(doms[i]);
-	free(doms);
-	return out;
-fail:
-	for (i = 0; i < n; i++)
-		free(doms[i]);
-	free(doms);
-	return NULL;
-}
-
 /*
  * Step statement ID, which must finish (SQLITE_DONE), then reset it.
  * On failure fills ERRBUF with WHAT and SQLite's message.
@@ -635,7 +547,7 @@ insert_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 	bind_int(&b, 9, prov->verified ? 1 : 0);
 	bind_provenance(&b, 10, prov, rep);
 	bind_int(&b, 16, (sqlite3_int64)time(NULL));
-	bind_owned_text(&b, 17, json_array_text(rep->warnings, rep->n_warnings));
+	bind_owned_text(&b, 17, store_json_array(rep->warnings, rep->n_warnings));
 	return run(s, ST_INSERT_REPORT, b.rc, errbuf, errlen, "inserting the report");
 }
 
@@ -650,9 +562,9 @@ insert_policy(struct store_sqlite *s, sqlite3_int64 report_pk, size_t idx,
 	bind_int(&b, 2, (sqlite3_int64)idx);
 	bind_text(&b, 3, pol->policy_type);
 	bind_text(&b, 4, pol->policy_domain);
-	bind_owned_text(&b, 5, json_array_text(pol->policy_strings,
+	bind_owned_text(&b, 5, store_json_array(pol->policy_strings,
 	    pol->n_policy_strings));
-	bind_owned_text(&b, 6, json_array_text(pol->mx_hosts, pol->n_mx_hosts));
+	bind_owned_text(&b, 6, store_json_array(pol->mx_hosts, pol->n_mx_hosts));
 	bind_int(&b, 7, pol->total_successful);
 	bind_int(&b, 8, pol->total_failure);
 	snprintf(what, sizeof(what), "inserting policy %zu", idx + 1);
@@ -716,7 +628,7 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 		    rep->organization_name == NULL ? "organization-name" : "report-id");
 		return STORE_ERROR;
 	}
-	if ((domains = policy_domains_key(rep)) == NULL) {
+	if ((domains = store_policy_domains_key(rep)) == NULL) {
 		store_seterr(errbuf, errlen, "sqlite: out of memory");
 		return STORE_ERROR;
 	}

@@ -19,6 +19,7 @@ PY=/usr/bin/python3
 SIGN="$srcdir/tests/dkim_sign.py"
 FIX="$srcdir/tests/fixtures"
 LIB="$srcdir/tests/milter"
+. "$srcdir/tests/reports-lib.sh"
 
 for tool in miltertest openssl sqlite3; do
 	command -v $tool >/dev/null 2>&1 || { echo "milter: SKIP: $tool not found"; exit 77; }
@@ -82,23 +83,12 @@ CASES
 # One more for the store failing at its insert ("disk full").
 NSPOOL=20
 mkdir "$tmp/spoolmsg"
+make_reports "$tmp/k.pem" "$tmp/spoolmsg" spool 1 $((NSPOOL + 1)) ||
+	{ echo "signing the spool reports failed"; exit 1; }
 : >"$tmp/spool-cases"
 n=1
-while [ $n -le $((NSPOOL + 1)) ]; do
-	{ printf 'From: <noreply-smtp-tls-reporting@google.com>\nTo: <tlsrpt@example.net>\n'
-	  printf 'Date: Sat, 2 Mar 2024 06:12:00 +0000\nMessage-ID: <spool-%d@google.com>\n' $n
-	  printf 'Subject: Report Domain: example.net Submitter: google.com Report-ID: <spool-%d>\n' $n
-	  printf 'MIME-Version: 1.0\nContent-Type: multipart/report; boundary="B"; report-type=tlsrpt\n\n'
-	  printf -- '--B\nContent-Type: application/tlsrpt+gzip\nContent-Transfer-Encoding: base64\n\n'
-	  { printf '{"organization-name":"Google Inc.","date-range":{"start-datetime":"2024-03-01T00:00:00Z",'
-	    printf '"end-datetime":"2024-03-01T23:59:59Z"},"contact-info":"smtp-tls-reporting@google.com",'
-	    printf '"report-id":"spool-%d","policies":[{"policy":{"policy-type":"sts","policy-domain":"example.net",' $n
-	    printf '"policy-string":["version: STSv1","mode: enforce","mx: mx1.example.net","max_age: 86400"]},'
-	    printf '"summary":{"total-successful-session-count":%d,"total-failure-session-count":0}}]}' $n
-	  } | gzip -n | base64
-	  printf -- '--B--\n'; } >"$tmp/spool.in"
-	sign sel google.com "$tmp/spool.in" "spoolmsg/$n.eml"
-	[ $n -le $NSPOOL ] && echo "spoolmsg/$n.eml|Q-SPOOL$n" >>"$tmp/spool-cases"
+while [ $n -le $NSPOOL ]; do
+	echo "spoolmsg/$n.eml|Q-SPOOL$n" >>"$tmp/spool-cases"
 	n=$((n + 1))
 done
 

@@ -18,6 +18,7 @@ PY=/usr/bin/python3
 LIB="$srcdir/tests/milter"
 N=100
 . "$srcdir/tests/pg-lib.sh"
+. "$srcdir/tests/reports-lib.sh"
 pg_usable spool_pgsql
 for tool in miltertest openssl gzip base64 timeout; do
 	command -v $tool >/dev/null 2>&1 || { echo "spool_pgsql: SKIP: $tool not found"; exit 77; }
@@ -47,35 +48,7 @@ openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed";
 p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
 echo "sel._domainkey.google.com v=DKIM1; k=rsa; p=$p" >"$tmp/keys"
 mkdir "$tmp/msg"
-n=0
-while [ $n -le $N ]; do
-	{ printf 'From: <noreply-smtp-tls-reporting@google.com>\nTo: <tlsrpt@example.net>\n'
-	  printf 'Date: Sat, 2 Mar 2024 06:12:00 +0000\nMessage-ID: <spool-%d@google.com>\n' $n
-	  printf 'Subject: Report Domain: example.net Submitter: google.com Report-ID: <spool-%d>\n' $n
-	  printf 'MIME-Version: 1.0\nContent-Type: multipart/report; boundary="B"; report-type=tlsrpt\n\n'
-	  printf -- '--B\nContent-Type: application/tlsrpt+gzip\nContent-Transfer-Encoding: base64\n\n'
-	  { printf '{"organization-name":"Google Inc.","date-range":{"start-datetime":"2024-03-01T00:00:00Z",'
-	    printf '"end-datetime":"2024-03-01T23:59:59Z"},"contact-info":"smtp-tls-reporting@google.com",'
-	    printf '"report-id":"spool-%d","policies":[{"policy":{"policy-type":"sts","policy-domain":"example.net",' $n
-	    printf '"policy-string":["version: STSv1","mode: enforce","mx: mx1.example.net","max_age: 86400"]},'
-	    printf '"summary":{"total-successful-session-count":%d,"total-failure-session-count":0}}]}' $n
-	  } | gzip -n | base64
-	  printf -- '--B--\n'; } >"$tmp/msg/$n.in"
-	n=$((n + 1))
-done
-# One python for all of them (tests/dkim_sign.py's key handling and defaults).
-"$PY" - "$srcdir/tests" "$tmp/k.pem" "$tmp/msg" $N <<'PY' || { echo "signing failed"; exit 1; }
-import re, sys
-sys.path.insert(0, sys.argv[1])
-import dkim, dkim_sign
-key = dkim_sign.pkcs1_pem(open(sys.argv[2], "rb").read())
-for n in range(int(sys.argv[4]) + 1):
-    base = "%s/%d" % (sys.argv[3], n)
-    msg = re.sub(rb"\r?\n", b"\r\n", open(base + ".in", "rb").read())
-    sig = dkim.sign(msg, b"sel", b"google.com", key,
-                    canonicalize=(b"relaxed", b"simple"))
-    open(base + ".eml", "wb").write((sig + msg).replace(b"\r\n", b"\n"))
-PY
+make_reports "$tmp/k.pem" "$tmp/msg" spool 0 "$N" || { echo "signing failed"; exit 1; }
 echo "msg/0.eml|Q-FIRST" >"$tmp/first-case"
 : >"$tmp/down-cases"
 n=1
