@@ -2,10 +2,10 @@
  * conf.c - the configuration table and its parser; see conf.h.
  */
 #include "conf.h"
+#include "errbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,20 +88,6 @@ config_keys(size_t *n_r)
 {
 	*n_r = sizeof(keys) / sizeof(keys[0]);
 	return keys;
-}
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static void
@@ -194,11 +180,11 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		char *copy;
 
 		if (key->type == CONFIG_HEADER && !valid_header_name(value)) {
-			seterr(why, whylen, "\"%s\" is not a header field name", value);
+			errbuf_printf(why, whylen, "\"%s\" is not a header field name", value);
 			return -1;
 		}
 		if ((copy = strdup(value)) == NULL) {
-			seterr(why, whylen, "out of memory");
+			errbuf_printf(why, whylen, "out of memory");
 			return -1;
 		}
 		free(*(char **)field);
@@ -213,13 +199,13 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		    strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0)
 			*(int *)field = 0;
 		else {
-			seterr(why, whylen, "\"%s\" is not yes or no", value);
+			errbuf_printf(why, whylen, "\"%s\" is not yes or no", value);
 			return -1;
 		}
 		return 0;
 	case CONFIG_SIZE:
 		if (parse_size(value, (size_t *)(void *)field) < 0) {
-			seterr(why, whylen, "\"%s\" is not a size (e.g. 512k, 10M)", value);
+			errbuf_printf(why, whylen, "\"%s\" is not a size (e.g. 512k, 10M)", value);
 			return -1;
 		}
 		return 0;
@@ -231,7 +217,7 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		*list = NULL;
 		*count = 0;
 		if (parse_list(value, list, count) < 0) {
-			seterr(why, whylen, "out of memory");
+			errbuf_printf(why, whylen, "out of memory");
 			return -1;
 		}
 		return 0;
@@ -243,7 +229,7 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 				*(int *)field = facilities[i].value;
 				return 0;
 			}
-		seterr(why, whylen, "unknown syslog facility \"%s\"", value);
+		errbuf_printf(why, whylen, "unknown syslog facility \"%s\"", value);
 		return -1;
 	case CONFIG_LOGLEVEL:
 		n = sizeof(levels) / sizeof(levels[0]);
@@ -252,7 +238,7 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 				*(int *)field = levels[i].value;
 				return 0;
 			}
-		seterr(why, whylen, "unknown log level \"%s\" (error, warning, notice, info, debug)",
+		errbuf_printf(why, whylen, "unknown log level \"%s\" (error, warning, notice, info, debug)",
 		    value);
 		return -1;
 	case CONFIG_AUTHMODE:
@@ -261,7 +247,7 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		else if (strcasecmp(value, "authres") == 0)
 			*(enum auth_mode *)(void *)field = AUTH_MODE_AUTHRES;
 		else {
-			seterr(why, whylen, "\"%s\" is not dkim or authres", value);
+			errbuf_printf(why, whylen, "\"%s\" is not dkim or authres", value);
 			return -1;
 		}
 		return 0;
@@ -296,13 +282,13 @@ config_defaults(char *errbuf, size_t errlen)
 	size_t i;
 
 	if (cfg == NULL) {
-		seterr(errbuf, errlen, "out of memory");
+		errbuf_printf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (set_value(cfg, &keys[i], keys[i].default_value, why,
 		    sizeof(why)) < 0) {
-			seterr(errbuf, errlen, "default of %s: %s", keys[i].name, why);
+			errbuf_printf(errbuf, errlen, "default of %s: %s", keys[i].name, why);
 			config_free(cfg);
 			return NULL;
 		}
@@ -314,14 +300,14 @@ static int
 check_consistency(const struct config *cfg, char *why, size_t whylen)
 {
 	if (cfg->auth_mode == AUTH_MODE_AUTHRES && cfg->n_trusted_authserv_ids == 0) {
-		seterr(why, whylen, "AuthMode authres needs TrustedAuthservIDs");
+		errbuf_printf(why, whylen, "AuthMode authres needs TrustedAuthservIDs");
 		return -1;
 	}
 	if (strncmp(cfg->socket, "unix:", 5) != 0 &&
 	    strncmp(cfg->socket, "local:", 6) != 0 &&
 	    strncmp(cfg->socket, "inet:", 5) != 0 &&
 	    strncmp(cfg->socket, "inet6:", 6) != 0 && cfg->socket[0] != '/') {
-		seterr(why, whylen, "Socket \"%s\" is not unix:/path, inet:port@host or inet6:port@host",
+		errbuf_printf(why, whylen, "Socket \"%s\" is not unix:/path, inet:port@host or inet6:port@host",
 		    cfg->socket);
 		return -1;
 	}
@@ -341,7 +327,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 	if ((cfg = config_defaults(errbuf, errlen)) == NULL)
 		return NULL;
 	if ((fp = fopen(path, "r")) == NULL) {
-		seterr(errbuf, errlen, "%s: %s", path, strerror(errno));
+		errbuf_printf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		config_free(cfg);
 		return NULL;
 	}
@@ -350,7 +336,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			seterr(errbuf, errlen, "%s:%u: line longer than %d bytes",
+			errbuf_printf(errbuf, errlen, "%s:%u: line longer than %d bytes",
 			    path, lineno, MAX_LINE);
 			goto fail;
 		}
@@ -374,29 +360,29 @@ config_load(const char *path, char *errbuf, size_t errlen)
 			if (strcasecmp(name, keys[i].name) == 0)
 				key = &keys[i];
 		if (key == NULL) {
-			seterr(errbuf, errlen, "%s:%u: unknown key \"%s\"", path,
+			errbuf_printf(errbuf, errlen, "%s:%u: unknown key \"%s\"", path,
 			    lineno, name);
 			goto fail;
 		}
 		if (*value == '\0' && key->type != CONFIG_STRING &&
 		    key->type != CONFIG_LIST) {
-			seterr(errbuf, errlen, "%s:%u: %s needs a value", path,
+			errbuf_printf(errbuf, errlen, "%s:%u: %s needs a value", path,
 			    lineno, key->name);
 			goto fail;
 		}
 		if (set_value(cfg, key, value, why, sizeof(why)) < 0) {
-			seterr(errbuf, errlen, "%s:%u: %s: %s", path, lineno,
+			errbuf_printf(errbuf, errlen, "%s:%u: %s: %s", path, lineno,
 			    key->name, why);
 			goto fail;
 		}
 	}
 	if (ferror(fp)) {
-		seterr(errbuf, errlen, "%s: read error", path);
+		errbuf_printf(errbuf, errlen, "%s: read error", path);
 		goto fail;
 	}
 	fclose(fp);
 	if (check_consistency(cfg, why, sizeof(why)) < 0) {
-		seterr(errbuf, errlen, "%s: %s", path, why);
+		errbuf_printf(errbuf, errlen, "%s: %s", path, why);
 		config_free(cfg);
 		return NULL;
 	}

@@ -8,11 +8,11 @@
  * signature: header and body hash, no l=, d= aligned with From.
  */
 #include "dkim_auth.h"
+#include "errbuf.h"
 #include "align.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,22 +57,6 @@ struct dkim_auth_msg {
 
 /* A reason per signature, ranked: the closest to passing is reported. */
 enum rank { RANK_NONE, RANK_OTHER, RANK_KEY, RANK_BODY, RANK_POLICY };
-
-static void
-fmt(char *buf, size_t len, const char *f, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	if (buf == NULL || len == 0)
-		return;
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
 
 static void
 lower(char *s)
@@ -203,7 +187,7 @@ load_keys(struct dkim_auth *da, const char *path, char *errbuf,
 	size_t cap = 0, lineno = 0, alloc = 0, i;
 
 	if (f == NULL) {
-		fmt(errbuf, errlen, "%s: %s", path, strerror(errno));
+		errbuf_printf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	while (getline(&line, &cap, f) != -1) {
@@ -224,13 +208,13 @@ load_keys(struct dkim_auth *da, const char *path, char *errbuf,
 		dk = strstr(name, "._domainkey.");
 		if (dk == NULL || dk == name || dk[12] == '\0' ||
 		    strlen(name) >= KEY_NAME_MAX) {
-			fmt(errbuf, errlen, "%s:%zu: expected "
+			errbuf_printf(errbuf, errlen, "%s:%zu: expected "
 			    "SELECTOR._domainkey.DOMAIN, got \"%.60s\"", path,
 			    lineno, name);
 			goto fail;
 		}
 		if (rec == NULL || strlen(rec) >= KEY_RECORD_MAX) {
-			fmt(errbuf, errlen, "%s:%zu: %s key record for %s",
+			errbuf_printf(errbuf, errlen, "%s:%zu: %s key record for %s",
 			    path, lineno, rec == NULL ? "missing or badly quoted" :
 			    "too long a", name);
 			goto fail;
@@ -257,13 +241,13 @@ load_keys(struct dkim_auth *da, const char *path, char *errbuf,
 		da->n_keys++;
 	}
 	if (ferror(f)) {
-		fmt(errbuf, errlen, "%s: %s", path, strerror(errno));
+		errbuf_printf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	qsort(da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
 	for (i = 1; i < da->n_keys; i++)
 		if (strcmp(da->keys[i - 1].name, da->keys[i].name) == 0) {
-			fmt(errbuf, errlen, "%s: %s listed twice", path,
+			errbuf_printf(errbuf, errlen, "%s: %s listed twice", path,
 			    da->keys[i].name);
 			goto fail;
 		}
@@ -271,7 +255,7 @@ load_keys(struct dkim_auth *da, const char *path, char *errbuf,
 	fclose(f);
 	return 0;
 nomem:
-	fmt(errbuf, errlen, "%s:%zu: out of memory", path, lineno);
+	errbuf_printf(errbuf, errlen, "%s:%zu: out of memory", path, lineno);
 fail:
 	free(line);
 	fclose(f);
@@ -310,13 +294,13 @@ dns_lookup(const char *name, char *rec, size_t reclen, char *why,
 
 	memset(&rs, 0, sizeof(rs));
 	if (res_ninit(&rs) != 0) {
-		fmt(why, whylen, "resolver initialisation failed");
+		errbuf_printf(why, whylen, "resolver initialisation failed");
 		return -1;
 	}
 	ans = malloc(DNS_ANSWER_MAX);
 	if (ans == NULL) {
 		res_nclose(&rs);
-		fmt(why, whylen, "out of memory");
+		errbuf_printf(why, whylen, "out of memory");
 		return -1;
 	}
 	len = res_nquery(&rs, name, ns_c_in, ns_t_txt, ans, DNS_ANSWER_MAX);
@@ -327,7 +311,7 @@ dns_lookup(const char *name, char *rec, size_t reclen, char *why,
 			ret = 0;
 			break;
 		default:
-			fmt(why, whylen, "DNS lookup of %s failed: %s", name,
+			errbuf_printf(why, whylen, "DNS lookup of %s failed: %s", name,
 			    rs.res_h_errno == TRY_AGAIN ?
 			    "SERVFAIL or timeout" : hstrerror(rs.res_h_errno));
 			ret = -1;
@@ -336,7 +320,7 @@ dns_lookup(const char *name, char *rec, size_t reclen, char *why,
 		goto out;
 	}
 	if (len > DNS_ANSWER_MAX || ns_initparse(ans, len, &msg) != 0) {
-		fmt(why, whylen, "DNS answer for %s unreadable", name);
+		errbuf_printf(why, whylen, "DNS answer for %s unreadable", name);
 		ret = -1;
 		goto out;
 	}
@@ -412,7 +396,7 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 		 * signature passes.
 		 */
 		if (!m->tempfail)
-			fmt(m->tempwhy, sizeof(m->tempwhy), "%s", why);
+			errbuf_printf(m->tempwhy, sizeof(m->tempwhy), "%s", why);
 		m->tempfail = true;
 		return DKIM_CBSTAT_NOTFOUND;
 	}
@@ -432,7 +416,7 @@ dkim_auth_new(const char *key_file, char *errbuf, size_t errlen)
 	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
 
 	if (da == NULL) {
-		fmt(errbuf, errlen, "out of memory");
+		errbuf_printf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
 	da->dns = key_file == NULL;
@@ -440,13 +424,13 @@ dkim_auth_new(const char *key_file, char *errbuf, size_t errlen)
 		goto fail;
 	da->lib = dkim_init(NULL, NULL);
 	if (da->lib == NULL) {
-		fmt(errbuf, errlen, "dkim_init failed");
+		errbuf_printf(errbuf, errlen, "dkim_init failed");
 		goto fail;
 	}
 	if (dkim_options(da->lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
 	    sizeof(flags)) != DKIM_STAT_OK ||
 	    dkim_set_key_lookup(da->lib, key_lookup) != DKIM_STAT_OK) {
-		fmt(errbuf, errlen, "cannot configure libopendkim");
+		errbuf_printf(errbuf, errlen, "cannot configure libopendkim");
 		goto fail;
 	}
 	return da;
@@ -508,7 +492,7 @@ set_broken(struct dkim_auth_msg *m, const char *what)
 	const char *err = dkim_geterror(m->dkim);
 
 	if (m->broken[0] == '\0')
-		fmt(m->broken, sizeof(m->broken), "%s%s%s", what,
+		errbuf_printf(m->broken, sizeof(m->broken), "%s%s%s", what,
 		    err != NULL && err[0] != '\0' ? ": " : "",
 		    err != NULL ? err : "");
 }
@@ -527,7 +511,7 @@ dkim_auth_header(struct dkim_auth_msg *m, const char *name,
 	nlen = strlen(name);
 	vlen = strlen(value);
 	if (nlen + vlen > HEADER_MAX) {
-		fmt(m->broken, sizeof(m->broken), "header %.40s too long",
+		errbuf_printf(m->broken, sizeof(m->broken), "header %.40s too long",
 		    name);
 		return 0;
 	}
@@ -556,7 +540,7 @@ dkim_auth_header(struct dkim_auth_msg *m, const char *name,
 	 */
 	if (dkim_header(m->dkim, (u_char *)buf, o) != DKIM_STAT_OK &&
 	    m->hdrerr[0] == '\0')
-		fmt(m->hdrerr, sizeof(m->hdrerr), "%.40s header refused: %s",
+		errbuf_printf(m->hdrerr, sizeof(m->hdrerr), "%.40s header refused: %s",
 		    name, dkim_geterror(m->dkim) != NULL ?
 		    dkim_geterror(m->dkim) : "syntax error");
 	free(buf);
@@ -605,7 +589,7 @@ judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
 	    (flags & DKIM_SIGFLAG_IGNORE) != 0) {
 		if (err == DKIM_SIGERROR_NOKEY) {
 			key_name(sig, name, sizeof(name));
-			fmt(why, whylen, "no key for %s", name);
+			errbuf_printf(why, whylen, "no key for %s", name);
 			return RANK_KEY;
 		}
 		if (err == DKIM_SIGERROR_KEYFAIL ||
@@ -614,33 +598,33 @@ judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
 		    err == DKIM_SIGERROR_KEYDECODE ||
 		    err == DKIM_SIGERROR_KEYTOOSMALL) {
 			key_name(sig, name, sizeof(name));
-			fmt(why, whylen, "key %s: %s", name,
+			errbuf_printf(why, whylen, "key %s: %s", name,
 			    dkim_sig_geterrorstr(err));
 			return RANK_KEY;
 		}
 		if (err != DKIM_SIGERROR_OK && err != DKIM_SIGERROR_UNKNOWN &&
 		    err != DKIM_SIGERROR_BADSIG) {
-			fmt(why, whylen, "signature%s%s: %s",
+			errbuf_printf(why, whylen, "signature%s%s: %s",
 			    dom[0] != '\0' ? " by " : "", dom,
 			    dkim_sig_geterrorstr(err));
 			return RANK_OTHER;
 		}
-		fmt(why, whylen, "signature by %s did not verify", dom);
+		errbuf_printf(why, whylen, "signature by %s did not verify", dom);
 		return RANK_OTHER;
 	}
 	if (dkim_sig_getbh(sig) != DKIM_SIGBH_MATCH) {
-		fmt(why, whylen, "body hash mismatch (d=%s)", dom);
+		errbuf_printf(why, whylen, "body hash mismatch (d=%s)", dom);
 		return RANK_BODY;
 	}
 	/* l= shows both as a tag and as a canonicalisation limit. */
 	(void)dkim_sig_getcanonlen(dkim, sig, NULL, NULL, &signlen);
 	if (dkim_sig_gettagvalue(sig, false, (u_char *)"l") != NULL ||
 	    signlen != (ssize_t)-1) {
-		fmt(why, whylen, "l= tag present (d=%s)", dom);
+		errbuf_printf(why, whylen, "l= tag present (d=%s)", dom);
 		return RANK_POLICY;
 	}
 	if (!domain_aligned(dom, from_domain)) {
-		fmt(why, whylen, "signature by unaligned domain %s", dom);
+		errbuf_printf(why, whylen, "signature by unaligned domain %s", dom);
 		return RANK_POLICY;
 	}
 	return RANK_NONE;
@@ -654,14 +638,14 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 	enum rank best = RANK_NONE;
 	int nsigs = 0, i;
 
-	fmt(signer, signer_len, "%s", "");
-	fmt(why, why_len, "%s", "");
+	errbuf_printf(signer, signer_len, "%s", "");
+	errbuf_printf(why, why_len, "%s", "");
 	if (m == NULL) {
-		fmt(why, why_len, "no message");
+		errbuf_printf(why, why_len, "no message");
 		return DKIM_AUTH_FAIL;
 	}
 	if (m->broken[0] != '\0') {
-		fmt(why, why_len, "%s", m->broken);
+		errbuf_printf(why, why_len, "%s", m->broken);
 		return DKIM_AUTH_FAIL;
 	}
 	if (!m->eoh_done)
@@ -678,32 +662,32 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 		const char *dom = (const char *)dkim_sig_getdomain(sigs[i]);
 
 		if (rk == RANK_NONE) {
-			fmt(signer, signer_len, "%s", dom);
-			fmt(why, why_len, "%s", "");
+			errbuf_printf(signer, signer_len, "%s", dom);
+			errbuf_printf(why, why_len, "%s", "");
 			return DKIM_AUTH_PASS;
 		}
 		if (i == 0)
-			fmt(signer, signer_len, "%s", dom != NULL ? dom : "");
+			errbuf_printf(signer, signer_len, "%s", dom != NULL ? dom : "");
 		if (rk > best) {
 			best = rk;
-			fmt(why, why_len, "%s", r);
+			errbuf_printf(why, why_len, "%s", r);
 		}
 	}
 	if (m->tempfail) {
-		fmt(why, why_len, "%s", m->tempwhy);
+		errbuf_printf(why, why_len, "%s", m->tempwhy);
 		return DKIM_AUTH_TEMPERROR;
 	}
 	if (nsigs > 0)
 		return DKIM_AUTH_FAIL;
 	if (m->eoh_stat == DKIM_STAT_NOSIG && !m->saw_sig) {
-		fmt(why, why_len, "no DKIM signature");
+		errbuf_printf(why, why_len, "no DKIM signature");
 		return DKIM_AUTH_NONE;
 	}
 	if (m->eoh_stat == DKIM_STAT_NOSIG)
-		fmt(why, why_len, "no usable DKIM signature%s%s",
+		errbuf_printf(why, why_len, "no usable DKIM signature%s%s",
 		    m->hdrerr[0] != '\0' ? ": " : "", m->hdrerr);
 	else
-		fmt(why, why_len, "cannot verify: %s",
+		errbuf_printf(why, why_len, "cannot verify: %s",
 		    dkim_geterror(m->dkim) != NULL ?
 		    dkim_geterror(m->dkim) : dkim_getresultstr(m->eoh_stat));
 	return DKIM_AUTH_FAIL;

@@ -3,12 +3,12 @@
  * store; see spool.h.
  */
 #include "spool.h"
+#include "errbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +22,6 @@
 #define BAD_DIR			"bad"
 
 static unsigned spool_counter;		/* atomic: unique names per process */
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -119,7 +103,7 @@ spool_write(const char *dir, const char *msg, size_t len,
 	int fd, saved;
 
 	if (dir == NULL || dir[0] == '\0') {
-		seterr(errbuf, errlen, "no SpoolDirectory set");
+		errbuf_printf(errbuf, errlen, "no SpoolDirectory set");
 		return -1;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -128,13 +112,13 @@ spool_write(const char *dir, const char *msg, size_t len,
 	    now.tv_nsec, (long)getpid(), serial);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp.%s", dir, name) >= sizeof(tmp) ||
 	    (size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >= sizeof(final)) {
-		seterr(errbuf, errlen, "spool %s: path too long", dir);
+		errbuf_printf(errbuf, errlen, "spool %s: path too long", dir);
 		return -1;
 	}
 	head_len = provenance_block(head, sizeof(head), prov);
 
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
-		seterr(errbuf, errlen, "spool %s: cannot create a file: %s", dir,
+		errbuf_printf(errbuf, errlen, "spool %s: cannot create a file: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -155,7 +139,7 @@ spool_write(const char *dir, const char *msg, size_t len,
 		goto fail;
 	if (fsync_dir(dir) < 0) {
 		/* The file is whole and named; only its durability is unsure. */
-		seterr(errbuf, errlen, "spool %s: fsync of the directory: %s", dir,
+		errbuf_printf(errbuf, errlen, "spool %s: fsync of the directory: %s", dir,
 		    strerror(errno));
 		unlink(final);
 		return -1;
@@ -168,7 +152,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
-	seterr(errbuf, errlen, "spool %s: %s: %s", dir, step, strerror(saved));
+	errbuf_printf(errbuf, errlen, "spool %s: %s: %s", dir, step, strerror(saved));
 	return -1;
 }
 
@@ -199,7 +183,7 @@ spool_pending(const char *dir, char *errbuf, size_t errlen)
 	DIR *d;
 
 	if ((d = opendir(dir)) == NULL) {
-		seterr(errbuf, errlen, "spool %s: %s", dir, strerror(errno));
+		errbuf_printf(errbuf, errlen, "spool %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL)
@@ -468,11 +452,11 @@ spool_replay(const char *dir, struct store *st,
 		lim = &def;
 	}
 	if ((d = opendir(dir)) == NULL) {
-		seterr(errbuf, errlen, "spool %s: %s", dir, strerror(errno));
+		errbuf_printf(errbuf, errlen, "spool %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (list_sorted(d, &names, &n) < 0) {
-		seterr(errbuf, errlen, "spool %s: listing: %s", dir, strerror(errno));
+		errbuf_printf(errbuf, errlen, "spool %s: listing: %s", dir, strerror(errno));
 		closedir(d);
 		return -1;
 	}
@@ -489,7 +473,7 @@ spool_replay(const char *dir, struct store *st,
 			break;
 		case FILE_BAD:
 			if (move_aside(dirfd(d), names[i], why, sizeof(why)) < 0) {
-				seterr(errbuf, errlen, "spool %s/%s: %s", dir, names[i], why);
+				errbuf_printf(errbuf, errlen, "spool %s/%s: %s", dir, names[i], why);
 				rc = -1;
 				break;
 			}
@@ -498,11 +482,11 @@ spool_replay(const char *dir, struct store *st,
 				opt->bad_file(opt->arg, names[i], why);
 			break;
 		case FILE_STORE_ERROR:
-			seterr(errbuf, errlen, "store: %s", why);
+			errbuf_printf(errbuf, errlen, "store: %s", why);
 			rc = -1;
 			break;
 		case FILE_ERROR:
-			seterr(errbuf, errlen, "spool %s/%s: %s", dir, names[i], why);
+			errbuf_printf(errbuf, errlen, "spool %s/%s: %s", dir, names[i], why);
 			rc = -1;
 			break;
 		}

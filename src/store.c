@@ -9,9 +9,9 @@
  * never echo the whole URI: a later backend's URI may hold a password.
  */
 #include "store.h"
+#include "errbuf.h"
 
 #include <json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +31,6 @@ static const struct store_backend *const backends[] = {
  * bumping it here without adding the steps fails loudly.
  */
 #define STORE_SCHEMA_VERSION	1
-
-void
-store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -189,13 +177,13 @@ store_open_with(const char *uri, const struct store_options *opt,
 	size_t n, i;
 
 	if (uri == NULL || uri[0] == '\0') {
-		store_seterr(errbuf, errlen, "database URI is empty");
+		errbuf_printf(errbuf, errlen, "database URI is empty");
 		return NULL;
 	}
 	if (uri[0] == '/')
 		return backend_open(&store_sqlite_backend, uri, opt, errbuf, errlen);
 	if ((n = scheme_length(uri)) == 0) {
-		store_seterr(errbuf, errlen, "database URI has no scheme: expected "
+		errbuf_printf(errbuf, errlen, "database URI has no scheme: expected "
 		    "scheme:location, such as sqlite:/var/lib/tlsrpt-milter/tlsrpt.db");
 		return NULL;
 	}
@@ -205,7 +193,7 @@ store_open_with(const char *uri, const struct store_options *opt,
 			return backend_open(backends[i], uri + n + 1, opt, errbuf,
 			    errlen);
 	list_schemes(known, sizeof(known));
-	store_seterr(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
+	errbuf_printf(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
 	    "(this build supports: %s)", (int)(n > 64 ? 64 : n), uri, known);
 	return NULL;
 }
@@ -215,7 +203,7 @@ store_put_report(struct store *st, const struct tlsrpt_report *rep,
     const struct store_provenance *prov, char *errbuf, size_t errlen)
 {
 	if (st == NULL || rep == NULL) {
-		store_seterr(errbuf, errlen, "store_put_report: no %s",
+		errbuf_printf(errbuf, errlen, "store_put_report: no %s",
 		    st == NULL ? "store" : "report");
 		return STORE_ERROR;
 	}

@@ -89,9 +89,7 @@ struct store {
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pgsql_backend;
 
-/* For backends: printf into ERRBUF (either may be NULL/0). */
-void store_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+
 
 /*
  * For backends: the dedup form of a report's policy domains (lower-cased,

@@ -28,6 +28,7 @@
  * its next use.
  */
 #include "store.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -239,7 +240,7 @@ pg_err(struct store_pgsql *s, char *errbuf, size_t errlen, const char *fmt, ...)
 		mask(msg, sizeof(msg), s->secrets[i]);
 	if (s->conn != NULL)
 		mask(msg, sizeof(msg), PQpass(s->conn));
-	store_seterr(errbuf, errlen, "%s", msg);
+	errbuf_printf(errbuf, errlen, "%s", msg);
 }
 
 /* What the server or libpq said about RES (which may be NULL). */
@@ -631,7 +632,7 @@ pgsql_open(const char *rest, const struct store_options *opt, char *errbuf,
 	size_t n = 7;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		store_seterr(errbuf, errlen, "postgresql: out of memory");
+		errbuf_printf(errbuf, errlen, "postgresql: out of memory");
 		return NULL;
 	}
 	s->base.backend = &store_pgsql_backend;
@@ -1004,7 +1005,7 @@ duplicate(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	PQclear(res);
 	if (commit(s, errbuf, errlen) < 0)
 		return STORE_ERROR;
-	store_seterr(errbuf, errlen, "already stored unverified; upgraded to verified");
+	errbuf_printf(errbuf, errlen, "already stored unverified; upgraded to verified");
 	return STORE_DUPLICATE;
 }
 
@@ -1019,7 +1020,7 @@ put_once(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	size_t p;
 	int inserted;
 
-	store_seterr(errbuf, errlen, "%s", "");
+	errbuf_printf(errbuf, errlen, "%s", "");
 	rollback(s);		/* whatever an earlier failure left open */
 	if (simple(s, "BEGIN", "beginning a transaction", errbuf, errlen) < 0)
 		goto rollback;
@@ -1059,7 +1060,7 @@ pgsql_put_report(struct store *st, const struct tlsrpt_report *rep,
 	char *domains, first[1024];
 	size_t skip;
 
-	store_seterr(errbuf, errlen, "%s", "");
+	errbuf_printf(errbuf, errlen, "%s", "");
 	if (prov == NULL)
 		prov = &no_provenance;
 	if (rep->organization_name == NULL || rep->report_id == NULL) {
@@ -1088,7 +1089,7 @@ pgsql_put_report(struct store *st, const struct tlsrpt_report *rep,
 
 			snprintf(again, sizeof(again), "%s", errbuf);
 			skip = strlen(s->where) + 2;
-			store_seterr(errbuf, errlen, "%s; %s", first,
+			errbuf_printf(errbuf, errlen, "%s; %s", first,
 			    strlen(again) > skip ? again + skip : again);
 		}
 	}

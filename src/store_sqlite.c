@@ -19,6 +19,7 @@
  * upgrade ERRBUF gets a note saying so; on other successes it is "".
  */
 #include "store.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -175,20 +176,20 @@ check_directory(const char *path, char *errbuf, size_t errlen)
 	if (slash == NULL)
 		return 0;			/* the current directory */
 	if ((dir = strndup(path, slash == path ? 1 : (size_t)(slash - path))) == NULL) {
-		store_seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
+		errbuf_printf(errbuf, errlen, "sqlite:%s: out of memory", path);
 		return -1;
 	}
 	if (stat(dir, &sb) < 0) {
-		store_seterr(errbuf, errlen, "sqlite:%s: directory %s: %s%s", path, dir,
+		errbuf_printf(errbuf, errlen, "sqlite:%s: directory %s: %s%s", path, dir,
 		    strerror(errno), errno == ENOENT ?
 		    " (create it, writable by the milter's user)" : "");
 		rc = -1;
 	} else if (!S_ISDIR(sb.st_mode)) {
-		store_seterr(errbuf, errlen, "sqlite:%s: %s is not a directory", path, dir);
+		errbuf_printf(errbuf, errlen, "sqlite:%s: %s is not a directory", path, dir);
 		rc = -1;
 	} else if (access(dir, W_OK | X_OK) < 0) {
 		/* WAL mode creates PATH-wal and PATH-shm beside the database */
-		store_seterr(errbuf, errlen, "sqlite:%s: directory %s: %s (the database "
+		errbuf_printf(errbuf, errlen, "sqlite:%s: directory %s: %s (the database "
 		    "and its -wal and -shm files are created there)", path, dir,
 		    strerror(errno));
 		rc = -1;
@@ -204,7 +205,7 @@ db_error(sqlite3 *db, const char *path, const char *what, char *errbuf,
 {
 	int oserr = db != NULL ? sqlite3_system_errno(db) : 0;
 
-	store_seterr(errbuf, errlen, "sqlite:%s: %s: %s%s%s%s", path, what,
+	errbuf_printf(errbuf, errlen, "sqlite:%s: %s: %s%s%s%s", path, what,
 	    db != NULL ? sqlite3_errmsg(db) : "out of memory",
 	    oserr != 0 ? " (" : "", oserr != 0 ? strerror(oserr) : "",
 	    oserr != 0 ? ")" : "");
@@ -252,7 +253,7 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 	size_t i;
 
 	if (N_MIGRATIONS == 0 || migrations[N_MIGRATIONS - 1].version != latest) {
-		store_seterr(errbuf, errlen, "sqlite:%s: this build has no migration to "
+		errbuf_printf(errbuf, errlen, "sqlite:%s: this build has no migration to "
 		    "schema version %d", path, latest);
 		return -1;
 	}
@@ -297,7 +298,7 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 		}
 	}
 	if (version > latest) {
-		store_seterr(errbuf, errlen, "sqlite:%s: database schema version %d is newer "
+		errbuf_printf(errbuf, errlen, "sqlite:%s: database schema version %d is newer "
 		    "than this build's %d; use a newer tlsrpt-milter", path, version,
 		    latest);
 		return -1;
@@ -348,7 +349,7 @@ configure(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 		return -1;
 	}
 	if (strcmp(mode, "wal") != 0) {
-		store_seterr(errbuf, errlen, "sqlite:%s: cannot use WAL journal mode "
+		errbuf_printf(errbuf, errlen, "sqlite:%s: cannot use WAL journal mode "
 		    "(journal mode is \"%s\")", path, mode);
 		return -1;
 	}
@@ -376,13 +377,13 @@ sqlite_open(const char *path, char *errbuf, size_t errlen)
 	size_t i;
 
 	if (path == NULL || path[0] == '\0') {
-		store_seterr(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
+		errbuf_printf(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
 		return NULL;
 	}
 	if (check_directory(path, errbuf, errlen) < 0)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		store_seterr(errbuf, errlen, "sqlite:%s: out of memory", path);
+		errbuf_printf(errbuf, errlen, "sqlite:%s: out of memory", path);
 		return NULL;
 	}
 	s->base.backend = &store_sqlite_backend;
@@ -392,7 +393,7 @@ sqlite_open(const char *path, char *errbuf, size_t errlen)
 		goto fail;
 	}
 	if (sqlite3_db_readonly(s->db, "main") == 1) {
-		store_seterr(errbuf, errlen, "sqlite:%s: the database file is read-only "
+		errbuf_printf(errbuf, errlen, "sqlite:%s: the database file is read-only "
 		    "for this user", path);
 		goto fail;
 	}
@@ -469,7 +470,7 @@ run(struct store_sqlite *s, enum stmt_id id, int bind_rc, char *errbuf,
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
 		rc = SQLITE_OK;
 	if (rc != SQLITE_OK)
-		store_seterr(errbuf, errlen, "sqlite: %s: %s", what,
+		errbuf_printf(errbuf, errlen, "sqlite: %s: %s", what,
 		    bind_rc != SQLITE_OK ? sqlite3_errstr(bind_rc) :
 		    sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
@@ -522,7 +523,7 @@ find_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 			rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_OK)
-		store_seterr(errbuf, errlen, "sqlite: looking up the report: %s",
+		errbuf_printf(errbuf, errlen, "sqlite: looking up the report: %s",
 		    b.rc != SQLITE_OK ? sqlite3_errstr(b.rc) : sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -620,16 +621,16 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 	size_t p, d;
 	int found, verified;
 
-	store_seterr(errbuf, errlen, "%s", "");
+	errbuf_printf(errbuf, errlen, "%s", "");
 	if (prov == NULL)
 		prov = &no_provenance;
 	if (rep->organization_name == NULL || rep->report_id == NULL) {
-		store_seterr(errbuf, errlen, "sqlite: report without %s",
+		errbuf_printf(errbuf, errlen, "sqlite: report without %s",
 		    rep->organization_name == NULL ? "organization-name" : "report-id");
 		return STORE_ERROR;
 	}
 	if ((domains = store_policy_domains_key(rep)) == NULL) {
-		store_seterr(errbuf, errlen, "sqlite: out of memory");
+		errbuf_printf(errbuf, errlen, "sqlite: out of memory");
 		return STORE_ERROR;
 	}
 	if (run(s, ST_BEGIN, SQLITE_OK, errbuf, errlen, "beginning a transaction") < 0)
@@ -650,7 +651,7 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 			goto rollback;
 		if (run(s, ST_COMMIT, SQLITE_OK, errbuf, errlen, "committing") < 0)
 			goto rollback;
-		store_seterr(errbuf, errlen, "already stored unverified; upgraded to verified");
+		errbuf_printf(errbuf, errlen, "already stored unverified; upgraded to verified");
 		status = STORE_DUPLICATE;
 		goto out;
 	}
