@@ -9,8 +9,17 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+struct cli_globals cli_globals = { CLI_DEFAULT_CONFIG, 0, NULL };
+
+struct config *
+cli_global_config(void)
+{
+	return cli_load_config(cli_globals.config_path, cli_globals.config_given);
+}
 
 struct config *
 cli_load_config(const char *path, int given)
@@ -23,8 +32,21 @@ cli_load_config(const char *path, int given)
 		cfg = config_defaults(err, sizeof(err));
 	else
 		cfg = config_load(path, err, sizeof(err));
-	if (cfg == NULL)
+	if (cfg == NULL) {
 		fprintf(stderr, "tlsrpt: %s\n", err);
+		return NULL;
+	}
+	if (cli_globals.db_uri != NULL) {
+		char *uri = strdup(cli_globals.db_uri);
+
+		if (uri == NULL) {
+			fprintf(stderr, "tlsrpt: out of memory\n");
+			config_free(cfg);
+			return NULL;
+		}
+		free(cfg->database);
+		cfg->database = uri;
+	}
 	return cfg;
 }
 
@@ -72,8 +94,8 @@ cli_verb_setup(int argc, char **argv, const char *verb,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = CLI_DEFAULT_CONFIG;
-	int c, given = 0;
+	const char *path = cli_globals.config_path;
+	int c, given = cli_globals.config_given;
 
 	*cfg_r = NULL;
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||

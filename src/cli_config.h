@@ -16,11 +16,29 @@
 #endif
 #define CLI_DEFAULT_CONFIG	SYSCONFDIR "/tlsrpt-milter.conf"
 
-/* PATH, or built-in defaults when PATH was not GIVEN and does not exist. */
-struct config *cli_load_config(const char *path, int given);
+/*
+ * The options every subcommand honours, given before it:
+ * `tlsrpt [-c FILE] [--db URI] COMMAND ...`.  main() fills them in.
+ */
+struct cli_globals {
+	const char *config_path;	/* -c FILE, else CLI_DEFAULT_CONFIG */
+	int config_given;		/* -c was given: a missing file is an error */
+	const char *db_uri;		/* --db URI, overrides Database; or NULL */
+};
+extern struct cli_globals cli_globals;
 
 /*
- * `tlsrpt SUBCOMMAND VERB [-c CONFIG]`: check ARGV (argv[0] is the
+ * PATH, or built-in defaults when PATH was not GIVEN and does not exist;
+ * then --db, when given, replaces Database.
+ */
+struct config *cli_load_config(const char *path, int given);
+
+/* The configuration the global options name (cli_load_config of them). */
+struct config *cli_global_config(void);
+
+/*
+ * `tlsrpt SUBCOMMAND VERB [-c CONFIG]` (-c here wins over the global -c):
+ * check ARGV (argv[0] is the
  * subcommand, argv[1] must be VERB), load the configuration and become its
  * UserID.  Returns -1 with *CFG_R set when the caller should go on, else
  * the exit status (0 after --help, 1 on an error, 2 on a usage error);

@@ -1,6 +1,7 @@
 /*
  * tlsrpt.c - the admin's command: dispatch to a subcommand.
  */
+#include "cli_config.h"
 #include "cmd.h"
 
 #include <stdio.h>
@@ -26,17 +27,70 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: tlsrpt COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(fp, "usage: tlsrpt [-c FILE] [--db URI] COMMAND [ARGS]\n\n"
+	    "  -c FILE    the milter's configuration, for Database and the\n"
+	    "             authentication settings (default %s)\n"
+	    "  --db URI   use this database instead of the configured one\n"
+	    "             (sqlite:/path/file.db or postgresql://user@host/db)\n"
+	    "\ncommands:\n", CLI_DEFAULT_CONFIG);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(fp, "\n`tlsrpt COMMAND --help` for details; tlsrpt --version.\n");
+}
+
+/*
+ * The global options, before the subcommand; returns how many arguments
+ * they took, or -1 after a usage error.  Not getopt: it would permute the
+ * subcommand's own options.
+ */
+static int
+global_options(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		const char *opt = argv[i], *val = NULL;
+
+		if (strcmp(opt, "-c") == 0 || strcmp(opt, "--config") == 0 ||
+		    strcmp(opt, "--db") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "tlsrpt: %s needs a value\n", opt);
+				return -1;
+			}
+			val = argv[i + 1];
+			i += 2;
+		} else if (strncmp(opt, "--config=", 9) == 0) {
+			val = opt + 9;
+			opt = "-c";
+			i++;
+		} else if (strncmp(opt, "--db=", 5) == 0) {
+			val = opt + 5;
+			opt = "--db";
+			i++;
+		} else
+			break;
+		if (strcmp(opt, "--db") == 0)
+			cli_globals.db_uri = val;
+		else {
+			cli_globals.config_path = val;
+			cli_globals.config_given = 1;
+		}
+	}
+	return i - 1;
 }
 
 int
 main(int argc, char **argv)
 {
 	size_t i;
+	int skip;
 
+	if ((skip = global_options(argc, argv)) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	argc -= skip;
+	argv += skip;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -102,5 +102,19 @@ printf 'Database sqlite:%s/nodir/t.db\n' "$tmp" >"$tmp/bad.conf"
 expect_rc "db migrate into a missing directory fails" 1 "$TLSRPT" db migrate -c "$tmp/bad.conf"
 expect_in "and names the directory" "$tmp/err" "nodir"
 
+
+# Global options, before the subcommand: -c FILE and --db URI (which wins).
+expect_rc "global -c names the config" 0 "$TLSRPT" -c "$tmp/db.conf" db migrate
+expect_rc "global -c with a missing file fails" 1 "$TLSRPT" -c "$tmp/none.conf" db migrate
+expect_in "and names it" "$tmp/err" "none.conf: No such file or directory"
+mkdir "$tmp/other"
+expect_rc "--db overrides Database" 0 "$TLSRPT" -c "$tmp/db.conf" --db "sqlite:$tmp/other/o.db" db migrate
+[ -s "$tmp/other/o.db" ] && ok "--db: the database is where --db says" || bad "--db: the database is where --db says"
+expect_rc "--db=URI works too" 0 "$TLSRPT" --db="sqlite:$tmp/other/p.db" db migrate
+[ -s "$tmp/other/p.db" ] && ok "--db=: the database is where it says" || bad "--db=: the database is where it says"
+expect_rc "--db without a value is a usage error" 2 "$TLSRPT" --db
+expect_rc "--help lists the global options" 0 "$TLSRPT" --help
+expect_in "--help: --db" "$tmp/out" "--db URI"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
