@@ -1,0 +1,64 @@
+#!/bin/bash
+# manpages.sh - every man page in doc/ is built, fully substituted, renders
+# without a single warning (groff -ww, and man -l as a reader would see it),
+# and names every option its program's usage lists: tlsrpt-milter(8) each
+# -X of `tlsrpt-milter -h`, tlsrpt(1) (once it exists) each subcommand of
+# `tlsrpt`.  The configuration keys in tlsrpt-milter.conf(5) are
+# test_config's.  Runs in the build directory, where make built the pages.
+# Skips (77) without groff.
+set -u
+srcdir=${srcdir:-.}
+MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
+TLSRPT=${TLSRPT:-./tlsrpt}
+command -v groff >/dev/null 2>&1 || { echo "manpages: SKIP: groff not found"; exit 77; }
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/manpages.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+pages=0
+for in in "$srcdir"/doc/*.[1-8].in; do
+	[ -e "$in" ] || continue
+	page=doc/$(basename "$in" .in)
+	pages=$((pages + 1))
+	if [ ! -f "$page" ]; then
+		bad "$page: not built (missing from man_MANS?)"
+		continue
+	fi
+	grep -n '@[a-zA-Z_]*@' "$page" >"$tmp/subst" &&
+		{ bad "$page: unsubstituted"; cat "$tmp/subst"; } || ok "$page: substituted"
+	groff -ww -man -z "$page" >"$tmp/groff" 2>&1
+	[ $? -eq 0 ] && [ ! -s "$tmp/groff" ] && ok "$page: groff -ww -man: no warnings" ||
+		{ bad "$page: groff -ww -man"; cat "$tmp/groff"; }
+	if command -v man >/dev/null 2>&1; then
+		MANWIDTH=80 man --warnings=w -E UTF-8 -l "$page" 2>"$tmp/man" >"$tmp/man.out"
+		[ $? -eq 0 ] && [ ! -s "$tmp/man" ] && [ -s "$tmp/man.out" ] &&
+			ok "$page: man -l: renders, no warnings" ||
+			{ bad "$page: man -l"; cat "$tmp/man"; }
+	fi
+done
+[ "$pages" -ge 2 ] && ok "$pages pages in doc/" || bad "pages in doc/: $pages"
+
+# A page mentions an option when, with troff's \- read as -, it has the
+# option as a word.
+names() {	# PAGE WORD...: fail for each WORD the page lacks
+	local page=$1 w; shift
+	sed 's/\\-/-/g' "$page" >"$tmp/plain"
+	for w in "$@"; do
+		grep -q -e "\(^\|[^a-zA-Z-]\)$w\([^a-zA-Z-]\|$\)" "$tmp/plain" ||
+			{ bad "$page: does not mention $w"; return 1; }
+	done
+	ok "$page: mentions $*"
+}
+opts=$("$MILTER" -h 2>&1 | sed -n 's/^  \(-[a-zA-Z]\) .*/\1/p')
+if [ -n "$opts" ]; then names doc/tlsrpt-milter.8 $opts; else bad "tlsrpt-milter -h lists no options"; fi
+if [ -f doc/tlsrpt.1 ]; then
+	cmds=$("$TLSRPT" 2>&1 | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
+	if [ -n "$cmds" ]; then names doc/tlsrpt.1 $cmds; else bad "tlsrpt lists no commands"; fi
+	names doc/tlsrpt.1 --db -c --version
+fi
+
+echo "manpages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
