@@ -134,6 +134,11 @@ done
 if [ -f "$srcdir/doc/tlsrpt.1.in" ]; then
 	check "man page man1/tlsrpt.1" test -f /usr/share/man/man1/tlsrpt.1.gz
 fi
+doc=/usr/share/doc/tlsrpt-milter
+for f in README.md.gz README.postfix examples/main.cf.snippet examples/tlsrpt-milter.mc \
+    examples/postfix-chroot.conf; do
+	[ -f "$doc/$f" ] || [ -f "$doc/$f.gz" ] && ok "$doc/$f" || bad "$doc/$f missing"
+done
 check "systemd unit $UNIT" test -f $UNIT
 check "service enabled" test -L $WANTS
 if command -v systemd-analyze >/dev/null 2>&1; then
