@@ -155,9 +155,16 @@ lookup_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t size)
 	snprintf(name, size, "%s", user);
 }
 
+/*
+ * Started without root (systemd's User=), the filter can only already be
+ * UserID; then there is nothing to drop.  So one configuration serves the
+ * service and the tlsrpt command run as root, which switches to UserID.
+ */
 static void
 drop_privileges(const char *name, uid_t uid, gid_t gid)
 {
+	if (geteuid() != 0)
+		return;		/* checked in main: already UserID */
 	if (initgroups(name, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		fatal("cannot become user %s", name);
 	if (setuid(0) == 0 && uid != 0)
@@ -306,8 +313,12 @@ main(int argc, char **argv)
 	runtime_install(rt);
 	rt = runtime_acquire();
 	cfg = rt->cfg;
-	if (cfg->user_id[0] != '\0')
+	if (cfg->user_id[0] != '\0') {
 		lookup_user(cfg->user_id, &uid, &gid, user, sizeof(user));
+		if (geteuid() != 0 && (geteuid() != uid || getuid() != uid))
+			fatalx("UserID %s: started as another user, not root: "
+			    "cannot become it", user);
+	}
 
 	/* The socket is made before privileges go, owned by the filter's user. */
 	umask(0007);

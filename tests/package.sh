@@ -121,8 +121,9 @@ for f in /usr/sbin/tlsrpt-milter /usr/bin/tlsrpt; do
 done
 [ "$(mode_of /etc/tlsrpt-milter.conf)" = "root:root 644" ] && ok "/etc/tlsrpt-milter.conf" ||
 	bad "/etc/tlsrpt-milter.conf: $(mode_of /etc/tlsrpt-milter.conf)"
-cmp -s /etc/tlsrpt-milter.conf "$srcdir/etc/tlsrpt-milter.conf.sample" &&
-	ok "  is the sample" || bad "  is the sample"
+sed 's/^#UserID .*/UserID              tlsrpt/' "$srcdir/etc/tlsrpt-milter.conf.sample" |
+	cmp -s - /etc/tlsrpt-milter.conf && grep -q '^UserID  *tlsrpt$' /etc/tlsrpt-milter.conf &&
+	ok "  is the sample, with UserID tlsrpt" || bad "  is the sample, with UserID tlsrpt"
 dpkg-query -W -f='${Conffiles}\n' tlsrpt-milter | grep -q ' /etc/tlsrpt-milter.conf ' &&
 	ok "  is a conffile" || bad "  is a conffile"
 for d in /var/lib/tlsrpt-milter /var/spool/tlsrpt-milter; do
@@ -205,6 +206,23 @@ q() { setpriv --reuid=tlsrpt --regid=tlsrpt --init-groups sqlite3 "$db" "$1"; }
 	bad "  the store belongs to tlsrpt"
 kill -TERM "$mpid"; wait "$mpid"; rc=$?; mpid=
 [ $rc -eq 0 ] && ok "SIGTERM: clean exit" || bad "SIGTERM: exit $rc"
+
+# Root running tlsrpt with the packaged configuration acts as tlsrpt: the
+# store's files stay the filter's.
+tlsrpt --db sqlite:/var/lib/tlsrpt-milter/new.db db migrate >"$tmp/migrate.out" 2>&1 &&
+	ok "tlsrpt db migrate as root, a new store" ||
+	{ bad "tlsrpt db migrate as root"; cat "$tmp/migrate.out"; }
+notmine=$(find /var/lib/tlsrpt-milter /var/spool/tlsrpt-milter ! -user tlsrpt)
+[ -z "$notmine" ] && ok "  every file of the store and spool belongs to tlsrpt" ||
+	bad "  not tlsrpt's: $notmine"
+rm -f /var/lib/tlsrpt-milter/new.db*
+# Started as some other unprivileged user, it refuses, saying why.
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	/usr/sbin/tlsrpt-milter -f -c "$tmp/milter.conf" >"$tmp/nobody.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'UserID tlsrpt: started as another user' "$tmp/nobody.out" &&
+	ok "started as nobody: refuses (UserID tlsrpt)" ||
+	{ bad "started as nobody: exit $rc"; cat "$tmp/nobody.out"; }
 
 # --- reinstall over it: the admin's configuration and the store stay --------
 echo "# changed by the admin" >>/etc/tlsrpt-milter.conf
