@@ -210,6 +210,18 @@ store_put_report(struct store *st, const struct tlsrpt_report *rep,
 	return st->backend->put_report(st, rep, prov, errbuf, errlen);
 }
 
+int
+store_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	if (st == NULL || filter == NULL || visitor == NULL) {
+		errbuf_printf(errbuf, errlen, "store_query: no %s",
+		    st == NULL ? "store" : filter == NULL ? "filter" : "visitor");
+		return -1;
+	}
+	return st->backend->query(st, filter, visitor, errbuf, errlen);
+}
+
 void
 store_close(struct store *st)
 {

@@ -28,6 +28,7 @@
  * its next use.
  */
 #include "store.h"
+#include "store_query.h"
 #include "errbuf.h"
 
 #include <errno.h>
@@ -1098,10 +1099,24 @@ out:
 	return status;
 }
 
+static int
+pgsql_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	struct store_pgsql *s = (struct store_pgsql *)st;
+
+	/* A CLI run after the server restarted: one new session, then on. */
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    reconnect(s, errbuf, errlen) < 0)
+		return -1;
+	return store_pgsql_query(s->conn, filter, visitor, errbuf, errlen);
+}
+
 const struct store_backend store_pgsql_backend = {
 	.scheme = "postgresql",
 	.alias = "postgres",
 	.open_with = pgsql_open,
 	.put_report = pgsql_put_report,
+	.query = pgsql_query,
 	.close = pgsql_close,
 };

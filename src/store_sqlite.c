@@ -20,6 +20,7 @@
  */
 #include "store.h"
 #include "errbuf.h"
+#include "store_query.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -684,9 +685,18 @@ out:
 	return status;
 }
 
+static int
+sqlite_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	return store_sqlite_query(((struct store_sqlite *)st)->db, filter,
+	    visitor, errbuf, errlen);
+}
+
 const struct store_backend store_sqlite_backend = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
 	.put_report = sqlite_put_report,
+	.query = sqlite_query,
 	.close = sqlite_close,
 };
