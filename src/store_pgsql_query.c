@@ -12,14 +12,14 @@
 
 #define SELECTED_REPORT \
 	"r.start_time >= $1::bigint AND r.start_time < $2::bigint" \
-	" AND (r.verified OR $4::boolean)" \
+	" AND (r.verified = 1 OR $4::boolean)" \
 	" AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM policies dp" \
 	"  WHERE dp.report_fk = r.id AND dp.policy_domain = $3::text))"
 #define SELECTED_POLICY	" AND ($3::text IS NULL OR p.policy_domain = $3::text)"
 
 static const char sql_reports[] =
 	"SELECT r.id, r.organization_name, r.contact_info, r.report_id,"
-	" r.start_time, r.end_time, r.received_time, r.verified::int,"
+	" r.start_time, r.end_time, r.received_time, r.verified,"
 	" r.total_successful, r.total_failure"
 	" FROM reports r WHERE " SELECTED_REPORT " ORDER BY r.id";
 static const char sql_policies[] =
