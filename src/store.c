@@ -30,7 +30,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 char *
 store_json_array(const char *const *strings, size_t n)

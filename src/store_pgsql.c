@@ -112,6 +112,21 @@ static const struct migration migrations[] = {
 	"CREATE INDEX failure_details_mx\n"
 	"  ON failure_details (receiving_mx_hostname, policy_fk);\n"
 	},
+	/*
+	 * 2: a btree entry holds at most ~2.7 KB, and the policy domains of a
+	 * report with many policies are longer: the dedup key keeps their md5
+	 * (the parser caps organization-name and report-id at 1 KB each).
+	 */
+	{ 2,
+	"DO $$ DECLARE c text; BEGIN\n"
+	"  SELECT conname INTO c FROM pg_constraint\n"
+	"   WHERE conrelid = 'reports'::regclass AND contype = 'u';\n"
+	"  EXECUTE format('ALTER TABLE reports DROP CONSTRAINT %I', c);\n"
+	"END $$;\n"
+	"CREATE UNIQUE INDEX reports_dedup ON reports (organization_name,\n"
+	"  report_id, start_time, end_time, md5(policy_domains));\n"
+	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -138,11 +153,11 @@ static const struct {
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
 	    " $14, $15, $16, $17)"
 	    " ON CONFLICT (organization_name, report_id, start_time, end_time,"
-	    " policy_domains) DO NOTHING RETURNING id" },
+	    " md5(policy_domains)) DO NOTHING RETURNING id" },
 	[ST_FIND] = { "tlsrpt_find",
 	    "SELECT id, verified FROM reports WHERE organization_name = $1"
 	    " AND report_id = $2 AND start_time = $3 AND end_time = $4"
-	    " AND policy_domains = $5" },
+	    " AND md5(policy_domains) = md5($5) AND policy_domains = $5" },
 	[ST_UPGRADE] = { "tlsrpt_upgrade",
 	    "UPDATE reports SET verified = 1, queue_id = $2, mail_from = $3,"
 	    " dkim_domain = $4, auth_method = $5, source = $6,"

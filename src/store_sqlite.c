@@ -99,6 +99,13 @@ static const struct migration migrations[] = {
 	"CREATE INDEX failure_details_mx\n"
 	"  ON failure_details (receiving_mx_hostname, policy_fk);\n"
 	},
+	/*
+	 * 2: PostgreSQL's dedup key became indexable (store_pgsql.c); here the
+	 * reporters' history of `tlsrpt report` gets an index of its own.
+	 */
+	{ 2,
+	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
