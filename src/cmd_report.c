@@ -28,6 +28,7 @@ usage(FILE *fp)
 	    "usage: tlsrpt [-c FILE] [--db URI] report [OPTIONS]\n"
 	    "  --since DATE        first day (YYYY-MM-DD, UTC; default %d days before --until)\n"
 	    "  --until DATE        last day, included (default today)\n"
+	    "  --days N            the N days up to --until (instead of --since)\n"
 	    "  --domain DOMAIN     only this policy domain\n"
 	    "  --format FORMAT     text (default), json, csv, prometheus or html\n"
 	    "  -o, --output FILE   write there instead of standard output (atomically)\n"
@@ -135,11 +136,12 @@ render_to_file(const char *path, enum format format, struct json_object *model)
 int
 cmd_report(int argc, char **argv)
 {
-	enum { O_SINCE = 256, O_UNTIL, O_DOMAIN, O_FORMAT, O_UNVERIFIED,
+	enum { O_SINCE = 256, O_UNTIL, O_DAYS, O_DOMAIN, O_FORMAT, O_UNVERIFIED,
 	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR };
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, O_SINCE },
 		{ "until", required_argument, NULL, O_UNTIL },
+		{ "days", required_argument, NULL, O_DAYS },
 		{ "domain", required_argument, NULL, O_DOMAIN },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
@@ -162,7 +164,7 @@ cmd_report(int argc, char **argv)
 	struct config *cfg;
 	struct store *st;
 	char err[512];
-	int c, check = 0, color, rc;
+	int c, check = 0, color, rc, days = 0;
 	size_t i;
 
 	memset(&ro, 0, sizeof(ro));
@@ -171,6 +173,15 @@ cmd_report(int argc, char **argv)
 		switch (c) {
 		case O_SINCE: since_s = optarg; break;
 		case O_UNTIL: until_s = optarg; break;
+		case O_DAYS:
+			days = atoi(optarg);
+			if (days < 1 || days > 36500 || strspn(optarg, "0123456789") !=
+			    strlen(optarg)) {
+				fprintf(stderr, "tlsrpt: report: --days: a number of days, "
+				    "got \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
 		case O_DOMAIN: ro.domain = optarg; break;
 		case 'o': output = optarg; break;
 		case O_UNVERIFIED: ro.include_unverified = 1; break;
@@ -237,6 +248,10 @@ cmd_report(int argc, char **argv)
 	} else
 		ro.until = ro.generated - ro.generated % REPORT_DAY;
 	ro.until += REPORT_DAY;
+	if (since_s != NULL && days > 0) {
+		fprintf(stderr, "tlsrpt: report: --since or --days, not both\n");
+		return 2;
+	}
 	if (since_s != NULL) {
 		if (report_parse_date(since_s, &ro.since) < 0) {
 			fprintf(stderr, "tlsrpt: report: --since: not a date (YYYY-MM-DD): "
@@ -244,7 +259,7 @@ cmd_report(int argc, char **argv)
 			return 2;
 		}
 	} else
-		ro.since = ro.until - (time_t)DEFAULT_DAYS * REPORT_DAY;
+		ro.since = ro.until - (time_t)(days > 0 ? days : DEFAULT_DAYS) * REPORT_DAY;
 	if (ro.since >= ro.until) {
 		fprintf(stderr, "tlsrpt: report: --since is after --until\n");
 		return 2;

@@ -59,6 +59,7 @@ case_ com-late-check "$db" --domain example.com --since 2026-03-20 --until 2026-
 case_ org-march-check "$db" --domain example.org --since 2026-03-01 --until 2026-03-31 --check
 case_ unverified-json "$db" --domain example.com --since 2026-02-01 --until 2026-02-01 \
 	--include-unverified --format json
+case_ days-check "$db" --days 12 --until 2026-03-31 --domain example.com --check
 case_ empty-text "$empty_db" --since 2026-01-01 --until 2026-01-31
 case_ empty-check "$empty_db" --since 2026-01-01 --until 2026-01-31 --check
 
@@ -104,6 +105,8 @@ grep -q "Google, Microsoft, Comcast, Mail.ru" "$tmp/empty-text.out" &&
 if LC_ALL=C grep -q "$(printf '\033')" "$tmp/all-text.out"; then bad "no colour when not a terminal"; else ok "no colour when not a terminal"; fi
 "$TLSRPT" --db "$db" report $Q1 --color always >"$tmp/color.out"
 LC_ALL=C grep -q "$(printf '\033')\[31m" "$tmp/color.out" && ok "--color always: colour" || bad "--color always: colour"
+cmp -s "$tmp/days-check.out" "$tmp/com-late-check.out" && ok "--days 12 --until D is --since D-11" ||
+	bad "--days 12 --until D is --since D-11"
 for c in all-check:2 com-late-check:1 org-march-check:0 empty-check:1; do
 	n=${c%:*} want=${c#*:}
 	tail -1 "$tmp/$n.out" | grep -qx -- "--- exit $want" && ok "$n: exit $want" || bad "$n: exit $want"
@@ -128,7 +131,8 @@ PY
 
 # Usage errors are 2, with a clear message.
 for args in "--since 2026-02-30" "--until yesterday" "--format xml" \
-    "--since 2026-03-01 --until 2026-02-01" "--format html" "--warn-rate 2" "extra"; do
+    "--since 2026-03-01 --until 2026-02-01" "--format html" "--warn-rate 2" "extra" \
+    "--days 0" "--days 7x" "--days 3 --since 2026-01-01"; do
 	"$TLSRPT" --db "$empty_db" report $args >/dev/null 2>"$tmp/err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/err" ] && ok "usage error: $args" || bad "usage error: $args (exit $rc)"
 done
