@@ -50,7 +50,7 @@ check_record(const char *text, const char *domain, struct check_report *rep)
 	struct tlsrpt_record rec;
 
 	check_report_subject(rep, "record");
-	(void)tlsrpt_record_check(text, strlen(text), domain, &rec, rep);
+	(void)tlsrpt_record_check(text, strlen(text), domain, 0, &rec, rep);
 	return 0;
 }
 

@@ -298,7 +298,7 @@ ext_check(const struct txt_field *f, struct check_report *rep)
 
 int
 tlsrpt_record_check(const char *data, size_t len, const char *domain,
-    struct tlsrpt_record *rec, struct check_report *rep)
+    unsigned flags, struct tlsrpt_record *rec, struct check_report *rep)
 {
 	struct txt_field fields[TXT_FIELDS_MAX];
 	char err[160];
@@ -324,7 +324,7 @@ tlsrpt_record_check(const char *data, size_t len, const char *domain,
 			    "ignore it and send no reports");
 		return -1;
 	}
-	if (len > 255)
+	if (len > 255 && !(flags & TLSRPT_RECORD_FROM_DNS))
 		check_add(rep, CHECK_WARN, "record-long", NULL,
 		    "the record is %zu bytes: a TXT string holds 255, so "
 		    "publish it as several quoted strings (\"...\" \"...\"), "

@@ -33,9 +33,12 @@ struct tlsrpt_record {
 	} rua[TLSRPT_RUA_MAX];
 };
 
+/* FLAGS: the record came from DNS, so its strings are already split. */
+#define TLSRPT_RECORD_FROM_DNS 0x1
+
 /* Returns 0 when the record is usable (no failure), -1 otherwise. */
 int tlsrpt_record_check(const char *data, size_t len, const char *domain,
-    struct tlsrpt_record *rec_r, struct check_report *rep);
+    unsigned flags, struct tlsrpt_record *rec_r, struct check_report *rep);
 
 /* True when DATA starts like a TLS-RPT record, as senders select them. */
 int tlsrpt_record_is_candidate(const char *data, size_t len);

@@ -153,15 +153,21 @@ test_long_records(void)
 	n = (size_t)snprintf(buf, sizeof(buf), "v=TLSRPTv1; rua=mailto:%0*d"
 	    "@example.com", 260, 0);
 	check_report_init(&rep);
-	CHECK_INT(tlsrpt_record_check(buf, n, NULL, &rec, &rep), 0);
+	CHECK_INT(tlsrpt_record_check(buf, n, NULL, 0, &rec, &rep), 0);
 	CHECK(check_find(&rep, "record-long") != NULL);
 	CHECK_INT(check_exit_status(&rep), 1);
+	/* From DNS, a record that long was necessarily split already. */
+	check_report_init(&rep);
+	CHECK_INT(tlsrpt_record_check(buf, n, NULL, TLSRPT_RECORD_FROM_DNS,
+	    &rec, &rep), 0);
+	CHECK(check_find(&rep, "record-long") == NULL);
+	CHECK_INT(check_exit_status(&rep), 0);
 
 	/* Over the hard limit: refused without parsing. */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "v=TLSRPTv1; rua=mailto:", 23);
 	check_report_init(&rep);
-	CHECK_INT(tlsrpt_record_check(buf, TLSRPT_RECORD_MAX + 1, NULL, &rec,
+	CHECK_INT(tlsrpt_record_check(buf, TLSRPT_RECORD_MAX + 1, NULL, 0, &rec,
 	    &rep), -1);
 	CHECK(check_find(&rep, "record-huge") != NULL);
 
@@ -171,13 +177,13 @@ test_long_records(void)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%smailto:r%d@"
 		    "example.com", i > 0 ? "," : "", i);
 	check_report_init(&rep);
-	CHECK_INT(tlsrpt_record_check(buf, n, NULL, &rec, &rep), -1);
+	CHECK_INT(tlsrpt_record_check(buf, n, NULL, 0, &rec, &rep), -1);
 	CHECK(check_find(&rep, "rua-too-many") != NULL);
 
 	/* An embedded NUL: DNS allows it, the grammar does not. */
 	check_report_init(&rep);
 	CHECK_INT(tlsrpt_record_check("v=TLSRPTv1; rua=mailto:a@example.com\0x",
-	    38, NULL, &rec, &rep), -1);
+	    38, NULL, 0, &rec, &rep), -1);
 	CHECK(check_find(&rep, "record-syntax") != NULL);
 }
 
@@ -193,7 +199,7 @@ test_rua_details(void)
 	check_report_init(&rep);
 	check_report_subject(&rep, "record");
 	CHECK_INT(tlsrpt_record_check(rec_text, sizeof(rec_text) - 1,
-	    "example.com", &rec, &rep), 0);
+	    "example.com", 0, &rec, &rep), 0);
 	CHECK_INT(rec.rua_count, 2);
 	CHECK_INT(rec.rua[0].len, 24);
 	CHECK(strncmp(rec_text + rec.rua[1].off, "https://r.example.net/p",
@@ -226,7 +232,7 @@ main(void)
 
 		check_report_init(&rep);
 		got = tlsrpt_record_check(r->record, strlen(r->record),
-		    r->domain, &rec, &rep);
+		    r->domain, 0, &rec, &rep);
 		CHECKF(got == r->ok, "\"%s\": returned %d, want %d", r->record,
 		    got, r->ok);
 		CHECKF(rep.worst == r->worst, "\"%s\": worst %s, want %s",
