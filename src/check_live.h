@@ -15,7 +15,6 @@ struct check_options {
 	const char *domain;
 	const char *resolver;		/* "HOST:PORT" or NULL */
 	const char *ca_file;		/* NULL: the system store */
-	const char *connect_addr;	/* test only: connect here, not to A */
 	int smtp_port;			/* 25 */
 	int https_port;			/* 443; another only for tests */
 	int timeout;			/* seconds, per network step */

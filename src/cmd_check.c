@@ -40,7 +40,7 @@ usage(FILE *fp)
 	    "  --port N              SMTP port of the MX hosts (default 25)\n"
 	    "  --timeout SECONDS     per network step (default 10)\n"
 	    "  --verbose             name each finding's id\n"
-	    "test only: --https-port N, --connect-addr ADDR (see tlsrpt(1))\n"
+	    "  --https-port N        test only: fetch the policy from port N\n"
 	    "exit: 0 all passed, 1 warnings, 2 failures or usage error\n");
 }
 
@@ -102,7 +102,6 @@ cmd_check(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "https-port", required_argument, NULL, 'H' },
-		{ "connect-addr", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -152,9 +151,6 @@ cmd_check(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'A':
-			opt.connect_addr = optarg;
-			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -192,8 +188,8 @@ cmd_check(int argc, char **argv)
 		free(rep);
 		return 2;
 	}
-	if (json ? check_print_json(stdout, rep) :
-	    check_print_text(stdout, rep, verbose) < 0)
+	if ((json ? check_print_json(stdout, rep) :
+	    check_print_text(stdout, rep, verbose)) < 0)
 		fprintf(stderr, "tlsrpt: out of memory\n");
 	rc = check_exit_status(rep);
 	free(rep);
