@@ -56,6 +56,8 @@ cp good.key soon.key
 cat good.crt ca.crt >goodchain.crt
 leaf web 30 mta-sts.good.test mta-sts.badpol.test mta-sts.fetch404.test \
 	mta-sts.redirect.test mta-sts.mxnot.test
+leaf webexpired -1 mta-sts.good.test
+leaf webwrong 30 mta-sts.other.test
 openssl req -x509 $ec -keyout self.key -out self.crt -subj "/CN=mx.good.test" \
 	-addext "subjectAltName=DNS:mx.good.test,DNS:mta-sts.good.test" -days 30 2>/dev/null
 [ -s good.crt ] && [ -s expired.crt ] && [ -s web.crt ] && [ -s self.crt ] ||
@@ -105,6 +107,8 @@ ZONE
 
 python3 "$srcdir/tests/check_servers.py" "$tmp/ports" --zone zone \
 	--https "WEB:web.crt:web.key:docs" --https "WEBSELF:self.crt:self.key:docs" \
+	--https "WEBEXPIRED:webexpired.crt:webexpired.key:docs" \
+	--https "WEBWRONG:webwrong.crt:webwrong.key:docs" \
 	--smtp "GOOD:goodchain.crt:good.key" --smtp "EXPIRED:expired.crt:expired.key" \
 	--smtp "SOON:soon.crt:soon.key" --smtp "SELF:self.crt:self.key" \
 	--smtp "PLAIN:none" 2>"$tmp/servers.log" &
@@ -134,6 +138,11 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["st
 # The policy side.
 expect_rc "policy web server with an untrusted certificate" 2 run --https-port "$WEBSELF" --port "$GOOD" --domain good.test
 expect_in "... is sts-webpki-invalid" "$tmp/out" "[sts-webpki-invalid]"
+expect_rc "policy web server with an expired certificate" 2 run --https-port "$WEBEXPIRED" --port "$GOOD" --domain good.test
+expect_in "... is sts-webpki-invalid" "$tmp/out" "[sts-webpki-invalid]"
+expect_rc "policy web server with a certificate for another name" 2 run --https-port "$WEBWRONG" --port "$GOOD" --domain good.test
+expect_in "... is sts-webpki-invalid" "$tmp/out" "[sts-webpki-invalid]"
+expect_not_in "... and the MX is not judged by a policy nobody got" "$tmp/out" "matches mx"
 expect_rc "policy missing (404)" 2 run --https-port "$WEB" --port "$GOOD" --domain fetch404.test
 expect_in "... is sts-policy-fetch-error" "$tmp/out" "HTTP status 404 [sts-policy-fetch-error]"
 expect_rc "policy behind a redirect" 2 run --https-port "$WEB" --port "$GOOD" --domain redirect.test
