@@ -190,6 +190,40 @@ test_parsed(void)
 	free(pol);
 }
 
+/* Every prefix, in an exact-size buffer: no read past LEN (ASan). */
+static void
+test_prefixes(void)
+{
+	struct sts_policy *pol = malloc(sizeof(*pol));
+	char id[STS_ID_MAX + 1];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (n = 0; n <= strlen(rows[i].policy); n++) {
+			struct check_report rep;
+			char *copy = malloc(n ? n : 1);
+			int got;
+
+			memcpy(copy, rows[i].policy, n);
+			check_report_init(&rep);
+			got = sts_policy_check(copy, n, pol, &rep);
+			CHECKF((got == 0) == (rep.worst < CHECK_FAIL), "row %zu "
+			    "prefix %zu: verdict and findings disagree", i, n);
+			free(copy);
+		}
+	for (i = 0; i < sizeof(txt_rows) / sizeof(txt_rows[0]); i++)
+		for (n = 0; n <= strlen(txt_rows[i].txt); n++) {
+			struct check_report rep;
+			char *copy = malloc(n ? n : 1);
+
+			memcpy(copy, txt_rows[i].txt, n);
+			check_report_init(&rep);
+			(void)sts_txt_check(copy, n, id, &rep);
+			free(copy);
+		}
+	free(pol);
+}
+
 int
 main(void)
 {
@@ -232,5 +266,6 @@ main(void)
 	free(pol);
 	test_mx_match();
 	test_parsed();
+	test_prefixes();
 	return test_summary("test_sts_policy");
 }

@@ -219,6 +219,35 @@ test_rua_details(void)
 	CHECK(!tlsrpt_record_is_candidate("v=STSv1;", 8));
 }
 
+/*
+ * Every prefix of every row, in a buffer of exactly that size and no
+ * NUL: under ASan or valgrind any read past LEN is caught.  The checker
+ * must also never report success for a prefix that lost its rua.
+ */
+static void
+test_prefixes(void)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (n = 0; n <= strlen(rows[i].record); n++) {
+			struct check_report rep;
+			struct tlsrpt_record rec;
+			char *copy = malloc(n ? n : 1);
+			int got;
+
+			memcpy(copy, rows[i].record, n);
+			check_report_init(&rep);
+			got = tlsrpt_record_check(copy, n, "example.com", 0, &rec,
+			    &rep);
+			CHECKF(got == -1 || rec.rua_count > 0, "row %zu prefix %zu "
+			    "passes without rua", i, n);
+			CHECKF((got == 0) == (rep.worst < CHECK_FAIL), "row %zu "
+			    "prefix %zu: verdict and findings disagree", i, n);
+			free(copy);
+		}
+}
+
 int
 main(void)
 {
@@ -250,5 +279,6 @@ main(void)
 	CHECKF(bad >= 30, "only %zu bad records in the table", bad);
 	test_long_records();
 	test_rua_details();
+	test_prefixes();
 	return test_summary("test_tlsrpt_record");
 }
