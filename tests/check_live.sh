@@ -111,7 +111,7 @@ python3 "$srcdir/tests/check_servers.py" "$tmp/ports" --zone zone \
 	--https "WEBWRONG:webwrong.crt:webwrong.key:docs" \
 	--smtp "GOOD:goodchain.crt:good.key" --smtp "EXPIRED:expired.crt:expired.key" \
 	--smtp "SOON:soon.crt:soon.key" --smtp "SELF:self.crt:self.key" \
-	--smtp "PLAIN:none" 2>"$tmp/servers.log" &
+	--smtp "PLAIN:none" --smtp "OLD:good.crt:good.key:tls11" 2>"$tmp/servers.log" &
 pid=$!
 i=0
 while [ ! -s "$tmp/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -176,6 +176,8 @@ expect_rc "mx: a certificate for another name" 2 run --port "$GOOD" mx mx.wrongn
 expect_in "... is certificate-host-mismatch" "$tmp/out" "does not cover mx.wrongname.test (it names mx.good.test, mx.tlsabad.test, mx.mxnot.test) [certificate-host-mismatch]"
 expect_rc "mx: no STARTTLS" 2 run --port "$PLAIN" mx mx.good.test
 expect_in "... is starttls-not-supported" "$tmp/out" "[starttls-not-supported]"
+expect_rc "mx: TLS 1.1 only" 2 run --port "$OLD" mx mx.good.test
+expect_in "... is validation-failure" "$tmp/out" "(TLS 1.2 or newer is required) [validation-failure]"
 expect_rc "mx: TLSA that matches nothing" 2 run --port "$GOOD" mx mx.tlsabad.test
 expect_in "... is tlsa-invalid" "$tmp/out" "[tlsa-invalid]"
 expect_rc "mx: nobody listening" 2 run --port 1 mx mx.good.test

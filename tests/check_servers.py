@@ -2,7 +2,7 @@
 """check_servers.py - loopback DNS, HTTPS and SMTP servers for check_live.sh.
 
   check_servers.py PORTS_FILE --zone FILE [--https NAME:CERT:KEY:DOCROOT]...
-                   [--smtp NAME:CERT:KEY | --smtp NAME:none]...
+                   [--smtp NAME:CERT:KEY[:tls11] | --smtp NAME:none]...
 
 Binds every server on 127.0.0.1 with a free port, then writes NAME=PORT
 lines (DNS=port for the DNS server) to PORTS_FILE and serves until killed.
@@ -12,7 +12,7 @@ split into 255-byte strings), MX ("PREF HOST"), A, TLSA ("U S M HEX").
 Unknown names get NXDOMAIN, known names without the type an empty answer.
 HTTPS: GET /.well-known/mta-sts.txt serves DOCROOT/<Host>, as text/plain;
 DOCROOT/<Host>.redirect answers 301 to its content; a missing file, 404.
-SMTP: banner, EHLO (offering STARTTLS when there is a certificate),
+SMTP (":tls11": TLS 1.0 and 1.1 only): banner, EHLO (offering STARTTLS when there is a certificate),
 STARTTLS, then anything gets 250 until QUIT.
 """
 import http.server
@@ -164,11 +164,15 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 self.reply(wf, "250 ok")
 
 
-def smtp_server(cert, key):
+def smtp_server(cert, key, old=False):
     ctx = None
     if cert != "none":
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert, key)
+        if old:  # TLS 1.1 at most: what a sender must refuse
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
     handler = type("S", (SMTPHandler,), {"ctx": ctx})
     socketserver.ThreadingTCPServer.daemon_threads = True
     return socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
@@ -189,8 +193,9 @@ def main():
             servers.append(srv)
             ports.append((name, srv.server_address[1]))
         elif opt == "--smtp":
-            name, cert, *key = val.split(":")
-            srv = smtp_server(cert, key[0] if key else None)
+            name, cert, *rest = val.split(":")
+            srv = smtp_server(cert, rest[0] if rest else None,
+                              rest[1:] == ["tls11"])
             servers.append(srv)
             ports.append((name, srv.server_address[1]))
     dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
