@@ -132,12 +132,11 @@ done
 for page in man8/tlsrpt-milter.8 man5/tlsrpt-milter.conf.5; do
 	check "man page $page" test -f "/usr/share/man/$page.gz"
 done
-if [ -f "$srcdir/doc/tlsrpt.1.in" ]; then
-	check "man page man1/tlsrpt.1" test -f /usr/share/man/man1/tlsrpt.1.gz
-fi
+check "man page man1/tlsrpt.1" test -f /usr/share/man/man1/tlsrpt.1.gz
 doc=/usr/share/doc/tlsrpt-milter
-for f in README.md.gz README.postfix examples/main.cf.snippet examples/tlsrpt-milter.mc \
-    examples/postfix-chroot.conf; do
+for f in README.md.gz README.postfix README.prometheus examples/main.cf.snippet \
+    examples/tlsrpt-milter.mc examples/postfix-chroot.conf \
+    examples/tlsrpt-prometheus.service examples/tlsrpt-prometheus.timer; do
 	[ -f "$doc/$f" ] || [ -f "$doc/$f.gz" ] && ok "$doc/$f" || bad "$doc/$f missing"
 done
 check "systemd unit $UNIT" test -f $UNIT
@@ -199,9 +198,17 @@ grep -q 'milter.*\(Permission denied\|connect\)' "$(pf_log)" && bad "Postfix rea
 # leave root-owned WAL files behind).
 db=/var/lib/tlsrpt-milter/tlsrpt.db
 q() { setpriv --reuid=tlsrpt --regid=tlsrpt --init-groups sqlite3 "$db" "$1"; }
-# TODO: check with `tlsrpt report` once that command is on main.
 [ "$(q "SELECT report_id || ' ' || total_successful FROM reports")" = "pkgtest-7 7" ] &&
 	ok "report stored in $db" || bad "report stored: $(q 'SELECT report_id, total_successful FROM reports')"
+# What the admin runs (as root, with the packaged configuration).
+tlsrpt report --since 2024-03-01 --until 2024-03-01 --format json >"$tmp/report.json" 2>&1
+rc=$?
+"$PY" - "$tmp/report.json" <<'PY' && [ $rc -eq 0 ] && ok "tlsrpt report shows it" ||
+import json, sys
+t = json.load(open(sys.argv[1]))["totals"]
+sys.exit(0 if (t["reports"], t["successful"], t["failed"]) == (1, 7, 0) else 1)
+PY
+	{ bad "tlsrpt report shows it (exit $rc)"; head -20 "$tmp/report.json"; }
 [ "$(stat -c %U "$db" 2>/dev/null)" = tlsrpt ] && ok "  the store belongs to tlsrpt" ||
 	bad "  the store belongs to tlsrpt"
 kill -TERM "$mpid"; wait "$mpid"; rc=$?; mpid=

@@ -1,0 +1,255 @@
+/*
+ * check_live.c - `tlsrpt check --domain D`: the TLS-RPT record, the
+ * MTA-STS TXT record and policy, and every MX, in the order a sender
+ * meets them.  Grammars are tlsrpt_record.c and sts_policy.c; hosts are
+ * check_mx.c; this file asks DNS and HTTPS and joins the answers.
+ */
+#include "check_live.h"
+#include "check_mx.h"
+#include "dns_lookup.h"
+#include "https_fetch.h"
+#include "sts_policy.h"
+#include "tlsrpt_record.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void
+live_record(struct dns_ctx *dns, const char *domain, struct check_report *rep)
+{
+	struct dns_txt *txt = malloc(sizeof(*txt));
+	struct tlsrpt_record rec;
+	char name[300];
+	enum dns_status st;
+	size_t i, found = 0, which = 0;
+
+	snprintf(name, sizeof(name), "_smtp._tls.%s", domain);
+	check_report_subject(rep, "record %s", name);
+	if (txt == NULL)
+		return;
+	st = dns_txt(dns, name, txt);
+	if (st == DNS_ERROR)
+		check_add(rep, CHECK_FAIL, "record-dns", NULL, "%s: senders "
+		    "cannot tell whether you want reports", dns->err);
+	else if (st != DNS_OK)
+		check_add(rep, CHECK_FAIL, "record-none", NULL, "%s: senders "
+		    "send no TLS-RPT reports", dns_status_name(st));
+	if (st != DNS_OK)
+		goto out;
+	for (i = 0; i < txt->count; i++)
+		if (tlsrpt_record_is_candidate(txt->rr[i].text, txt->rr[i].len)) {
+			found++;
+			which = i;
+		}
+	if (found > 1) {
+		check_add(rep, CHECK_FAIL, "record-several", NULL,
+		    "%zu TXT records start with v=TLSRPTv1: RFC 8460 has "
+		    "senders treat that as no record, so no reports", found);
+		goto out;
+	}
+	if (found == 0 && txt->count == 1)
+		which = 0;	/* judge it: the grammar says what is wrong */
+	else if (found == 0) {
+		check_add(rep, CHECK_FAIL, "version-missing", NULL,
+		    "%zu TXT records, none starting with v=TLSRPTv1: senders "
+		    "send no reports", txt->count);
+		goto out;
+	}
+	if (txt->rr[which].truncated)
+		check_add(rep, CHECK_FAIL, "record-huge", NULL,
+		    "the record is over %d bytes", DNS_TXT_MAX);
+	else
+		(void)tlsrpt_record_check(txt->rr[which].text,
+		    txt->rr[which].len, domain, TLSRPT_RECORD_FROM_DNS, &rec,
+		    rep);
+out:
+	free(txt);
+}
+
+/*
+ * The MTA-STS TXT record and policy.  Returns the policy (malloc'd) when
+ * senders would apply one, so the MX can be matched against it.
+ */
+static struct sts_policy *
+live_sts(const struct check_options *opt, struct dns_ctx *dns,
+    struct check_report *rep)
+{
+	struct dns_txt *txt = malloc(sizeof(*txt));
+	struct sts_policy *pol = NULL;
+	struct https_result res;
+	char name[300], addr[INET_ADDRSTRLEN], id[STS_ID_MAX + 1];
+	enum dns_status st;
+	size_t i, found = 0, which = 0;
+	int ok;
+
+	snprintf(name, sizeof(name), "_mta-sts.%s", opt->domain);
+	check_report_subject(rep, "mta-sts %s", name);
+	if (txt == NULL)
+		return NULL;
+	st = dns_txt(dns, name, txt);
+	if (st == DNS_ERROR) {
+		check_add(rep, CHECK_WARN, "sts-txt-dns", NULL, "%s: senders "
+		    "with a cached policy keep it, others apply none",
+		    dns->err);
+		goto out;
+	}
+	for (i = 0; st == DNS_OK && i < txt->count; i++)
+		if (sts_txt_is_candidate(txt->rr[i].text, txt->rr[i].len)) {
+			found++;
+			which = i;
+		}
+	if (found == 0) {
+		check_add(rep, CHECK_INFO, "sts-none", NULL, "no MTA-STS record: "
+		    "senders apply no MTA-STS policy");
+		goto out;
+	}
+	if (found > 1) {
+		check_add(rep, CHECK_FAIL, "sts-txt-several", NULL,
+		    "%zu TXT records start with v=STSv1: senders treat that as "
+		    "no policy", found);
+		goto out;
+	}
+	if (sts_txt_check(txt->rr[which].text, txt->rr[which].len, id,
+	    rep) < 0)
+		goto out;
+	check_add(rep, CHECK_PASS, "sts-txt-ok", NULL, "MTA-STS record, id %s",
+	    id);
+
+	/* The policy, from https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
+	snprintf(name, sizeof(name), "mta-sts.%s", opt->domain);
+	check_report_subject(rep, "mta-sts https://%s/.well-known/mta-sts.txt",
+	    name);
+	if ((st = dns_a(dns, name, addr)) != DNS_OK) {
+		check_add(rep, CHECK_FAIL, "sts-host-dns",
+		    "sts-policy-fetch-error", "%s: %s", name, st == DNS_ERROR ?
+		    dns->err : dns_status_name(st));
+		goto out;
+	}
+	https_fetch(name, addr, opt->https_port, "/.well-known/mta-sts.txt",
+	    opt->ca_file, opt->timeout, STS_POLICY_MAX, &res);
+	if (res.outcome == HTTPS_WEBPKI)
+		check_add(rep, CHECK_FAIL, "sts-webpki", "sts-webpki-invalid",
+		    "%s", res.err);
+	else if (res.outcome == HTTPS_FETCH)
+		check_add(rep, CHECK_FAIL, "sts-fetch", "sts-policy-fetch-error",
+		    "%s%s", res.err, res.location[0] ? " (senders do not "
+		    "follow redirects)" : "");
+	else {
+		if (strncasecmp(res.content_type, "text/plain", 10) != 0)
+			check_add(rep, CHECK_WARN, "sts-content-type", NULL,
+			    "served as \"%s\": RFC 8461 says text/plain, and "
+			    "strict senders refuse anything else",
+			    res.content_type[0] ? res.content_type : "(none)");
+		if ((pol = malloc(sizeof(*pol))) != NULL) {
+			ok = sts_policy_check(res.body != NULL ? res.body : "",
+			    res.len, pol, rep);
+			if (ok < 0 || pol->mode == STS_MODE_NONE) {
+				free(pol);
+				pol = NULL;
+			}
+		}
+	}
+	https_result_free(&res);
+out:
+	free(txt);
+	return pol;
+}
+
+/* Every MX of the domain (or the domain itself when it has none). */
+static void
+live_mx_all(const struct check_options *opt, struct dns_ctx *dns,
+    const struct sts_policy *pol, struct check_report *rep)
+{
+	struct dns_mx *mx = malloc(sizeof(*mx));
+	enum dns_status st;
+	size_t i, j;
+
+	if (mx == NULL)
+		return;
+	check_report_subject(rep, "mx %s", opt->domain);
+	st = dns_mx(dns, opt->domain, mx);
+	if (st == DNS_ERROR) {
+		check_add(rep, CHECK_FAIL, "mx-dns", NULL, "%s", dns->err);
+		goto out;
+	}
+	if (st != DNS_OK) {
+		check_add(rep, CHECK_WARN, "mx-none", NULL, "no MX records: "
+		    "senders use %s itself", opt->domain);
+		mx->count = 1;
+		mx->rr[0].pref = 0;
+		snprintf(mx->rr[0].host, sizeof(mx->rr[0].host), "%s",
+		    opt->domain);
+	}
+	if (mx->count == 1 && (mx->rr[0].host[0] == '\0' ||
+	    strcmp(mx->rr[0].host, ".") == 0)) {
+		check_add(rep, CHECK_INFO, "mx-null", NULL, "null MX: the "
+		    "domain accepts no mail");
+		goto out;
+	}
+	for (i = 0; i < mx->count; i++) {
+		check_report_subject(rep, "mx %s", mx->rr[i].host);
+		if (pol != NULL) {
+			for (j = 0; j < pol->mx_count; j++)
+				if (sts_mx_match(pol->mx[j], mx->rr[i].host))
+					break;
+			if (j == pol->mx_count)
+				check_add(rep, CHECK_FAIL, "mx-not-in-policy",
+				    "certificate-host-mismatch", "matches no mx "
+				    "line of the MTA-STS policy: senders in "
+				    "mode %s will not deliver to it",
+				    sts_mode_name(pol->mode));
+			else
+				check_add(rep, CHECK_PASS, "mx-in-policy", NULL,
+				    "matches mx %s of the policy", pol->mx[j]);
+		}
+		check_mx_host(opt, dns, mx->rr[i].host, rep);
+	}
+out:
+	free(mx);
+}
+
+int
+check_live_domain(const struct check_options *opt, struct check_report *rep)
+{
+	struct sts_policy *pol;
+	struct dns_ctx dns;
+
+	if (dns_open(&dns, opt->resolver, opt->timeout) < 0) {
+		fprintf(stderr, "tlsrpt: %s\n", dns.err);
+		return -1;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "tlsrpt: curl_global_init failed\n");
+		dns_close(&dns);
+		return -1;
+	}
+	live_record(&dns, opt->domain, rep);
+	pol = live_sts(opt, &dns, rep);
+	live_mx_all(opt, &dns, pol, rep);
+	free(pol);
+	curl_global_cleanup();
+	dns_close(&dns);
+	return 0;
+}
+
+int
+check_live_mx(const struct check_options *opt, const char *host,
+    struct check_report *rep)
+{
+	struct dns_ctx dns;
+
+	if (dns_open(&dns, opt->resolver, opt->timeout) < 0) {
+		fprintf(stderr, "tlsrpt: %s\n", dns.err);
+		return -1;
+	}
+	if (host != NULL)
+		check_mx_host(opt, &dns, host, rep);
+	else
+		live_mx_all(opt, &dns, NULL, rep);
+	dns_close(&dns);
+	return 0;
+}
