@@ -12,5 +12,6 @@ int cmd_parse(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spool(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif
