@@ -4,7 +4,9 @@
  *
  * mailsource.h walks the paths (Maildir, mbox, .eml, .json, .json.gz,
  * directories); each message then meets what the milter does to it: the
- * same recognition from its headers (recognize.h), the same
+ * same recognition from its headers (recognize.h; the envelope recipient
+ * that ReportAddresses matches is read from Delivered-To or
+ * X-Original-To, as the delivering MTA wrote it), the same
  * authentication (rawmsg.h feeds it to DKIM as libmilter would;
  * verdict_authenticate() decides per AuthMode), the same parser limits
  * (MaxMessageSize per message) and the same store, whose deduplication
@@ -137,6 +139,11 @@ on_header(void *arg, const char *name, const char *value)
 	    h->n_authres < MAX_AUTHRES &&
 	    (h->authres[h->n_authres] = strdup(value)) != NULL)
 		h->n_authres++;
+	else if ((strcasecmp(name, "Delivered-To") == 0 ||
+	    strcasecmp(name, "X-Original-To") == 0) &&
+	    recog_address_matches(value, h->cfg->report_addresses,
+	    h->cfg->n_report_addresses))
+		h->reasons |= RECOG_REPORT_ADDRESS;	/* the envelope, as delivered */
 	else if (!h->from_seen && strcasecmp(name, "From") == 0) {
 		h->from_seen = 1;
 		if (recog_from_address(value, h->from_addr, sizeof(h->from_addr),

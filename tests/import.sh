@@ -206,6 +206,37 @@ has "summary: upgraded" "$tmp/out" "(1 upgraded to verified)"
 check "upgraded to verified=1, method dkim" \
 	"$(q "$tmp/a.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-14'")" "1dkim"
 
+# --- AuthMode authres, RecordUnverified, ReportAddresses -------------------
+conf "$tmp/c.db" "AuthMode authres" "TrustedAuthservIDs mx.example.net" >"$tmp/authres.conf"
+{ echo "Authentication-Results: mx.example.net; dkim=pass header.d=google.com"
+  report_message imp 40; } >"$tmp/authres-ok.eml"
+{ echo "Authentication-Results: evil.example; dkim=pass header.d=google.com"
+  report_message imp 41; } >"$tmp/authres-untrusted.eml"
+run "AuthMode authres" 1 -c "$tmp/authres.conf" import "$tmp/authres-ok.eml" "$tmp/authres-untrusted.eml"
+check "authres: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "1/0/0/1"
+check "authres: the trusted verdict counts" \
+	"$(q "$tmp/c.db" "SELECT report_id || verified || auth_method || dkim_domain FROM reports")" \
+	"imp-401authresgoogle.com"
+has "authres: the untrusted one is named" "$tmp/err" "tlsrpt: $tmp/authres-untrusted.eml: not authenticated"
+conf "$tmp/c.db" "RecordUnverified yes" >"$tmp/unverified.conf"
+run "RecordUnverified yes records failing mail" 0 -c "$tmp/unverified.conf" import "$tmp/files/e-unsigned.eml"
+check "RecordUnverified: stored unverified" \
+	"$(q "$tmp/c.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-30'")" "0import"
+# A report from an unknown reporter, in multipart/mixed, found only because
+# it was delivered to a ReportAddresses address.
+printf 'sel._domainkey.reporter.example v=DKIM1; k=rsa; p=%s\n' "$p" >>"$tmp/keys"
+{ printf 'Delivered-To: tlsrpt@example.net\nFrom: <tls@reporter.example>\nTo: <tlsrpt@example.net>\n'
+  printf 'Subject: TLS report\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n'
+  printf -- '--B\nContent-Type: application/tlsrpt+json\n\n'
+  json imp-rcpt-1; printf -- '--B--\n'; } >"$tmp/gen/rcpt.in"
+"$PY" "$SIGN" sel reporter.example "$tmp/k.pem" "$tmp/gen/rcpt.in" "$tmp/rcpt.eml" || exit 1
+run "not a report without ReportAddresses" 0 -c "$tmp/unverified.conf" import "$tmp/rcpt.eml"
+check "unknown reporter: skipped" "$(counts "$tmp/out")" "0/0/1/0"
+conf "$tmp/c.db" "ReportAddresses tlsrpt@*" >"$tmp/rcpt.conf"
+run "ReportAddresses matches Delivered-To" 0 -c "$tmp/rcpt.conf" import "$tmp/rcpt.eml"
+check "unknown reporter: stored, verified" \
+	"$(q "$tmp/c.db" "SELECT verified || dkim_domain FROM reports WHERE report_id = 'imp-rcpt-1'")" "1reporter.example"
+
 # --- dry run, limits, odd mboxes, --db ------------------------------------
 run "--dry-run" 0 --db "sqlite:$tmp/dry.db" -c "$tmp/a.conf" import -n "$tmp/Maildir" "$tmp/reports.mbox"
 has "--dry-run counts the reports found" "$tmp/out" "reports found:   12 (dry run: nothing stored)"
