@@ -51,6 +51,10 @@ run() {
 		bad "$r_name: exit $r_got, want $r_want"
 		sed 's/^/    /' "$tmp/out" "$tmp/err"
 	fi
+	# Under ASan/UBSan, an expected exit 1 must not hide a report.
+	if grep -Eq 'Sanitizer|runtime error:' "$tmp/err"; then
+		bad "$r_name: sanitizer report"; sed 's/^/    /' "$tmp/err"
+	fi
 }
 # line FILE LABEL: the number after "LABEL:" in a summary line
 line() { sed -n "s/^ *$2: *\([0-9]*\).*/\1/p" "$1" | head -n 1; }
