@@ -12,6 +12,7 @@ int cmd_parse(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spool(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 #endif

@@ -103,12 +103,49 @@ member(struct json_object *obj, const char *const *keys, const char **found_r)
 	return NULL;
 }
 
+/*
+ * Fields with a natural size, bounded tighter than max_string_bytes: the
+ * store indexes them, and no honest report comes near these sizes.
+ */
+static const struct {
+	const char *key;
+	size_t max;
+	const char *what;
+} field_limits[] = {
+	{ "policy-domain", 255, "a domain name" },
+	{ "mx-host", 255, "a host name or pattern" },
+	{ "mx-host-pattern", 255, "a host name or pattern" },
+	{ "receiving-mx-hostname", 255, "a host name" },
+	{ "receiving-mx-helo", 255, "a host name" },
+	{ "sending-mta-ip", 64, "an IP address" },
+	{ "receiving-ip", 64, "an IP address" },
+	{ "result-type", 64, "a result type" },
+	{ "policy-type", 64, "a policy type" },
+	{ "organization-name", 1024, "an organization name" },
+	{ "report-id", 1024, "a report id" },
+	{ "contact-info", 1024, "contact information" },
+};
+
+static size_t
+field_limit(const char *key, const char **what_r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(field_limits) / sizeof(field_limits[0]); i++)
+		if (strcmp(key, field_limits[i].key) == 0) {
+			*what_r = field_limits[i].what;
+			return field_limits[i].max;
+		}
+	return 0;
+}
+
 /* Copy a JSON string into the arena; "" becomes NULL unless KEEP_EMPTY. */
 static enum tlsrpt_errcode
 copy_string(struct walk *w, struct json_object *v, const char *key,
     int keep_empty, const char **out_r)
 {
-	const char *s;
+	const char *s, *what = "";
+	size_t max;
 	int len;
 
 	if (!json_object_is_type(v, json_type_string))
@@ -121,6 +158,9 @@ copy_string(struct walk *w, struct json_object *v, const char *key,
 	if ((size_t)len > w->lim->max_string_bytes)
 		return fail(w, TLSRPT_E_LIMIT_STRING, key,
 		    "string longer than %zu bytes", w->lim->max_string_bytes);
+	if ((max = field_limit(key, &what)) > 0 && (size_t)len > max)
+		return fail(w, TLSRPT_E_LIMIT_STRING, key,
+		    "%d bytes, too long for %s (at most %zu)", len, what, max);
 	if (len == 0 && !keep_empty) {
 		*out_r = NULL;
 		return TLSRPT_OK;

@@ -30,7 +30,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -208,6 +208,18 @@ store_put_report(struct store *st, const struct tlsrpt_report *rep,
 		return STORE_ERROR;
 	}
 	return st->backend->put_report(st, rep, prov, errbuf, errlen);
+}
+
+int
+store_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	if (st == NULL || filter == NULL || visitor == NULL) {
+		errbuf_printf(errbuf, errlen, "store_query: no %s",
+		    st == NULL ? "store" : filter == NULL ? "filter" : "visitor");
+		return -1;
+	}
+	return st->backend->query(st, filter, visitor, errbuf, errlen);
 }
 
 void

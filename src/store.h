@@ -62,6 +62,72 @@ enum store_status store_put_report(struct store *st,
     const struct tlsrpt_report *rep, const struct store_provenance *prov,
     char *errbuf, size_t errlen);
 
+/*
+ * The read side, for `tlsrpt report`: which reports to read.  A report is
+ * in when its start time lies in [SINCE, UNTIL) (0 = unbounded), it is
+ * verified (or INCLUDE_UNVERIFIED), and, with DOMAIN, one of its policies
+ * is for DOMAIN (compared without regard to case); then only that
+ * domain's policies and failure details are visited.
+ */
+struct store_filter {
+	time_t since;
+	time_t until;
+	const char *domain;
+	int include_unverified;
+};
+
+/* Rows as visited; strings are NULL when absent and live for the call. */
+struct store_report_row {
+	long long id;
+	const char *organization_name;
+	const char *contact_info;
+	const char *report_id;
+	time_t start, end;
+	time_t received;		/* 0 when unknown */
+	int verified;
+	long long successful, failed;	/* over all its policies */
+};
+
+struct store_policy_row {
+	long long id;
+	long long report;		/* store_report_row.id */
+	const char *policy_type;	/* "sts", "tlsa", "no-policy-found" */
+	const char *policy_domain;
+	const char *mx_hosts;		/* a JSON array of strings */
+	long long successful, failed;
+};
+
+struct store_failure_row {
+	long long policy;		/* store_policy_row.id */
+	const char *result_type;
+	const char *sending_mta_ip;
+	const char *receiving_mx_hostname;
+	const char *receiving_mx_helo;
+	const char *receiving_ip;
+	const char *additional_information;
+	const char *failure_reason_code;
+	long long failed;
+};
+
+/*
+ * Callbacks return 0 to go on, non-zero to stop the query.  Every report
+ * row comes before any policy row, every policy row before any failure
+ * row, each kind in id order.  A NULL callback skips that kind.
+ */
+struct store_visitor {
+	void *ctx;
+	int (*report)(void *ctx, const struct store_report_row *row);
+	int (*policy)(void *ctx, const struct store_policy_row *row);
+	int (*failure)(void *ctx, const struct store_failure_row *row);
+};
+
+/*
+ * Visit what FILTER selects.  0 when done; -1 when the store failed
+ * (ERRBUF says why) or a callback stopped it ("stopped" in ERRBUF).
+ */
+int store_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+
 void store_close(struct store *st);
 
 /* The schema version this build writes (for `tlsrpt` and tests). */
@@ -78,6 +144,8 @@ struct store_backend {
 	enum store_status (*put_report)(struct store *st,
 	    const struct tlsrpt_report *rep,
 	    const struct store_provenance *prov, char *errbuf, size_t errlen);
+	int (*query)(struct store *st, const struct store_filter *filter,
+	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
 	void (*close)(struct store *st);
 };
 

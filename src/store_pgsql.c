@@ -9,10 +9,8 @@
  * its password and query, and any password libpq knows is masked out of
  * what it says.
  *
- * The schema is store_sqlite.c's, translated: INTEGER PRIMARY KEY becomes
- * BIGSERIAL, times and counts BIGINT, COLLATE NOCASE an ICU collation that
- * ignores case.  The migration steps run in one transaction that holds an
- * advisory lock, so milters starting together migrate once.
+ * The schema and its migrations are in store_pgsql_schema.c, messages and
+ * the URI in store_pgsql_conn.c.
  *
  * A report goes in as one transaction.  INSERT ... ON CONFLICT DO NOTHING
  * on the dedup key (see store_sqlite.c) tells a new report from a
@@ -27,7 +25,8 @@
  * transaction tried once more; a handle whose server is down reconnects on
  * its next use.
  */
-#include "store.h"
+#include "store_pgsql.h"
+#include "store_query.h"
 #include "errbuf.h"
 
 #include <errno.h>
@@ -42,78 +41,6 @@
 
 /* Unless the server's settings say otherwise: see setup_session(). */
 #define STATEMENT_TIMEOUT	"30s"
-
-/* pg_advisory_xact_lock() key for migrating: "TLSRPTmi" in ASCII. */
-#define MIGRATION_LOCK	"6074321610416090473"
-
-/* Migration steps, in order; as in store_sqlite.c, append, never edit. */
-struct migration {
-	int version;
-	const char *sql;
-};
-
-static const struct migration migrations[] = {
-	{ 1,
-	"CREATE COLLATION IF NOT EXISTS tlsrpt_nocase (provider = icu,\n"
-	"  locale = 'und-u-ks-level2', deterministic = false);\n"
-	"CREATE TABLE reports (\n"
-	"  id BIGSERIAL PRIMARY KEY,\n"
-	"  organization_name TEXT NOT NULL,\n"
-	"  contact_info TEXT,\n"
-	"  report_id TEXT NOT NULL,\n"
-	"  start_time BIGINT NOT NULL,\n"	/* unix seconds, UTC */
-	"  end_time BIGINT NOT NULL,\n"
-	"  policy_domains TEXT NOT NULL,\n"	/* the dedup form */
-	"  total_successful BIGINT NOT NULL,\n"
-	"  total_failure BIGINT NOT NULL,\n"
-	"  verified INTEGER NOT NULL CHECK (verified IN (0, 1)),\n"
-	"  queue_id TEXT,\n"
-	"  mail_from TEXT,\n"
-	"  dkim_domain TEXT,\n"
-	"  auth_method TEXT,\n"
-	"  source TEXT,\n"
-	"  received_time BIGINT,\n"		/* unix seconds; NULL unknown */
-	"  stored_time BIGINT NOT NULL,\n"
-	"  warnings TEXT NOT NULL,\n"		/* JSON array of strings */
-	"  UNIQUE (organization_name, report_id, start_time, end_time,\n"
-	"    policy_domains)\n"
-	");\n"
-	"CREATE INDEX reports_start_time ON reports (start_time);\n"
-	"CREATE TABLE policies (\n"
-	"  id BIGSERIAL PRIMARY KEY,\n"
-	"  report_fk BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,\n"
-	"  policy_index INTEGER NOT NULL,\n"
-	"  policy_type TEXT NOT NULL,\n"
-	"  policy_domain TEXT COLLATE tlsrpt_nocase,\n"
-	"  policy_strings TEXT NOT NULL,\n"	/* JSON array of strings */
-	"  mx_hosts TEXT NOT NULL,\n"		/* JSON array of strings */
-	"  total_successful BIGINT NOT NULL,\n"
-	"  total_failure BIGINT NOT NULL,\n"
-	"  UNIQUE (report_fk, policy_index)\n"
-	");\n"
-	"CREATE INDEX policies_domain ON policies (policy_domain, report_fk);\n"
-	"CREATE TABLE failure_details (\n"
-	"  id BIGSERIAL PRIMARY KEY,\n"
-	"  policy_fk BIGINT NOT NULL REFERENCES policies (id) ON DELETE CASCADE,\n"
-	"  detail_index INTEGER NOT NULL,\n"
-	"  result_type TEXT NOT NULL,\n"
-	"  sending_mta_ip TEXT,\n"
-	"  receiving_mx_hostname TEXT COLLATE tlsrpt_nocase,\n"
-	"  receiving_mx_helo TEXT,\n"
-	"  receiving_ip TEXT,\n"
-	"  failed_session_count BIGINT NOT NULL,\n"
-	"  additional_information TEXT,\n"
-	"  failure_reason_code TEXT,\n"
-	"  UNIQUE (policy_fk, detail_index)\n"
-	");\n"
-	"CREATE INDEX failure_details_result_type\n"
-	"  ON failure_details (result_type, policy_fk);\n"
-	"CREATE INDEX failure_details_mx\n"
-	"  ON failure_details (receiving_mx_hostname, policy_fk);\n"
-	},
-};
-
-#define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
 /* The statements of store_put_report, prepared on each (re)connection. */
 enum stmt_id {
@@ -137,11 +64,11 @@ static const struct {
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
 	    " $14, $15, $16, $17)"
 	    " ON CONFLICT (organization_name, report_id, start_time, end_time,"
-	    " policy_domains) DO NOTHING RETURNING id" },
+	    " md5(policy_domains)) DO NOTHING RETURNING id" },
 	[ST_FIND] = { "tlsrpt_find",
 	    "SELECT id, verified FROM reports WHERE organization_name = $1"
 	    " AND report_id = $2 AND start_time = $3 AND end_time = $4"
-	    " AND policy_domains = $5" },
+	    " AND md5(policy_domains) = md5($5) AND policy_domains = $5" },
 	[ST_UPGRADE] = { "tlsrpt_upgrade",
 	    "UPDATE reports SET verified = 1, queue_id = $2, mail_from = $3,"
 	    " dkim_domain = $4, auth_method = $5, source = $6,"
@@ -161,400 +88,12 @@ static const struct {
 	    " $7::text[], $8::bigint[], $9::text[], $10::text[]) AS d" },
 };
 
-#define MAX_SECRETS	8
-
-struct store_pgsql {
-	struct store base;		/* first, so store.c can use it */
-	PGconn *conn;
-	char *where;			/* the URI without password or query */
-	char *secrets[MAX_SECRETS];	/* passwords in the URI, to mask */
-};
-
-
-/* ---- messages --------------------------------------------------------- */
-
-/* Replace each SECRET in BUF (NUL-terminated, SIZE bytes) with "***". */
-static void
-mask(char *buf, size_t size, const char *secret)
-{
-	size_t slen, used = 0;
-	char *out, *p, *hit;
-
-	if (secret == NULL || (slen = strlen(secret)) == 0 ||
-	    strstr(buf, secret) == NULL)
-		return;
-	if ((out = malloc(size)) == NULL) {
-		/* cannot rewrite it: drop it rather than leak a password */
-		snprintf(buf, size, "(message withheld: out of memory)");
-		return;
-	}
-	for (p = buf; (hit = strstr(p, secret)) != NULL; p = hit + slen) {
-		used += (size_t)snprintf(out + used, size - used, "%.*s***",
-		    (int)(hit - p), p);
-		if (used >= size)
-			break;
-	}
-	if (used < size)
-		snprintf(out + used, size - used, "%s", p);
-	out[size - 1] = '\0';
-	memcpy(buf, out, strlen(out) + 1);
-	free(out);
-}
-
-/*
- * "WHERE: " and the printf'd rest into ERRBUF, as one line: libpq's
- * newlines and tabs become single spaces, and every password known for
- * this connection is masked.
- */
-static void pg_err(struct store_pgsql *s, char *errbuf, size_t errlen,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-pg_err(struct store_pgsql *s, char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	char msg[2048], *r, *w;
-	va_list ap;
-	int n;
-	size_t i;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	n = snprintf(msg, sizeof(msg), "%s: ", s->where != NULL ? s->where :
-	    "postgresql");
-	if (n < 0 || (size_t)n >= sizeof(msg) / 2)
-		n = snprintf(msg, sizeof(msg), "postgresql: ");
-	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-	va_end(ap);
-	for (r = w = msg; *r != '\0'; r++) {
-		if (*r == '\n' || *r == '\r' || *r == '\t') {
-			if (w > msg && w[-1] != ' ')
-				*w++ = ' ';
-		} else
-			*w++ = *r;
-	}
-	while (w > msg && w[-1] == ' ')
-		w--;
-	*w = '\0';
-	for (i = 0; i < MAX_SECRETS; i++)
-		mask(msg, sizeof(msg), s->secrets[i]);
-	if (s->conn != NULL)
-		mask(msg, sizeof(msg), PQpass(s->conn));
-	errbuf_printf(errbuf, errlen, "%s", msg);
-}
-
-/* What the server or libpq said about RES (which may be NULL). */
-static const char *
-result_message(struct store_pgsql *s, const PGresult *res)
-{
-	const char *m = NULL;
-
-	/* The primary message only: DETAIL may quote the report's values. */
-	if (res != NULL)
-		m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	if ((m == NULL || m[0] == '\0') && res != NULL)
-		m = PQresultErrorMessage(res);
-	if (m == NULL || m[0] == '\0')
-		m = PQerrorMessage(s->conn);
-	if (m == NULL || m[0] == '\0')
-		m = "unknown error";
-	return m;
-}
-
+/* libpq prints notices on stderr; the store reports through ERRBUF only. */
 static void
 discard_notice(void *arg, const char *message)
 {
 	(void)arg;
 	(void)message;
-}
-
-
-/* ---- the URI ---------------------------------------------------------- */
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Remember LEN bytes at P, and their percent-decoded form, to mask. */
-static int
-add_secret(struct store_pgsql *s, const char *p, size_t len)
-{
-	char *raw, *dec, *w;
-	size_t i, slot;
-
-	if (len == 0)
-		return 0;
-	for (slot = 0; slot + 1 < MAX_SECRETS && s->secrets[slot] != NULL; slot++)
-		;
-	if (slot + 1 >= MAX_SECRETS)
-		return 0;		/* the URI names more passwords than we keep */
-	if ((raw = strndup(p, len)) == NULL || (dec = strndup(p, len)) == NULL) {
-		free(raw);
-		return -1;
-	}
-	for (i = 0, w = dec; i < len; i++) {
-		if (p[i] == '%' && i + 2 < len && hexval(p[i + 1]) >= 0 &&
-		    hexval(p[i + 2]) >= 0) {
-			*w++ = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
-			i += 2;
-		} else
-			*w++ = p[i];
-	}
-	*w = '\0';
-	s->secrets[slot] = raw;
-	if (strcmp(dec, raw) != 0 && dec[0] != '\0')
-		s->secrets[slot + 1] = dec;
-	else
-		free(dec);
-	return 0;
-}
-
-/*
- * REST is what follows "postgresql:".  Sets s->where to the URI without
- * password and query, and notes the passwords found (user:password@, and
- * query parameters whose names contain "password") for masking.
- */
-static int
-parse_uri(struct store_pgsql *s, const char *rest, char *errbuf, size_t errlen)
-{
-	const char *auth, *at, *colon, *end, *q, *userend;
-	size_t size;
-
-	if (strncmp(rest, "//", 2) != 0) {
-		pg_err(s, errbuf, errlen, "expected a libpq URI, "
-		    "postgresql://[user@]host[:port]/dbname");
-		return -1;
-	}
-	auth = rest + 2;
-	/* As libpq: user information ends at the first '@' before any '/'. */
-	at = auth + strcspn(auth, "@/");
-	if (*at != '@')
-		at = NULL;
-	end = (at != NULL ? at + 1 : auth);
-	end += strcspn(end, "?");
-	userend = at;
-	if (at != NULL && (colon = memchr(auth, ':', (size_t)(at - auth))) != NULL) {
-		if (add_secret(s, colon + 1, (size_t)(at - colon - 1)) < 0)
-			goto nomem;
-		userend = colon;
-	}
-	for (q = end; *q == '?' || *q == '&'; ) {
-		const char *key = q + 1, *eq, *stop;
-
-		stop = key + strcspn(key, "&");
-		eq = memchr(key, '=', (size_t)(stop - key));
-		if (eq != NULL) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - key), key);
-			if (strstr(name, "password") != NULL &&
-			    add_secret(s, eq + 1, (size_t)(stop - eq - 1)) < 0)
-				goto nomem;
-		}
-		q = stop;
-	}
-	size = strlen("postgresql://") + (size_t)(end - auth) + 1;
-	if ((s->where = malloc(size)) == NULL)
-		goto nomem;
-	if (at != NULL)
-		snprintf(s->where, size, "postgresql://%.*s@%.*s",
-		    (int)(userend - auth), auth, (int)(end - at - 1), at + 1);
-	else
-		snprintf(s->where, size, "postgresql://%.*s", (int)(end - auth),
-		    auth);
-	return 0;
-nomem:
-	pg_err(s, errbuf, errlen, "out of memory");
-	return -1;
-}
-
-/* libpq ignores (with a line on stderr) a password file others can read. */
-static int
-check_password_file(struct store_pgsql *s, const char *path, char *errbuf,
-    size_t errlen)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) < 0) {
-		pg_err(s, errbuf, errlen, "password file %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		pg_err(s, errbuf, errlen, "password file %s is not a regular file",
-		    path);
-		return -1;
-	}
-	if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		pg_err(s, errbuf, errlen, "password file %s has mode %04o: libpq "
-		    "ignores it unless only its owner may read it (chmod 600)", path,
-		    (unsigned)(sb.st_mode & 07777));
-		return -1;
-	}
-	if (access(path, R_OK) < 0) {
-		pg_err(s, errbuf, errlen, "password file %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-
-/* ---- the connection --------------------------------------------------- */
-
-/* Run SQL (no parameters, maybe several statements); 0 or -1 + ERRBUF. */
-static int
-simple(struct store_pgsql *s, const char *sql, const char *what, char *errbuf,
-    size_t errlen)
-{
-	PGresult *res = PQexec(s->conn, sql);
-	ExecStatusType rc = PQresultStatus(res);
-
-	if (rc == PGRES_COMMAND_OK || rc == PGRES_TUPLES_OK) {
-		PQclear(res);
-		return 0;
-	}
-	pg_err(s, errbuf, errlen, "%s: %s", what, result_message(s, res));
-	PQclear(res);
-	return -1;
-}
-
-/* COMMIT, which the server turns into ROLLBACK in a failed transaction. */
-static int
-commit(struct store_pgsql *s, char *errbuf, size_t errlen)
-{
-	PGresult *res = PQexec(s->conn, "COMMIT");
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
-	    strcmp(PQcmdStatus(res), "COMMIT") == 0;
-
-	if (!ok)
-		pg_err(s, errbuf, errlen, "committing: %s",
-		    PQresultStatus(res) == PGRES_COMMAND_OK ?
-		    "the server rolled the transaction back" : result_message(s, res));
-	PQclear(res);
-	return ok ? 0 : -1;
-}
-
-/* End a transaction left open by an error, when the connection still works. */
-static void
-rollback(struct store_pgsql *s)
-{
-	PGTransactionStatusType ts = PQtransactionStatus(s->conn);
-
-	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
-		PQclear(PQexec(s->conn, "ROLLBACK"));
-}
-
-/*
- * The schema version: 0 without a schema_version table.  Resolved through
- * search_path, as every statement here is.
- */
-static int
-current_version(struct store_pgsql *s, int *version_r, char *errbuf,
-    size_t errlen)
-{
-	PGresult *res;
-	int exists;
-
-	res = PQexec(s->conn, "SELECT to_regclass('schema_version') IS NOT NULL");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		pg_err(s, errbuf, errlen, "reading the schema version: %s",
-		    result_message(s, res));
-		PQclear(res);
-		return -1;
-	}
-	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (!exists) {
-		*version_r = 0;
-		return 0;
-	}
-	res = PQexec(s->conn, "SELECT coalesce(max(version), 0) FROM schema_version");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		pg_err(s, errbuf, errlen, "reading the schema version: %s",
-		    result_message(s, res));
-		PQclear(res);
-		return -1;
-	}
-	*version_r = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}
-
-/*
- * Apply the missing steps, all in one transaction under an advisory lock:
- * a second milter starting at the same moment waits, then finds the
- * schema current.
- */
-static int
-migrate(struct store_pgsql *s, char *errbuf, size_t errlen)
-{
-	int latest = store_schema_version(), version;
-	char what[64], vbuf[16];
-	const char *param[1];
-	PGresult *res;
-	size_t i;
-
-	if (N_MIGRATIONS == 0 || migrations[N_MIGRATIONS - 1].version != latest) {
-		pg_err(s, errbuf, errlen, "this build has no migration to schema "
-		    "version %d", latest);
-		return -1;
-	}
-	/* The common case, without taking the lock. */
-	if (current_version(s, &version, errbuf, errlen) < 0)
-		return -1;
-	if (version < latest) {
-		if (simple(s, "BEGIN", "migrating the schema", errbuf, errlen) < 0 ||
-		    simple(s, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")",
-		    "waiting for the migration lock", errbuf, errlen) < 0 ||
-		    simple(s, "CREATE TABLE IF NOT EXISTS schema_version (\n"
-		    "  version INTEGER PRIMARY KEY,\n"
-		    "  applied_time BIGINT NOT NULL\n"
-		    ")", "creating schema_version", errbuf, errlen) < 0 ||
-		    current_version(s, &version, errbuf, errlen) < 0)
-			goto rollback;
-		for (i = 0; i < N_MIGRATIONS; i++) {
-			if (migrations[i].version <= version)
-				continue;
-			snprintf(what, sizeof(what), "schema migration to version %d",
-			    migrations[i].version);
-			if (simple(s, migrations[i].sql, what, errbuf, errlen) < 0)
-				goto rollback;
-			snprintf(vbuf, sizeof(vbuf), "%d", migrations[i].version);
-			param[0] = vbuf;
-			res = PQexecParams(s->conn, "INSERT INTO schema_version"
-			    " (version, applied_time) VALUES ($1,"
-			    " extract(epoch FROM now())::bigint)", 1, NULL, param,
-			    NULL, NULL, 0);
-			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-				pg_err(s, errbuf, errlen, "%s: %s", what,
-				    result_message(s, res));
-				PQclear(res);
-				goto rollback;
-			}
-			PQclear(res);
-			version = migrations[i].version;
-		}
-		if (commit(s, errbuf, errlen) < 0)
-			goto rollback;
-	}
-	if (version > latest) {
-		pg_err(s, errbuf, errlen, "database schema version %d is newer than "
-		    "this build's %d; use a newer tlsrpt-milter", version, latest);
-		return -1;
-	}
-	return 0;
-rollback:
-	rollback(s);
-	return -1;
 }
 
 /*
@@ -568,15 +107,15 @@ setup_session(struct store_pgsql *s, char *errbuf, size_t errlen)
 	PGresult *res;
 	size_t i;
 
-	if (simple(s, "SELECT set_config('statement_timeout', '" STATEMENT_TIMEOUT
+	if (pgsql_simple(s, "SELECT set_config('statement_timeout', '" STATEMENT_TIMEOUT
 	    "', false) WHERE current_setting('statement_timeout') = '0'",
 	    "setting statement_timeout", errbuf, errlen) < 0)
 		return -1;
 	for (i = 0; i < ST__COUNT; i++) {
 		res = PQprepare(s->conn, stmts[i].name, stmts[i].sql, 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			pg_err(s, errbuf, errlen, "preparing statements: %s",
-			    result_message(s, res));
+			pgsql_err(s, errbuf, errlen, "preparing statements: %s",
+			    pgsql_result_message(s, res));
 			PQclear(res);
 			return -1;
 		}
@@ -591,7 +130,7 @@ reconnect(struct store_pgsql *s, char *errbuf, size_t errlen)
 {
 	PQreset(s->conn);
 	if (PQstatus(s->conn) != CONNECTION_OK) {
-		pg_err(s, errbuf, errlen, "reconnecting: %s", PQerrorMessage(s->conn));
+		pgsql_err(s, errbuf, errlen, "reconnecting: %s", PQerrorMessage(s->conn));
 		return -1;
 	}
 	return setup_session(s, errbuf, errlen);
@@ -638,14 +177,14 @@ pgsql_open(const char *rest, const struct store_options *opt, char *errbuf,
 	s->base.backend = &store_pgsql_backend;
 	if (rest == NULL)
 		rest = "";
-	if (parse_uri(s, rest, errbuf, errlen) < 0)
+	if (pgsql_parse_uri(s, rest, errbuf, errlen) < 0)
 		goto fail;
 	if (passfile != NULL && passfile[0] != '\0' &&
-	    check_password_file(s, passfile, errbuf, errlen) < 0)
+	    pgsql_check_password_file(s, passfile, errbuf, errlen) < 0)
 		goto fail;
 	/* libpq knows the scheme in lower case only; "postgres:" is ours. */
 	if ((uri = malloc(strlen(rest) + sizeof("postgresql:"))) == NULL) {
-		pg_err(s, errbuf, errlen, "out of memory");
+		pgsql_err(s, errbuf, errlen, "out of memory");
 		goto fail;
 	}
 	strcpy(uri, "postgresql:");
@@ -659,16 +198,16 @@ pgsql_open(const char *rest, const struct store_options *opt, char *errbuf,
 	keys[n] = NULL;
 	values[n] = NULL;
 	if ((s->conn = PQconnectdbParams(keys, values, 1)) == NULL) {
-		pg_err(s, errbuf, errlen, "out of memory");
+		pgsql_err(s, errbuf, errlen, "out of memory");
 		goto fail;
 	}
 	if (PQstatus(s->conn) != CONNECTION_OK) {
-		pg_err(s, errbuf, errlen, "cannot connect: %s", PQerrorMessage(s->conn));
+		pgsql_err(s, errbuf, errlen, "cannot connect: %s", PQerrorMessage(s->conn));
 		goto fail;
 	}
 	/* NOTICEs ("already exists, skipping") would go to stderr. */
 	PQsetNoticeProcessor(s->conn, discard_notice, NULL);
-	if (migrate(s, errbuf, errlen) < 0 || setup_session(s, errbuf, errlen) < 0)
+	if (pgsql_migrate(s, errbuf, errlen) < 0 || setup_session(s, errbuf, errlen) < 0)
 		goto fail;
 	free(uri);
 	return &s->base;
@@ -728,7 +267,7 @@ run(struct store_pgsql *s, enum stmt_id id, const struct params *p,
 
 	if (rc == PGRES_COMMAND_OK || rc == PGRES_TUPLES_OK)
 		return res;
-	pg_err(s, errbuf, errlen, "%s: %s", what, result_message(s, res));
+	pgsql_err(s, errbuf, errlen, "%s: %s", what, pgsql_result_message(s, res));
 	PQclear(res);
 	return NULL;
 }
@@ -772,7 +311,7 @@ insert_report(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	char *warnings;
 
 	if ((warnings = store_json_array(rep->warnings, rep->n_warnings)) == NULL) {
-		pg_err(s, errbuf, errlen, "out of memory");
+		pgsql_err(s, errbuf, errlen, "out of memory");
 		return -1;
 	}
 	p_text(&p, rep->organization_name);
@@ -809,7 +348,7 @@ insert_policy(struct store_pgsql *s, int64_t report_pk, size_t idx,
 	strings = store_json_array(pol->policy_strings, pol->n_policy_strings);
 	mx = store_json_array(pol->mx_hosts, pol->n_mx_hosts);
 	if (strings == NULL || mx == NULL)
-		pg_err(s, errbuf, errlen, "%s: out of memory", what);
+		pgsql_err(s, errbuf, errlen, "%s: out of memory", what);
 	else {
 		p_int(&p, report_pk);
 		p_int(&p, (int64_t)idx);
@@ -828,7 +367,7 @@ insert_policy(struct store_pgsql *s, int64_t report_pk, size_t idx,
 	*id_r = returned_id(res);
 	PQclear(res);
 	if (*id_r < 0) {
-		pg_err(s, errbuf, errlen, "%s: no id returned", what);
+		pgsql_err(s, errbuf, errlen, "%s: no id returned", what);
 		return -1;
 	}
 	return 0;
@@ -947,7 +486,7 @@ insert_details(struct store_pgsql *s, int64_t policy_pk, size_t pidx,
 	for (c = 0; c < 9 && p.v[c + 1] != NULL; c++)
 		;
 	if (c < 9)
-		pg_err(s, errbuf, errlen, "%s: out of memory", what);
+		pgsql_err(s, errbuf, errlen, "%s: out of memory", what);
 	else
 		res = run(s, ST_INSERT_DETAILS, &p, what, errbuf, errlen);
 	for (c = 0; c < 9; c++)
@@ -982,7 +521,7 @@ duplicate(struct store_pgsql *s, const struct tlsrpt_report *rep,
 		return STORE_ERROR;
 	if (PQntuples(res) != 1) {
 		/* deleted between our insert and this look-up */
-		pg_err(s, errbuf, errlen, "looking up the report: the stored copy "
+		pgsql_err(s, errbuf, errlen, "looking up the report: the stored copy "
 		    "went away; try again");
 		PQclear(res);
 		return STORE_ERROR;
@@ -991,7 +530,7 @@ duplicate(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	verified = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
 	if (verified || !prov->verified) {
-		if (simple(s, "ROLLBACK", "ending the transaction", errbuf,
+		if (pgsql_simple(s, "ROLLBACK", "ending the transaction", errbuf,
 		    errlen) < 0)
 			return STORE_ERROR;
 		return STORE_DUPLICATE;
@@ -1003,7 +542,7 @@ duplicate(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	    errbuf, errlen)) == NULL)
 		return STORE_ERROR;
 	PQclear(res);
-	if (commit(s, errbuf, errlen) < 0)
+	if (pgsql_commit(s, errbuf, errlen) < 0)
 		return STORE_ERROR;
 	errbuf_printf(errbuf, errlen, "already stored unverified; upgraded to verified");
 	return STORE_DUPLICATE;
@@ -1021,8 +560,8 @@ put_once(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	int inserted;
 
 	errbuf_printf(errbuf, errlen, "%s", "");
-	rollback(s);		/* whatever an earlier failure left open */
-	if (simple(s, "BEGIN", "beginning a transaction", errbuf, errlen) < 0)
+	pgsql_rollback(s);		/* whatever an earlier failure left open */
+	if (pgsql_simple(s, "BEGIN", "beginning a transaction", errbuf, errlen) < 0)
 		goto rollback;
 	if ((inserted = insert_report(s, rep, prov, domains, &report_pk, errbuf,
 	    errlen)) < 0)
@@ -1041,12 +580,12 @@ put_once(struct store_pgsql *s, const struct tlsrpt_report *rep,
 		    insert_details(s, policy_pk, p, pol, errbuf, errlen) < 0)
 			goto rollback;
 	}
-	if (commit(s, errbuf, errlen) < 0)
+	if (pgsql_commit(s, errbuf, errlen) < 0)
 		goto rollback;
 	return STORE_STORED;
 rollback:
 	/* ERRBUF already holds the first error; keep it. */
-	rollback(s);
+	pgsql_rollback(s);
 	return STORE_ERROR;
 }
 
@@ -1064,12 +603,12 @@ pgsql_put_report(struct store *st, const struct tlsrpt_report *rep,
 	if (prov == NULL)
 		prov = &no_provenance;
 	if (rep->organization_name == NULL || rep->report_id == NULL) {
-		pg_err(s, errbuf, errlen, "report without %s",
+		pgsql_err(s, errbuf, errlen, "report without %s",
 		    rep->organization_name == NULL ? "organization-name" : "report-id");
 		return STORE_ERROR;
 	}
 	if ((domains = store_policy_domains_key(rep)) == NULL) {
-		pg_err(s, errbuf, errlen, "out of memory");
+		pgsql_err(s, errbuf, errlen, "out of memory");
 		return STORE_ERROR;
 	}
 	/* Broken since the last call: the server may be back. */
@@ -1098,10 +637,24 @@ out:
 	return status;
 }
 
+static int
+pgsql_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	struct store_pgsql *s = (struct store_pgsql *)st;
+
+	/* A CLI run after the server restarted: one new session, then on. */
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    reconnect(s, errbuf, errlen) < 0)
+		return -1;
+	return store_pgsql_query(s->conn, filter, visitor, errbuf, errlen);
+}
+
 const struct store_backend store_pgsql_backend = {
 	.scheme = "postgresql",
 	.alias = "postgres",
 	.open_with = pgsql_open,
 	.put_report = pgsql_put_report,
+	.query = pgsql_query,
 	.close = pgsql_close,
 };

@@ -20,6 +20,7 @@
  */
 #include "store.h"
 #include "errbuf.h"
+#include "store_query.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -97,6 +98,13 @@ static const struct migration migrations[] = {
 	"  ON failure_details (result_type, policy_fk);\n"
 	"CREATE INDEX failure_details_mx\n"
 	"  ON failure_details (receiving_mx_hostname, policy_fk);\n"
+	},
+	/*
+	 * 2: PostgreSQL's dedup key became indexable (store_pgsql.c); here the
+	 * reporters' history of `tlsrpt report` gets an index of its own.
+	 */
+	{ 2,
+	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
 	},
 };
 
@@ -684,9 +692,18 @@ out:
 	return status;
 }
 
+static int
+sqlite_query(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	return store_sqlite_query(((struct store_sqlite *)st)->db, filter,
+	    visitor, errbuf, errlen);
+}
+
 const struct store_backend store_sqlite_backend = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
 	.put_report = sqlite_put_report,
+	.query = sqlite_query,
 	.close = sqlite_close,
 };

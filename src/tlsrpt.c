@@ -19,6 +19,7 @@ static const struct {
 	{ "parse", cmd_parse, "decode report files: tlsrpt parse [--json] FILE..." },
 	{ "explain", cmd_explain, "what a result type means and how to fix it" },
 	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
+	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
 	{ "db", cmd_db, "create or migrate the store's schema: tlsrpt db migrate [-c CONFIG]" },
 };

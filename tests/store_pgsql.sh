@@ -125,7 +125,7 @@ check "SQL injection: every table still there, nothing else touched" \
 	"$(pg_psql -tAc "SELECT (SELECT count(*) FROM reports WHERE report_id
 	LIKE 'same-%') || '/' || (SELECT count(*) FROM schema_version) || '/'
 	|| (SELECT count(*) FROM policies) || '/' || (SELECT count(*) FROM failure_details)")" \
-	"200/1/403/604"
+	"200/2/403/604"
 ask "file $tmp/evil.json"
 check "SQL injection: the same report again is a duplicate" "$reply" "DUPLICATE"
 

@@ -264,6 +264,41 @@ b_long_string(struct buf *b)
 	free(s);
 }
 
+/* A report whose field KEY (in the policy, a detail or the top) is N bytes. */
+static void
+long_field(struct buf *b, const char *where, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	memset(s, 'a', n);
+	s[n] = '\0';
+	if (strcmp(where, "policy-domain") == 0) {
+		adds(b, "{" ORG RID DR "\"policies\":[{\"policy\":{\"policy-type\":\"sts\","
+		    "\"policy-domain\":\"");
+		adds(b, s);
+		adds(b, "\"}," SUMMARY("1", "0") "}]}");
+	} else if (strcmp(where, "report-id") == 0) {
+		adds(b, "{" ORG "\"report-id\":\"");
+		adds(b, s);
+		adds(b, "\"," DR "\"policies\":[" PENTRY "]}");
+	} else {
+		adds(b, "{" ORG RID DR "\"policies\":[{" POLICY "," SUMMARY("0", "1")
+		    ",\"failure-details\":[{\"result-type\":\"certificate-expired\","
+		    "\"failed-session-count\":1,\"");
+		adds(b, where);
+		adds(b, "\":\"");
+		adds(b, s);
+		adds(b, "\"}]}]}");
+	}
+	free(s);
+}
+
+static void b_domain_255(struct buf *b) { long_field(b, "policy-domain", 255); }
+static void b_domain_256(struct buf *b) { long_field(b, "policy-domain", 256); }
+static void b_report_id_1025(struct buf *b) { long_field(b, "report-id", 1025); }
+static void b_mx_hostname_3000(struct buf *b) { long_field(b, "receiving-mx-hostname", 3000); }
+static void b_ip_65(struct buf *b) { long_field(b, "sending-mta-ip", 65); }
+
 static void
 b_nul_in_json(struct buf *b)
 {
@@ -496,6 +531,15 @@ static const struct row rows[] = {
 	    TLSRPT_E_LIMIT_STRING, "longer than 65536 bytes" },
 	{ "string longer than a lowered limit", LIT(GOOD), l_string,
 	    TLSRPT_E_LIMIT_STRING, "longer than 2 bytes" },
+	/* Fields the store indexes have natural sizes (report_json.c). */
+	{ "policy-domain of 256 bytes", BUILD(b_domain_256), NULL, TLSRPT_E_LIMIT_STRING,
+	    "policy-domain: 256 bytes, too long for a domain name (at most 255)" },
+	{ "report-id of 1025 bytes", BUILD(b_report_id_1025), NULL, TLSRPT_E_LIMIT_STRING,
+	    "report-id: 1025 bytes, too long for a report id (at most 1024)" },
+	{ "receiving-mx-hostname of 3000 bytes", BUILD(b_mx_hostname_3000), NULL,
+	    TLSRPT_E_LIMIT_STRING, "receiving-mx-hostname: 3000 bytes, too long for a host name" },
+	{ "sending-mta-ip of 65 bytes", BUILD(b_ip_65), NULL, TLSRPT_E_LIMIT_STRING,
+	    "sending-mta-ip: 65 bytes, too long for an IP address" },
 
 	/* counts */
 	{ "huge count 1e30", LIT(WITH_COUNT("1e30")), NULL, E_SCHEMA,
@@ -711,6 +755,20 @@ main(void)
 			tlsrpt_result_free(res);
 		free(b.p);
 		check_good_still_parses(r->name);
+	}
+
+	/* The field limits' boundary: 255 bytes of policy-domain still parse. */
+	{
+		struct buf b = { NULL, 0 };
+		struct tlsrpt_result *res = NULL;
+		struct tlsrpt_error err;
+
+		b_domain_255(&b);
+		CHECKF(tlsrpt_parse(b.p, b.len, NULL, &res, &err) == TLSRPT_OK &&
+		    res != NULL && strlen(res->reports[0].policies[0].policy_domain) == 255,
+		    "a 255-byte policy-domain parses (%s)", res == NULL ? err.message : "");
+		tlsrpt_result_free(res);
+		free(b.p);
 	}
 
 	tlsrpt_library_shutdown();

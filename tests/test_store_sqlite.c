@@ -25,6 +25,7 @@
  *                                      each answered by one line, "STORED",
  *                                      "DUPLICATE", "OPEN" or "ERROR: why"
  */
+#include "rfc3339.h"
 #include "store.h"
 #include "testlib.h"
 #include "tlsrpt.h"
@@ -581,15 +582,18 @@ test_schema_shape(void)
 		  " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)",
 		  "SELECT string_agg(indexname, ' ' ORDER BY indexname COLLATE \"C\")"
 		  " FROM pg_indexes WHERE schemaname = current_schema()"
-		  " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'",
+		  " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'"
+		  " AND indexname <> 'reports_dedup'",
 		  "failure_details_mx failure_details_result_type policies_domain"
-		  " reports_start_time" },
+		  " reports_organization reports_start_time" },
 		{ "unique constraints",
 		  "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
 		  " AND name LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\'",
-		  "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n"
-		  " ON c.connamespace = n.oid WHERE n.nspname = current_schema()"
-		  " AND c.contype = 'u'", "3" },
+		  /* two UNIQUE constraints and the dedup key's unique index */
+		  "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+		  " JOIN pg_namespace n ON c.relnamespace = n.oid"
+		  " WHERE n.nspname = current_schema() AND i.indisunique"
+		  " AND NOT i.indisprimary AND c.relname NOT LIKE 'schema\\_version%'", "3" },
 		{ "foreign keys",
 		  "SELECT count(*) FROM sqlite_master m JOIN"
 		  " pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
@@ -1254,7 +1258,7 @@ test_sql_injection(void)
 		  " AND policy_fk = (SELECT max(id) FROM policies)",
 		  "x'); UPDATE reports SET verified = 0; --" },
 		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT count(*) FROM schema_version", "1" },
+		{ "SELECT count(*) FROM schema_version", "2" },
 	};
 	char path[TARGET_MAX], err[512];
 	struct store *st;
@@ -1348,6 +1352,233 @@ test_special_strings(void)
 }
 
 /* Real-world shapes from the fixtures: counts match the parsed structs. */
+
+/*
+ * The largest dedup key the parser lets through: organization-name and
+ * report-id at their 1024-byte caps, 1000 policies of 250-byte domains.
+ * PostgreSQL cannot index such a key as it is (2.7 KB per btree entry);
+ * it must still be stored once, and a copy found to be a duplicate.
+ */
+static char *
+big_key_json(char last_domain_mark)
+{
+	size_t size = 1024 * 1024, len = 0, i;
+	char *out = malloc(size), org[1025], id[1025];
+
+	if (out == NULL)
+		return NULL;
+	memset(org, 'O', 1024);
+	org[1024] = '\0';
+	memset(id, 'R', 1024);
+	id[1024] = '\0';
+	len += (size_t)snprintf(out + len, size - len, "{\"organization-name\":\"%s\","
+	    "\"date-range\":{\"start-datetime\":\"2024-05-01T00:00:00Z\","
+	    "\"end-datetime\":\"2024-05-01T23:59:59Z\"},\"report-id\":\"%s\","
+	    "\"policies\":[", org, id);
+	for (i = 0; i < 1000; i++) {
+		char dom[251];
+
+		memset(dom, 'd', 250);
+		snprintf(dom, sizeof(dom), "%04zu%c", i, i == 999 ? last_domain_mark : 'x');
+		dom[strlen(dom)] = 'd';
+		dom[250] = '\0';
+		len += (size_t)snprintf(out + len, size - len, "%s{\"policy\":{\"policy-type\":"
+		    "\"sts\",\"policy-domain\":\"%s\"},\"summary\":{"
+		    "\"total-successful-session-count\":1,\"total-failure-session-count\":0}}",
+		    i ? "," : "", dom);
+	}
+	snprintf(out + len, size - len, "]}");
+	return out;
+}
+
+static void
+test_big_dedup_key(void)
+{
+	static const struct { char mark; enum store_status want; const char *what; } rows[] = {
+		{ 'x', STORE_STORED, "a 250 KB dedup key is stored" },
+		{ 'x', STORE_DUPLICATE, "and its copy is a duplicate" },
+		{ 'y', STORE_STORED, "one domain differs: another report" },
+	};
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	size_t i;
+
+	new_db_path(path, sizeof(path), "bigkey");
+	if ((st = open_path(path)) == NULL)
+		return;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *json = big_key_json(rows[i].mark);
+		struct tlsrpt_result *res = parse_text(json);
+		enum store_status got = STORE_ERROR;
+
+		err[0] = '\0';
+		if (res != NULL)
+			got = store_put_report(st, &res->reports[0], &prov_verified, err,
+			    sizeof(err));
+		CHECKF(got == rows[i].want, "%s: status %d, want %d (%s)", rows[i].what,
+		    (int)got, (int)rows[i].want, err);
+		tlsrpt_result_free(res);
+		free(json);
+	}
+	CHECK_COUNTS(path, 2, 2000, 0);
+	store_close(st);
+}
+
+/* store_query: what a filter selects, and the rows' contents. */
+struct seen {
+	int reports, policies, failures;
+	long long failed, report_ids_sum;
+	int unverified;
+	char org[64], domains[256], types[256];
+};
+
+static int
+seen_report(void *ctx, const struct store_report_row *r)
+{
+	struct seen *s = ctx;
+
+	s->reports++;
+	s->unverified += !r->verified;
+	snprintf(s->org, sizeof(s->org), "%s", r->organization_name);
+	return 0;
+}
+
+static int
+seen_policy(void *ctx, const struct store_policy_row *p)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->domains);
+
+	s->policies++;
+	snprintf(s->domains + n, sizeof(s->domains) - n, "%s%s", n ? "," : "",
+	    p->policy_domain ? p->policy_domain : "-");
+	return 0;
+}
+
+static int
+seen_failure(void *ctx, const struct store_failure_row *f)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->types);
+
+	s->failures++;
+	s->failed += f->failed;
+	snprintf(s->types + n, sizeof(s->types) - n, "%s%s", n ? "," : "", f->result_type);
+	return 0;
+}
+
+static int
+stop_now(void *ctx, const struct store_report_row *r)
+{
+	(void)ctx;
+	(void)r;
+	return 1;
+}
+
+static void
+test_query(void)
+{
+	static const struct spec a = { "Reporter A", "q-1", "2024-06-01", "example.org",
+	    "example.net", "tlsa-invalid" };
+	static const struct spec b = { "Reporter B", "q-2", "2024-06-02", "example.org",
+	    NULL, NULL };
+	static const struct spec c = { "Reporter C", "q-3", "2024-06-03", "example.com",
+	    NULL, NULL };
+	struct store_visitor v;
+	struct store_filter f;
+	struct seen s;
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	time_t jun2;
+
+	new_db_path(path, sizeof(path), "query");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK(put_spec(st, &a, &prov_verified, err, sizeof(err)) == STORE_STORED);
+	CHECK(put_spec(st, &b, &prov_verified, err, sizeof(err)) == STORE_STORED);
+	CHECK(put_spec(st, &c, &prov_unverified, err, sizeof(err)) == STORE_STORED);
+	rfc3339_parse("2024-06-02T00:00:00Z", &jun2);
+	v = (struct store_visitor){ &s, seen_report, seen_policy, seen_failure };
+
+	memset(&f, 0, sizeof(f));
+	memset(&s, 0, sizeof(s));
+	CHECKF(store_query(st, &f, &v, err, sizeof(err)) == 0, "query all: %s", err);
+	CHECK_INT(s.reports, 2);		/* C is unverified */
+	CHECK_INT(s.policies, 3);
+	CHECK_INT(s.failures, 5);
+	CHECK_INT(s.failed, 7);
+	CHECK_STR(s.domains, "example.org,example.net,example.org");
+	CHECK_STR(s.types, "certificate-expired,starttls-not-supported,tlsa-invalid,"
+	    "certificate-expired,starttls-not-supported");
+
+	memset(&s, 0, sizeof(s));
+	f.include_unverified = 1;
+	CHECK(store_query(st, &f, &v, err, sizeof(err)) == 0);
+	CHECK_INT(s.reports, 3);
+	CHECK_INT(s.unverified, 1);
+
+	memset(&s, 0, sizeof(s));
+	f.domain = "EXAMPLE.NET";		/* case does not matter */
+	CHECK(store_query(st, &f, &v, err, sizeof(err)) == 0);
+	CHECK_INT(s.reports, 1);
+	CHECK_STR(s.domains, "example.net");	/* only that domain's policies */
+	CHECK_STR(s.types, "tlsa-invalid");
+
+	memset(&s, 0, sizeof(s));
+	f.domain = NULL;
+	f.since = jun2;				/* [since, until) */
+	f.until = jun2 + 86400;
+	CHECK(store_query(st, &f, &v, err, sizeof(err)) == 0);
+	CHECK_INT(s.reports, 1);
+	CHECK_STR(s.org, "Reporter B");
+
+	memset(&s, 0, sizeof(s));
+	f.since = f.until = 0;
+	v.report = stop_now;
+	CHECK(store_query(st, &f, &v, err, sizeof(err)) == -1);
+	CHECK_STR(err, "stopped");
+	CHECK_INT(s.policies, 0);
+	store_close(st);
+}
+
+/* A store left at schema version 1 catches up on open, data intact. */
+static void
+test_migrate_from_1(void)
+{
+	static const struct spec a = { "Old Reporter", "m-1", "2024-07-01", "example.org",
+	    NULL, NULL };
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	struct raw *db;
+
+	new_db_path(path, sizeof(path), "migrate1");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK(put_spec(st, &a, &prov_verified, err, sizeof(err)) == STORE_STORED);
+	store_close(st);
+	/* Back to what version 1 created. */
+	if ((db = raw_open(path)) == NULL)
+		return;
+	exec_ok(db, "DROP INDEX reports_organization");
+	if (pg_mode) {
+		exec_ok(db, "DROP INDEX reports_dedup");
+		exec_ok(db, "ALTER TABLE reports ADD UNIQUE (organization_name, report_id,"
+		    " start_time, end_time, policy_domains)");
+	}
+	exec_ok(db, "DELETE FROM schema_version WHERE version = 2");
+	raw_close(db);
+
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK(put_spec(st, &a, &prov_verified, err, sizeof(err)) == STORE_DUPLICATE);
+	store_close(st);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "2");
+	CHECK_STR(q(db, "SELECT count(*) FROM reports"), "1");
+	raw_close(db);
+}
+
 static void
 test_fixtures(void)
 {
@@ -1643,6 +1874,9 @@ main(int argc, char **argv)
 	test_sql_injection();
 	test_special_strings();
 	test_fixtures();
+	test_big_dedup_key();
+	test_migrate_from_1();
+	test_query();
 
 	if (pg_mode) {
 		drop_schemas();

@@ -1,0 +1,108 @@
+/*
+ * report_check.c - `tlsrpt report --check`: the model judged against
+ * thresholds, as one status line for Nagios/Icinga (plugin convention:
+ * "TLSRPT STATE - text | perfdata") or cron, with exit 0 OK, 1 WARNING,
+ * 2 CRITICAL.  CRITICAL: a domain at or above the critical failure rate,
+ * or a critical insight.  WARNING: the warning rate, a warning insight,
+ * a silent reporter (CRITICAL with --silent-critical), or no report at all.
+ */
+#include "report_model.h"
+#include "report_render.h"
+
+#include <string.h>
+
+/* Append "; ITEM" (or ITEM) to BUF, as far as it fits. */
+static void
+add(char *buf, size_t size, const char *item)
+{
+	size_t len = strlen(buf);
+
+	if (len + 3 >= size)
+		return;
+	snprintf(buf + len, size - len, "%s%s", len > 0 ? "; " : "", item);
+}
+
+static void
+add_rate(char *buf, size_t size, const char *domain, double rate)
+{
+	char item[300];
+
+	snprintf(item, sizeof(item), "%s failure rate %.2f%%", domain, rate * 100);
+	add(buf, size, item);
+}
+
+int
+report_check(FILE *fp, struct json_object *model,
+    const struct report_check_limits *limits)
+{
+	static const char *const names[] = { "OK", "WARNING", "CRITICAL" };
+	struct json_object *doms = model_array(model, "domains");
+	struct json_object *ins = model_array(model, "insights");
+	struct json_object *totals = NULL;
+	size_t i, nd = doms ? json_object_array_length(doms) : 0;
+	size_t ni = ins ? json_object_array_length(ins) : 0;
+	char text[900] = "";
+	int state = 0, silent = 0, crit = 0, warn = 0;
+
+	json_object_object_get_ex(model, "totals", &totals);
+	for (i = 0; i < nd; i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+		double r = model_double(d, "failure_rate");
+
+		if (r >= limits->crit_rate) {
+			add_rate(text, sizeof(text), model_str(d, "domain"), r);
+			state = 2;
+		} else if (r >= limits->warn_rate) {
+			add_rate(text, sizeof(text), model_str(d, "domain"), r);
+			if (state < 1)
+				state = 1;
+		}
+	}
+	for (i = 0; i < ni; i++) {
+		struct json_object *x = json_object_array_get_idx(ins, i);
+		const char *sev = model_str(x, "severity");
+		const char *kind = model_str(x, "kind");
+
+		if (strcmp(kind, "silent-reporter") == 0) {
+			silent++;
+			if (limits->silent_is > state)
+				state = limits->silent_is;
+			continue;
+		}
+		if (strcmp(kind, "no-reports") == 0) {
+			add(text, sizeof(text), "no reports in the period");
+			if (state < 1)
+				state = 1;
+			continue;
+		}
+		if (strcmp(sev, "critical") == 0) {
+			crit++;
+			state = 2;
+		} else if (strcmp(sev, "warning") == 0) {
+			warn++;
+			if (state < 1)
+				state = 1;
+		}
+	}
+	if (silent > 0) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%d silent reporter(s)", silent);
+		add(text, sizeof(text), n);
+	}
+	if (crit + warn > 0) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%d critical and %d warning insight(s)", crit, warn);
+		add(text, sizeof(text), n);
+	}
+	if (text[0] == '\0')
+		snprintf(text, sizeof(text), "%lld reports, failure rate %.2f%%",
+		    model_int(totals, "reports"), model_double(totals, "failure_rate") * 100);
+	fprintf(fp, "TLSRPT %s - %s | reports=%lld failed=%lld successful=%lld "
+	    "failure_rate=%.4f insights_critical=%d insights_warning=%d silent_reporters=%d\n",
+	    names[state], text, model_int(totals, "reports"), model_int(totals, "failed"),
+	    model_int(totals, "successful"), model_double(totals, "failure_rate"), crit,
+	    warn, silent);
+	return state;
+}

@@ -1,0 +1,148 @@
+/*
+ * report_prometheus.c - `tlsrpt report --format prometheus`: the text
+ * exposition format, for node_exporter's textfile collector (written to
+ * a .prom file by contrib/prometheus/tlsrpt-prometheus.timer).  Values
+ * cover the report's period, so they are gauges.  Label values escape
+ * backslash, quote and newline as the format requires.
+ */
+#include "report_model.h"
+#include "report_render.h"
+
+#include <string.h>
+#include <time.h>
+
+static void
+label(FILE *fp, const char *name, const char *value, int last)
+{
+	fprintf(fp, "%s=\"", name);
+	for (; *value; value++) {
+		if (*value == '\\' || *value == '"')
+			fprintf(fp, "\\%c", *value);
+		else if (*value == '\n')
+			fputs("\\n", fp);
+		else
+			fputc(*value, fp);
+	}
+	fputs(last ? "\"}" : "\",", fp);
+}
+
+static void
+help(FILE *fp, const char *name, const char *text)
+{
+	fprintf(fp, "# HELP %s %s\n# TYPE %s gauge\n", name, text, name);
+}
+
+static struct json_object *
+get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static long long
+date_seconds(const char *date)
+{
+	time_t t;
+
+	return report_parse_date(date, &t) == 0 ? (long long)t : 0;
+}
+
+int
+report_prometheus_write(FILE *fp, struct json_object *model)
+{
+	struct json_object *doms = model_array(model, "domains");
+	struct json_object *reps = model_array(model, "reporters");
+	struct json_object *ins = model_array(model, "insights");
+	size_t i, nd = doms ? json_object_array_length(doms) : 0;
+	size_t nr = reps ? json_object_array_length(reps) : 0;
+	size_t ni = ins ? json_object_array_length(ins) : 0;
+	static const char *const sev[] = { "critical", "warning", "info" };
+
+	help(fp, "tlsrpt_sessions", "TLS sessions reported over the period, by policy "
+	    "domain, reporter and result (successful or the failure's result type)");
+	for (i = 0; i < nd; i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+		const char *domain = model_str(d, "domain");
+		struct json_object *rs = get(d, "reporters");
+
+		if (rs == NULL || !json_object_is_type(rs, json_type_object))
+			continue;
+		json_object_object_foreach(rs, org, r) {
+			struct json_object *types = get(r, "result_types");
+			long long listed = 0;
+
+			fputs("tlsrpt_sessions{", fp);
+			label(fp, "domain", domain, 0);
+			label(fp, "reporter", org, 0);
+			label(fp, "result", "successful", 1);
+			fprintf(fp, " %lld\n", model_int(r, "successful"));
+			if (types != NULL && json_object_is_type(types, json_type_object)) {
+				json_object_object_foreach(types, rt, cnt) {
+					fputs("tlsrpt_sessions{", fp);
+					label(fp, "domain", domain, 0);
+					label(fp, "reporter", org, 0);
+					label(fp, "result", rt, 1);
+					fprintf(fp, " %lld\n", (long long)json_object_get_int64(cnt));
+					listed += json_object_get_int64(cnt);
+				}
+			}
+			/* Failures the reporter did not detail still count. */
+			if (model_int(r, "failed") > listed) {
+				fputs("tlsrpt_sessions{", fp);
+				label(fp, "domain", domain, 0);
+				label(fp, "reporter", org, 0);
+				label(fp, "result", "undetailed-failure", 1);
+				fprintf(fp, " %lld\n", model_int(r, "failed") - listed);
+			}
+		}
+	}
+	help(fp, "tlsrpt_failure_rate", "failed / all sessions over the period, by policy domain");
+	for (i = 0; i < nd; i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+
+		fputs("tlsrpt_failure_rate{", fp);
+		label(fp, "domain", model_str(d, "domain"), 1);
+		fprintf(fp, " %.6f\n", model_double(d, "failure_rate"));
+	}
+	help(fp, "tlsrpt_reports", "reports received over the period, by reporter");
+	for (i = 0; i < nr; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i);
+
+		fputs("tlsrpt_reports{", fp);
+		label(fp, "reporter", model_str(r, "organization"), 1);
+		fprintf(fp, " %lld\n", model_int(r, "reports"));
+	}
+	help(fp, "tlsrpt_last_report_timestamp_seconds",
+	    "start of the day of the reporter's last report (unix time)");
+	for (i = 0; i < nr; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i);
+
+		fputs("tlsrpt_last_report_timestamp_seconds{", fp);
+		label(fp, "reporter", model_str(r, "organization"), 1);
+		fprintf(fp, " %lld\n", date_seconds(model_str(r, "last_seen")));
+	}
+	help(fp, "tlsrpt_reporter_silent", "1 when the reporter has been silent longer "
+	    "than its usual gap");
+	for (i = 0; i < nr; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i), *s;
+
+		fputs("tlsrpt_reporter_silent{", fp);
+		label(fp, "reporter", model_str(r, "organization"), 1);
+		fprintf(fp, " %d\n", json_object_object_get_ex(r, "silent", &s) &&
+		    json_object_get_boolean(s));
+	}
+	help(fp, "tlsrpt_insights", "insights over the period, by severity");
+	for (size_t k = 0; k < 3; k++) {
+		long long c = 0;
+
+		for (i = 0; i < ni; i++)
+			c += strcmp(model_str(json_object_array_get_idx(ins, i), "severity"),
+			    sev[k]) == 0;
+		fputs("tlsrpt_insights{", fp);
+		label(fp, "severity", sev[k], 1);
+		fprintf(fp, " %lld\n", c);
+	}
+	return ferror(fp) ? -1 : 0;
+}

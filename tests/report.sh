@@ -1,0 +1,145 @@
+#!/bin/sh
+# report.sh - `tlsrpt report` over a fixture database built from the
+# reports tests/make_report_fixtures.py writes (three domains, six
+# reporters, Jan-Mar 2026, every insight's pattern present once and a
+# near miss of it once).  Each case's standard output and exit status is
+# compared with tests/golden/report/CASE.ref; then properties that must
+# hold whatever the golden files say (insights present or absent, exit
+# codes of --check, the text width, CSV and Prometheus syntax).
+#
+# GOLDEN_UPDATE=1 rewrites the refs instead of comparing: read every
+# changed ref by hand before committing it.
+# TLSRPT_TEST_STORE_URI=postgresql://... runs it against PostgreSQL.
+set -u
+: "${srcdir:=.}"
+: "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
+: "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
+refs="$srcdir/tests/golden/report"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+db=${TLSRPT_TEST_STORE_URI:-sqlite:$tmp/fixture.db}
+empty_db=sqlite:$tmp/empty.db
+python3 "$srcdir/tests/make_report_fixtures.py" "$tmp/reports" || exit 1
+"$FIXTURE_STORE" "$db" "$tmp"/reports/*.json >"$tmp/store.out" 2>&1 ||
+	{ cat "$tmp/store.out"; exit 1; }
+grep -q "stored 309, duplicates 0" "$tmp/store.out" && ok "fixture: 309 reports stored" ||
+	{ bad "fixture: 309 reports stored"; cat "$tmp/store.out"; }
+export SOURCE_DATE_EPOCH=1775001600	# 2026-04-01T00:00:00Z: "generated" is fixed
+export NO_COLOR=1
+
+# case NAME DB ARGS...: run `tlsrpt --db DB report ARGS`, compare with NAME.ref.
+case_() {
+	name=$1 uri=$2; shift 2
+	"$TLSRPT" --db "$uri" report "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	echo "--- exit $?" >>"$tmp/$name.out"
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		cp "$tmp/$name.out" "$refs/$name.ref"
+		ok "$name (updated)"
+	elif diff -u "$refs/$name.ref" "$tmp/$name.out" >"$tmp/$name.diff"; then
+		ok "$name"
+	else
+		bad "$name"; head -40 "$tmp/$name.diff"; cat "$tmp/$name.err"
+	fi
+}
+
+Q1="--since 2026-01-01 --until 2026-03-31"
+case_ all-text "$db" $Q1
+case_ all-json "$db" $Q1 --format json
+case_ all-csv "$db" $Q1 --format csv
+case_ all-prometheus "$db" $Q1 --format prometheus
+case_ all-check "$db" $Q1 --check
+case_ net-feb-text "$db" --domain example.net --since 2026-02-01 --until 2026-02-28
+case_ org-json "$db" --domain example.org $Q1 --format json
+case_ before-silence-json "$db" --since 2026-02-25 --until 2026-03-10 --format json
+case_ com-late-check "$db" --domain example.com --since 2026-03-20 --until 2026-03-31 --check
+case_ org-march-check "$db" --domain example.org --since 2026-03-01 --until 2026-03-31 --check
+case_ unverified-json "$db" --domain example.com --since 2026-02-01 --until 2026-02-01 \
+	--include-unverified --format json
+case_ days-check "$db" --days 12 --until 2026-03-31 --domain example.com --check
+case_ empty-text "$empty_db" --since 2026-01-01 --until 2026-01-31
+case_ empty-check "$empty_db" --since 2026-01-01 --until 2026-01-31 --check
+
+# Properties, whatever the refs say.  kinds CASE: the insight kinds of a JSON case.
+kinds() { python3 -c 'import json,sys
+m=json.loads(open(sys.argv[1]).read().rsplit("--- exit",1)[0])
+print(" ".join(sorted(set(i["kind"]+":"+(i["domain"] or "") for i in m["insights"]))))' "$tmp/$1.out"; }
+has() { case " $(kinds "$1") " in *" $2 "*) ok "$1: $2";; *) bad "$1: $2 missing ($(kinds "$1"))";; esac; }
+hasnt() { case " $(kinds "$1") " in *" $2 "*) bad "$1: $2 must not be there";; *) ok "$1: no $2";; esac; }
+has all-json tlsa-rollover:example.net
+has all-json mx-certificate:example.com
+has all-json sts-outage:example.org
+hasnt all-json sts-outage:example.com
+has all-json failure-rate-spike:example.com
+has all-json inconsistent-report:example.com
+has all-json silent-reporter:
+hasnt org-json mx-certificate:example.org
+hasnt org-json tlsa-rollover:example.org
+hasnt before-silence-json silent-reporter:
+grep -q '"title": "Comcast has sent no report for 21 days' "$tmp/all-json.out" &&
+	ok "Comcast silent for 21 days" || bad "Comcast silent for 21 days"
+python3 - "$tmp/all-json.out" "$tmp/unverified-json.out" <<'PY' && ok "json: totals add up; unverified only on request" || bad "json: totals add up; unverified only on request"
+import json, sys
+load = lambda p: json.loads(open(p).read().rsplit("--- exit", 1)[0])
+m, u = load(sys.argv[1]), load(sys.argv[2])
+for key in ("domains", "result_types", "mx_hosts", "reporters", "insights", "daily"):
+    assert key in m, key
+assert m["totals"]["failed"] == sum(d["failed"] for d in m["domains"])
+assert m["totals"]["failed"] == sum(d["failed"] for d in m["daily"])
+assert m["result_types"]["tlsa-invalid"] == 100, m["result_types"]
+assert m["result_types"]["certificate-expired"] == 360
+assert "certificate-not-trusted" not in m["result_types"]
+assert u["result_types"].get("certificate-not-trusted") == 900, u["result_types"]
+PY
+awk 'length($0) > 100 { bad = 1 } END { exit bad }' "$tmp/all-text.out" &&
+	ok "text: no line over 100 columns" || bad "text: no line over 100 columns"
+grep -q "tlsrpt explain certificate-expired" "$tmp/all-text.out" &&
+	ok "text: points to tlsrpt explain" || bad "text: points to tlsrpt explain"
+grep -q "delivered TO your domains" "$tmp/all-text.out" &&
+	ok "text: the direction reminder" || bad "text: the direction reminder"
+grep -q "Google, Microsoft, Comcast, Mail.ru" "$tmp/empty-text.out" &&
+	ok "empty: the checklist" || bad "empty: the checklist"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/all-text.out"; then bad "no colour when not a terminal"; else ok "no colour when not a terminal"; fi
+"$TLSRPT" --db "$db" report $Q1 --color always >"$tmp/color.out"
+LC_ALL=C grep -q "$(printf '\033')\[31m" "$tmp/color.out" && ok "--color always: colour" || bad "--color always: colour"
+cmp -s "$tmp/days-check.out" "$tmp/com-late-check.out" && ok "--days 12 --until D is --since D-11" ||
+	bad "--days 12 --until D is --since D-11"
+for c in all-check:2 com-late-check:1 org-march-check:0 empty-check:1; do
+	n=${c%:*} want=${c#*:}
+	tail -1 "$tmp/$n.out" | grep -qx -- "--- exit $want" && ok "$n: exit $want" || bad "$n: exit $want"
+done
+python3 - "$tmp/all-csv.out" <<'PY' && ok "csv: parses, one row per domain, day and result type" || bad "csv: parses, one row per domain, day and result type"
+import csv, io, sys
+text = open(sys.argv[1], newline="").read().rsplit("--- exit", 1)[0]
+rows = list(csv.DictReader(io.StringIO(text)))
+keys = [(r["date"], r["domain"], r["result_type"]) for r in rows]
+assert len(keys) == len(set(keys))
+assert sum(int(r["failed_sessions"]) for r in rows if r["result_type"] == "tlsa-invalid") == 100
+PY
+python3 - "$tmp/all-prometheus.out" <<'PY' && ok "prometheus: every sample well formed" || bad "prometheus: every sample well formed"
+import re, sys
+text = open(sys.argv[1]).read().rsplit("--- exit", 1)[0]
+sample = re.compile(r'^[a-z_]+\{([a-z_]+="(\\.|[^"\\])*",?)*\} -?[0-9.e+]+$')
+for line in text.splitlines():
+    assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
+assert 'tlsrpt_sessions{domain="example.net",reporter="Google Inc.",result="tlsa-invalid"} 80' in text
+assert 'tlsrpt_reporter_silent{reporter="Comcast"} 1' in text
+PY
+
+# Usage errors are 2, with a clear message.
+for args in "--since 2026-02-30" "--until yesterday" "--format xml" \
+    "--since 2026-03-01 --until 2026-02-01" "--format html" "--warn-rate 2" "extra" \
+    "--days 0" "--days 7x" "--days 3 --since 2026-01-01"; do
+	"$TLSRPT" --db "$empty_db" report $args >/dev/null 2>"$tmp/err"; rc=$?
+	[ $rc -eq 2 ] && [ -s "$tmp/err" ] && ok "usage error: $args" || bad "usage error: $args (exit $rc)"
+done
+"$TLSRPT" --db "sqlite:$tmp/nodir/x.db" report >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q nodir "$tmp/err" && ok "a store that cannot be opened: exit 1" || bad "a store that cannot be opened: exit 1 ($rc)"
+"$TLSRPT" --db "$db" report $Q1 --format json -o "$tmp/out.json" && python3 -m json.tool "$tmp/out.json" >/dev/null &&
+	ok "--output writes the file" || bad "--output writes the file"
+
+echo "report: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
