@@ -23,13 +23,13 @@ html_td_count(FILE *fp, int64_t v)
 	fputs("</td>", fp);
 }
 
-void
-html_td_list(FILE *fp, struct json_object *arr)
+/* Up to HTML_CELL_ITEMS strings of ARR, comma-separated, "+N more". */
+static void
+td_items(FILE *fp, struct json_object *arr)
 {
 	size_t i, n = model_len(arr), shown = 0;
 	const char *s;
 
-	fputs("<td>", fp);
 	for (i = 0; i < n && shown < HTML_CELL_ITEMS; i++) {
 		if ((s = model_str_at(arr, i)) == NULL)
 			continue;
@@ -39,6 +39,13 @@ html_td_list(FILE *fp, struct json_object *arr)
 	}
 	if (i < n)
 		fprintf(fp, " <span class=\"muted\">+%zu more</span>", n - i);
+}
+
+void
+html_td_list(FILE *fp, struct json_object *arr)
+{
+	fputs("<td>", fp);
+	td_items(fp, arr);
 	fputs("</td>", fp);
 }
 
@@ -84,16 +91,23 @@ td_text(FILE *fp, const char *cls, const char *s)
 	fputs("</td>", fp);
 }
 
-/* The period an entry covers: "2026-02-01 to 2026-02-03", or one date. */
+/* The period an entry covers: "2026-02-01 to 2026-02-03", or one date;
+ * a date never breaks at its hyphens. */
 static void
 td_dates(FILE *fp, const char *first, const char *last)
 {
 	fputs("<td class=\"date\">", fp);
-	html_text_n(fp, first, 20);
+	if (first != NULL) {
+		fputs("<span class=\"nw\">", fp);
+		html_text_n(fp, first, 20);
+		fputs("</span>", fp);
+	}
 	if (last != NULL && (first == NULL || strcmp(first, last) != 0)) {
 		if (first != NULL)
 			fputs(" to ", fp);
+		fputs("<span class=\"nw\">", fp);
 		html_text_n(fp, last, 20);
+		fputs("</span>", fp);
 	}
 	fputs("</td>", fp);
 }
@@ -123,27 +137,30 @@ html_section_failures(FILE *fp, struct json_object *model)
 	fputs("<h3>What each failure means</h3>\n", fp);
 	table_start(fp, "failures-table", "<th>Result type</th>"
 	    "<th class=\"num\">Failed</th><th>Meaning</th><th>Domains</th>"
-	    "<th>MX hosts</th><th>Reason codes</th><th>Seen</th>"
-	    "<th>More</th>");
+	    "<th>MX hosts</th><th>Reason codes</th><th>Seen</th>");
 	for (i = 0; i < n && rows < REPORT_HTML_MAX_ROWS; i++) {
 		if ((f = model_obj_at(arr, i)) == NULL)
 			continue;
 		rows++;
 		fputs("<tr>", fp);
-		td_text(fp, "key", model_str(f, "result_type"));
+		td_text(fp, "key nw", model_str(f, "result_type"));
 		html_td_count(fp, model_int(f, "failed", 0));
-		td_text(fp, NULL, model_str(f, "meaning"));
-		html_td_list(fp, model_array(f, "domains"));
-		html_td_list(fp, model_array(f, "mx_hosts"));
-		html_td_list(fp, model_array(f, "reason_codes"));
-		td_dates(fp, model_str(f, "first_date"), model_str(f, "last_date"));
-		fputs("<td>", fp);
+		/* The meaning, and where to read more. */
+		fputs("<td class=\"wide\">", fp);
+		html_text_n(fp, model_str(f, "meaning"), HTML_TITLE_CHARS);
 		if ((explain = model_str(f, "explain")) != NULL) {
-			fputs("<code>", fp);
+			fputs("<br><code>", fp);
 			html_text_n(fp, explain, HTML_CELL_CHARS);
 			fputs("</code>", fp);
 		}
-		fputs("</td></tr>\n", fp);
+		fputs("</td>", fp);
+		html_td_list(fp, model_array(f, "domains"));
+		html_td_list(fp, model_array(f, "mx_hosts"));
+		fputs("<td class=\"codes\">", fp);
+		td_items(fp, model_array(f, "reason_codes"));
+		fputs("</td>", fp);
+		td_dates(fp, model_str(f, "first_date"), model_str(f, "last_date"));
+		fputs("</tr>\n", fp);
 	}
 	table_end(fp);
 	html_more(fp, n - i);

@@ -360,6 +360,10 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 		fprintf(fp, "<text class=\"nodata\" x=\"%d\" y=\"%d\" "
 		    "text-anchor=\"middle\" font-size=\"13\">no daily data</text>",
 		    D_ML + D_PW / 2, D_TOP1 + D_H1 / 2);
+	else if (fail_max == 0)
+		fprintf(fp, "<text class=\"nodata\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\" font-size=\"12\">no failed sessions"
+		    "</text>", D_ML + D_PW / 2, D_TOP2 + D_H2 / 2);
 	for (i = 0; i < c->n_days; i++) {
 		const struct svg_day *p = &c->days[i];
 

@@ -75,7 +75,7 @@ static const char *const container_tags[] = {
 	"tbody", "tr", "th", "td", "figure", "figcaption", "svg", "g", "text",
 	"desc", NULL
 };
-static const char *const void_tags[] = { "meta", "rect", "line", NULL };
+static const char *const void_tags[] = { "meta", "rect", "line", "br", NULL };
 
 static int
 in_list(const char *const *list, const char *name)
@@ -643,6 +643,7 @@ test_daily_edges(void)
 	CHECK(svg != NULL && count(svg, "class=\"ok\"") == 1 &&
 	    count(svg, "class=\"fail\"") == 1);
 	CHECK(svg != NULL && strstr(svg, ">01-01<") != NULL);
+	CHECK(svg != NULL && strstr(svg, "no failed sessions") == NULL);
 	CHECK(svg != NULL && strstr(svg, "#3a78b5") != NULL &&
 	    strstr(svg, "#d95f02") != NULL);
 	free(svg);
@@ -658,6 +659,7 @@ test_daily_edges(void)
 	svg = daily_svg(&c);
 	CHECK(svg != NULL && count(svg, "<g class=\"day\">") == 1 &&
 	    count(svg, "<rect class=") == 0);
+	CHECK(svg != NULL && strstr(svg, "no failed sessions") != NULL);
 	free(svg);
 
 	days[0].successful = INT64_MAX;
