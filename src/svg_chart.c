@@ -29,6 +29,8 @@
 #define D_AXIS		(D_TOP2 + D_H2)
 #define D_H		(D_AXIS + 28)
 #define D_LABEL_PX	58	/* room one date label needs */
+#define D_HALF_MONTH	24	/* half a YYYY-MM label */
+#define D_HALF_DAY	18	/* half an MM-DD label */
 
 /* Bar chart layout. */
 #define B_W		480
@@ -36,7 +38,7 @@
 #define B_VALUE_W	48
 #define B_ROW		24
 #define B_TOP		8
-#define B_LABEL_CHARS	24
+#define B_LABEL_CHARS	26	/* certificate-host-mismatch fits */
 
 /* Howard Hinnant's days_from_civil / civil_from_days, proleptic Gregorian. */
 static int32_t
@@ -203,6 +205,8 @@ x_axis(FILE *fp, int32_t first, int32_t span, double bw)
 		for (day = first; day < first + span; day += step) {
 			svg_format_date(day, date, sizeof(date));
 			x = D_ML + (day - first + 0.5) * bw;
+			if (x > D_W - D_HALF_DAY)
+				break;
 			fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 			    "y2=\"%d\" stroke=\"%s\"/>", x, D_AXIS, x, D_AXIS + 4,
 			    COLOR_AXIS);
@@ -228,10 +232,11 @@ x_axis(FILE *fp, int32_t first, int32_t span, double bw)
 		day = days_from_civil(y, m, 1);
 		if (day >= first + span)
 			break;
-		if ((y * 12 + (int)m - 1) % step == 0) {
+		/* A label cut by the right edge would be misread: drop it. */
+		x = D_ML + (day - first) * bw;
+		if ((y * 12 + (int)m - 1) % step == 0 && x <= D_W - D_HALF_MONTH) {
 			svg_format_date(day, date, sizeof(date));
 			date[7] = '\0';
-			x = D_ML + (day - first) * bw;
 			fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 			    "y2=\"%d\" stroke=\"%s\"/>", x, D_AXIS, x, D_AXIS + 4,
 			    COLOR_AXIS);
