@@ -86,8 +86,10 @@ fi
 if [ -s "$page" ]; then ok "the page is not empty"; else bad "the page is not empty"; fi
 expect_out "the page has no script" "$page" "<script"
 # A tag that loads something (the data is escaped, so text never has '<').
-if grep -qiE '<[a-z]+ [^>]*(src|srcset|action|data)=|<link|href="[^#]|url\(' "$page"; then
-	bad "the page loads nothing from outside"; grep -oiE '<[a-z]+ [^>]*(src|href)=[^>]*>' "$page" | head -3
+outside='<[a-z]+ [^>]*(src|srcset|action|data)=[^>]*>|<link[^>]*>|href="[^#][^"]*"|url\([^)]*\)'
+if grep -qiE "$outside" "$page"; then
+	bad "the page loads nothing from outside"
+	grep -oiE "$outside" "$page" | head -3 | sed 's/^/    /'
 else
 	ok "the page loads nothing from outside"
 fi
