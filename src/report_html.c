@@ -84,7 +84,10 @@ static const char css[] =
 	"dt{font-weight:600;margin-top:.4em}dd{margin-left:1.2em}\n"
 	"footer{color:var(--muted);font-size:.85em;padding:8px 2px}\n"
 	"@media (max-width:600px){body{font-size:14px}main{padding:6px}"
-	"section,header.top{padding:10px 10px;margin:8px 0}}\n";
+	"section,header.top{padding:10px 10px;margin:8px 0}}\n"
+	/* On paper nothing scrolls: show all of every table. */
+	"@media print{body{background:#fff}.scroll{overflow:visible}nav{display:none}"
+	"figure,article,tr{break-inside:avoid}}\n";
 
 /* Domains in chart order: most failed sessions first, ties by position. */
 struct dom_ref {
