@@ -326,7 +326,7 @@ html_section_reporters(FILE *fp, struct json_object *model)
 		    silent, silent == 1 ? "" : "s");
 	table_start(fp, "reporters-table", "<th>Organization</th><th>Contact</th>"
 	    "<th class=\"num\">Reports</th><th>First seen</th><th>Last seen</th>"
-	    "<th class=\"num\">Every</th><th class=\"num\">Silent for</th>"
+	    "<th class=\"num\">Usual gap</th><th class=\"num\">Silent for</th>"
 	    "<th class=\"num\">Successful</th><th class=\"num\">Failed</th>");
 	for (i = 0; i < n && rows < REPORT_HTML_MAX_ROWS; i++) {
 		if ((r = model_obj_at(arr, i)) == NULL)
