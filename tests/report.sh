@@ -129,6 +129,13 @@ assert 'tlsrpt_sessions{domain="example.net",reporter="Google Inc.",result="tlsa
 assert 'tlsrpt_reporter_silent{reporter="Comcast"} 1' in text
 PY
 
+"$TLSRPT" --db "$db" report $Q1 --format html -o "$tmp/out.html" && [ ! -e "$tmp/out.html.tmp" ] &&
+	[ "$(grep -o '<svg class="chart daily' "$tmp/out.html" | wc -l)" -eq 3 ] &&
+	grep -q 'certbot renew --reuse-key' "$tmp/out.html" &&
+	! grep -Eq '(src|href)="https?:' "$tmp/out.html" &&
+	ok "html: a chart per domain, the insights, nothing external" ||
+	bad "html: a chart per domain, the insights, nothing external"
+
 # Usage errors are 2, with a clear message.
 for args in "--since 2026-02-30" "--until yesterday" "--format xml" \
     "--since 2026-03-01 --until 2026-02-01" "--format html" "--warn-rate 2" "extra" \
