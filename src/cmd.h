@@ -14,5 +14,6 @@ int cmd_db(int argc, char **argv);
 int cmd_spool(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

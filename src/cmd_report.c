@@ -7,6 +7,7 @@
  */
 #include "cli_config.h"
 #include "cmd.h"
+#include "report_html.h"
 #include "report_model.h"
 #include "report_render.h"
 #include "runtime.h"
@@ -66,16 +67,6 @@ now(void)
 	return time(NULL);
 }
 
-/* Until report_html.c lands. */
-static int
-report_html_write_stub(FILE *fp, struct json_object *m, char *err, size_t len)
-{
-	(void)fp;
-	(void)m;
-	snprintf(err, len, "not in this build");
-	return -1;
-}
-
 static int
 render(FILE *fp, enum format format, struct json_object *model, int color)
 {
@@ -91,7 +82,7 @@ render(FILE *fp, enum format format, struct json_object *model, int color)
 	case F_PROMETHEUS:
 		return report_prometheus_write(fp, model);
 	case F_HTML:
-		if (report_html_write_stub(fp, model, err, sizeof(err)) < 0) {
+		if (report_html_write(fp, model, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tlsrpt: html: %s\n", err);
 			return -1;
 		}

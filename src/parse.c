@@ -196,6 +196,30 @@ parse_message(const char *data, size_t len, struct parse_ctx *ctx,
 	return TLSRPT_OK;
 }
 
+enum tlsrpt_kind
+tlsrpt_sniff(const char *data, size_t len)
+{
+	const char *nl;
+	int first;
+
+	if (len == 0)
+		return TLSRPT_KIND_EMPTY;
+	first = skip_space((const unsigned char *)data, len);
+	/* '[' and '"' cannot start a header but can start JSON: say what is
+	 * wrong with that JSON rather than calling it an odd message. */
+	if (is_gzip((const unsigned char *)data, len))
+		return TLSRPT_KIND_GZIP;
+	if (first == '{' || first == '[' || first == '"')
+		return TLSRPT_KIND_JSON;
+	/* An mbox "From " separator line is not a header. */
+	if (len > 5 && memcmp(data, "From ", 5) == 0)
+		return (nl = memchr(data, '\n', len)) != NULL &&
+		    looks_like_header(nl + 1, len - (size_t)(nl + 1 - data)) ?
+		    TLSRPT_KIND_MBOX : TLSRPT_KIND_UNKNOWN;
+	return looks_like_header(data, len) ? TLSRPT_KIND_MESSAGE :
+	    TLSRPT_KIND_UNKNOWN;
+}
+
 enum tlsrpt_errcode
 tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
     struct tlsrpt_result **result_r, struct tlsrpt_error *err)
@@ -206,8 +230,8 @@ tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	struct tlsrpt_report *rep;
 	struct arena *a;
 	enum tlsrpt_errcode code;
+	enum tlsrpt_kind kind;
 	const char *p;
-	int first;
 
 	*result_r = NULL;
 	if (lim == NULL) {
@@ -230,11 +254,8 @@ tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	ctx.lim = lim;
 	ctx.res = res;
 
-	first = skip_space((const unsigned char *)data, len);
-	/* '[' and '"' cannot start a header but can start JSON: say what is
-	 * wrong with that JSON rather than calling it an odd message. */
-	if (is_gzip((const unsigned char *)data, len) || first == '{' ||
-	    first == '[' || first == '"') {
+	kind = tlsrpt_sniff(data, len);
+	if (kind == TLSRPT_KIND_GZIP || kind == TLSRPT_KIND_JSON) {
 		if ((rep = new_report(res)) == NULL)
 			code = tlsrpt_seterr(err, TLSRPT_E_NOMEM, "out of memory");
 		else if ((code = parse_payload((const unsigned char *)data, len,
@@ -242,18 +263,13 @@ tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
 			rep->source = "";
 			res->n_reports = 1;
 		}
-	} else {
-		p = data;
-		/* An mbox "From " separator line is not a header. */
-		if (len > 5 && memcmp(p, "From ", 5) == 0 &&
-		    (p = memchr(p, '\n', len)) != NULL)
-			p++;
-		if (p == NULL || !looks_like_header(p, len - (size_t)(p - data)))
-			code = tlsrpt_seterr(err, TLSRPT_E_UNRECOGNIZED,
-			    "input is neither a mail message, JSON nor gzip");
-		else
-			code = parse_message(p, len - (size_t)(p - data), &ctx, err);
-	}
+	} else if (kind == TLSRPT_KIND_MESSAGE || kind == TLSRPT_KIND_MBOX) {
+		p = kind == TLSRPT_KIND_MBOX ? (const char *)memchr(data, '\n',
+		    len) + 1 : data;
+		code = parse_message(p, len - (size_t)(p - data), &ctx, err);
+	} else
+		code = tlsrpt_seterr(err, TLSRPT_E_UNRECOGNIZED,
+		    "input is neither a mail message, JSON nor gzip");
 	if (code != TLSRPT_OK) {
 		arena_free(a);
 		return code;

@@ -36,8 +36,8 @@ report_check(FILE *fp, struct json_object *model,
     const struct report_check_limits *limits)
 {
 	static const char *const names[] = { "OK", "WARNING", "CRITICAL" };
-	struct json_object *doms = model_array(model, "domains");
-	struct json_object *ins = model_array(model, "insights");
+	struct json_object *doms = mval_array(model, "domains");
+	struct json_object *ins = mval_array(model, "insights");
 	struct json_object *totals = NULL;
 	size_t i, nd = doms ? json_object_array_length(doms) : 0;
 	size_t ni = ins ? json_object_array_length(ins) : 0;
@@ -47,21 +47,21 @@ report_check(FILE *fp, struct json_object *model,
 	json_object_object_get_ex(model, "totals", &totals);
 	for (i = 0; i < nd; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
-		double r = model_double(d, "failure_rate");
+		double r = mval_double(d, "failure_rate");
 
 		if (r >= limits->crit_rate) {
-			add_rate(text, sizeof(text), model_str(d, "domain"), r);
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r);
 			state = 2;
 		} else if (r >= limits->warn_rate) {
-			add_rate(text, sizeof(text), model_str(d, "domain"), r);
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r);
 			if (state < 1)
 				state = 1;
 		}
 	}
 	for (i = 0; i < ni; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
-		const char *sev = model_str(x, "severity");
-		const char *kind = model_str(x, "kind");
+		const char *sev = mval_str(x, "severity");
+		const char *kind = mval_str(x, "kind");
 
 		if (strcmp(kind, "silent-reporter") == 0) {
 			silent++;
@@ -98,11 +98,11 @@ report_check(FILE *fp, struct json_object *model,
 	}
 	if (text[0] == '\0')
 		snprintf(text, sizeof(text), "%lld reports, failure rate %.2f%%",
-		    model_int(totals, "reports"), model_double(totals, "failure_rate") * 100);
+		    mval_int(totals, "reports"), mval_double(totals, "failure_rate") * 100);
 	fprintf(fp, "TLSRPT %s - %s | reports=%lld failed=%lld successful=%lld "
 	    "failure_rate=%.4f insights_critical=%d insights_warning=%d silent_reporters=%d\n",
-	    names[state], text, model_int(totals, "reports"), model_int(totals, "failed"),
-	    model_int(totals, "successful"), model_double(totals, "failure_rate"), crit,
+	    names[state], text, mval_int(totals, "reports"), mval_int(totals, "failed"),
+	    mval_int(totals, "successful"), mval_double(totals, "failure_rate"), crit,
 	    warn, silent);
 	return state;
 }

@@ -32,22 +32,22 @@ field(FILE *fp, const char *s)
 int
 report_csv_write(FILE *fp, struct json_object *model)
 {
-	struct json_object *daily = model_array(model, "daily");
+	struct json_object *daily = mval_array(model, "daily");
 	size_t i, n = daily ? json_object_array_length(daily) : 0;
 
 	fputs("date,domain,result_type,failed_sessions,day_successful_sessions,"
 	    "day_failed_sessions\r\n", fp);
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(daily, i), *types = NULL;
-		long long ok = model_int(d, "successful"), failed = model_int(d, "failed");
+		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
 		int any = 0;
 
 		json_object_object_get_ex(d, "result_types", &types);
 		if (types != NULL && json_object_is_type(types, json_type_object)) {
 			json_object_object_foreach(types, rt, cnt) {
-				field(fp, model_str(d, "date"));
+				field(fp, mval_str(d, "date"));
 				fputc(',', fp);
-				field(fp, model_str(d, "domain"));
+				field(fp, mval_str(d, "domain"));
 				fputc(',', fp);
 				field(fp, rt);
 				fprintf(fp, ",%lld,%lld,%lld\r\n",
@@ -56,9 +56,9 @@ report_csv_write(FILE *fp, struct json_object *model)
 			}
 		}
 		if (!any) {
-			field(fp, model_str(d, "date"));
+			field(fp, mval_str(d, "date"));
 			fputc(',', fp);
-			field(fp, model_str(d, "domain"));
+			field(fp, mval_str(d, "domain"));
 			fprintf(fp, ",,0,%lld,%lld\r\n", ok, failed);
 		}
 	}

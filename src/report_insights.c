@@ -52,7 +52,7 @@ evidence(struct json_object *o, const char *fmt, ...)
 static void
 evidence(struct json_object *o, const char *fmt, ...)
 {
-	struct json_object *arr = model_array(o, "evidence");
+	struct json_object *arr = mval_array(o, "evidence");
 	char buf[1024];
 	va_list ap;
 
@@ -132,13 +132,13 @@ sorted_dates(struct json_object *by_date, const char ***dates_r)
 static struct json_object *
 domain_entry(struct json_object *model, const char *domain)
 {
-	struct json_object *arr = model_array(model, "domains");
+	struct json_object *arr = mval_array(model, "domains");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
 
-		if (strcmp(model_str(d, "domain"), domain) == 0)
+		if (strcmp(mval_str(d, "domain"), domain) == 0)
 			return d;
 	}
 	return NULL;
@@ -148,10 +148,10 @@ domain_entry(struct json_object *model, const char *domain)
 static const char *
 last_report_day(struct json_object *model, const char *domain)
 {
-	struct json_object *days = model_array(domain_entry(model, domain), "daily");
+	struct json_object *days = mval_array(domain_entry(model, domain), "daily");
 	size_t n = days ? json_object_array_length(days) : 0;
 
-	return n ? model_str(json_object_array_get_idx(days, n - 1), "date") : "";
+	return n ? mval_str(json_object_array_get_idx(days, n - 1), "date") : "";
 }
 
 /* ---- tlsa-invalid that starts and clears within about two days -------- */
@@ -189,7 +189,7 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 
 			names(get(c, "mx_hosts"), mx, sizeof(mx));
 			names(get(c, "reporters"), who, sizeof(who));
-			total += model_int(c, "failed");
+			total += mval_int(c, "failed");
 			if (get(c, "mx_hosts") != NULL) {
 				json_object_object_foreach(get(c, "mx_hosts"), h, v) {
 					(void)v;
@@ -197,7 +197,7 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 				}
 			}
 			evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
-			    d[k], model_int(c, "failed"), mx, who);
+			    d[k], mval_int(c, "failed"), mx, who);
 		}
 		names(hosts, hnames, sizeof(hnames));
 		if (cleared) {
@@ -225,7 +225,7 @@ mx_certificate(struct json_object *model, struct json_object *list,
     const char *domain, const char *rt, struct json_object *by_date)
 {
 	struct json_object *affected = json_object_new_object(), *fine, *o;
-	struct json_object *mxs = model_array(model, "mx_hosts");
+	struct json_object *mxs = mval_array(model, "mx_hosts");
 	const char **d;
 	size_t n = sorted_dates(by_date, &d), i;
 	char bad[300], good[300];
@@ -245,7 +245,7 @@ mx_certificate(struct json_object *model, struct json_object *list,
 			}
 			json_object_object_add(e, "last", json_object_new_string(d[i]));
 			json_object_object_add(e, "failed", json_object_new_int64(
-			    model_int(e, "failed") + json_object_get_int64(cnt)));
+			    mval_int(e, "failed") + json_object_get_int64(cnt)));
 		}
 	}
 	/* The domain's other MX hosts: named by its policies or seen failing otherwise. */
@@ -263,8 +263,8 @@ mx_certificate(struct json_object *model, struct json_object *list,
 	}
 	for (i = 0; mxs != NULL && i < json_object_array_length(mxs); i++) {
 		struct json_object *m = json_object_array_get_idx(mxs, i);
-		const char *host = model_str(m, "mx_host");
-		struct json_object *doms = model_array(m, "domains");
+		const char *host = mval_str(m, "mx_host");
+		struct json_object *doms = mval_array(m, "domains");
 		size_t j;
 
 		for (j = 0; doms != NULL && j < json_object_array_length(doms); j++)
@@ -281,7 +281,7 @@ mx_certificate(struct json_object *model, struct json_object *list,
 		    json_object_object_length(fine) > 1 ? "are" : "is");
 		json_object_object_foreach(affected, ah, e) {
 			evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
-			    model_int(e, "failed"), rt, model_str(e, "first"), model_str(e, "last"));
+			    mval_int(e, "failed"), rt, mval_str(e, "first"), mval_str(e, "last"));
 		}
 		evidence(o, "no %s on %s", rt, good);
 		if (strcmp(rt, "certificate-expired") == 0)
@@ -333,7 +333,7 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 
 			names(get(ck, "reporters"), who, sizeof(who));
 			evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
-			    model_int(ck, "failed"), who);
+			    mval_int(ck, "failed"), who);
 		}
 		if (strcmp(rt, "sts-webpki-invalid") == 0)
 			set_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
@@ -370,9 +370,9 @@ overlaps(struct json_object *list, const char *domain, const char *first,
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(list, i);
 
-		if (strcmp(model_str(o, "domain"), domain) == 0 &&
-		    strcmp(model_str(o, "first_date"), last) <= 0 &&
-		    strcmp(model_str(o, "last_date"), first) >= 0)
+		if (strcmp(mval_str(o, "domain"), domain) == 0 &&
+		    strcmp(mval_str(o, "first_date"), last) <= 0 &&
+		    strcmp(mval_str(o, "last_date"), first) >= 0)
 			return 1;
 	}
 	return 0;
@@ -381,8 +381,8 @@ overlaps(struct json_object *list, const char *domain, const char *first,
 static void
 rate_spikes(struct json_object *list, struct json_object *dom)
 {
-	struct json_object *days = model_array(dom, "daily");
-	const char *domain = model_str(dom, "domain");
+	struct json_object *days = mval_array(dom, "daily");
+	const char *domain = mval_str(dom, "domain");
 	size_t n = days ? json_object_array_length(days) : 0, i;
 	double *rates = calloc(n + 1, sizeof(double)), window[INSIGHT_BASELINE_DAYS];
 	int *spike = calloc(n + 1, sizeof(int));
@@ -392,19 +392,19 @@ rate_spikes(struct json_object *list, struct json_object *dom)
 		goto out;
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(days, i);
-		long long ok = model_int(e, "successful"), failed = model_int(e, "failed");
+		long long ok = mval_int(e, "successful"), failed = mval_int(e, "failed");
 
 		rates[i] = ok + failed > 0 ? (double)failed / (double)(ok + failed) : 0;
 	}
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(days, i);
-		long day = day_number(model_str(e, "date"));
+		long day = day_number(mval_str(e, "date"));
 		size_t k, w = 0;
 		double b;
 
 		/* Baseline: the median rate of the previous days, spikes left out. */
 		for (k = i; k-- > 0 && w < INSIGHT_BASELINE_DAYS;) {
-			long kd = day_number(model_str(json_object_array_get_idx(days, k), "date"));
+			long kd = day_number(mval_str(json_object_array_get_idx(days, k), "date"));
 
 			if (day - kd > INSIGHT_BASELINE_DAYS)
 				break;
@@ -416,7 +416,7 @@ rate_spikes(struct json_object *list, struct json_object *dom)
 		qsort(window, w, sizeof(double), cmp_double);
 		b = w % 2 ? window[w / 2] : (window[w / 2 - 1] + window[w / 2]) / 2;
 		base[i] = b;
-		if (model_int(e, "failed") >= INSIGHT_SPIKE_MIN_FAILED &&
+		if (mval_int(e, "failed") >= INSIGHT_SPIKE_MIN_FAILED &&
 		    rates[i] >= b * INSIGHT_SPIKE_FACTOR && rates[i] >= b + INSIGHT_SPIKE_MARGIN)
 			spike[i] = 1;
 	}
@@ -429,8 +429,8 @@ rate_spikes(struct json_object *list, struct json_object *dom)
 			continue;
 		while (j + 1 < n && spike[j + 1])
 			j++;
-		first = model_str(json_object_array_get_idx(days, i), "date");
-		last = model_str(json_object_array_get_idx(days, j), "date");
+		first = mval_str(json_object_array_get_idx(days, i), "date");
+		last = mval_str(json_object_array_get_idx(days, j), "date");
 		if (!overlaps(list, domain, first, last)) {
 			o = insight(list, "failure-rate-spike", "warning", domain, first, last);
 			set_text(o, "title", "%s: failure rate %.1f%% on %s, against a baseline "
@@ -439,9 +439,9 @@ rate_spikes(struct json_object *list, struct json_object *dom)
 				struct json_object *e = json_object_array_get_idx(days, k);
 
 				evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
-				    "%.2f%% (median of the previous %d days)", model_str(e, "date"),
-				    model_int(e, "failed"),
-				    model_int(e, "failed") + model_int(e, "successful"),
+				    "%.2f%% (median of the previous %d days)", mval_str(e, "date"),
+				    mval_int(e, "failed"),
+				    mval_int(e, "failed") + mval_int(e, "successful"),
 				    rates[k] * 100, base[k] * 100, INSIGHT_BASELINE_DAYS);
 			}
 			set_text(o, "fix", "See which result types and MX hosts failed on those "
@@ -468,8 +468,8 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 		struct json_object *e = json_object_array_get_idx(inconsistent, i), *g;
 		char key[600];
 
-		snprintf(key, sizeof(key), "%s\t%s", model_str(e, "organization"),
-		    model_str(e, "domain"));
+		snprintf(key, sizeof(key), "%s\t%s", mval_str(e, "organization"),
+		    mval_str(e, "domain"));
 		if ((g = get(groups, key)) == NULL) {
 			g = json_object_new_array();
 			json_object_object_add(groups, key, g);
@@ -479,29 +479,29 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 	json_object_object_foreach(groups, key, g) {
 		size_t m = json_object_array_length(g), k;
 		struct json_object *e0 = json_object_array_get_idx(g, 0), *o;
-		const char *org = model_str(e0, "organization");
-		const char *first = model_str(e0, "date"), *last = first;
+		const char *org = mval_str(e0, "organization");
+		const char *first = mval_str(e0, "date"), *last = first;
 
 		(void)key;
 		for (k = 1; k < m; k++) {
-			const char *dk = model_str(json_object_array_get_idx(g, k), "date");
+			const char *dk = mval_str(json_object_array_get_idx(g, k), "date");
 
 			if (strcmp(dk, first) < 0)
 				first = dk;
 			if (strcmp(dk, last) > 0)
 				last = dk;
 		}
-		o = insight(list, "inconsistent-report", "info", model_str(e0, "domain"),
+		o = insight(list, "inconsistent-report", "info", mval_str(e0, "domain"),
 		    first, last);
 		set_text(o, "title", "%s: %zu report%s from %s whose failure details do not "
-		    "add up to their own totals", model_str(e0, "domain"), m, m == 1 ? "" : "s",
+		    "add up to their own totals", mval_str(e0, "domain"), m, m == 1 ? "" : "s",
 		    org);
 		for (k = 0; k < m; k++) {
 			struct json_object *e = json_object_array_get_idx(g, k);
 
 			evidence(o, "%s: report %s says %lld failed sessions, its details add "
-			    "up to %lld", model_str(e, "date"), model_str(e, "report_id"),
-			    model_int(e, "summary_failed"), model_int(e, "details_failed"));
+			    "up to %lld", mval_str(e, "date"), mval_str(e, "report_id"),
+			    mval_int(e, "summary_failed"), mval_int(e, "details_failed"));
 		}
 		set_text(o, "fix", "Nothing to fix on your side: %s's details do not match its "
 		    "summary (some reporters, Mail.ru for one, do this). Rates here use the "
@@ -515,7 +515,7 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 static void
 silent_reporters(struct json_object *model, struct json_object *list)
 {
-	struct json_object *reps = model_array(model, "reporters");
+	struct json_object *reps = mval_array(model, "reporters");
 	size_t i, n = reps ? json_object_array_length(reps) : 0;
 
 	for (i = 0; i < n; i++) {
@@ -524,13 +524,13 @@ silent_reporters(struct json_object *model, struct json_object *list)
 		if (!json_object_object_get_ex(r, "silent", &s) || !json_object_get_boolean(s))
 			continue;
 		o = insight(list, "silent-reporter", "warning", NULL,
-		    model_str(r, "last_seen"), model_str(r, "last_seen"));
+		    mval_str(r, "last_seen"), mval_str(r, "last_seen"));
 		set_text(o, "title", "%s has sent no report for %lld days (allowed gap: %lld)",
-		    model_str(r, "organization"), model_int(r, "silent_days"),
-		    model_int(r, "allowed_gap_days"));
+		    mval_str(r, "organization"), mval_int(r, "silent_days"),
+		    mval_int(r, "allowed_gap_days"));
 		evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
-		    model_str(r, "last_seen"), model_str(r, "first_seen"),
-		    model_double(r, "cadence_days"));
+		    mval_str(r, "last_seen"), mval_str(r, "first_seen"),
+		    mval_double(r, "cadence_days"));
 		set_text(o, "fix", "Check that its reports still reach the rua address (spam "
 		    "folder, filters, a full mailbox), and that the _smtp._tls record is unchanged "
 		    "(tlsrpt check --domain DOMAIN). A reporter only sends after delivering mail "
@@ -555,14 +555,14 @@ by_severity(const void *a, const void *b)
 {
 	struct json_object *x = *(struct json_object *const *)a;
 	struct json_object *y = *(struct json_object *const *)b;
-	int c = severity_rank(model_str(x, "severity")) - severity_rank(model_str(y, "severity"));
+	int c = severity_rank(mval_str(x, "severity")) - severity_rank(mval_str(y, "severity"));
 
 	if (c == 0)
-		c = strcmp(model_str(x, "first_date"), model_str(y, "first_date"));
+		c = strcmp(mval_str(x, "first_date"), mval_str(y, "first_date"));
 	if (c == 0)
-		c = strcmp(model_str(x, "domain"), model_str(y, "domain"));
+		c = strcmp(mval_str(x, "domain"), mval_str(y, "domain"));
 	if (c == 0)
-		c = strcmp(model_str(x, "title"), model_str(y, "title"));
+		c = strcmp(mval_str(x, "title"), mval_str(y, "title"));
 	return c;
 }
 
@@ -588,13 +588,13 @@ report_insights(struct json_object *model, struct json_object *cells,
 		if ((c = get(by_type, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", c);
 	}
-	doms = model_array(model, "domains");
+	doms = mval_array(model, "domains");
 	n = doms ? json_object_array_length(doms) : 0;
 	for (i = 0; i < n; i++)
 		rate_spikes(list, json_object_array_get_idx(doms, i));
 	inconsistent_reports(list, inconsistent);
 	silent_reporters(model, list);
-	if (model_int(get(model, "totals"), "reports") == 0) {
+	if (mval_int(get(model, "totals"), "reports") == 0) {
 		struct json_object *o = insight(list, "no-reports", "warning", NULL, NULL, NULL);
 
 		set_text(o, "title", "no reports in this period");

@@ -110,7 +110,7 @@ set_array(struct json_object *set)
 }
 
 long long
-model_int(struct json_object *obj, const char *key)
+mval_int(struct json_object *obj, const char *key)
 {
 	struct json_object *o;
 
@@ -118,7 +118,7 @@ model_int(struct json_object *obj, const char *key)
 }
 
 double
-model_double(struct json_object *obj, const char *key)
+mval_double(struct json_object *obj, const char *key)
 {
 	struct json_object *o;
 
@@ -126,7 +126,7 @@ model_double(struct json_object *obj, const char *key)
 }
 
 const char *
-model_str(struct json_object *obj, const char *key)
+mval_str(struct json_object *obj, const char *key)
 {
 	struct json_object *o;
 
@@ -137,7 +137,7 @@ model_str(struct json_object *obj, const char *key)
 }
 
 struct json_object *
-model_array(struct json_object *obj, const char *key)
+mval_array(struct json_object *obj, const char *key)
 {
 	struct json_object *o;
 
@@ -335,7 +335,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	day_name(r->day, date, sizeof(date));
 	d = child(a->domains, p->domain);
 	/* A report counts once per domain, however many policies it has. */
-	last = model_int(d, "_last_report");
+	last = mval_int(d, "_last_report");
 	if (last != r->id) {
 		add_int(d, "reports", 1);
 		json_object_object_add(d, "_last_report", json_object_new_int64(r->id));
@@ -354,7 +354,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	add_int(rp, "successful", row->successful);
 	add_int(rp, "failed", row->failed);
 	add_int(rp, "reports", 0);
-	if (model_int(rp, "_last_report") != r->id) {
+	if (mval_int(rp, "_last_report") != r->id) {
 		add_int(rp, "reports", 1);
 		json_object_object_add(rp, "_last_report", json_object_new_int64(r->id));
 	}
@@ -378,7 +378,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 static void
 first_last(struct json_object *o, const char *date)
 {
-	const char *first = model_str(o, "first_date"), *last = model_str(o, "last_date");
+	const char *first = mval_str(o, "first_date"), *last = mval_str(o, "last_date");
 
 	if (first[0] == '\0' || strcmp(date, first) < 0)
 		json_object_object_add(o, "first_date", json_object_new_string(date));
@@ -500,18 +500,18 @@ by_failed(const void *a, const void *b)
 {
 	struct json_object *x = *(struct json_object *const *)a;
 	struct json_object *y = *(struct json_object *const *)b;
-	long long fx = model_int(x, "failed"), fy = model_int(y, "failed");
+	long long fx = mval_int(x, "failed"), fy = mval_int(y, "failed");
 
 	if (fx != fy)
 		return fx > fy ? -1 : 1;
-	return strcmp(model_str(x, sort_name), model_str(y, sort_name));
+	return strcmp(mval_str(x, sort_name), mval_str(y, sort_name));
 }
 
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(model_str(*(struct json_object *const *)a, sort_name),
-	    model_str(*(struct json_object *const *)b, sort_name));
+	return strcmp(mval_str(*(struct json_object *const *)a, sort_name),
+	    mval_str(*(struct json_object *const *)b, sort_name));
 }
 
 /* A name -> object map as an array of its objects, each given NAME_KEY. */
@@ -556,8 +556,8 @@ sorted_counts(struct json_object *counts)
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(arr, i);
 
-		json_object_object_add(out, model_str(e, "name"),
-		    json_object_new_int64(model_int(e, "failed")));
+		json_object_object_add(out, mval_str(e, "name"),
+		    json_object_new_int64(mval_int(e, "failed")));
 	}
 	json_object_put(arr);
 	json_object_put(tmp);
@@ -593,7 +593,7 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
 		struct json_object *pt = child(d, "policy_types"), *days, *reps;
-		long long ok = model_int(d, "successful"), failed = model_int(d, "failed");
+		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
 
 		*ok_r += ok;
 		*failed_r += failed;
@@ -624,7 +624,7 @@ build_failures(struct agg *a)
 
 	for (i = 0; i < n; i++) {
 		struct json_object *f = json_object_array_get_idx(arr, i);
-		const char *rt = model_str(f, "result_type");
+		const char *rt = mval_str(f, "result_type");
 		const struct result_type_info *info = result_type_lookup(rt);
 		char explain[300];
 
@@ -713,8 +713,8 @@ build_reporters(struct agg *a)
 			silent_days = 0;
 		threshold = opt->silence_days > 0 ? opt->silence_days :
 		    (long)(cadence * 3 + 0.5) > 3 ? (long)(cadence * 3 + 0.5) : 3;
-		json_object_object_add(r, "contact", json_object_new_string(model_str(h, "contact")));
-		add_int(r, "reports", model_int(h, "reports"));
+		json_object_object_add(r, "contact", json_object_new_string(mval_str(h, "contact")));
+		add_int(r, "reports", mval_int(h, "reports"));
 		json_object_object_add(r, "first_seen", json_object_new_string(first));
 		json_object_object_add(r, "last_seen", json_object_new_string(last));
 		json_object_object_add(r, "cadence_days", k >= 2 ?
@@ -889,7 +889,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	inconsistent = build_inconsistent(&a);
 	report_insights(m, a.cells, inconsistent, opt);
 	json_object_put(inconsistent);
-	strip_keys(model_array(m, "daily"), "_key");
+	strip_keys(mval_array(m, "daily"), "_key");
 	json_object_object_add(m, "notes", notes());
 	free_agg(&a);
 	return m;

@@ -38,10 +38,14 @@ void report_date(time_t t, char *buf, size_t size);
 /* Parse "YYYY-MM-DD" into 00:00 UTC of that day; 0 or -1. */
 int report_parse_date(const char *s, time_t *t_r);
 
-/* Small accessors for the renderers: missing or mistyped keys give 0/"". */
-long long model_int(struct json_object *obj, const char *key);
-double model_double(struct json_object *obj, const char *key);
-const char *model_str(struct json_object *obj, const char *key);
-struct json_object *model_array(struct json_object *obj, const char *key);
+/*
+ * Accessors for the aggregation and the text renderers: missing or
+ * mistyped keys give 0 or "" (never NULL), so they go straight to printf.
+ * The HTML renderer uses model_get.h, whose absent is NULL.
+ */
+long long mval_int(struct json_object *obj, const char *key);
+double mval_double(struct json_object *obj, const char *key);
+const char *mval_str(struct json_object *obj, const char *key);
+struct json_object *mval_array(struct json_object *obj, const char *key);
 
 #endif

@@ -52,9 +52,9 @@ date_seconds(const char *date)
 int
 report_prometheus_write(FILE *fp, struct json_object *model)
 {
-	struct json_object *doms = model_array(model, "domains");
-	struct json_object *reps = model_array(model, "reporters");
-	struct json_object *ins = model_array(model, "insights");
+	struct json_object *doms = mval_array(model, "domains");
+	struct json_object *reps = mval_array(model, "reporters");
+	struct json_object *ins = mval_array(model, "insights");
 	size_t i, nd = doms ? json_object_array_length(doms) : 0;
 	size_t nr = reps ? json_object_array_length(reps) : 0;
 	size_t ni = ins ? json_object_array_length(ins) : 0;
@@ -64,7 +64,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 	    "domain, reporter and result (successful or the failure's result type)");
 	for (i = 0; i < nd; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
-		const char *domain = model_str(d, "domain");
+		const char *domain = mval_str(d, "domain");
 		struct json_object *rs = get(d, "reporters");
 
 		if (rs == NULL || !json_object_is_type(rs, json_type_object))
@@ -77,7 +77,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 			label(fp, "domain", domain, 0);
 			label(fp, "reporter", org, 0);
 			label(fp, "result", "successful", 1);
-			fprintf(fp, " %lld\n", model_int(r, "successful"));
+			fprintf(fp, " %lld\n", mval_int(r, "successful"));
 			if (types != NULL && json_object_is_type(types, json_type_object)) {
 				json_object_object_foreach(types, rt, cnt) {
 					fputs("tlsrpt_sessions{", fp);
@@ -89,12 +89,12 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 				}
 			}
 			/* Failures the reporter did not detail still count. */
-			if (model_int(r, "failed") > listed) {
+			if (mval_int(r, "failed") > listed) {
 				fputs("tlsrpt_sessions{", fp);
 				label(fp, "domain", domain, 0);
 				label(fp, "reporter", org, 0);
 				label(fp, "result", "undetailed-failure", 1);
-				fprintf(fp, " %lld\n", model_int(r, "failed") - listed);
+				fprintf(fp, " %lld\n", mval_int(r, "failed") - listed);
 			}
 		}
 	}
@@ -103,16 +103,16 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *d = json_object_array_get_idx(doms, i);
 
 		fputs("tlsrpt_failure_rate{", fp);
-		label(fp, "domain", model_str(d, "domain"), 1);
-		fprintf(fp, " %.6f\n", model_double(d, "failure_rate"));
+		label(fp, "domain", mval_str(d, "domain"), 1);
+		fprintf(fp, " %.6f\n", mval_double(d, "failure_rate"));
 	}
 	help(fp, "tlsrpt_reports", "reports received over the period, by reporter");
 	for (i = 0; i < nr; i++) {
 		struct json_object *r = json_object_array_get_idx(reps, i);
 
 		fputs("tlsrpt_reports{", fp);
-		label(fp, "reporter", model_str(r, "organization"), 1);
-		fprintf(fp, " %lld\n", model_int(r, "reports"));
+		label(fp, "reporter", mval_str(r, "organization"), 1);
+		fprintf(fp, " %lld\n", mval_int(r, "reports"));
 	}
 	help(fp, "tlsrpt_last_report_timestamp_seconds",
 	    "start of the day of the reporter's last report (unix time)");
@@ -120,8 +120,8 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *r = json_object_array_get_idx(reps, i);
 
 		fputs("tlsrpt_last_report_timestamp_seconds{", fp);
-		label(fp, "reporter", model_str(r, "organization"), 1);
-		fprintf(fp, " %lld\n", date_seconds(model_str(r, "last_seen")));
+		label(fp, "reporter", mval_str(r, "organization"), 1);
+		fprintf(fp, " %lld\n", date_seconds(mval_str(r, "last_seen")));
 	}
 	help(fp, "tlsrpt_reporter_silent", "1 when the reporter has been silent longer "
 	    "than its usual gap");
@@ -129,7 +129,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *r = json_object_array_get_idx(reps, i), *s;
 
 		fputs("tlsrpt_reporter_silent{", fp);
-		label(fp, "reporter", model_str(r, "organization"), 1);
+		label(fp, "reporter", mval_str(r, "organization"), 1);
 		fprintf(fp, " %d\n", json_object_object_get_ex(r, "silent", &s) &&
 		    json_object_get_boolean(s));
 	}
@@ -138,7 +138,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		long long c = 0;
 
 		for (i = 0; i < ni; i++)
-			c += strcmp(model_str(json_object_array_get_idx(ins, i), "severity"),
+			c += strcmp(mval_str(json_object_array_get_idx(ins, i), "severity"),
 			    sev[k]) == 0;
 		fputs("tlsrpt_insights{", fp);
 		label(fp, "severity", sev[k], 1);

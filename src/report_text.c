@@ -253,7 +253,7 @@ print_domains(const struct out *o, struct json_object *m)
 		{ "FAILED", 8, 1 }, { "RATE", 7, 1 }, { "STS FAIL", 8, 1 },
 		{ "TLSA FAIL", 9, 1 }, { "NO-POL FAIL", 11, 1 },
 	};
-	struct json_object *arr = model_array(m, "domains");
+	struct json_object *arr = mval_array(m, "domains");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	section(o, "Domains: sessions to your MX hosts, by the policy senders applied");
@@ -268,16 +268,16 @@ print_domains(const struct out *o, struct json_object *m)
 		char r[32], s[32], f[32], rate[32], sts[32], tlsa[32], np[32];
 		const char *vals[8];
 
-		num(r, sizeof(r), model_int(d, "reports"));
-		num(s, sizeof(s), model_int(d, "successful"));
-		num(f, sizeof(f), model_int(d, "failed"));
-		pct(rate, sizeof(rate), model_double(d, "failure_rate"));
-		num(sts, sizeof(sts), model_int(get(pt, "sts"), "failed"));
-		num(tlsa, sizeof(tlsa), model_int(get(pt, "tlsa"), "failed"));
-		num(np, sizeof(np), model_int(get(pt, "no-policy-found"), "failed"));
-		vals[0] = model_str(d, "domain"); vals[1] = r; vals[2] = s; vals[3] = f;
+		num(r, sizeof(r), mval_int(d, "reports"));
+		num(s, sizeof(s), mval_int(d, "successful"));
+		num(f, sizeof(f), mval_int(d, "failed"));
+		pct(rate, sizeof(rate), mval_double(d, "failure_rate"));
+		num(sts, sizeof(sts), mval_int(get(pt, "sts"), "failed"));
+		num(tlsa, sizeof(tlsa), mval_int(get(pt, "tlsa"), "failed"));
+		num(np, sizeof(np), mval_int(get(pt, "no-policy-found"), "failed"));
+		vals[0] = mval_str(d, "domain"); vals[1] = r; vals[2] = s; vals[3] = f;
 		vals[4] = rate; vals[5] = sts; vals[6] = tlsa; vals[7] = np;
-		if (model_double(d, "failure_rate") >= 0.05)
+		if (mval_double(d, "failure_rate") >= 0.05)
 			fputs(paint(o, RED), o->fp);
 		row(o, cols, 8, vals);
 		fputs(paint(o, RESET), o->fp);
@@ -291,7 +291,7 @@ print_failures(const struct out *o, struct json_object *m)
 		{ "RESULT TYPE", 26, 0 }, { "FAILED", 9, 1 }, { "DAYS", 23, 0 },
 		{ "WHERE", 0, 0 },
 	};
-	struct json_object *arr = model_array(m, "failures");
+	struct json_object *arr = mval_array(m, "failures");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	section(o, "What is failing: failed sessions by result type");
@@ -305,19 +305,19 @@ print_failures(const struct out *o, struct json_object *m)
 		char failed[32], days[64], where[700], mx[300], dom[300], line[600], codes[300];
 		const char *vals[4];
 
-		num(failed, sizeof(failed), model_int(f, "failed"));
-		snprintf(days, sizeof(days), "%s..%s", model_str(f, "first_date"),
-		    model_str(f, "last_date"));
-		join(dom, sizeof(dom), model_array(f, "domains"));
-		join(mx, sizeof(mx), model_array(f, "mx_hosts"));
+		num(failed, sizeof(failed), mval_int(f, "failed"));
+		snprintf(days, sizeof(days), "%s..%s", mval_str(f, "first_date"),
+		    mval_str(f, "last_date"));
+		join(dom, sizeof(dom), mval_array(f, "domains"));
+		join(mx, sizeof(mx), mval_array(f, "mx_hosts"));
 		snprintf(where, sizeof(where), "%s: %s", dom, mx);
-		vals[0] = model_str(f, "result_type"); vals[1] = failed; vals[2] = days;
+		vals[0] = mval_str(f, "result_type"); vals[1] = failed; vals[2] = days;
 		vals[3] = where;
 		row(o, cols, 4, vals);
-		snprintf(line, sizeof(line), "%s. See: %s", model_str(f, "meaning"),
-		    model_str(f, "explain"));
+		snprintf(line, sizeof(line), "%s. See: %s", mval_str(f, "meaning"),
+		    mval_str(f, "explain"));
 		wrap(o, "    ", 4, line);
-		join(codes, sizeof(codes), model_array(f, "reason_codes"));
+		join(codes, sizeof(codes), mval_array(f, "reason_codes"));
 		if (codes[0] != '\0') {
 			snprintf(line, sizeof(line), "reason codes: %s", codes);
 			wrap(o, "    ", 4, line);
@@ -337,7 +337,7 @@ print_places(const struct out *o, struct json_object *m)
 		{ "SENDING MTA", 30, 0 }, { "REPORTERS", 18, 0 }, { "FAILED", 9, 1 },
 		{ "RESULT TYPES", 0, 0 },
 	};
-	struct json_object *arr = model_array(m, "mx_hosts");
+	struct json_object *arr = mval_array(m, "mx_hosts");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 	char a[300], b[300], c[32];
 	const char *vals[4];
@@ -350,15 +350,15 @@ print_places(const struct out *o, struct json_object *m)
 	for (i = 0; i < n && i < MAX_ROWS; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
 
-		join(a, sizeof(a), model_array(x, "receiving_ips"));
-		num(c, sizeof(c), model_int(x, "failed"));
+		join(a, sizeof(a), mval_array(x, "receiving_ips"));
+		num(c, sizeof(c), mval_int(x, "failed"));
 		counts(b, sizeof(b), get(x, "result_types"));
-		vals[0] = model_str(x, "mx_host"); vals[1] = a; vals[2] = c; vals[3] = b;
+		vals[0] = mval_str(x, "mx_host"); vals[1] = a; vals[2] = c; vals[3] = b;
 		row(o, mxc, 4, vals);
 	}
 	more(o, i, n, "--format json has them all");
 
-	arr = model_array(m, "sending_mtas");
+	arr = mval_array(m, "sending_mtas");
 	n = arr ? json_object_array_length(arr) : 0;
 	section(o, "From where: failures by sending MTA");
 	if (n == 0)
@@ -368,10 +368,10 @@ print_places(const struct out *o, struct json_object *m)
 	for (i = 0; i < n && i < MAX_ROWS / 2; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
 
-		join(a, sizeof(a), model_array(x, "reporters"));
-		num(c, sizeof(c), model_int(x, "failed"));
+		join(a, sizeof(a), mval_array(x, "reporters"));
+		num(c, sizeof(c), mval_int(x, "failed"));
 		counts(b, sizeof(b), get(x, "result_types"));
-		vals[0] = model_str(x, "ip"); vals[1] = a; vals[2] = c; vals[3] = b;
+		vals[0] = mval_str(x, "ip"); vals[1] = a; vals[2] = c; vals[3] = b;
 		row(o, mtac, 4, vals);
 	}
 	more(o, i, n, "--format json has them all");
@@ -385,7 +385,7 @@ print_reporters(const struct out *o, struct json_object *m)
 		{ "LAST SEEN", 10, 0 }, { "EVERY", 6, 1 }, { "SILENT", 6, 1 },
 		{ "STATUS", 0, 0 },
 	};
-	struct json_object *arr = model_array(m, "reporters");
+	struct json_object *arr = mval_array(m, "reporters");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	section(o, "Who reports");
@@ -401,16 +401,16 @@ print_reporters(const struct out *o, struct json_object *m)
 		int is_silent = json_object_object_get_ex(r, "silent", &sil) &&
 		    json_object_get_boolean(sil);
 
-		num(reps, sizeof(reps), model_int(r, "reports"));
+		num(reps, sizeof(reps), mval_int(r, "reports"));
 		if (json_object_object_get_ex(r, "cadence_days", &cad) && cad != NULL)
 			snprintf(every, sizeof(every), "%.1fd", json_object_get_double(cad));
 		else
 			snprintf(every, sizeof(every), "-");
-		snprintf(silent, sizeof(silent), "%lldd", model_int(r, "silent_days"));
+		snprintf(silent, sizeof(silent), "%lldd", mval_int(r, "silent_days"));
 		snprintf(status, sizeof(status), "%s", is_silent ? "SILENT: check delivery" :
 		    "ok");
-		vals[0] = model_str(r, "organization"); vals[1] = reps;
-		vals[2] = model_str(r, "first_seen"); vals[3] = model_str(r, "last_seen");
+		vals[0] = mval_str(r, "organization"); vals[1] = reps;
+		vals[2] = mval_str(r, "first_seen"); vals[3] = mval_str(r, "last_seen");
 		vals[4] = every; vals[5] = silent; vals[6] = status;
 		if (is_silent)
 			fputs(paint(o, YELLOW), o->fp);
@@ -422,7 +422,7 @@ print_reporters(const struct out *o, struct json_object *m)
 static void
 print_insights(const struct out *o, struct json_object *m)
 {
-	struct json_object *arr = model_array(m, "insights");
+	struct json_object *arr = mval_array(m, "insights");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	section(o, "What changed: insights");
@@ -433,19 +433,19 @@ print_insights(const struct out *o, struct json_object *m)
 	}
 	for (i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
-		struct json_object *ev = model_array(x, "evidence");
-		const char *sev = model_str(x, "severity");
+		struct json_object *ev = mval_array(x, "evidence");
+		const char *sev = mval_str(x, "severity");
 		char first[64];
 		size_t k, ne = ev ? json_object_array_length(ev) : 0;
 
 		fputs(paint(o, strcmp(sev, "critical") == 0 ? RED :
 		    strcmp(sev, "warning") == 0 ? YELLOW : ""), o->fp);
 		snprintf(first, sizeof(first), "%s[%s] ", i ? "\n" : "", sev);
-		wrap(o, first, 4, model_str(x, "title"));
+		wrap(o, first, 4, mval_str(x, "title"));
 		fputs(paint(o, RESET), o->fp);
 		for (k = 0; k < ne; k++)
 			wrap(o, "  - ", 4, json_object_get_string(json_object_array_get_idx(ev, k)));
-		wrap(o, "  fix: ", 7, model_str(x, "fix"));
+		wrap(o, "  fix: ", 7, mval_str(x, "fix"));
 	}
 }
 
@@ -456,7 +456,7 @@ print_daily(const struct out *o, struct json_object *m)
 		{ "DAY", 10, 0 }, { "DOMAIN", 24, 0 }, { "SUCCESSFUL", 11, 1 },
 		{ "FAILED", 8, 1 }, { "RATE", 7, 1 }, { "RESULT TYPES", 0, 0 },
 	};
-	struct json_object *arr = model_array(m, "daily");
+	struct json_object *arr = mval_array(m, "daily");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	section(o, "Per day");
@@ -467,7 +467,7 @@ print_daily(const struct out *o, struct json_object *m)
 	header(o, cols, 6);
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
-		long long ok = model_int(d, "successful"), failed = model_int(d, "failed");
+		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
 		char s[32], f[32], rate[32], types[300];
 		const char *vals[6];
 
@@ -475,7 +475,7 @@ print_daily(const struct out *o, struct json_object *m)
 		num(f, sizeof(f), failed);
 		pct(rate, sizeof(rate), ok + failed ? (double)failed / (double)(ok + failed) : 0);
 		counts(types, sizeof(types), get(d, "result_types"));
-		vals[0] = model_str(d, "date"); vals[1] = model_str(d, "domain");
+		vals[0] = mval_str(d, "date"); vals[1] = mval_str(d, "domain");
 		vals[2] = s; vals[3] = f; vals[4] = rate; vals[5] = types;
 		row(o, cols, 6, vals);
 	}
@@ -486,23 +486,23 @@ report_text_write(FILE *fp, struct json_object *model, int color)
 {
 	struct out o = { fp, color };
 	struct json_object *period = get(model, "period"), *filter = get(model, "filter");
-	struct json_object *totals = get(model, "totals"), *notes = model_array(model, "notes");
+	struct json_object *totals = get(model, "totals"), *notes = mval_array(model, "notes");
 	char r[32], s[32], f[32], rate[32], line[300];
 	size_t i, n = notes ? json_object_array_length(notes) : 0;
-	const char *domain = model_str(filter, "domain");
+	const char *domain = mval_str(filter, "domain");
 
 	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld days), %s%s",
-	    model_str(period, "since"), model_str(period, "until"),
-	    model_int(period, "days"), domain[0] ? "domain " : "all domains", domain);
+	    mval_str(period, "since"), mval_str(period, "until"),
+	    mval_int(period, "days"), domain[0] ? "domain " : "all domains", domain);
 	fprintf(fp, "%s", paint(&o, BOLD));
 	wrap(&o, "", 0, line);
 	fprintf(fp, "%s", paint(&o, RESET));
 	for (i = 0; i < n; i++)
 		wrap(&o, "Note: ", 6, json_object_get_string(json_object_array_get_idx(notes, i)));
-	num(r, sizeof(r), model_int(totals, "reports"));
-	num(s, sizeof(s), model_int(totals, "successful"));
-	num(f, sizeof(f), model_int(totals, "failed"));
-	pct(rate, sizeof(rate), model_double(totals, "failure_rate"));
+	num(r, sizeof(r), mval_int(totals, "reports"));
+	num(s, sizeof(s), mval_int(totals, "successful"));
+	num(f, sizeof(f), mval_int(totals, "failed"));
+	pct(rate, sizeof(rate), mval_double(totals, "failure_rate"));
 	fprintf(fp, "\n%s reports; %s successful and %s failed sessions (%s failed)\n",
 	    r, s, f, rate);
 	print_insights(&o, model);

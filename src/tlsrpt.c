@@ -21,6 +21,7 @@ static const struct {
 	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
 	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
+	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
 	{ "db", cmd_db, "create or migrate the store's schema: tlsrpt db migrate [-c CONFIG]" },
 };
 

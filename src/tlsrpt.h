@@ -150,4 +150,20 @@ enum tlsrpt_errcode tlsrpt_parse(const char *data, size_t len,
 
 void tlsrpt_result_free(struct tlsrpt_result *result);
 
+/*
+ * What DATA/LEN is, by content alone, as tlsrpt_parse() decides it: the
+ * first kilobyte is enough.  An mbox is a message behind a "From " line
+ * (and may hold more messages); UNKNOWN is what tlsrpt_parse() calls
+ * unrecognized.
+ */
+enum tlsrpt_kind {
+	TLSRPT_KIND_EMPTY = 0,
+	TLSRPT_KIND_GZIP,
+	TLSRPT_KIND_JSON,
+	TLSRPT_KIND_MESSAGE,
+	TLSRPT_KIND_MBOX,
+	TLSRPT_KIND_UNKNOWN
+};
+enum tlsrpt_kind tlsrpt_sniff(const char *data, size_t len);
+
 #endif

@@ -11,10 +11,9 @@
 #include <syslog.h>
 #include <time.h>
 
-/* Authenticate per AuthMode; 1 when authenticated, signer in SIGNER. */
-static int
-authenticate(const struct verdict_input *in, char *signer, size_t signer_len,
-    char *why, size_t why_len)
+int
+verdict_authenticate(const struct verdict_input *in, char *signer,
+    size_t signer_len, char *why, size_t why_len)
 {
 	const struct config *cfg = in->rt->cfg;
 	enum dkim_verdict dv;
@@ -184,7 +183,7 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 		log_msg(LOG_NOTICE, in->qid, "invalid: %s; delivered unparsed", why);
 		return;
 	}
-	out->authenticated = authenticate(in, signer, sizeof(signer), why,
+	out->authenticated = verdict_authenticate(in, signer, sizeof(signer), why,
 	    sizeof(why));
 	if (!out->authenticated) {
 		tag_simple(out, cfg, TAG_FAIL, why);

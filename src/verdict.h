@@ -45,6 +45,15 @@ struct verdict {
 };
 
 /*
+ * Authenticate IN per AuthMode (the first step of verdict_decide): 1 when
+ * authenticated, with the aligned signer in SIGNER; else 0 and a short
+ * reason in WHY.  In AuthMode dkim, IN->dkim must have been fed the
+ * whole message.  Logs nothing.
+ */
+int verdict_authenticate(const struct verdict_input *in, char *signer,
+    size_t signer_len, char *why, size_t why_len);
+
+/*
  * Decide for IN.  *STORE is opened on first use (from rt->cfg->database)
  * and left open for the caller to reuse and close.
  */

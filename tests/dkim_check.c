@@ -4,19 +4,17 @@
  *   dkim_check KEYFILE MESSAGE FROM_DOMAIN
  *
  * KEYFILE "-" means DNS.  The message may have LF or CRLF line ends.
- * Headers go in as libmilter hands them: name, and value without the
- * one space after the colon, folds kept inside the value as they are in
- * the file.  The body goes in with CRLF line ends, in odd-sized chunks.
+ * Headers and body go in as libmilter hands them (rawmsg.h: folds kept,
+ * body with CRLF line ends in odd-sized chunks), as `tlsrpt import` does.
  * Prints "pass D", "fail WHY", "none WHY" or "temperror WHY"; exit 0,
  * or 2 on a usage or I/O error.
  */
 #include "dkim_auth.h"
+#include "rawmsg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHUNK 1021		/* odd, so CRLF pairs straddle chunks */
 
 static char *
 slurp(const char *path, size_t *len_r)
@@ -50,87 +48,16 @@ slurp(const char *path, size_t *len_r)
 	return buf;
 }
 
-/* Length of the line at P (up to END), without its LF or CRLF. */
-static size_t
-line_len(const char *p, const char *end, size_t *eol_r)
+static void
+on_field(void *arg, const char *name, const char *value)
 {
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-
-	*eol_r = nl != NULL ? 1 : 0;
-	if (n > 0 && p[n - 1] == '\r') {
-		n--;
-		(*eol_r)++;
-	}
-	return n;
-}
-
-/* Feed header fields; returns where the body starts. */
-static const char *
-feed_headers(struct dkim_auth_msg *m, const char *p, const char *end)
-{
-	while (p < end) {
-		size_t eol, n = line_len(p, end, &eol);
-		const char *colon, *v, *q;
-		char *name, *value;
-
-		if (n == 0)
-			return p + eol;		/* the empty line */
-		/* the field runs on over continuation lines */
-		q = p + n + eol;
-		while (q < end && (*q == ' ' || *q == '\t')) {
-			size_t e2, n2 = line_len(q, end, &e2);
-
-			q += n2 + e2;
-		}
-		colon = memchr(p, ':', n);
-		if (colon != NULL) {
-			size_t vlen = (size_t)(q - colon - 1);
-
-			v = colon + 1;
-			if (*v == ' ') {
-				v++;
-				vlen--;
-			}
-			/* drop the field's own final line end */
-			while (vlen > 0 && (v[vlen - 1] == '\n' ||
-			    v[vlen - 1] == '\r'))
-				vlen--;
-			name = strndup(p, (size_t)(colon - p));
-			value = strndup(v, vlen);
-			if (name != NULL && value != NULL)
-				dkim_auth_header(m, name, value);
-			free(name);
-			free(value);
-		}
-		p = q;
-	}
-	return end;
+	dkim_auth_header(arg, name, value);
 }
 
 static void
-feed_body(struct dkim_auth_msg *m, const char *p, const char *end)
+on_chunk(void *arg, const unsigned char *data, size_t len)
 {
-	unsigned char buf[CHUNK];
-	size_t o = 0;
-	char prev = '\0';
-
-	for (; p < end; prev = *p++) {
-		if (*p == '\n' && prev != '\r') {
-			if (o + 2 > sizeof(buf)) {
-				dkim_auth_body(m, buf, o);
-				o = 0;
-			}
-			buf[o++] = '\r';
-		}
-		if (o + 1 > sizeof(buf)) {
-			dkim_auth_body(m, buf, o);
-			o = 0;
-		}
-		buf[o++] = (unsigned char)*p;
-	}
-	if (o > 0)
-		dkim_auth_body(m, buf, o);
+	dkim_auth_body(arg, data, len);
 }
 
 int
@@ -141,8 +68,7 @@ main(int argc, char **argv)
 	struct dkim_auth_msg *m;
 	enum dkim_verdict v;
 	char err[256], signer[256], why[256], *msg;
-	const char *body;
-	size_t len;
+	size_t len, body;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: dkim_check KEYFILE|- MESSAGE "
@@ -168,9 +94,12 @@ main(int argc, char **argv)
 		dkim_auth_free(da);
 		return 2;
 	}
-	body = feed_headers(m, msg, msg + len);
+	if ((body = rawmsg_headers(msg, len, on_field, m)) == (size_t)-1) {
+		fprintf(stderr, "dkim_check: out of memory\n");
+		return 2;
+	}
 	dkim_auth_eoh(m);
-	feed_body(m, body, msg + len);
+	rawmsg_body_crlf(msg + body, len - body, on_chunk, m);
 	v = dkim_auth_eom(m, argv[3], signer, sizeof(signer), why,
 	    sizeof(why));
 	if (v == DKIM_AUTH_PASS)

@@ -63,6 +63,13 @@ case_ days-check "$db" --days 12 --until 2026-03-31 --domain example.com --check
 case_ empty-text "$empty_db" --since 2026-01-01 --until 2026-01-31
 case_ empty-check "$empty_db" --since 2026-01-01 --until 2026-01-31 --check
 
+# HTML: written with --output, compared like the others.
+"$TLSRPT" --db "$db" report $Q1 --format html --output "$tmp/all-html.out" 2>"$tmp/all-html.err"
+echo "--- exit $?" >>"$tmp/all-html.out"
+if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$tmp/all-html.out" "$refs/all-html.ref"; ok "all-html (updated)"
+elif diff -u "$refs/all-html.ref" "$tmp/all-html.out" >"$tmp/all-html.diff"; then ok "all-html"
+else bad "all-html"; head -40 "$tmp/all-html.diff"; fi
+
 # Properties, whatever the refs say.  kinds CASE: the insight kinds of a JSON case.
 kinds() { python3 -c 'import json,sys
 m=json.loads(open(sys.argv[1]).read().rsplit("--- exit",1)[0])
@@ -79,6 +86,9 @@ has all-json silent-reporter:
 hasnt org-json mx-certificate:example.org
 hasnt org-json tlsa-rollover:example.org
 hasnt before-silence-json silent-reporter:
+hasnt org-json failure-rate-spike:example.org
+hasnt org-json inconsistent-report:example.org
+hasnt org-json sts-outage:example.com
 grep -q '"title": "Comcast has sent no report for 21 days' "$tmp/all-json.out" &&
 	ok "Comcast silent for 21 days" || bad "Comcast silent for 21 days"
 python3 - "$tmp/all-json.out" "$tmp/unverified-json.out" <<'PY' && ok "json: totals add up; unverified only on request" || bad "json: totals add up; unverified only on request"
@@ -128,6 +138,13 @@ for line in text.splitlines():
 assert 'tlsrpt_sessions{domain="example.net",reporter="Google Inc.",result="tlsa-invalid"} 80' in text
 assert 'tlsrpt_reporter_silent{reporter="Comcast"} 1' in text
 PY
+
+"$TLSRPT" --db "$db" report $Q1 --format html -o "$tmp/out.html" && [ ! -e "$tmp/out.html.tmp" ] &&
+	[ "$(grep -o '<svg class="chart daily' "$tmp/out.html" | wc -l)" -eq 3 ] &&
+	grep -q 'certbot renew --reuse-key' "$tmp/out.html" &&
+	! grep -Eq '(src|href)="https?:' "$tmp/out.html" &&
+	ok "html: a chart per domain, the insights, nothing external" ||
+	bad "html: a chart per domain, the insights, nothing external"
 
 # Usage errors are 2, with a clear message.
 for args in "--since 2026-02-30" "--until yesterday" "--format xml" \

@@ -1,0 +1,18 @@
+#!/bin/sh
+# report_browser.sh - the browser test (tests/html_browser.sh) on what
+# `tlsrpt report --format html` makes of the fixture database of
+# tests/report.sh: three domains, so three daily charts.
+set -u
+: "${srcdir:=.}"
+: "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
+: "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
+command -v chromium >/dev/null || { echo "report_browser: chromium not installed"; exit 77; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+python3 "$srcdir/tests/make_report_fixtures.py" "$tmp/reports" || exit 1
+DB="sqlite:$tmp/fixture.db"
+"$FIXTURE_STORE" "$DB" "$tmp"/reports/*.json >/dev/null || exit 1
+export DB SOURCE_DATE_EPOCH=1775001600
+export TLSRPT_HTML_CMD='"$TLSRPT" --db "$DB" report --since 2026-01-01 --until 2026-03-31 --format html --output "$1"'
+export TLSRPT_HTML_CHARTS=3
+sh "$srcdir/tests/html_browser.sh"
