@@ -105,11 +105,17 @@ names(struct json_object *obj, char *buf, size_t size)
 	}
 }
 
+static int
+cmp_date(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Sorted dates of a result type's cells. */
 static size_t
 sorted_dates(struct json_object *by_date, const char ***dates_r)
 {
-	size_t n = json_object_object_length(by_date), k = 0, i, j;
+	size_t n = json_object_object_length(by_date), k = 0;
 	const char **d = malloc(sizeof(*d) * (n + 1));
 
 	*dates_r = d;
@@ -119,13 +125,7 @@ sorted_dates(struct json_object *by_date, const char ***dates_r)
 		(void)cell;
 		d[k++] = date;
 	}
-	for (i = 1; i < k; i++)		/* insertion sort: short lists */
-		for (j = i; j > 0 && strcmp(d[j - 1], d[j]) > 0; j--) {
-			const char *t = d[j];
-
-			d[j] = d[j - 1];
-			d[j - 1] = t;
-		}
+	qsort(d, k, sizeof(*d), cmp_date);
 	return k;
 }
 
@@ -361,17 +361,18 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Does an insight of DOMAIN (in BY_DOMAIN: domain -> insights) cover a day in [FIRST, LAST]? */
 static int
-overlaps(struct json_object *list, const char *domain, const char *first,
+overlaps(struct json_object *by_domain, const char *domain, const char *first,
     const char *last)
 {
-	size_t i, n = json_object_array_length(list);
+	struct json_object *list = get(by_domain, domain);
+	size_t i, n = list ? json_object_array_length(list) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(list, i);
 
-		if (strcmp(mval_str(o, "domain"), domain) == 0 &&
-		    strcmp(mval_str(o, "first_date"), last) <= 0 &&
+		if (strcmp(mval_str(o, "first_date"), last) <= 0 &&
 		    strcmp(mval_str(o, "last_date"), first) >= 0)
 			return 1;
 	}
@@ -379,7 +380,8 @@ overlaps(struct json_object *list, const char *domain, const char *first,
 }
 
 static void
-rate_spikes(struct json_object *list, struct json_object *dom)
+rate_spikes(struct json_object *list, struct json_object *by_domain,
+    struct json_object *dom)
 {
 	struct json_object *days = mval_array(dom, "daily");
 	const char *domain = mval_str(dom, "domain");
@@ -431,7 +433,7 @@ rate_spikes(struct json_object *list, struct json_object *dom)
 			j++;
 		first = mval_str(json_object_array_get_idx(days, i), "date");
 		last = mval_str(json_object_array_get_idx(days, j), "date");
-		if (!overlaps(list, domain, first, last)) {
+		if (!overlaps(by_domain, domain, first, last)) {
 			o = insight(list, "failure-rate-spike", "warning", domain, first, last);
 			set_text(o, "title", "%s: failure rate %.1f%% on %s, against a baseline "
 			    "of %.2f%%", domain, rates[i] * 100, first, base[i] * 100);
@@ -544,6 +546,19 @@ static const char *const checklist =
 	"`tlsrpt check --domain DOMAIN` (_smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=mailto:...\"), "
 	"look in the spam folder of the rua mailbox, and allow 24-72 hours after publishing.";
 
+int
+report_insight_type(const char *rt)
+{
+	static const char *const types[] = { "tlsa-invalid", "certificate-expired",
+	    "certificate-host-mismatch", "sts-policy-fetch-error", "sts-webpki-invalid" };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(rt, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 severity_rank(const char *s)
 {
@@ -570,7 +585,7 @@ void
 report_insights(struct json_object *model, struct json_object *cells,
     struct json_object *inconsistent, const struct report_options *opt)
 {
-	struct json_object *list = json_object_new_array(), *doms;
+	struct json_object *list = json_object_new_array(), *doms, *by_domain;
 	size_t i, n;
 
 	(void)opt;
@@ -590,8 +605,21 @@ report_insights(struct json_object *model, struct json_object *cells,
 	}
 	doms = mval_array(model, "domains");
 	n = doms ? json_object_array_length(doms) : 0;
+	/* What the spikes must not repeat: the insights so far, per domain. */
+	by_domain = json_object_new_object();
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i), *arr;
+		const char *d = mval_str(o, "domain");
+
+		if ((arr = get(by_domain, d)) == NULL) {
+			arr = json_object_new_array();
+			json_object_object_add(by_domain, d, arr);
+		}
+		json_object_array_add(arr, json_object_get(o));
+	}
 	for (i = 0; i < n; i++)
-		rate_spikes(list, json_object_array_get_idx(doms, i));
+		rate_spikes(list, by_domain, json_object_array_get_idx(doms, i));
+	json_object_put(by_domain);
 	inconsistent_reports(list, inconsistent);
 	silent_reporters(model, list);
 	if (mval_int(get(model, "totals"), "reports") == 0) {

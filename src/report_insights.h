@@ -25,6 +25,9 @@
 #define INSIGHT_SPIKE_MIN_FAILED	10
 #define INSIGHT_STS_MIN_REPORTERS	2
 
+/* True for the result types whose cells the insights read. */
+int report_insight_type(const char *result_type);
+
 void report_insights(struct json_object *model, struct json_object *cells,
     struct json_object *inconsistent, const struct report_options *opt);
 

@@ -447,10 +447,12 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	add_int(child(rp, "result_types"), rt, n);
 
 	/* For the insights: domain -> result type -> day -> who and where. */
-	cell = child(child(child(a->cells, p->domain), rt), date);
-	add_int(cell, "failed", n);
-	add_int(child(cell, "mx_hosts"), host, n);
-	add_int(child(cell, "reporters"), r->org, n);
+	if (report_insight_type(rt)) {
+		cell = child(child(child(a->cells, p->domain), rt), date);
+		add_int(cell, "failed", n);
+		add_int(child(cell, "mx_hosts"), host, n);
+		add_int(child(cell, "reporters"), r->org, n);
+	}
 	free(rt);
 	free(host);
 	return 0;
