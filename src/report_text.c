@@ -491,9 +491,9 @@ report_text_write(FILE *fp, struct json_object *model, int color)
 	size_t i, n = notes ? json_object_array_length(notes) : 0;
 	const char *domain = mval_str(filter, "domain");
 
-	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld days), %s%s",
+	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld day%s), %s%s",
 	    mval_str(period, "since"), mval_str(period, "until"),
-	    mval_int(period, "days"), domain[0] ? "domain " : "all domains", domain);
+	    mval_int(period, "days"), mval_int(period, "days") == 1 ? "" : "s", domain[0] ? "domain " : "all domains", domain);
 	fprintf(fp, "%s", paint(&o, BOLD));
 	wrap(&o, "", 0, line);
 	fprintf(fp, "%s", paint(&o, RESET));
