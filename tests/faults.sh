@@ -1,0 +1,119 @@
+#!/bin/bash
+# faults.sh - tlsrpt-milter faults under load, through a real Postfix on
+# loopback (issue 8).  The rig is tests/load.sh's (tests/load-lib.sh):
+# the milter in smtpd_milters with default_action=accept, messages from
+# tests/load_send.py over 20 concurrent SMTP sessions (90% ordinary mail,
+# 9% valid signed reports, 1% broken or forged ones), FAULT_MESSAGES per
+# faulted batch, the fault injected once a quarter of the batch is
+# delivered.
+#
+#   SIGKILL  the milter killed mid-load: every message is still accepted
+#            and delivered exactly once (default_action=accept); the
+#            database is intact; restarted, the milter tags and records a
+#            fresh batch completely.
+#   locked   the SQLite store locked by another writer for longer than the
+#            milter's busy timeout mid-load: mail flows, every message is
+#            tagged as usual, reports that could not be stored are spooled
+#            to SpoolDirectory; once the lock is gone the replay thread
+#            (TLSRPT_REPLAY_INTERVAL=2) empties the spool and every valid
+#            report is stored exactly once.
+#   SIGHUP   a new configuration (TagHeader X-TLSRPT-Reloaded, LogLevel
+#            debug) loaded mid-load: no message refused, tempfailed, lost or
+#            duplicated, every valid report tagged pass under one of the two
+#            names; a batch after the reload uses the new name only.
+# Skips (77) unless root with postfix, openssl, sqlite3 and python3-dkim.
+set -u
+srcdir=${srcdir:-.}
+MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
+NAME=faults
+N=${FAULT_MESSAGES:-600}
+. "$srcdir/tests/load-lib.sh"
+load_prereq
+load_setup
+
+milter_start TLSRPT_REPLAY_INTERVAL=2 || { echo "milter did not start"; cat "$tmp/milter.log"; exit 1; }
+load_postfix || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
+ok "private postfix on 127.0.0.1:$port, the milter on :$mport"
+
+# Send a batch in the background; return once a quarter of it is delivered.
+background_batch() {	# FIRST MANIFEST [options]
+	bb_base=$(delivered)
+	send_batch "$1" "$N" "$2" "${@:3}" >"$2.log" 2>&1 &
+	spid=$!
+	wait_delivered $((bb_base + N / 4)) 60 ||
+		bad "a quarter of the batch delivered before the fault: $(($(delivered) - bb_base))"
+}
+finish_batch() {	# WHAT MANIFEST: wait for the sender and every delivery
+	wait "$spid"; rc=$?; spid=
+	[ $rc -eq 0 ] && ok "$1: the sender saw every message accepted" ||
+		{ bad "$1: the sender saw every message accepted"; tail -3 "$2.log"; }
+	wait_delivered $((bb_base + N)) 120 ||
+		bad "$1: delivered within 120 s: $(($(delivered) - bb_base)) of $N"
+}
+
+# --- SIGKILL mid-load ---------------------------------------------------------
+background_batch 0 "$tmp/m/kill"
+kill -KILL "$mpid"
+i=0; while kill -0 "$mpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+echo "     milter killed at $(($(delivered) - bb_base)) of $N delivered"
+sleep 1		# sessions start without the filter meanwhile
+milter_start TLSRPT_REPLAY_INTERVAL=2 || bad "milter restarted"
+echo "     milter restarted at $(($(delivered) - bb_base)) of $N delivered"
+finish_batch "SIGKILL" "$tmp/m/kill"
+check_batch "SIGKILL: " --manifest "$tmp/m/kill" --delivery-only
+n=$(grep -c "milter inet:127.0.0.1:$mport" "$tmp/pf/maillog")
+[ "$n" -gt 0 ] && ok "Postfix logged the milter failures ($n lines) and went on" ||
+	bad "Postfix logged the milter failures"
+[ "$(sqlite3 "$tmp/db/tlsrpt.db" 'PRAGMA integrity_check')" = ok ] &&
+	ok "SIGKILL: database intact" || bad "SIGKILL: database intact"
+# The restarted milter does the whole job on a fresh batch.
+send_batch 10000 300 "$tmp/m/after-kill" >"$tmp/send.log" 2>&1 ||
+	{ bad "batch after the restart sent"; tail -3 "$tmp/send.log"; }
+wait_delivered $((bb_base + N + 300)) 60 || bad "batch after the restart delivered"
+check_batch "after the restart: " --manifest "$tmp/m/after-kill" --db "$tmp/db/tlsrpt.db"
+
+# --- the store locked mid-load ------------------------------------------------
+# Another writer holds the write lock for 12 s, more than twice the
+# milter's busy timeout (5 s): reports arriving in that window are spooled.
+background_batch 20000 "$tmp/m/lock"
+spooled_before=$(grep -c 'store unavailable' "$tmp/milter.log")
+{ echo "BEGIN IMMEDIATE;"; echo "CREATE TABLE faults_lock (x);"; sleep 12
+  echo "ROLLBACK;"; } | sqlite3 "$tmp/db/tlsrpt.db" >"$tmp/lock.log" 2>&1 &
+lockpid=$!
+finish_batch "store locked" "$tmp/m/lock"
+wait "$lockpid"; lockpid=
+n=$(($(grep -c 'store unavailable' "$tmp/milter.log") - spooled_before))
+[ "$n" -gt 0 ] && ok "store locked: $n reports spooled" || bad "store locked: reports spooled ($n)"
+grep -q "store unavailable (.*locked.*); report spooled to $tmp/spool/" \
+	"$tmp/milter.log" && ok "store locked: logged as locked, with the spool file" ||
+	{ bad "store locked: logged as locked, with the spool file"; grep 'store unavailable' "$tmp/milter.log" | head -3; }
+i=0
+while [ "$(spooled)" -gt 0 ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+[ "$(spooled)" -eq 0 ] && ok "store back: the spool emptied" ||
+	bad "store back: the spool emptied ($(spooled) left)"
+grep -q "spool $tmp/spool: replayed .* reports stored" "$tmp/milter.log" &&
+	ok "store back: replay logged" || bad "store back: replay logged"
+check_batch "store locked: " --manifest "$tmp/m/lock" --db "$tmp/db/tlsrpt.db"
+
+# --- SIGHUP with a changed configuration mid-load --------------------------------
+load_conf X-TLSRPT-Reloaded debug >"$tmp/milter.conf.new"
+background_batch 30000 "$tmp/m/hup"
+mv "$tmp/milter.conf.new" "$tmp/milter.conf" && kill -HUP "$mpid"
+finish_batch "SIGHUP" "$tmp/m/hup"
+grep -q "configuration reloaded" "$tmp/milter.log" && ok "SIGHUP: reload logged" ||
+	bad "SIGHUP: reload logged"
+check_batch "SIGHUP: " --manifest "$tmp/m/hup" --either-tag X-TLSRPT-Reloaded --db "$tmp/db/tlsrpt.db"
+n=$(grep -c "reject\|status=deferred\|status=bounced" "$tmp/pf/maillog")
+[ "$n" -eq 0 ] && ok "SIGHUP: nothing rejected, deferred or bounced in Postfix's log" ||
+	bad "SIGHUP: nothing rejected, deferred or bounced ($n lines)"
+# After the reload: the new header only; forged copies of it are deleted.
+send_batch 40000 300 "$tmp/m/after-hup" --bad-tag X-TLSRPT-Reloaded >"$tmp/send.log" 2>&1 ||
+	{ bad "batch after the reload sent"; tail -3 "$tmp/send.log"; }
+wait_delivered $((bb_base + N + 300)) 60 || bad "batch after the reload delivered"
+check_batch "after the reload: " --manifest "$tmp/m/after-hup" --tag X-TLSRPT-Reloaded --absent-tag X-TLSRPT \
+	--db "$tmp/db/tlsrpt.db"
+kill -0 "$mpid" 2>/dev/null && ok "milter alive at the end" || bad "milter alive at the end"
+
+load_report
+echo "$NAME: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
