@@ -38,7 +38,7 @@ log_get_level(void)
 static void
 vlog(int priority, const char *prefix, const char *fmt, va_list ap, int with_errno)
 {
-	char msg[2048];
+	char msg[2048], *p;
 	int saved = errno, n;
 
 	if (priority > max_level)
@@ -46,6 +46,11 @@ vlog(int priority, const char *prefix, const char *fmt, va_list ap, int with_err
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+	/* Report strings reach the log (report-id, organization-name): a
+	 * JSON "\r\n" in one must not start a forged line of its own. */
+	for (p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (to_stderr)
 		fprintf(stderr, "%s: %s%s%s\n", log_ident, prefix ? prefix : "",
 		    prefix ? ": " : "", msg);

@@ -14,7 +14,9 @@
 # and open descriptors are taken; then LOAD_MESSAGES more.  Checks: every
 # message accepted and delivered exactly once (by X-Load-Seq); every valid
 # report tagged pass once and stored once, verified; no bad report tagged
-# pass or stored; no ordinary message tagged; nothing spooled; the
+# pass or stored; no ordinary message tagged; nothing spooled; no line
+# of the milter's log injected by a report string (Mail.ru-style
+# report-ids carry an escaped CRLF and a fake line); the
 # milter's RSS after the load under twice its warm-up level or within
 # +20 MB of it (not checked when the milter is built with ASan, whose
 # quarantine holds freed memory on purpose); its descriptors back to the
@@ -73,6 +75,11 @@ check_batch "" --manifest "$tmp/m/warm" "$tmp/m/load" --db "$tmp/db/tlsrpt.db"
 n=$(grep -c 'store unavailable' "$tmp/milter.log")
 [ "$n" -eq 0 ] && [ "$(spooled)" -eq 0 ] && ok "nothing spooled" ||
 	bad "nothing spooled: $n logged, $(spooled) files"
+# Mail.ru-style report-ids carry an escaped CRLF and a fake line: none
+# may start a log line of its own.
+n=$(grep -vc '^tlsrpt-milter: ' "$tmp/milter.log")
+[ "$n" -eq 0 ] && ok "every log line is the milter's own (no line injected by a report)" ||
+	{ bad "every log line is the milter's own: $n are not"; grep -v '^tlsrpt-milter: ' "$tmp/milter.log" | head -3; }
 kill -0 "$mpid" 2>/dev/null && ok "milter alive after the load" || bad "milter alive after the load"
 
 # --- resources back -----------------------------------------------------------

@@ -23,7 +23,8 @@ starts.  Sequence numbers FIRST..FIRST+COUNT-1 pick the mix by N % 100:
         broken gzip, broken base64 (both signed by google.com), unsigned,
         signed by the unaligned evil.example
 Every message has a unique Message-ID and an X-Load-Seq header.  One
-manifest line per message: "SEQ KIND REPORT-ID STATUS" where STATUS is
+manifest line per message: "SEQ KIND REPORT-ID STATUS" (REPORT-ID
+%-encoded: Mail.ru-style ids carry an escaped CRLF) where STATUS is
 250 or the SMTP error; prints "sent N in S s (R msg/s), E errors".
 
 check: reads the manifests, the Maildir tree (every file under DIR/*/new)
@@ -49,6 +50,7 @@ import sqlite3
 import sys
 import threading
 import time
+import urllib.parse
 
 import dkim
 
@@ -160,7 +162,7 @@ def mailru(seq, rid, payload):
         ("From", "<tlsrpt@mail.example>"),
         ("To", "<tlsrpt@example.net>"), ("Date", DATE),
         ("Subject", "Report Domain: example.net Submitter: mail.example "
-                    "Report-ID: <%s>" % rid),
+                    "Report-ID: <%s>" % rid.split("\r")[0]),
         ("TLS-Report-Domain", "example.net"),
         ("TLS-Report-Submitter", "mail.example"),
         ("Message-ID", "<load-%d@mail.example>" % seq),
@@ -236,7 +238,9 @@ def build(seq, run, rng, signer, bad_tag):
             microsoft(seq, rid, b64(gz(j))), "microsoft.com", "selector1",
             Signer.PLAIN_H)
     if kind == "mailru":
-        rid = "%s-%d@mail.example" % (run, seq)
+        # A line break in the report-id (a JSON escape): hostile strings
+        # must reach neither the log nor the tag as a line of their own.
+        rid = "%s-%d@mail.example\r\nInjected: %d" % (run, seq, seq)
         j = report_json("Mail.example", "tls_support@corp.example.org", rid,
                         {"policy-domain": "example.net", "policy-type": "sts"},
                         0, 1,
@@ -341,7 +345,7 @@ def send(args):
         for seq, kind, rid, _ in msgs:
             st = status.get(seq, "unsent")
             errors += st != "250"
-            f.write("%d %s %s %s\n" % (seq, kind, rid, st))
+            f.write("%d %s %s %s\n" % (seq, kind, urllib.parse.quote(rid), st))
     print("sent %d in %.1f s (%.0f msg/s), %d errors" %
           (len(msgs), dt, len(msgs) / dt if dt > 0 else 0, errors))
     return 0 if errors == 0 else 1
@@ -364,7 +368,7 @@ def check(args):
         with open(mf) as f:
             for line in f:
                 seq, kind, rid, st = line.split()
-                want[int(seq)] = (kind, rid, st)
+                want[int(seq)] = (kind, urllib.parse.unquote(rid), st)
     unaccepted = [s for s, v in want.items() if v[2] != "250"]
     result(not unaccepted, "all %d messages accepted by SMTP%s" % (
         len(want), "" if not unaccepted else ": %d not, e.g. %s" % (
