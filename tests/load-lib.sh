@@ -50,8 +50,14 @@ load_setup() {
 	mpid= spid= lockpid=
 	trap load_cleanup EXIT
 	trap 'exit 1' HUP INT TERM
-	port=$((20000 + $$ % 20000))
-	mport=$((port + 1))
+	# Two free loopback ports, from the kernel: tests run in parallel.
+	set -- $("$PY" -c 'import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss:
+    s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+	port=${1:-} mport=${2:-}
+	[ -n "$mport" ] || { echo "$NAME: no free ports"; exit 99; }
 	mkdir "$tmp/keys" "$tmp/db" "$tmp/m"
 	openssl genrsa 2048 >"$tmp/keys/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
 	p=$(openssl rsa -in "$tmp/keys/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
