@@ -117,6 +117,7 @@ grep -q "reload failed, keeping the running configuration: .*unknown key \"Bogus
 check_batch "after the reload: " --manifest "$tmp/m/after-hup" --tag X-TLSRPT-Reloaded --absent-tag X-TLSRPT \
 	--db "$tmp/db/tlsrpt.db"
 kill -0 "$mpid" 2>/dev/null && ok "milter alive at the end" || bad "milter alive at the end"
+milter_stop_check
 
 load_report
 echo "$NAME: $passed passed, $failed failed"

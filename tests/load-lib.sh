@@ -16,6 +16,7 @@
 #   wait_delivered N SECS    until N are delivered
 #   milter_rss / milter_fds  VmRSS in kB / open descriptors of $mpid
 #   wait_fds N SECS          until the milter has at most N descriptors
+#   milter_stop_check        SIGTERM; gone, "stopped", no sanitizer report
 
 PY=/usr/bin/python3
 SEND="$srcdir/tests/load_send.py"
@@ -141,6 +142,27 @@ wait_fds() {	# N SECS
 	while [ "$(milter_fds)" -gt "$1" ]; do
 		wf=$((wf + 1)); [ $wf -gt $(($2 * 5)) ] && return 1; sleep 0.2
 	done
+}
+
+# SIGTERM; then the milter must be gone within 10 s, having logged
+# "stopped" and no sanitizer report (ASan/UBSan builds: errors, leaks).
+milter_stop_check() {
+	kill -TERM "$mpid"
+	ms=0
+	while kill -0 "$mpid" 2>/dev/null && [ $ms -lt 100 ]; do sleep 0.1; ms=$((ms + 1)); done
+	if kill -0 "$mpid" 2>/dev/null; then
+		bad "milter stops on SIGTERM"
+		return
+	fi
+	mpid=
+	grep -q "stopped" "$tmp/milter.log" && ok "milter stopped on SIGTERM" ||
+		bad "milter stopped on SIGTERM"
+	if grep -qE 'Sanitizer|runtime error:' "$tmp/milter.log"; then
+		bad "no sanitizer report in the milter's log"
+		grep -E -A5 'Sanitizer|runtime error:' "$tmp/milter.log" | head -30
+	else
+		ok "no sanitizer report in the milter's log"
+	fi
 }
 
 spooled() { find "$tmp/spool" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }

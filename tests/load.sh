@@ -96,6 +96,7 @@ elif [ "$rss2" -le $((rss1 * 2)) ] || [ "$rss2" -le $((rss1 + 20480)) ]; then
 else
 	bad "RSS bounded: $rss2 kB after, $rss1 kB after warm-up (< 2x or +20 MB)"
 fi
+milter_stop_check
 
 load_report
 echo "$NAME: $passed passed, $failed failed"
