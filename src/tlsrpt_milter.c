@@ -342,14 +342,23 @@ main(int argc, char **argv)
 	else if (geteuid() == 0)
 		log_warnx("running as root: set UserID");
 
-	/* Create or migrate the store now, as the user that will write it. */
-	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL)
-		fatalx("Database: %s", err);
-	store_close(st);
 	if (cfg->spool_directory[0] != '\0' &&
 	    access(cfg->spool_directory, W_OK | X_OK) != 0)
 		fatal("SpoolDirectory %s: not writable by the filter's user",
 		    cfg->spool_directory);
+	/*
+	 * Create or migrate the store now, as the user that will write it.
+	 * A store that is down when the filter (re)starts is the outage the
+	 * spool is for: start, and let reports wait there, rather than leave
+	 * mail untagged and forged tags in place until someone notices.
+	 */
+	if ((st = config_store_open(cfg, err, sizeof(err))) != NULL)
+		store_close(st);
+	else if (cfg->spool_directory[0] != '\0')
+		log_warnx("Database: %s; starting anyway: reports wait in %s "
+		    "until it can be written", err, cfg->spool_directory);
+	else
+		fatalx("Database: %s", err);
 
 	if (signals_start(reload, stop) < 0)
 		fatal("signal setup");
