@@ -22,6 +22,13 @@
 #            duplicated, every valid report tagged pass under one of the two
 #            names; a batch after the reload uses the new name only, even
 #            with a broken configuration (refused, logged) HUP'ed mid-batch.
+#   unwritable  the milter running as nobody, the database's directory made
+#            unwritable mid-load: reports spooled (new store handles cannot
+#            open); the milter then SIGKILLed with reports in the spool and
+#            restarted (it starts with the store down, logging why): nothing
+#            replayed while the directory stays
+#            unwritable, the spool emptied once it is writable again, every
+#            valid report stored exactly once, the database intact.
 # Skips (77) unless root with postfix, openssl, sqlite3 and python3-dkim.
 set -u
 srcdir=${srcdir:-.}
@@ -116,7 +123,43 @@ grep -q "reload failed, keeping the running configuration: .*unknown key \"Bogus
 	ok "broken SIGHUP: refused, and logged why" || bad "broken SIGHUP: refused, and logged why"
 check_batch "after the reload: " --manifest "$tmp/m/after-hup" --tag X-TLSRPT-Reloaded --absent-tag X-TLSRPT \
 	--db "$tmp/db/tlsrpt.db"
-kill -0 "$mpid" 2>/dev/null && ok "milter alive at the end" || bad "milter alive at the end"
+kill -0 "$mpid" 2>/dev/null && ok "milter alive after the reloads" || bad "milter alive after the reloads"
+milter_stop_check
+
+# --- the store's directory unwritable, then SIGKILL with reports spooled ----------
+# As root every directory is writable, so the milter runs as nobody here.
+{ load_conf X-TLSRPT info; echo "UserID nobody"; } >"$tmp/milter.conf"
+chown -R nobody: "$tmp/db" "$tmp/spool"
+milter_start TLSRPT_REPLAY_INTERVAL=2 || { bad "milter started as nobody"; cat "$tmp/milter.log"; }
+[ "$(stat -c %U "/proc/$mpid")" = nobody ] && ok "unwritable: the milter runs as nobody" ||
+	bad "unwritable: the milter runs as nobody"
+spooled_before=$(grep -c 'store unavailable' "$tmp/milter.log")
+background_batch 50000 "$tmp/m/unwritable"
+chmod 0555 "$tmp/db"
+finish_batch "unwritable" "$tmp/m/unwritable"
+n=$(($(grep -c 'store unavailable' "$tmp/milter.log") - spooled_before))
+[ "$n" -gt 0 ] && [ "$(spooled)" -gt 0 ] && ok "unwritable: $n reports spooled" ||
+	bad "unwritable: reports spooled ($n logged, $(spooled) files)"
+grep -q "store unavailable (cannot open the report store: .*Permission denied.*); report spooled to" \
+	"$tmp/milter.log" && ok "unwritable: logged with the reason" || bad "unwritable: logged with the reason"
+kill -KILL "$mpid"
+i=0; while kill -0 "$mpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+left=$(spooled)
+milter_start TLSRPT_REPLAY_INTERVAL=2 || bad "milter restarted as nobody"
+grep -q "Database: .*Permission denied.*; starting anyway: reports wait in $tmp/spool" \
+	"$tmp/milter.log" && ok "restarted with the store unwritable: starts, and says so" ||
+	bad "restarted with the store unwritable: starts, and says so"
+sleep 3		# a replay attempt or two while the directory is still unwritable
+[ "$(spooled)" -eq "$left" ] && ok "SIGKILL with $left reports spooled: kept while the store is unwritable" ||
+	bad "SIGKILL with $left reports spooled: kept while the store is unwritable ($(spooled) left)"
+chmod 0755 "$tmp/db"
+i=0
+while [ "$(spooled)" -gt 0 ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+[ "$(spooled)" -eq 0 ] && ok "writable again: the restarted milter emptied the spool" ||
+	bad "writable again: the restarted milter emptied the spool ($(spooled) left)"
+check_batch "unwritable: " --manifest "$tmp/m/unwritable" --db "$tmp/db/tlsrpt.db"
+[ "$(sqlite3 "$tmp/db/tlsrpt.db" 'PRAGMA integrity_check')" = ok ] &&
+	ok "unwritable: database intact" || bad "unwritable: database intact"
 milter_stop_check
 
 load_report
