@@ -8,7 +8,8 @@
 # invalid reports reach their own recipients.  discard: a verified report
 # is delivered nowhere but is in the database; fail and invalid ones are
 # delivered; with the database made unwritable (chmod; the filter runs as
-# nobody) the verified report is delivered, tagged, instead.  Skips (77)
+# nobody) the verified report is delivered, tagged, instead.  RedirectTo
+# can be refused at RCPT time and still get redirected reports.  Skips (77)
 # unless root with postfix, swaks, python3-dkim, openssl and sqlite3.
 set -u
 srcdir=${srcdir:-.}
@@ -89,6 +90,10 @@ reconf() {	# ACTION
 }
 pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }"
 echo "archive@example.net	example.net/archive/" >>"$tmp/pf/etc/vmailbox"
+# RedirectTo refused from the outside at RCPT time (contrib/amavis/README):
+# the filter adds it at end-of-message, after those checks.
+echo "archive@example.net REJECT internal only" >"$tmp/pf/etc/internal_only"
+postconf -c "$tmp/pf/etc" -e "smtpd_recipient_restrictions = check_recipient_access texthash:$tmp/pf/etc/internal_only, permit_mynetworks, reject"
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port with the milter (Action redirect)"
 
@@ -113,6 +118,8 @@ expect_counts() {	# NAME TLSRPT BOB ARCHIVE
 }
 
 # --- redirect ---------------------------------------------------------------
+send "$tmp/fail.eml" archive@example.net &&
+	bad "RedirectTo refused to outside senders" || ok "RedirectTo refused to outside senders"
 send "$tmp/pass/1.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass"
 if pf_wait_mail "$(mailbox archive)" 1 30; then
 	m=$(ls "$(mailbox archive)"/new/*)
