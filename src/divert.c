@@ -15,7 +15,7 @@ divert_choose(const struct config *cfg, const struct verdict *v,
 		return DIVERT_TAG;
 	if (cfg->action == ACTION_REDIRECT) {
 		if (!rcpts_complete) {
-			*why_r = "too many recipients to keep for the audit header";
+			*why_r = "not every recipient could be kept (too many, or too long)";
 			return DIVERT_TAG;
 		}
 		return DIVERT_REDIRECT;

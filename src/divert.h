@@ -24,7 +24,7 @@ enum divert_outcome { DIVERT_TAG, DIVERT_REDIRECT, DIVERT_DISCARD };
 
 /*
  * The outcome for V under CFG, given whether all recipients were kept
- * (RCPTS_COMPLETE).  When the configured action is withheld, *WHY_R
+ * (RCPTS_COMPLETE: at least one, none lost).  When the configured action is withheld, *WHY_R
  * says why (a static string); otherwise it is set to NULL.
  */
 enum divert_outcome divert_choose(const struct config *cfg,

@@ -464,7 +464,8 @@ act(SMFICTX *ctx, struct connection *c, const struct verdict *v)
 	enum divert_outcome o;
 	const char *why;
 
-	o = divert_choose(cfg, v, !m->rcpts_lost, &why);
+	/* No recipient seen (an MTA that skipped RCPT) is as bad as one lost. */
+	o = divert_choose(cfg, v, !m->rcpts_lost && m->n_rcpts > 0, &why);
 	if (o == DIVERT_REDIRECT && !c->keep_rcpts) {
 		why = "the MTA does not offer recipient changes";
 		o = DIVERT_TAG;

@@ -103,6 +103,9 @@ lua ACTION=redirect REDIRECT_TO=archive@example.net CASES="$tmp/cases"
 grep -q "REDIR-PASS: redirected to <archive@example.net>: submitter=google.com report-id=2024-03-01T00:00:00Z_example.net (2 original recipients)" \
 	"$tmp/milter.log" && ok "redirect logged with queue id, submitter and report id" ||
 	bad "redirect logged with queue id, submitter and report id"
+grep -q "REDIR-MANY: redirect withheld (not every recipient could be kept (too many, or too long)): delivered with the tag" \
+	"$tmp/milter.log" && ok "redirect withheld logged with the reason" ||
+	bad "redirect withheld logged with the reason"
 
 DB=discard.db	# the report is new again
 reconf discard

@@ -26,7 +26,7 @@ static const struct {
 	  DIVERT_TAG, NULL },
 	{ "redirect invalid", ACTION_REDIRECT, TAG_INVALID, 0, 0, 0, 0, 0, 1, DIVERT_TAG, NULL },
 	{ "redirect, recipients lost", ACTION_REDIRECT, TAG_PASS, 1, 1, 0, 0, 0, 0,
-	  DIVERT_TAG, "too many recipients" },
+	  DIVERT_TAG, "not every recipient" },
 	{ "discard pass stored", ACTION_DISCARD, TAG_PASS, 1, 1, 0, 0, 0, 1, DIVERT_DISCARD, NULL },
 	{ "discard pass duplicate", ACTION_DISCARD, TAG_PASS, 1, 0, 1, 0, 0, 1, DIVERT_DISCARD, NULL },
 	{ "discard two reports, one new one known", ACTION_DISCARD, TAG_PASS, 2, 1, 1, 0, 0, 1,

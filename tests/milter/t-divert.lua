@@ -90,3 +90,25 @@ run(action .. ": ordinary mail still accepted at end-of-headers", function()
 	}) == SMFIR_ACCEPT, "ordinary mail not accepted at EOH")
 	mt.disconnect(conn)
 end)
+
+if action == "redirect" then
+	run("redirect withheld for a report to more recipients than are kept", function()
+		local conn = open()
+		mt.macro(conn, SMFIC_MAIL, "i", "REDIR-MANY")
+		local n = tonumber(os.getenv("MAX_RCPTS") or "50") + 1
+		for i = 1, n do
+			mt.macro(conn, SMFIC_RCPT, "i", "REDIR-MANY")
+			check(mt.rcptto(conn, "<r" .. i .. "@example.net>") == nil, "rcptto " .. i)
+		end
+		local headers, body = read_message(DIR .. "/pass.eml")
+		check(send_headers(conn, headers) ~= SMFIR_ACCEPT, "accepted at EOH")
+		send_body(conn, body)
+		check(mt.getreply(conn) == SMFIR_CONTINUE, "not continue")
+		local t = tag(conn)
+		check(t ~= nil and t:match("^pass%s"), "tag " .. tostring(t))
+		check(not mt.eom_check(conn, MT_RCPTADD, redirect_to), "recipient added")
+		check(not mt.eom_check(conn, MT_RCPTDELETE, "<r1@example.net>"), "recipient deleted")
+		check(not mt.eom_check(conn, MT_HDRADD, AUDIT), "audit header added")
+		mt.disconnect(conn)
+	end)
+end
