@@ -130,9 +130,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL |
 	    SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_NR_RCPT;
-	struct connection *c;
-
 	const unsigned long rcpt_edits = SMFIF_ADDRCPT | SMFIF_DELRCPT;
+	struct connection *c;
 
 	(void)f2;
 	(void)f3;
@@ -466,7 +465,8 @@ act(SMFICTX *ctx, struct connection *c, const struct verdict *v)
 
 	/* No recipient seen (an MTA that skipped RCPT) is as bad as one lost. */
 	o = divert_choose(cfg, v, !m->rcpts_lost && m->n_rcpts > 0, &why);
-	if (o == DIVERT_REDIRECT && !c->keep_rcpts) {
+	if (cfg->action == ACTION_REDIRECT && v->verdict == TAG_PASS &&
+	    !c->keep_rcpts) {
 		why = "the MTA does not offer recipient changes";
 		o = DIVERT_TAG;
 	}

@@ -106,6 +106,9 @@ grep -q "REDIR-PASS: redirected to <archive@example.net>: submitter=google.com r
 grep -q "REDIR-MANY: redirect withheld (not every recipient could be kept (too many, or too long)): delivered with the tag" \
 	"$tmp/milter.log" && ok "redirect withheld logged with the reason" ||
 	bad "redirect withheld logged with the reason"
+grep -q "REDIR-NOEDIT: redirect withheld (the MTA does not offer recipient changes): delivered with the tag" \
+	"$tmp/milter.log" && ok "redirect withheld without recipient changes, logged" ||
+	bad "redirect withheld without recipient changes, logged"
 
 DB=discard.db	# the report is new again
 reconf discard

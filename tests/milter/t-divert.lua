@@ -92,6 +92,27 @@ run(action .. ": ordinary mail still accepted at end-of-headers", function()
 end)
 
 if action == "redirect" then
+	run("redirect withheld when the MTA offers no recipient changes", function()
+		local conn = mt.connect(SOCKET, 20, 0.25)
+		check(conn ~= nil, "cannot connect")
+		-- miltertest takes (conn, version, steps, actions), whatever its man page says.
+		check(mt.negotiate(conn, nil, nil, SMFIF_ADDHDRS + SMFIF_CHGHDRS) == nil, "negotiate")
+		check(not mt.test_action(conn, SMFIF_ADDRCPT), "add-recipient granted though not offered")
+		mt.macro(conn, SMFIC_MAIL, "i", "REDIR-NOEDIT")
+		if not mt.test_option(conn, SMFIP_NORCPT) then
+			mt.macro(conn, SMFIC_RCPT, "i", "REDIR-NOEDIT")
+			check(mt.rcptto(conn, "<tlsrpt@example.net>") == nil, "rcptto")
+		end
+		local headers, body = read_message(DIR .. "/pass.eml")
+		check(send_headers(conn, headers) ~= SMFIR_ACCEPT, "accepted at EOH")
+		send_body(conn, body)
+		local t = tag(conn)
+		check(t ~= nil and t:match("^pass%s"), "tag " .. tostring(t))
+		check(not mt.eom_check(conn, MT_RCPTADD, redirect_to), "recipient added")
+		check(not mt.eom_check(conn, MT_HDRADD, AUDIT), "audit header added")
+		mt.disconnect(conn)
+	end)
+
 	run("redirect withheld for a report to more recipients than are kept", function()
 		local conn = open()
 		mt.macro(conn, SMFIC_MAIL, "i", "REDIR-MANY")
