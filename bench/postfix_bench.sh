@@ -139,9 +139,9 @@ if grep -q "warning: milter" "$(pf_log)"; then
 	exit 1
 fi
 
-# Report messages: distinct signed reports through the milter, one session.
+# Report messages: signed copies of one report through the milter, one session.
 use_milter 1
-echo "report messages: $reports distinct signed reports"
+echo "report messages: $reports signed messages (distinct Message-IDs) carrying one report"
 "$PY" - "$top/tests/fixtures/mime-google.eml" "$tmp/k.pem" "$reports" "$port" <<'PY'
 import re, smtplib, sys, time
 sys.path.insert(0, sys.argv[0])

@@ -65,6 +65,10 @@ static const struct config_key keys[] = {
 	  "Also record reports that fail authentication, marked unverified (never counted by default)." },
 	{ "TagHeader", CONFIG_HEADER, "X-TLSRPT", OFF(tag_header),
 	  "Header added to report mail with the verdict; every incoming copy is deleted." },
+	{ "Action", CONFIG_ACTION, "tag", OFF(action),
+	  "What happens to a verified (pass) report: tag (header only), redirect (to RedirectTo) or discard (once stored)." },
+	{ "RedirectTo", CONFIG_ADDRESS, "", OFF(redirect_to),
+	  "The mailbox that receives verified reports with Action redirect, e.g. tlsrpt-archive@example.net." },
 	{ "MaxMessageSize", CONFIG_SIZE, "10M", OFF(max_message_size),
 	  "Largest report message buffered and parsed (k, M, G suffixes); larger ones are tagged invalid." },
 	{ "MaxInflatedSize", CONFIG_SIZE, "32M", OFF(max_inflated_size),
@@ -166,6 +170,35 @@ valid_header_name(const char *s)
 	return 1;
 }
 
+/*
+ * A bare envelope address for smfi_addrcpt: local@domain, printable
+ * ASCII without spaces, angle brackets, commas or quotes (no source
+ * routes, no lists), at most 254 bytes.  Empty means unset.
+ */
+static int
+valid_address(const char *s)
+{
+	const char *at = strrchr(s, '@'), *p;
+
+	if (*s == '\0')
+		return 1;
+	if (strlen(s) > 254 || at == NULL || at == s || at[1] == '\0')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (*p < 33 || *p > 126 || strchr("<>,;\"()[]\\", *p) != NULL)
+			return 0;
+	return 1;
+}
+
+static const char *const action_names[] = { "tag", "redirect", "discard" };
+
+const char *
+config_action_name(enum divert_action action)
+{
+	return (size_t)action < sizeof(action_names) / sizeof(action_names[0]) ?
+	    action_names[action] : "?";
+}
+
 /* Store VALUE into the field of KEY; "why" into ERRBUF on a bad value. */
 static int
 set_value(struct config *cfg, const struct config_key *key, const char *value,
@@ -176,11 +209,17 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 
 	switch (key->type) {
 	case CONFIG_STRING:
-	case CONFIG_HEADER: {
+	case CONFIG_HEADER:
+	case CONFIG_ADDRESS: {
 		char *copy;
 
 		if (key->type == CONFIG_HEADER && !valid_header_name(value)) {
 			errbuf_printf(why, whylen, "\"%s\" is not a header field name", value);
+			return -1;
+		}
+		if (key->type == CONFIG_ADDRESS && !valid_address(value)) {
+			errbuf_printf(why, whylen, "\"%s\" is not a bare address (local@domain, no <>)",
+			    value);
 			return -1;
 		}
 		if ((copy = strdup(value)) == NULL) {
@@ -251,6 +290,15 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 			return -1;
 		}
 		return 0;
+	case CONFIG_ACTION:
+		n = sizeof(action_names) / sizeof(action_names[0]);
+		for (i = 0; i < n; i++)
+			if (strcasecmp(value, action_names[i]) == 0) {
+				*(enum divert_action *)(void *)field = (enum divert_action)i;
+				return 0;
+			}
+		errbuf_printf(why, whylen, "\"%s\" is not tag, redirect or discard", value);
+		return -1;
 	}
 	return -1;
 }
@@ -271,6 +319,7 @@ config_free(struct config *cfg)
 	free_list(cfg->trusted_authserv_ids, cfg->n_trusted_authserv_ids);
 	free(cfg->dkim_key_file);
 	free(cfg->tag_header);
+	free(cfg->redirect_to);
 	free(cfg);
 }
 
@@ -295,20 +344,28 @@ config_defaults(char *errbuf, size_t errlen)
 	return cfg;
 }
 
-/* Cross-key rules, checked after the whole file. */
+/* Cross-key rules, checked after the whole file; errors as "PATH[:LINE]: why". */
 static int
-check_consistency(const struct config *cfg, char *why, size_t whylen)
+check_consistency(const struct config *cfg, const char *path,
+    unsigned action_line, char *errbuf, size_t errlen)
 {
+	/* The Action line is where the mistake most likely is. */
+	if (cfg->action == ACTION_REDIRECT && cfg->redirect_to[0] == '\0') {
+		errbuf_printf(errbuf, errlen, "%s:%u: Action redirect needs RedirectTo (an address)",
+		    path, action_line);
+		return -1;
+	}
 	if (cfg->auth_mode == AUTH_MODE_AUTHRES && cfg->n_trusted_authserv_ids == 0) {
-		errbuf_printf(why, whylen, "AuthMode authres needs TrustedAuthservIDs");
+		errbuf_printf(errbuf, errlen, "%s: AuthMode authres needs TrustedAuthservIDs",
+		    path);
 		return -1;
 	}
 	if (strncmp(cfg->socket, "unix:", 5) != 0 &&
 	    strncmp(cfg->socket, "local:", 6) != 0 &&
 	    strncmp(cfg->socket, "inet:", 5) != 0 &&
 	    strncmp(cfg->socket, "inet6:", 6) != 0 && cfg->socket[0] != '/') {
-		errbuf_printf(why, whylen, "Socket \"%s\" is not unix:/path, inet:port@host or inet6:port@host",
-		    cfg->socket);
+		errbuf_printf(errbuf, errlen, "%s: Socket \"%s\" is not unix:/path, inet:port@host or inet6:port@host",
+		    path, cfg->socket);
 		return -1;
 	}
 	return 0;
@@ -320,7 +377,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 	struct config *cfg;
 	char line[MAX_LINE + 2], why[512];
 	const struct config_key *key;
-	unsigned lineno = 0;
+	unsigned lineno = 0, action_line = 0;
 	size_t i, n = sizeof(keys) / sizeof(keys[0]);
 	FILE *fp;
 
@@ -365,7 +422,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 			goto fail;
 		}
 		if (*value == '\0' && key->type != CONFIG_STRING &&
-		    key->type != CONFIG_LIST) {
+		    key->type != CONFIG_LIST && key->type != CONFIG_ADDRESS) {
 			errbuf_printf(errbuf, errlen, "%s:%u: %s needs a value", path,
 			    lineno, key->name);
 			goto fail;
@@ -375,14 +432,15 @@ config_load(const char *path, char *errbuf, size_t errlen)
 			    key->name, why);
 			goto fail;
 		}
+		if (key->type == CONFIG_ACTION)
+			action_line = lineno;
 	}
 	if (ferror(fp)) {
 		errbuf_printf(errbuf, errlen, "%s: read error", path);
 		goto fail;
 	}
 	fclose(fp);
-	if (check_consistency(cfg, why, sizeof(why)) < 0) {
-		errbuf_printf(errbuf, errlen, "%s: %s", path, why);
+	if (check_consistency(cfg, path, action_line, errbuf, errlen) < 0) {
 		config_free(cfg);
 		return NULL;
 	}
@@ -422,6 +480,7 @@ config_print(const struct config *cfg, FILE *fp)
 		switch (keys[i].type) {
 		case CONFIG_STRING:
 		case CONFIG_HEADER:
+		case CONFIG_ADDRESS:
 			fputs(*(char *const *)(const void *)field, fp);
 			break;
 		case CONFIG_BOOL:
@@ -447,6 +506,10 @@ config_print(const struct config *cfg, FILE *fp)
 		case CONFIG_AUTHMODE:
 			fputs(*(const enum auth_mode *)(const void *)field ==
 			    AUTH_MODE_AUTHRES ? "authres" : "dkim", fp);
+			break;
+		case CONFIG_ACTION:
+			fputs(config_action_name(*(const enum divert_action *)(const void *)field),
+			    fp);
 			break;
 		}
 		fputc('\n', fp);

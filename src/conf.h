@@ -16,6 +16,9 @@
 
 enum auth_mode { AUTH_MODE_DKIM = 0, AUTH_MODE_AUTHRES };
 
+/* What happens to a verified (pass) report; see tlsrpt-milter.conf(5). */
+enum divert_action { ACTION_TAG = 0, ACTION_REDIRECT, ACTION_DISCARD };
+
 struct config {
 	char *socket;
 	char *user_id;			/* "" = keep the starting user */
@@ -35,13 +38,16 @@ struct config {
 	char *dkim_key_file;		/* "" = DNS */
 	int record_unverified;
 	char *tag_header;
+	enum divert_action action;
+	char *redirect_to;		/* "" unless Action redirect */
 	size_t max_message_size;
 	size_t max_inflated_size;
 };
 
 enum config_type {
 	CONFIG_STRING, CONFIG_BOOL, CONFIG_SIZE, CONFIG_LIST,
-	CONFIG_FACILITY, CONFIG_LOGLEVEL, CONFIG_AUTHMODE, CONFIG_HEADER
+	CONFIG_FACILITY, CONFIG_LOGLEVEL, CONFIG_AUTHMODE, CONFIG_HEADER,
+	CONFIG_ACTION, CONFIG_ADDRESS
 };
 
 struct config_key {
@@ -60,6 +66,9 @@ struct config *config_defaults(char *errbuf, size_t errlen);
 /* Defaults, then PATH on top; NULL + ERRBUF ("PATH:LINE: why") on error. */
 struct config *config_load(const char *path, char *errbuf, size_t errlen);
 void config_free(struct config *cfg);
+
+/* "tag", "redirect" or "discard". */
+const char *config_action_name(enum divert_action action);
 
 /* Print the effective configuration as a config file (`-n -v`). */
 void config_print(const struct config *cfg, FILE *fp);

@@ -6,9 +6,13 @@
  * of our tag, which must be deleted at end-of-message.  Candidates are
  * buffered up to MaxMessageSize and handed to verdict_decide() once.
  * Nothing here rejects or tempfails: on any trouble the message goes on.
+ * A verified report may then be redirected or discarded (Action, see
+ * divert.h); for redirect the envelope recipients are kept from RCPT on,
+ * and only when that action is configured.
  */
 #include "milter.h"
 #include "buf.h"
+#include "divert.h"
 #include "dkim_auth.h"
 #include "log.h"
 #include "recognize.h"
@@ -29,6 +33,7 @@ struct message {
 	char qid[64];
 	unsigned reasons;		/* enum recog_reason bits */
 	unsigned tag_copies;		/* incoming copies of TagHeader */
+	unsigned audit_copies;		/* ... and of the audit header */
 	int strip_only;			/* not a report: just delete the copies */
 	int oversize;
 	char from_addr[320];
@@ -46,6 +51,9 @@ struct message {
 	size_t n_authres;
 	struct buf text;		/* header block, blank line, body */
 	struct dkim_auth_msg *dkim;
+	char *rcpts[DIVERT_MAX_RCPTS];	/* Action redirect: the envelope */
+	size_t n_rcpts;
+	int rcpts_lost;			/* some not kept: redirect withheld */
 };
 
 struct connection {
@@ -53,6 +61,8 @@ struct connection {
 	struct store *store;		/* opened on the first report */
 	int nr_hdr;			/* MTA takes no reply to headers */
 	int can_skip;			/* MTA understands SMFIS_SKIP */
+	int keep_rcpts;			/* Action redirect, and the MTA lets us */
+	char audit_header[128];		/* TagHeader "-Original-Recipients" */
 	struct message msg;
 };
 
@@ -89,6 +99,8 @@ message_reset(struct message *m)
 	free(m->hdrs);
 	for (i = 0; i < m->n_authres; i++)
 		free(m->authres[i]);
+	for (i = 0; i < m->n_rcpts; i++)
+		free(m->rcpts[i]);
 	if (m->dkim != NULL)
 		dkim_auth_msg_free(m->dkim);
 	buf_reset(&m->text);
@@ -118,6 +130,7 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL |
 	    SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_NR_RCPT;
+	const unsigned long rcpt_edits = SMFIF_ADDRCPT | SMFIF_DELRCPT;
 	struct connection *c;
 
 	(void)f2;
@@ -131,8 +144,19 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		*pf1 = f1 & skip;
 		return SMFIS_CONTINUE;
 	}
-	/* Recipients matter only when ReportAddresses is set. */
-	if (c->rt->cfg->n_report_addresses == 0)
+	/* Envelope edits are asked for only when Action redirect needs them. */
+	if (c->rt->cfg->action == ACTION_REDIRECT) {
+		if ((f0 & rcpt_edits) == rcpt_edits) {
+			*pf0 |= rcpt_edits;
+			c->keep_rcpts = 1;
+		} else
+			log_warnx("the MTA does not offer recipient changes: "
+			    "Action redirect falls back to tag on this connection");
+	}
+	snprintf(c->audit_header, sizeof(c->audit_header), "%s-Original-Recipients",
+	    c->rt->cfg->tag_header);
+	/* Recipients matter only for ReportAddresses and redirect. */
+	if (c->rt->cfg->n_report_addresses == 0 && !c->keep_rcpts)
 		skip |= SMFIP_NORCPT;
 	/*
 	 * Over TCP, every MTA write that gets no reply leaves data our kernel
@@ -160,6 +184,21 @@ mlfi_data(SMFICTX *ctx)
 	return smfi_getpriv(ctx) == NULL ? SMFIS_ACCEPT : SMFIS_CONTINUE;
 }
 
+/*
+ * For redirect.  Whether the message is a report is known only at its
+ * headers, so every message's recipients are kept until then (ordinary
+ * mail drops them at end-of-headers); bounded in number and length.
+ */
+static void
+keep_rcpt(struct message *m, const char *rcpt)
+{
+	if (m->n_rcpts == DIVERT_MAX_RCPTS || strlen(rcpt) >= DIVERT_MAX_ADDR ||
+	    (m->rcpts[m->n_rcpts] = strdup(rcpt)) == NULL)
+		m->rcpts_lost = 1;
+	else
+		m->n_rcpts++;
+}
+
 static sfsistat
 mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
@@ -169,6 +208,8 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return SMFIS_ACCEPT;
 	cfg = c->rt->cfg;
+	if (c->keep_rcpts && argv[0] != NULL && !c->msg.rcpts_lost)
+		keep_rcpt(&c->msg, argv[0]);
 	if (argv[0] != NULL && recog_address_matches(argv[0],
 	    cfg->report_addresses, cfg->n_report_addresses))
 		c->msg.reasons |= RECOG_REPORT_ADDRESS;
@@ -238,6 +279,10 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 		m->tag_copies++;
 		return next;	/* forged or stale: never kept, never parsed */
 	}
+	if (strcasecmp(name, c->audit_header) == 0) {
+		m->audit_copies++;
+		return next;	/* likewise */
+	}
 	if (strcasecmp(name, "Content-Type") == 0 &&
 	    recog_content_type_is_tlsrpt(value))
 		m->reasons |= RECOG_CONTENT_TYPE;
@@ -296,7 +341,7 @@ mlfi_eoh(SMFICTX *ctx)
 	remember_qid(ctx, m);
 	check_from(c, m);
 	if (m->reasons == 0) {
-		if (m->tag_copies == 0) {
+		if (m->tag_copies == 0 && m->audit_copies == 0) {
 			message_reset(m);
 			return SMFIS_ACCEPT;	/* ordinary mail: no body for us */
 		}
@@ -348,21 +393,99 @@ mlfi_body(SMFICTX *ctx, unsigned char *data, size_t len)
 	return SMFIS_CONTINUE;
 }
 
+/* Delete the N incoming copies of header NAME. */
 static void
-delete_tag_copies(SMFICTX *ctx, struct connection *c)
+delete_copies(SMFICTX *ctx, const struct message *m, const char *name,
+    unsigned n)
 {
-	struct message *m = &c->msg;
 	unsigned i;
 
-	for (i = m->tag_copies; i >= 1; i--)
-		if (smfi_chgheader(ctx, c->rt->cfg->tag_header, (int)i, NULL) !=
-		    MI_SUCCESS)
+	for (i = n; i >= 1; i--)
+		if (smfi_chgheader(ctx, (char *)name, (int)i, NULL) != MI_SUCCESS)
 			log_msg(LOG_ERR, qid_of(m), "could not delete incoming %s #%u",
-			    c->rt->cfg->tag_header, i);
-	if (m->tag_copies > 0)
+			    name, i);
+	if (n > 0)
 		log_msg(LOG_NOTICE, qid_of(m), "deleted %u incoming %s header%s",
-		    m->tag_copies, c->rt->cfg->tag_header,
-		    m->tag_copies == 1 ? "" : "s");
+		    n, name, n == 1 ? "" : "s");
+}
+
+/*
+ * Action redirect: RedirectTo in, the original recipients out, and their
+ * list in the audit header.  In that order, so that any failure leaves
+ * the message with more recipients, never none.  0 when redirected.
+ */
+static int
+redirect(SMFICTX *ctx, struct connection *c, const struct verdict *v)
+{
+	const char *to = c->rt->cfg->redirect_to;
+	struct message *m = &c->msg;
+	size_t i, size = DIVERT_MAX_RCPTS * (DIVERT_MAX_ADDR + 3) + 1;
+	unsigned kept = 0, failed = 0;
+	char *audit;
+
+	for (i = 0; i < m->n_rcpts && !divert_same_address(m->rcpts[i], to); i++)
+		;
+	if (i == m->n_rcpts && smfi_addrcpt(ctx, (char *)to) != MI_SUCCESS) {
+		log_msg(LOG_ERR, qid_of(m), "could not add recipient <%s>: "
+		    "redirect withheld, delivered with the tag", to);
+		return -1;
+	}
+	if ((audit = malloc(size)) == NULL ||
+	    divert_audit_value(audit, size, (const char *const *)m->rcpts,
+	    m->n_rcpts) < 0 ||
+	    smfi_addheader(ctx, c->audit_header, audit) != MI_SUCCESS)
+		log_msg(LOG_ERR, qid_of(m), "could not add the %s header",
+		    c->audit_header);
+	free(audit);
+	for (i = 0; i < m->n_rcpts; i++) {
+		if (divert_same_address(m->rcpts[i], to))
+			kept++;
+		else if (smfi_delrcpt(ctx, m->rcpts[i]) != MI_SUCCESS) {
+			log_msg(LOG_ERR, qid_of(m), "could not remove recipient %s",
+			    m->rcpts[i]);
+			failed++;
+		}
+	}
+	log_msg(LOG_INFO, qid_of(m), "redirected to <%s>: submitter=%s report-id=%s "
+	    "(%zu original recipient%s%s%s)", to, v->submitter, v->report_ids,
+	    m->n_rcpts, m->n_rcpts == 1 ? "" : "s",
+	    kept > 0 ? ", RedirectTo among them" : "",
+	    failed > 0 ? ", some could not be removed" : "");
+	return 0;
+}
+
+/* After the verdict: tag, and maybe divert (divert.h). */
+static sfsistat
+act(SMFICTX *ctx, struct connection *c, const struct verdict *v)
+{
+	const struct config *cfg = c->rt->cfg;
+	struct message *m = &c->msg;
+	enum divert_outcome o;
+	const char *why;
+
+	/* No recipient seen (an MTA that skipped RCPT) is as bad as one lost. */
+	o = divert_choose(cfg, v, !m->rcpts_lost && m->n_rcpts > 0, &why);
+	if (cfg->action == ACTION_REDIRECT && v->verdict == TAG_PASS &&
+	    !c->keep_rcpts) {
+		why = "the MTA does not offer recipient changes";
+		o = DIVERT_TAG;
+	}
+	if (why != NULL)
+		log_msg(LOG_NOTICE, qid_of(m), "%s withheld (%s): delivered with the tag: "
+		    "submitter=%s report-id=%s", config_action_name(cfg->action), why,
+		    v->submitter, v->report_ids);
+	if (o == DIVERT_DISCARD) {
+		log_msg(LOG_INFO, qid_of(m), "discarded: submitter=%s report-id=%s "
+		    "(stored %u, duplicate %u)", v->submitter, v->report_ids,
+		    v->stored, v->duplicates);
+		return SMFIS_DISCARD;
+	}
+	if (smfi_addheader(ctx, cfg->tag_header, (char *)v->tag) != MI_SUCCESS)
+		log_msg(LOG_ERR, qid_of(m), "could not add the %s header",
+		    cfg->tag_header);
+	if (o == DIVERT_REDIRECT)
+		(void)redirect(ctx, c, v);
+	return SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -372,12 +495,14 @@ mlfi_eom(SMFICTX *ctx)
 	struct verdict_input in;
 	struct verdict v;
 	struct message *m;
+	sfsistat next;
 
 	if (c == NULL)
 		return SMFIS_ACCEPT;
 	m = &c->msg;
 	remember_qid(ctx, m);
-	delete_tag_copies(ctx, c);
+	delete_copies(ctx, m, c->rt->cfg->tag_header, m->tag_copies);
+	delete_copies(ctx, m, c->audit_header, m->audit_copies);
 	if (m->strip_only) {
 		message_reset(m);
 		return SMFIS_CONTINUE;
@@ -394,11 +519,9 @@ mlfi_eom(SMFICTX *ctx)
 	in.authres = (const char *const *)m->authres;
 	in.n_authres = m->n_authres;
 	verdict_decide(&in, &c->store, &v);
-	if (smfi_addheader(ctx, c->rt->cfg->tag_header, v.tag) != MI_SUCCESS)
-		log_msg(LOG_ERR, qid_of(m), "could not add the %s header",
-		    c->rt->cfg->tag_header);
+	next = act(ctx, c, &v);
 	message_reset(m);
-	return SMFIS_CONTINUE;
+	return next;
 }
 
 static sfsistat
@@ -435,7 +558,9 @@ milter_register(const char *name)
 	memset(&desc, 0, sizeof(desc));
 	desc.xxfi_name = (char *)name;
 	desc.xxfi_version = SMFI_VERSION;
-	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	/* The most we may ask for; negotiate asks for rcpt edits only if used. */
+	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
+	    SMFIF_DELRCPT;
 	desc.xxfi_envrcpt = mlfi_envrcpt;
 	desc.xxfi_data = mlfi_data;
 	desc.xxfi_header = mlfi_header;

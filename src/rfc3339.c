@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 /* Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant). */
-static int64_t
+int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
@@ -21,7 +21,7 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void
+void
 civil_from_days(int64_t z, int64_t *y_r, unsigned *m_r, unsigned *d_r)
 {
 	int64_t era, y;

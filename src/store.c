@@ -9,6 +9,7 @@
  * never echo the whole URI: a later backend's URI may hold a password.
  */
 #include "store.h"
+#include "store_query.h"
 #include "errbuf.h"
 
 #include <json.h>
@@ -220,6 +221,57 @@ store_query(struct store *st, const struct store_filter *filter,
 		return -1;
 	}
 	return st->backend->query(st, filter, visitor, errbuf, errlen);
+}
+
+int
+store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
+    const struct store_visitor *v)
+{
+	const void *r = c->row;
+
+	switch (kind) {
+	case STORE_ROW_REPORT: {
+		struct store_report_row row = {
+			.id = c->num(r, 0),
+			.organization_name = c->text(r, 1),
+			.contact_info = c->text(r, 2),
+			.report_id = c->text(r, 3),
+			.start = (time_t)c->num(r, 4),
+			.end = (time_t)c->num(r, 5),
+			.received = (time_t)c->num(r, 6),
+			.verified = (int)c->num(r, 7),
+			.successful = c->num(r, 8),
+			.failed = c->num(r, 9),
+		};
+		return v->report(v->ctx, &row);
+	}
+	case STORE_ROW_POLICY: {
+		struct store_policy_row row = {
+			.id = c->num(r, 0),
+			.report = c->num(r, 1),
+			.policy_type = c->text(r, 2),
+			.policy_domain = c->text(r, 3),
+			.mx_hosts = c->text(r, 4),
+			.successful = c->num(r, 5),
+			.failed = c->num(r, 6),
+		};
+		return v->policy(v->ctx, &row);
+	}
+	default: {
+		struct store_failure_row row = {
+			.policy = c->num(r, 0),
+			.result_type = c->text(r, 1),
+			.sending_mta_ip = c->text(r, 2),
+			.receiving_mx_hostname = c->text(r, 3),
+			.receiving_mx_helo = c->text(r, 4),
+			.receiving_ip = c->text(r, 5),
+			.additional_information = c->text(r, 6),
+			.failure_reason_code = c->text(r, 7),
+			.failed = c->num(r, 8),
+		};
+		return v->failure(v->ctx, &row);
+	}
+	}
 }
 
 void

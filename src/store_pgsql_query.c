@@ -18,82 +18,40 @@
 #define SELECTED_POLICY	" AND ($3::text IS NULL OR p.policy_domain = $3::text)"
 
 static const char sql_reports[] =
-	"SELECT r.id, r.organization_name, r.contact_info, r.report_id,"
-	" r.start_time, r.end_time, r.received_time, r.verified,"
-	" r.total_successful, r.total_failure"
+	"SELECT " STORE_REPORT_COLUMNS
 	" FROM reports r WHERE " SELECTED_REPORT " ORDER BY r.id";
 static const char sql_policies[] =
-	"SELECT p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts,"
-	" p.total_successful, p.total_failure"
+	"SELECT " STORE_POLICY_COLUMNS
 	" FROM policies p JOIN reports r ON r.id = p.report_fk"
 	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY p.id";
 static const char sql_failures[] =
-	"SELECT f.policy_fk, f.result_type, f.sending_mta_ip,"
-	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip,"
-	" f.additional_information, f.failure_reason_code,"
-	" f.failed_session_count"
+	"SELECT " STORE_FAILURE_COLUMNS
 	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk"
 	" JOIN reports r ON r.id = p.report_fk"
 	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY f.id";
 
 static const char *
-text(const PGresult *res, int col)
+col_text(const void *row, int col)
 {
+	const PGresult *res = row;
+
 	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
 }
 
 static long long
-num(const PGresult *res, int col)
+col_num(const void *row, int col)
 {
+	const PGresult *res = row;
+
 	return PQgetisnull(res, 0, col) ? 0 : strtoll(PQgetvalue(res, 0, col), NULL, 10);
 }
 
 static int
 visit_row(const PGresult *res, int kind, const struct store_visitor *v)
 {
-	switch (kind) {
-	case 0: {
-		struct store_report_row r = {
-			.id = num(res, 0),
-			.organization_name = text(res, 1),
-			.contact_info = text(res, 2),
-			.report_id = text(res, 3),
-			.start = (time_t)num(res, 4),
-			.end = (time_t)num(res, 5),
-			.received = (time_t)num(res, 6),
-			.verified = (int)num(res, 7),
-			.successful = num(res, 8),
-			.failed = num(res, 9),
-		};
-		return v->report(v->ctx, &r);
-	}
-	case 1: {
-		struct store_policy_row p = {
-			.id = num(res, 0),
-			.report = num(res, 1),
-			.policy_type = text(res, 2),
-			.policy_domain = text(res, 3),
-			.mx_hosts = text(res, 4),
-			.successful = num(res, 5),
-			.failed = num(res, 6),
-		};
-		return v->policy(v->ctx, &p);
-	}
-	default: {
-		struct store_failure_row f = {
-			.policy = num(res, 0),
-			.result_type = text(res, 1),
-			.sending_mta_ip = text(res, 2),
-			.receiving_mx_hostname = text(res, 3),
-			.receiving_mx_helo = text(res, 4),
-			.receiving_ip = text(res, 5),
-			.additional_information = text(res, 6),
-			.failure_reason_code = text(res, 7),
-			.failed = num(res, 8),
-		};
-		return v->failure(v->ctx, &f);
-	}
-	}
+	struct store_columns c = { col_text, col_num, res };
+
+	return store_visit_columns((enum store_row_kind)kind, &c, v);
 }
 
 static int

@@ -17,6 +17,37 @@ int store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
 int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
 
+/* What both backends select, in the column order store_visit_columns() reads. */
+#define STORE_REPORT_COLUMNS \
+	"r.id, r.organization_name, r.contact_info, r.report_id," \
+	" r.start_time, r.end_time, r.received_time, r.verified," \
+	" r.total_successful, r.total_failure"
+#define STORE_POLICY_COLUMNS \
+	"p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts," \
+	" p.total_successful, p.total_failure"
+#define STORE_FAILURE_COLUMNS \
+	"f.policy_fk, f.result_type, f.sending_mta_ip," \
+	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip," \
+	" f.additional_information, f.failure_reason_code," \
+	" f.failed_session_count"
+
+/* The three kinds of row, visited in this order. */
+enum store_row_kind { STORE_ROW_REPORT, STORE_ROW_POLICY, STORE_ROW_FAILURE };
+
+/*
+ * The current row of a backend's result, column by column in the order
+ * both backends select them; TEXT gives NULL for SQL NULL, NUM 0.
+ */
+struct store_columns {
+	const char *(*text)(const void *row, int col);
+	long long (*num)(const void *row, int col);
+	const void *row;
+};
+
+/* Build the KIND row from C and hand it to VISITOR; its callback's result. */
+int store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
+    const struct store_visitor *visitor);
+
 /* Both backends select with the same bounds: [since, until) as numbers. */
 long long store_filter_since(const struct store_filter *filter);
 long long store_filter_until(const struct store_filter *filter);

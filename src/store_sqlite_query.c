@@ -17,20 +17,14 @@
 #define SELECTED_POLICY	" AND (?3 IS NULL OR p.policy_domain = ?3)"
 
 static const char sql_reports[] =
-	"SELECT r.id, r.organization_name, r.contact_info, r.report_id,"
-	" r.start_time, r.end_time, r.received_time, r.verified,"
-	" r.total_successful, r.total_failure"
+	"SELECT " STORE_REPORT_COLUMNS
 	" FROM reports r WHERE " SELECTED_REPORT " ORDER BY r.id";
 static const char sql_policies[] =
-	"SELECT p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts,"
-	" p.total_successful, p.total_failure"
+	"SELECT " STORE_POLICY_COLUMNS
 	" FROM policies p JOIN reports r ON r.id = p.report_fk"
 	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY p.id";
 static const char sql_failures[] =
-	"SELECT f.policy_fk, f.result_type, f.sending_mta_ip,"
-	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip,"
-	" f.additional_information, f.failure_reason_code,"
-	" f.failed_session_count"
+	"SELECT " STORE_FAILURE_COLUMNS
 	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk"
 	" JOIN reports r ON r.id = p.report_fk"
 	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY f.id";
@@ -48,57 +42,23 @@ store_filter_until(const struct store_filter *filter)
 }
 
 static const char *
-text(sqlite3_stmt *st, int col)
+col_text(const void *row, int col)
 {
-	return (const char *)sqlite3_column_text(st, col);
+	return (const char *)sqlite3_column_text((sqlite3_stmt *)row, col);
+}
+
+static long long
+col_num(const void *row, int col)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)row, col);
 }
 
 static int
 visit_row(sqlite3_stmt *st, int kind, const struct store_visitor *v)
 {
-	switch (kind) {
-	case 0: {
-		struct store_report_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.organization_name = text(st, 1),
-			.contact_info = text(st, 2),
-			.report_id = text(st, 3),
-			.start = (time_t)sqlite3_column_int64(st, 4),
-			.end = (time_t)sqlite3_column_int64(st, 5),
-			.received = (time_t)sqlite3_column_int64(st, 6),
-			.verified = sqlite3_column_int(st, 7),
-			.successful = sqlite3_column_int64(st, 8),
-			.failed = sqlite3_column_int64(st, 9),
-		};
-		return v->report(v->ctx, &r);
-	}
-	case 1: {
-		struct store_policy_row p = {
-			.id = sqlite3_column_int64(st, 0),
-			.report = sqlite3_column_int64(st, 1),
-			.policy_type = text(st, 2),
-			.policy_domain = text(st, 3),
-			.mx_hosts = text(st, 4),
-			.successful = sqlite3_column_int64(st, 5),
-			.failed = sqlite3_column_int64(st, 6),
-		};
-		return v->policy(v->ctx, &p);
-	}
-	default: {
-		struct store_failure_row f = {
-			.policy = sqlite3_column_int64(st, 0),
-			.result_type = text(st, 1),
-			.sending_mta_ip = text(st, 2),
-			.receiving_mx_hostname = text(st, 3),
-			.receiving_mx_helo = text(st, 4),
-			.receiving_ip = text(st, 5),
-			.additional_information = text(st, 6),
-			.failure_reason_code = text(st, 7),
-			.failed = sqlite3_column_int64(st, 8),
-		};
-		return v->failure(v->ctx, &f);
-	}
-	}
+	struct store_columns c = { col_text, col_num, st };
+
+	return store_visit_columns((enum store_row_kind)kind, &c, v);
 }
 
 int

@@ -7,6 +7,7 @@
  * the panel captions say it in words too.
  */
 #include "svg_chart.h"
+#include "rfc3339.h"
 #include "html_out.h"
 
 #include <stdlib.h>
@@ -40,36 +41,20 @@
 #define B_TOP		8
 #define B_LABEL_CHARS	26	/* certificate-host-mismatch fits */
 
-/* Howard Hinnant's days_from_civil / civil_from_days, proleptic Gregorian. */
+/* Day numbers as int32_t here; the calendar arithmetic is rfc3339.c's. */
 static int32_t
-days_from_civil(int y, unsigned m, unsigned d)
+day_number(int y, unsigned m, unsigned d)
 {
-	int era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int32_t)doe - 719468;
+	return (int32_t)days_from_civil(y, m, d);
 }
 
 static void
-civil_from_days(int32_t z, int *y_r, unsigned *m_r, unsigned *d_r)
+day_date(int32_t z, int *y_r, unsigned *m_r, unsigned *d_r)
 {
-	int era;
-	unsigned doe, yoe, doy, mp;
+	int64_t y;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d_r = doy - (153 * mp + 2) / 5 + 1;
-	*m_r = mp < 10 ? mp + 3 : mp - 9;
-	*y_r = (int)yoe + era * 400 + (*m_r <= 2);
+	civil_from_days(z, &y, m_r, d_r);
+	*y_r = (int)y;
 }
 
 int
@@ -93,7 +78,7 @@ svg_parse_date(const char *s, int32_t *day_r)
 		return -1;
 	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
-	*day_r = days_from_civil(y, m, d);
+	*day_r = day_number(y, m, d);
 	return 0;
 }
 
@@ -103,7 +88,7 @@ svg_format_date(int32_t day, char *buf, size_t len)
 	int y;
 	unsigned m, d;
 
-	civil_from_days(day, &y, &m, &d);
+	day_date(day, &y, &m, &d);
 	snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
 }
 
@@ -223,13 +208,13 @@ x_axis(FILE *fp, int32_t first, int32_t span, double bw)
 			step = month_steps[i];
 			break;
 		}
-	civil_from_days(first, &y, &m, &d);
+	day_date(first, &y, &m, &d);
 	if (d != 1 && ++m > 12) {
 		m = 1;
 		y++;
 	}
 	for (;;) {
-		day = days_from_civil(y, m, 1);
+		day = day_number(y, m, 1);
 		if (day >= first + span)
 			break;
 		/* A label cut by the right edge would be misread: drop it. */

@@ -232,6 +232,8 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 		};
 
 		out->verdict = TAG_PASS;
+		snprintf(out->submitter, sizeof(out->submitter), "%s", signer);
+		snprintf(out->report_ids, sizeof(out->report_ids), "%s", ids);
 		if (tag_format(out->tag, sizeof(out->tag), strlen(cfg->tag_header),
 		    TAG_PASS, f, sizeof(f) / sizeof(f[0])) < 0)
 			snprintf(out->tag, sizeof(out->tag), "pass");

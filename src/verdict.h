@@ -42,6 +42,8 @@ struct verdict {
 	unsigned spooled;		/* kept in SpoolDirectory: store failed */
 	int store_failed;
 	int authenticated;
+	char submitter[256];		/* pass: the DKIM signer, for logs */
+	char report_ids[256];		/* pass: comma-joined, maybe cut */
 };
 
 /*

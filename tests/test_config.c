@@ -100,6 +100,8 @@ test_defaults(void)
 	CHECK(cfg->n_known_reporters == 5);
 	CHECK_STR(cfg->known_reporters[0], "noreply-smtp-tls-reporting@google.com");
 	CHECK(cfg->n_report_addresses == 0);
+	CHECK_INT(cfg->action, ACTION_TAG);
+	CHECK_STR(cfg->redirect_to, "");
 	config_free(cfg);
 }
 
@@ -120,6 +122,8 @@ test_good_file(void)
 	    "TagHeader X-TLS-Report-Verdict\n"
 	    "MaxMessageSize 512k\n"
 	    "MaxInflatedSize 1G\n"
+	    "Action Redirect\n"
+	    "RedirectTo tlsrpt-archive@example.net\n"
 	    "UserID\n");
 	struct config *cfg;
 
@@ -141,6 +145,8 @@ test_good_file(void)
 	CHECK_INT(cfg->max_message_size, 512 * 1024);
 	CHECK_INT(cfg->max_inflated_size, 1024LL * 1024 * 1024);
 	CHECK_STR(cfg->user_id, "");
+	CHECK_INT(cfg->action, ACTION_REDIRECT);
+	CHECK_STR(cfg->redirect_to, "tlsrpt-archive@example.net");
 	config_free(cfg);
 }
 
@@ -160,6 +166,14 @@ static const struct {
 	{ "bad header name", "TagHeader X TLSRPT\n", "is not a header field name" },
 	{ "header name with colon", "TagHeader X-TLSRPT:\n", "is not a header field name" },
 	{ "missing value", "LogLevel\n", ":1: LogLevel needs a value" },
+	{ "bad action", "Action quarantine\n", ":1: Action: \"quarantine\" is not tag, redirect or discard" },
+	{ "redirect without RedirectTo", "LogLevel info\nAction redirect\n",
+	  ":2: Action redirect needs RedirectTo" },
+	{ "redirect with an empty RedirectTo", "RedirectTo a@b.example\nAction redirect\nRedirectTo\n",
+	  ":2: Action redirect needs RedirectTo" },
+	{ "RedirectTo in brackets", "RedirectTo <a@b.example>\n", ":1: RedirectTo: \"<a@b.example>\" is not a bare address" },
+	{ "RedirectTo without a domain", "RedirectTo archive\n", "is not a bare address" },
+	{ "RedirectTo a list", "RedirectTo a@b.example,c@d.example\n", "is not a bare address" },
 	{ "bad socket", "Socket /tmp/x.sock\nSocket tcp:25\n", "Socket \"tcp:25\" is not unix:/path" },
 };
 
