@@ -169,7 +169,9 @@ expect_rc "mx: an expired certificate" 2 run --port "$EXPIRED" mx mx.good.test
 expect_in "... is certificate-expired" "$tmp/out" "the certificate has expired [certificate-expired]"
 expect_not_in "... and not also untrusted" "$tmp/out" "[certificate-not-trusted]"
 expect_rc "mx: a certificate expiring in 5 days warns" 1 run --port "$SOON" mx mx.good.test
-expect_in "... with the days left" "$tmp/out" "expires in 4 days: renew it before senders fail [certificate-expired]"
+# 5 days minus the seconds since signing: 4, or 5 when the clocks round up.
+grep -Eq "expires in [45] days: renew it before senders fail \[certificate-expired\]" "$tmp/out" &&
+	ok "... with the days left" || bad "... with the days left ($(grep expires "$tmp/out"))"
 expect_rc "mx: a self-signed certificate" 2 run --port "$SELF" mx mx.good.test
 expect_in "... is certificate-not-trusted" "$tmp/out" "[certificate-not-trusted]"
 expect_rc "mx: a certificate for another name" 2 run --port "$GOOD" mx mx.wrongname.test

@@ -153,7 +153,8 @@ lua t-forged.lua
 lua t-oversize.lua
 
 # --- what was recorded ----------------------------------------------------
-q() { sqlite3 "$tmp/tlsrpt.db" "$1"; }
+# Wait for the lock: the replay thread may be writing.
+q() { sqlite3 -cmd '.timeout 5000' "$tmp/tlsrpt.db" "$1"; }
 expect_sql() {	# NAME SQL WANT
 	got=$(q "$2")
 	[ "$got" = "$3" ] && ok "$1" || bad "$1: got '$got', want '$3'"
@@ -303,7 +304,7 @@ expect_out "... and counts" "$tmp/cli.out" \
 	"spool $tmp/cli/spool: $((NSPOOL + 2)) files replayed: $((NSPOOL + 1)) reports stored, 0 duplicates, 1 moved to bad/; 0 left"
 expect_out "... and names the bad file" "$tmp/cli.err" "0-garbage moved to $tmp/cli/spool/bad/: "
 [ -f "$tmp/cli/spool/bad/0-garbage" ] && ok "... which is kept in bad/" || bad "... which is kept in bad/"
-got=$(sqlite3 "$tmp/cli/tlsrpt.db" "SELECT count(*) FROM reports WHERE verified = 1")
+got=$(sqlite3 -cmd '.timeout 5000' "$tmp/cli/tlsrpt.db" "SELECT count(*) FROM reports WHERE verified = 1")
 [ "$got" = $((NSPOOL + 1)) ] && ok "... and stored them all" || bad "... and stored them all: $got"
 cli "spool replay of an empty spool exits 0" 0 spool replay -c "$tmp/cli/conf"
 expect_out "... and says so" "$tmp/cli.out" "spool $tmp/cli/spool: empty"
