@@ -279,9 +279,10 @@ cmd_report(int argc, char **argv)
 	else if (output != NULL)
 		rc = render_to_file(output, format, model) < 0 ? 1 : 0;
 	else {
+		const char *no_color = getenv("NO_COLOR");
+
 		color = strcmp(color_s, "always") == 0 || (strcmp(color_s, "auto") == 0 &&
-		    isatty(STDOUT_FILENO) && (getenv("NO_COLOR") == NULL ||
-		    *getenv("NO_COLOR") == '\0'));
+		    isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0'));
 		rc = render(stdout, format, model, color) < 0 || fflush(stdout) != 0 ? 1 : 0;
 	}
 	json_object_put(model);

@@ -244,7 +244,9 @@ load_keys(struct dkim_auth *da, const char *path, char *errbuf,
 		errbuf_printf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	qsort(da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
+	/* qsort() and bsearch() must not get NULL, even with 0 elements. */
+	if (da->n_keys > 1)
+		qsort(da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
 	for (i = 1; i < da->n_keys; i++)
 		if (strcmp(da->keys[i - 1].name, da->keys[i].name) == 0) {
 			errbuf_printf(errbuf, errlen, "%s: %s listed twice", path,
@@ -267,9 +269,10 @@ static int
 file_lookup(const struct dkim_auth *da, const char *name, char *rec,
     size_t reclen)
 {
-	struct dkim_key key, *k;
+	struct dkim_key key = { .name = (char *)name }, *k;
 
-	key.name = (char *)name;
+	if (da->n_keys == 0)
+		return 0;
 	k = bsearch(&key, da->keys, da->n_keys, sizeof(*da->keys), key_cmp);
 	if (k == NULL)
 		return 0;

@@ -35,6 +35,10 @@ log_get_level(void)
 	return max_level;
 }
 
+/* The format attribute lets clang's -Wformat-nonliteral see FMT's origin. */
+static void vlog(int, const char *, const char *, va_list, int)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int priority, const char *prefix, const char *fmt, va_list ap, int with_errno)
 {

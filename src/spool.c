@@ -36,7 +36,7 @@ put_line(char *buf, size_t size, size_t off, const char *key, const char *value)
 	off += (size_t)snprintf(buf + off, size - off, "%s: ", key);
 	if (off + 2 >= size)
 		return size - 1;	/* cannot happen: values are capped */
-	for (i = 0; value[i] != '\0' && i < MAX_VALUE && off + 2 < size; i++)
+	for (i = 0; i < MAX_VALUE && value[i] != '\0' && off + 2 < size; i++)
 		buf[off++] = (unsigned char)value[i] < 0x20 || value[i] == 0x7f ?
 		    ' ' : value[i];
 	buf[off++] = '\n';

@@ -239,6 +239,13 @@ sign gone google.com "$tmp/google" "$tmp/n1" &&
 expect "key missing from the key file" \
     '^(fail|none) no key for gone\._domainkey\.google\.com$' "$K" \
     "$tmp/n1" google.com
+# A key file with no keys at all (comments only): no NULL to qsort() or
+# bsearch() (UBSan's nonnull-attribute in the ASan run), just no key.
+printf '# no keys yet\n' >"$tmp/nokeys"
+sign gone google.com "$tmp/google" "$tmp/n2" &&
+expect "key file without keys" \
+    '^(fail|none) no key for gone\._domainkey\.google\.com$' "$tmp/nokeys" \
+    "$tmp/n2" google.com
 
 sign wrong google.com "$tmp/google" "$tmp/w1" &&
 expect "key record holds another key" '^fail ' "$K" "$tmp/w1" google.com
