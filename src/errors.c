@@ -26,6 +26,7 @@ static const char *const errcode_names[TLSRPT_E__COUNT] = {
 	[TLSRPT_E_LIMIT_STRING] = "limit-string-length",
 	[TLSRPT_E_LIMIT_MIME_DEPTH] = "limit-mime-depth",
 	[TLSRPT_E_LIMIT_PARTS] = "limit-report-parts",
+	[TLSRPT_E_LIMIT_MIME_PARTS] = "limit-mime-parts",
 	[TLSRPT_E_NOMEM] = "out-of-memory",
 };
 
@@ -40,7 +41,7 @@ tlsrpt_errcode_name(enum tlsrpt_errcode code)
 int
 tlsrpt_errcode_is_limit(enum tlsrpt_errcode code)
 {
-	return code >= TLSRPT_E_LIMIT_MESSAGE && code <= TLSRPT_E_LIMIT_PARTS;
+	return code >= TLSRPT_E_LIMIT_MESSAGE && code <= TLSRPT_E_LIMIT_MIME_PARTS;
 }
 
 void
@@ -55,6 +56,7 @@ tlsrpt_limits_default(struct tlsrpt_limits *lim)
 	lim->max_string_bytes = TLSRPT_DEFAULT_MAX_STRING;
 	lim->max_mime_depth = TLSRPT_DEFAULT_MAX_MIME_DEPTH;
 	lim->max_report_parts = TLSRPT_DEFAULT_MAX_PARTS;
+	lim->max_mime_parts = TLSRPT_DEFAULT_MAX_MIME_PARTS;
 }
 
 enum tlsrpt_errcode

@@ -323,6 +323,29 @@ content_headers_only(const char *data, size_t len, size_t *out_len_r)
 	return out;
 }
 
+/*
+ * Lines that may delimit a MIME part ("--" at the start of a line).  GMime
+ * builds an object per part before anything here can count them, so a
+ * message of 100,000 tiny parts would cost hundreds of MB: count first.
+ */
+static size_t
+boundary_lines(const char *data, size_t len, size_t stop_after)
+{
+	const char *p = data, *end = data + len;
+	size_t n = 0;
+
+	while (p < end && n <= stop_after) {
+		const char *nl;
+
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			n++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
 enum tlsrpt_errcode
 mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
     mime_part_fn fn, void *ctx, unsigned *n_parts_r, struct tlsrpt_error *err)
@@ -341,6 +364,10 @@ mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	*n_parts_r = 0;
 	if (len > G_MAXUINT)
 		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_MESSAGE, "mime: too large");
+	if (lim->max_mime_parts > 0 &&
+	    boundary_lines(data, len, lim->max_mime_parts) > lim->max_mime_parts)
+		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_MIME_PARTS,
+		    "mime: more than %zu MIME part boundaries", lim->max_mime_parts);
 	if ((input = content_headers_only(data, len, &input_len)) == NULL)
 		return tlsrpt_seterr(err, TLSRPT_E_NOMEM, "mime: out of memory");
 	/* The stream takes the copy over; no second copy. */

@@ -34,6 +34,7 @@ struct tlsrpt_limits {
 	size_t max_string_bytes;	/* one JSON string value */
 	unsigned max_mime_depth;	/* multipart and message/rfc822 nesting */
 	size_t max_report_parts;	/* report parts in one message */
+	size_t max_mime_parts;		/* MIME boundary lines, before GMime parses */
 };
 
 #define TLSRPT_DEFAULT_MAX_MESSAGE	(10u * 1024 * 1024)
@@ -45,6 +46,7 @@ struct tlsrpt_limits {
 #define TLSRPT_DEFAULT_MAX_STRING	(64u * 1024)
 #define TLSRPT_DEFAULT_MAX_MIME_DEPTH	8u
 #define TLSRPT_DEFAULT_MAX_PARTS	32u
+#define TLSRPT_DEFAULT_MAX_MIME_PARTS	1000u
 
 /* Fill LIM with the defaults above. */
 void tlsrpt_limits_default(struct tlsrpt_limits *lim);
@@ -68,6 +70,7 @@ enum tlsrpt_errcode {
 	TLSRPT_E_LIMIT_STRING,
 	TLSRPT_E_LIMIT_MIME_DEPTH,
 	TLSRPT_E_LIMIT_PARTS,
+	TLSRPT_E_LIMIT_MIME_PARTS,
 	TLSRPT_E_NOMEM,
 	TLSRPT_E__COUNT
 };

@@ -32,6 +32,14 @@ adds(struct buf *b, const char *s)
 	add(b, s, strlen(s));
 }
 
+/* A multipart message with 4 boundary lines (3 parts and the closing one). */
+#define MIME_MANY_PARTS \
+	"From: r@example.com\r\nTLS-Report-Domain: example.com\r\n" \
+	"Content-Type: multipart/report; report-type=tlsrpt; boundary=\"B\"\r\n\r\n" \
+	"--B\r\nContent-Type: text/plain\r\n\r\na\r\n" \
+	"--B\r\nContent-Type: text/plain\r\n\r\nb\r\n" \
+	"--B\r\nContent-Type: text/plain\r\n\r\nc\r\n--B--\r\n"
+
 /* ---- JSON fixtures ---- */
 
 #define ORG	"\"organization-name\":\"Org\","
@@ -386,6 +394,7 @@ static void l_ratio_off_ish(struct tlsrpt_limits *l)
 	l->max_inflate_ratio = 100000;
 }
 static void l_parts(struct tlsrpt_limits *l) { l->max_report_parts = 1; }
+static void l_mime_parts(struct tlsrpt_limits *l) { l->max_mime_parts = 3; }
 static void l_depth(struct tlsrpt_limits *l) { l->max_json_depth = 2; }
 static void l_mime_depth(struct tlsrpt_limits *l) { l->max_mime_depth = 1; }
 static void l_string(struct tlsrpt_limits *l) { l->max_string_bytes = 2; }
@@ -488,6 +497,8 @@ static const struct row rows[] = {
 	    l_mime_depth, TLSRPT_E_LIMIT_MIME_DEPTH, "nesting deeper than 1 levels" },
 	{ "too many report parts (lowered limit)", BUILD(b_two_report_parts),
 	    l_parts, TLSRPT_E_LIMIT_PARTS, "more than 1 report parts in the message" },
+	{ "more MIME boundaries than the limit (lowered)", LIT(MIME_MANY_PARTS), l_mime_parts,
+	    TLSRPT_E_LIMIT_MIME_PARTS, "mime: more than 3 MIME part boundaries" },
 
 	/* JSON syntax and encoding */
 	{ "deep JSON nesting (1000 levels)", BUILD(b_deep_json), NULL,

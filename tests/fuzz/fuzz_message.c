@@ -38,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lim.max_string_bytes = 64;
 		lim.max_mime_depth = 2;
 		lim.max_report_parts = 1;
+		lim.max_mime_parts = 4;
 		lim.max_inflated_bytes = 4096;
 	}
 	memset(&err, 0x55, sizeof(err));
