@@ -73,6 +73,8 @@ static const struct config_key keys[] = {
 	  "Largest report message buffered and parsed (k, M, G suffixes); larger ones are tagged invalid." },
 	{ "MaxInflatedSize", CONFIG_SIZE, "32M", OFF(max_inflated_size),
 	  "Largest decompressed report accepted (k, M, G suffixes)." },
+	{ "MilterTimeout", CONFIG_SECONDS, "7210", OFF(milter_timeout),
+	  "Seconds libmilter waits on the MTA (s, m, h suffixes); keep it above the MTA's own timeouts. Read at start only." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {
@@ -155,6 +157,32 @@ parse_size(const char *value, size_t *out)
 	if (*end != '\0' || n == 0 || n > SIZE_MAX / mult)
 		return -1;
 	*out = (size_t)(n * mult);
+	return 0;
+}
+
+/* "90", "90s", "15m", "2h": 1 second to 1 day (libmilter takes an int). */
+static int
+parse_seconds(const char *value, unsigned *out)
+{
+	unsigned long long n, mult = 1;
+	char *end;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*value))
+		return -1;
+	n = strtoull(value, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (tolower((unsigned char)*end)) {
+	case '\0': break;
+	case 's': end++; break;
+	case 'm': mult = 60; end++; break;
+	case 'h': mult = 3600; end++; break;
+	default: return -1;
+	}
+	if (*end != '\0' || n == 0 || n > 86400 / mult)
+		return -1;
+	*out = (unsigned)(n * mult);
 	return 0;
 }
 
@@ -245,6 +273,13 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 	case CONFIG_SIZE:
 		if (parse_size(value, (size_t *)(void *)field) < 0) {
 			errbuf_printf(why, whylen, "\"%s\" is not a size (e.g. 512k, 10M)", value);
+			return -1;
+		}
+		return 0;
+	case CONFIG_SECONDS:
+		if (parse_seconds(value, (unsigned *)(void *)field) < 0) {
+			errbuf_printf(why, whylen, "\"%s\" is not a time from 1s to 24h (e.g. 300, 5m, 2h)",
+			    value);
 			return -1;
 		}
 		return 0;
@@ -488,6 +523,9 @@ config_print(const struct config *cfg, FILE *fp)
 			break;
 		case CONFIG_SIZE:
 			fprintf(fp, "%zu", *(const size_t *)(const void *)field);
+			break;
+		case CONFIG_SECONDS:
+			fprintf(fp, "%u", *(const unsigned *)(const void *)field);
 			break;
 		case CONFIG_LIST: {
 			char *const *list = *(char **const *)(const void *)field;
