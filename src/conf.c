@@ -135,11 +135,20 @@ parse_list(const char *value, char ***list_r, size_t *n_r)
 	return 0;
 }
 
+/* A number with an optional one-letter unit, as in "10M" or "5m". */
+struct unit {
+	char suffix;
+	unsigned long long mult;
+};
+
+/* 1 .. MAX after scaling; units match case-insensitively. */
 static int
-parse_size(const char *value, size_t *out)
+parse_scaled(const char *value, const struct unit *units, size_t n_units,
+    unsigned long long max, unsigned long long *out)
 {
 	unsigned long long n, mult = 1;
 	char *end;
+	size_t i;
 
 	errno = 0;
 	if (!isdigit((unsigned char)*value))
@@ -147,16 +156,32 @@ parse_size(const char *value, size_t *out)
 	n = strtoull(value, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (tolower((unsigned char)*end)) {
-	case '\0': break;
-	case 'k': mult = 1024; end++; break;
-	case 'm': mult = 1024 * 1024; end++; break;
-	case 'g': mult = 1024ULL * 1024 * 1024; end++; break;
-	default: return -1;
+	if (*end != '\0') {
+		for (i = 0; i < n_units; i++)
+			if (tolower((unsigned char)*end) == units[i].suffix)
+				break;
+		if (i == n_units || end[1] != '\0')
+			return -1;
+		mult = units[i].mult;
 	}
-	if (*end != '\0' || n == 0 || n > SIZE_MAX / mult)
+	if (n == 0 || n > max / mult)
 		return -1;
-	*out = (size_t)(n * mult);
+	*out = n * mult;
+	return 0;
+}
+
+static int
+parse_size(const char *value, size_t *out)
+{
+	static const struct unit units[] = {
+		{ 'k', 1024 }, { 'm', 1024 * 1024 }, { 'g', 1024ULL * 1024 * 1024 },
+	};
+	unsigned long long n;
+
+	if (parse_scaled(value, units, sizeof(units) / sizeof(units[0]),
+	    SIZE_MAX, &n) < 0)
+		return -1;
+	*out = (size_t)n;
 	return 0;
 }
 
@@ -164,25 +189,15 @@ parse_size(const char *value, size_t *out)
 static int
 parse_seconds(const char *value, unsigned *out)
 {
-	unsigned long long n, mult = 1;
-	char *end;
+	static const struct unit units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
+	};
+	unsigned long long n;
 
-	errno = 0;
-	if (!isdigit((unsigned char)*value))
+	if (parse_scaled(value, units, sizeof(units) / sizeof(units[0]),
+	    86400, &n) < 0)
 		return -1;
-	n = strtoull(value, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (tolower((unsigned char)*end)) {
-	case '\0': break;
-	case 's': end++; break;
-	case 'm': mult = 60; end++; break;
-	case 'h': mult = 3600; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || n == 0 || n > 86400 / mult)
-		return -1;
-	*out = (unsigned)(n * mult);
+	*out = (unsigned)n;
 	return 0;
 }
 
