@@ -126,8 +126,21 @@ use_milter() {	# 0 none | 1 tlsrpt-milter | 2 null milter | 3 raw filter
 	2) pf_set_milter "$NULL_SPEC" ;; 3) pf_set_milter "$RAW_SPEC" ;; esac
 	sleep 1	# new smtpd processes pick up the setting
 }
-# The milter's CPU seconds so far (user + system), from /proc.
-cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$mpid/stat"; }
+# The milter's (or process PID's) CPU seconds so far (user + system).
+cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/${1:-$mpid}/stat"; }
+# The whole machine's CPU seconds so far, without niced user time (the
+# background work this bench shares the machine with runs niced): Postfix,
+# smtp-source and the filter.
+mcpu() { awk '/^cpu / { printf "%.2f", ($2 + $4 + $7 + $8) / '"$(getconf CLK_TCK)"' }' /proc/stat; }
+# One round under filter CONFIG; its time goes to FILE, the machine's CPU
+# to $tmp/mcpuCONFIG; prints the time.
+measure() {	# CONFIG FILE
+	local m0 t
+	m0=$(mcpu); t=$(round); echo "$t" >>"$2"
+	echo "$(mcpu) - $m0" | bc -l >>"$tmp/mcpu$1"
+	echo "$t"
+}
+nfpid=$(pgrep -P "$npid") rfpid=$(pgrep -P "$rpid")	# under runuser
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions," \
@@ -135,12 +148,13 @@ echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $ses
 round >/dev/null	# warm-up: Postfix processes, page cache
 : >"$tmp/without" ; : >"$tmp/with" ; : >"$tmp/nulltimes" ; : >"$tmp/rawtimes"
 for r in $(seq "$rounds"); do
-	use_milter 0; s=$(round); echo "$s" >>"$tmp/without"
-	use_milter 1; c0=$(cpu); w=$(round); c1=$(cpu); echo "$w" >>"$tmp/with"
-	use_milter 2; n=$(round); echo "$n" >>"$tmp/nulltimes"
-	use_milter 3; x=$(round); echo "$x" >>"$tmp/rawtimes"
-	printf '  round %d: without %.2f s, tlsrpt-milter %.2f s (its CPU %.2f s), null milter %.2f s, raw filter %.2f s\n' \
-	    "$r" "$s" "$w" "$(echo "$c1 - $c0" | bc -l)" "$n" "$x"
+	use_milter 0; s=$(measure 0 "$tmp/without")
+	use_milter 1; c0=$(cpu); w=$(measure 1 "$tmp/with"); c1=$(cpu)
+	use_milter 2; n0=$(cpu "$nfpid"); n=$(measure 2 "$tmp/nulltimes"); n1=$(cpu "$nfpid")
+	use_milter 3; x0=$(cpu "$rfpid"); x=$(measure 3 "$tmp/rawtimes"); x1=$(cpu "$rfpid")
+	printf '  round %d: without %.2f s, tlsrpt-milter %.2f s (its CPU %.2f s), null milter %.2f s (%.2f), raw filter %.2f s (%.2f)\n' \
+	    "$r" "$s" "$w" "$(echo "$c1 - $c0" | bc -l)" "$n" "$(echo "$n1 - $n0" | bc -l)" \
+	    "$x" "$(echo "$x1 - $x0" | bc -l)"
 done
 t_without=$(median <"$tmp/without")
 t_with=$(median <"$tmp/with")
@@ -155,6 +169,8 @@ printf 'ratio with/without: %.3f   null milter/without: %.3f   tlsrpt-milter/nul
 printf 'raw filter (no libmilter) msgs/s %.0f   raw/without: %.3f   null milter/raw: %.3f\n' \
 	"$(echo "$messages / $t_raw" | bc -l)" "$(echo "$t_without / $t_raw" | bc -l)" \
 	"$(echo "$t_raw / $t_null" | bc -l)"
+printf 'machine CPU per round (medians, niced work excluded): without %.2f s, tlsrpt-milter %.2f s, null milter %.2f s, raw filter %.2f s\n' \
+	"$(median <"$tmp/mcpu0")" "$(median <"$tmp/mcpu1")" "$(median <"$tmp/mcpu2")" "$(median <"$tmp/mcpu3")"
 kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null; rpid=
 echo "raw filter's own count: $(grep -o "raw_milter: [0-9]* connections.*" "$tmp/raw.log")"
 # A filter Postfix could not reach would make "with" look free.  Postfix
