@@ -8,7 +8,8 @@
 # without and with the milter, N ordinary messages each (smtp-source), and
 # the medians give the ratio (each round also runs two floor filters:
 # bench/null_milter on libmilter, bench/raw_milter without it, so the cost
-# splits into ours, libmilter's and Postfix's); then signed TLS-RPT reports are sent through
+# splits into ours, libmilter's and Postfix's); then signed TLS-RPT
+# reports are sent through
 # the milter to measure reports/s, and the milter's peak RSS is read from
 # /proc.  Target: ordinary-mail throughput with the milter >= 0.95 of
 # without.  Root only (it starts Postfix).  Usage:
