@@ -6,7 +6,10 @@
 # and discards it, so what is timed is SMTP acceptance: smtpd, cleanup,
 # the queue, and the milter when it is in smtpd_milters.  Rounds alternate
 # without and with the milter, N ordinary messages each (smtp-source), and
-# the medians give the ratio; then signed TLS-RPT reports are sent through
+# the medians give the ratio (each round also runs two floor filters:
+# bench/null_milter on libmilter, bench/raw_milter without it, so the cost
+# splits into ours, libmilter's and Postfix's); then signed TLS-RPT
+# reports are sent through
 # the milter to measure reports/s, and the milter's peak RSS is read from
 # /proc.  Target: ordinary-mail throughput with the milter >= 0.95 of
 # without.  Root only (it starts Postfix).  Usage:
@@ -17,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 MILTER=${TLSRPT_MILTER:-$top/_build/tlsrpt-milter}
 NULL_MILTER=${NULL_MILTER:-$(dirname "$MILTER")/bench/null_milter}
+RAW_MILTER=${RAW_MILTER:-$(dirname "$MILTER")/bench/raw_milter}
 PY=/usr/bin/python3
 messages=5000 rounds=3 reports=300 sessions=10 size=2048 discard=0
 while getopts m:r:R:s:l:D opt; do
@@ -30,6 +34,8 @@ done
 [ -x "$MILTER" ] || { echo "postfix_bench: build first ($MILTER missing)"; exit 2; }
 [ -x "$NULL_MILTER" ] || make -s -C "$(dirname "$MILTER")" bench/null_milter >/dev/null ||
 	{ echo "postfix_bench: cannot build $NULL_MILTER"; exit 2; }
+[ -x "$RAW_MILTER" ] || make -s -C "$(dirname "$MILTER")" bench/raw_milter >/dev/null ||
+	{ echo "postfix_bench: cannot build $RAW_MILTER"; exit 2; }
 for t in postfix smtp-source openssl; do
 	command -v $t >/dev/null || { echo "postfix_bench: $t not found"; exit 2; }
 done
@@ -37,11 +43,12 @@ done
 
 tmp=$(mktemp -d /tmp/pfbench.XXXXXX) && chmod 755 "$tmp"
 port=$((30000 + $$ % 20000)) mport=$((port + 1)) mpid=
-npid=
+npid= rpid=
 cleanup() {
 	pf_stop
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
 	[ -n "$npid" ] && kill "$npid" 2>/dev/null
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -89,6 +96,17 @@ npid=$!
 for i in $(seq 50); do grep -q listening "$tmp/null.log" && break; sleep 0.1; done
 NULL_SPEC="{ $NSPEC, default_action=accept }"
 
+# The floor without libmilter: the same negotiation and replies, spoken by
+# one poll() thread (bench/raw_milter.c).  null - raw is libmilter's cost.
+mkdir "$tmp/raw" && chown postfix "$tmp/raw"
+case $SOCKET in inet*) RSOCK="inet:$((mport + 2))@127.0.0.1"; RSPEC="inet:127.0.0.1:$((mport + 2))" ;;
+*) RSOCK="unix:$tmp/raw/raw.sock"; RSPEC="unix:$tmp/raw/raw.sock" ;; esac
+runuser -u postfix -- "$RAW_MILTER" "$RSOCK" 2>"$tmp/raw.log" &
+rpid=$!
+for i in $(seq 50); do grep -q listening "$tmp/raw.log" && break; sleep 0.1; done
+grep -q listening "$tmp/raw.log" || { echo "raw filter did not start:"; cat "$tmp/raw.log"; exit 1; }
+RAW_SPEC="{ $RSPEC, default_action=accept }"
+
 now() { date +%s.%N; }
 queued() { find "$tmp/pf/queue/incoming" "$tmp/pf/queue/active" \
 	"$tmp/pf/queue/maildrop" -type f 2>/dev/null | wc -l; }
@@ -104,38 +122,66 @@ round() {
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l
 }
-use_milter() {	# 0 none | 1 tlsrpt-milter | 2 null milter
+use_milter() {	# 0 none | 1 tlsrpt-milter | 2 null milter | 3 raw filter
 	case $1 in 0) pf_set_milter "" ;; 1) pf_set_milter "$MILTER_SPEC" ;;
-	2) pf_set_milter "$NULL_SPEC" ;; esac
+	2) pf_set_milter "$NULL_SPEC" ;; 3) pf_set_milter "$RAW_SPEC" ;; esac
 	sleep 1	# new smtpd processes pick up the setting
 }
-# The milter's CPU seconds so far (user + system), from /proc.
-cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$mpid/stat"; }
+# The milter's (or process PID's) CPU seconds so far (user + system).
+cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/${1:-$mpid}/stat"; }
+# The whole machine's CPU seconds so far, without niced user time (the
+# background work this bench shares the machine with runs niced): Postfix,
+# smtp-source and the filter.
+mcpu() { awk '/^cpu / { printf "%.2f", ($2 + $4 + $7 + $8) / '"$(getconf CLK_TCK)"' }' /proc/stat; }
+# One round under filter CONFIG; its time goes to FILE, the machine's CPU
+# to $tmp/mcpuCONFIG; prints the time.
+measure() {	# CONFIG FILE
+	local m0 t
+	m0=$(mcpu); t=$(round); echo "$t" >>"$2"
+	echo "$(mcpu) - $m0" | bc -l >>"$tmp/mcpu$1"
+	echo "$t"
+}
+nfpid=$(pgrep -P "$npid") rfpid=$(pgrep -P "$rpid")	# under runuser
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "ordinary mail: $rounds rounds of $messages messages ($size-byte body, $sessions sessions," \
 	"$([ "$discard" = 1 ] && echo discarded || echo delivered to a Maildir), milter on ${SOCKET%%:*}), alternating"
 round >/dev/null	# warm-up: Postfix processes, page cache
-: >"$tmp/without" ; : >"$tmp/with" ; : >"$tmp/nulltimes"
+: >"$tmp/without" ; : >"$tmp/with" ; : >"$tmp/nulltimes" ; : >"$tmp/rawtimes"
 for r in $(seq "$rounds"); do
-	use_milter 0; s=$(round); echo "$s" >>"$tmp/without"
-	use_milter 1; c0=$(cpu); w=$(round); c1=$(cpu); echo "$w" >>"$tmp/with"
-	use_milter 2; n=$(round); echo "$n" >>"$tmp/nulltimes"
-	printf '  round %d: without %.2f s, tlsrpt-milter %.2f s (its CPU %.2f s), null milter %.2f s\n' \
-	    "$r" "$s" "$w" "$(echo "$c1 - $c0" | bc -l)" "$n"
+	use_milter 0; s=$(measure 0 "$tmp/without")
+	use_milter 1; c0=$(cpu); w=$(measure 1 "$tmp/with"); c1=$(cpu)
+	use_milter 2; n0=$(cpu "$nfpid"); n=$(measure 2 "$tmp/nulltimes"); n1=$(cpu "$nfpid")
+	use_milter 3; x0=$(cpu "$rfpid"); x=$(measure 3 "$tmp/rawtimes"); x1=$(cpu "$rfpid")
+	printf '  round %d: without %.2f s, tlsrpt-milter %.2f s (its CPU %.2f s), null milter %.2f s (%.2f), raw filter %.2f s (%.2f)\n' \
+	    "$r" "$s" "$w" "$(echo "$c1 - $c0" | bc -l)" "$n" "$(echo "$n1 - $n0" | bc -l)" \
+	    "$x" "$(echo "$x1 - $x0" | bc -l)"
 done
 t_without=$(median <"$tmp/without")
 t_with=$(median <"$tmp/with")
 t_null=$(median <"$tmp/nulltimes")
+t_raw=$(median <"$tmp/rawtimes")
 ratio=$(echo "$t_without / $t_with" | bc -l)
 printf 'ordinary msgs/s (medians): without a milter %.0f, with tlsrpt-milter %.0f, with the null milter %.0f\n' \
 	"$(echo "$messages / $t_without" | bc -l)" "$(echo "$messages / $t_with" | bc -l)" \
 	"$(echo "$messages / $t_null" | bc -l)"
 printf 'ratio with/without: %.3f   null milter/without: %.3f   tlsrpt-milter/null milter: %.3f\n' \
 	"$ratio" "$(echo "$t_without / $t_null" | bc -l)" "$(echo "$t_null / $t_with" | bc -l)"
-# A filter Postfix could not reach would make "with" look free.
-if grep -q "warning: milter" "$(pf_log)"; then
-	echo "postfix_bench: Postfix could not use the milter:"; grep "warning: milter" "$(pf_log)" | head -3
+printf 'raw filter (no libmilter) msgs/s %.0f   raw/without: %.3f   null milter/raw: %.3f\n' \
+	"$(echo "$messages / $t_raw" | bc -l)" "$(echo "$t_without / $t_raw" | bc -l)" \
+	"$(echo "$t_raw / $t_null" | bc -l)"
+printf 'machine CPU per round (medians, niced work excluded): without %.2f s, tlsrpt-milter %.2f s, null milter %.2f s, raw filter %.2f s\n' \
+	"$(median <"$tmp/mcpu0")" "$(median <"$tmp/mcpu1")" "$(median <"$tmp/mcpu2")" "$(median <"$tmp/mcpu3")"
+kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null; rpid=
+echo "raw filter's own count: $(grep -o "raw_milter: [0-9]* connections.*" "$tmp/raw.log")"
+# A filter Postfix could not reach would make "with" look free.  Postfix
+# names the filter in each warning ("milter unix:/path: ...", "connect to
+# Milter service unix:/path: ...").
+warns() { grep -ci "warning:.*milter.*$1" "$(pf_log)"; }
+echo "Postfix milter warnings: tlsrpt-milter $(warns "$MSPEC"), null milter $(warns "$NSPEC")," \
+	"raw filter $(warns "$RSPEC"), all $(warns "")"
+if grep -qi "warning:.*milter" "$(pf_log)"; then
+	echo "postfix_bench: Postfix could not use a milter:"; grep -i "warning:.*milter" "$(pf_log)" | head -3
 	exit 1
 fi
 
