@@ -12,7 +12,7 @@
 # Names the library sets and the scripts use: $tmp, $passed, $failed,
 # $mpid (the filter's pid, killed on exit), $tl_dkim_p (a public key).
 
-PY=${PY:-/usr/bin/python3}
+PY=/usr/bin/python3
 
 # tl_init NAME: name the test (skip lines, the summary); zero the counters.
 tl_init() {
