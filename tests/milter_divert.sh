@@ -57,11 +57,7 @@ conf tag >"$tmp/milter.conf"
 tl_milter_up "$tmp/milter.conf"
 reconf() {	# ACTION [REDIRECTTO]
 	conf "$@" >"$tmp/milter.conf"
-	n=$(grep -c "configuration reloaded" "$tmp/milter.log")
-	kill -HUP "$mpid"
-	i=0
-	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$n" ] &&
-	    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	tl_milter_reload
 }
 lua() {	# [VAR=value...]
 	if env MILTER_SOCKET="unix:$tmp/milter.sock" MILTER_LIB="$LIB" \

@@ -12,39 +12,24 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "postfix: SKIP: needs root"; exit 77; }
-for tool in postfix swaks openssl sqlite3; do
-	command -v $tool >/dev/null 2>&1 || { echo "postfix: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "postfix: SKIP: no python3-dkim"; exit 77; }
-id postfix >/dev/null 2>&1 || { echo "postfix: SKIP: no postfix user"; exit 77; }
+tl_init postfix
+tl_need_root
+tl_need_tools postfix swaks openssl sqlite3
+tl_need_python_dkim
+tl_need_users postfix
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postfix.XXXXXX") || exit 1
+tl_tmpdir pf_stop
 chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
 port=$((20000 + $$ % 20000))
 mport=$((port + 1))
-mpid=
-cleanup() {
-	pf_stop
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # --- keys, signed report messages -----------------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-	"$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
+tl_dkim_google
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
 cat >"$tmp/ordinary.eml" <<'MSG'
 From: Alice <alice@example.org>
 To: bob@example.net
@@ -69,13 +54,8 @@ LogLevel info
 CONF
 mkdir "$tmp/db"
 start_milter() {
-	"$MILTER" -f -c "$tmp/milter.conf" >>"$tmp/milter.log" 2>&1 &
-	mpid=$!
+	tl_milter_start "$tmp/milter.conf" || return 1
 	disown "$mpid"	# its SIGKILL below is the test, not news
-	i=0
-	until grep -q "starting:" "$tmp/milter.log" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 50 ] && return 1; sleep 0.1
-	done
 }
 start_milter || { echo "milter did not start"; cat "$tmp/milter.log"; exit 1; }
 pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }"
@@ -173,9 +153,4 @@ send "$FIX/mime-google.eml" tlsrpt@example.net
 pf_wait_mail "$(mailbox tlsrpt)" $((before + 2)) 30 && ok "filter back in service" ||
 	bad "filter back in service"
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -20 "$tmp/milter.log"
-	echo "--- postfix log"; tail -30 "$(pf_log)"
-fi
-echo "postfix: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter log" "$tmp/milter.log" 30 "postfix log" "$(pf_log)"

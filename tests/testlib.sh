@@ -173,6 +173,16 @@ tl_milter_up() {
 	tl_milter_start "$@" || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
 }
 
+# tl_milter_reload: SIGHUP to the filter ($mpid); returns once it has
+# logged a new "configuration reloaded" line, or after 5 seconds.
+tl_milter_reload() {
+	tl_n0=$(grep -c "configuration reloaded" "$tmp/milter.log")
+	kill -HUP "$mpid"
+	tl_i=0
+	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$tl_n0" ] &&
+	    [ $tl_i -lt 50 ]; do sleep 0.1; tl_i=$((tl_i + 1)); done
+}
+
 # tl_milter_wait_exit: wait up to 10 seconds for the filter ($mpid), sent
 # a signal by the caller, to exit.  Returns 1 if it is still running;
 # else $tl_rc is its exit status and $mpid is cleared.
