@@ -49,6 +49,11 @@ expect_not_in() {
 	if grep -qF -- "$3" "$2"; then bad "$1 (\"$3\" in $(basename "$2"))"; else ok "$1"; fi
 }
 
+# expect_eq NAME GOT WANT: pass if the strings GOT and WANT are equal.
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
+}
+
 # tl_skip REASON: print "NAME: SKIP: REASON" and exit 77.
 tl_skip() {
 	echo "$TL_NAME: SKIP: $*"
