@@ -37,10 +37,10 @@ expect_rc() {
 }
 
 # expect_in NAME FILE STRING: pass if FILE holds STRING (a fixed string,
-# not a pattern), else fail and show FILE, indented.
+# not a pattern), else fail and show FILE's first 40 lines, indented.
 expect_in() {
 	if grep -qF -- "$3" "$2"; then ok "$1"; else
-		bad "$1 (no \"$3\" in $(basename "$2"))"; sed 's/^/    /' "$2"
+		bad "$1 (no \"$3\" in $(basename "$2"))"; sed -n 's/^/    /; 1,40p' "$2"
 	fi
 }
 
@@ -190,13 +190,14 @@ tl_milter_reload() {
 
 # tl_milter_wait_exit: wait up to 10 seconds for the filter ($mpid), sent
 # a signal by the caller, to exit.  Returns 1 if it is still running;
-# else $tl_rc is its exit status and $mpid is cleared.
+# else $tl_rc is its exit status (127 if the shell disowned it) and $mpid
+# is cleared.
 tl_milter_wait_exit() {
 	tl_i=0
 	while kill -0 "$mpid" 2>/dev/null && [ $tl_i -lt 100 ]; do
 		sleep 0.1; tl_i=$((tl_i + 1))
 	done
 	kill -0 "$mpid" 2>/dev/null && return 1
-	wait "$mpid"; tl_rc=$?
+	wait "$mpid" 2>/dev/null; tl_rc=$?
 	mpid=
 }
