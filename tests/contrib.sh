@@ -123,14 +123,10 @@ pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }, { 
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port: tlsrpt-milter, then rspamd"
 
-send() {	# FILE RCPT
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 box() { echo "$tmp/pf/mail/example.net/$1/new"; }
 deliver() {	# FILE RCPT COPY-AS: send, wait, keep the delivered copy
 	before=$(ls "$(box "${2%@*}")" 2>/dev/null | wc -l)
-	send "$1" "$2" || { bad "swaks $3"; return 1; }
+	tl_send "$1" "$2" || { bad "swaks $3"; return 1; }
 	pf_wait_mail "$(box "${2%@*}")/.." $((before + 1)) 60 || { bad "$3 delivered"; return 1; }
 	cp "$(ls -t "$(box "${2%@*}")"/* | head -1)" "$tmp/$3"
 	chmod 644 "$tmp/$3"

@@ -70,10 +70,6 @@ postconf -c "$tmp/pf/etc" -e "smtpd_recipient_restrictions = check_recipient_acc
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port with the milter (Action redirect)"
 
-send() {	# FILE RCPT[,RCPT...]
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 mailbox() { echo "$tmp/pf/mail/example.net/$1"; }
 count() { find "$(mailbox "$1")/new" -type f 2>/dev/null | wc -l; }
 q() { sqlite3 -cmd ".timeout 5000" "$tmp/db/tlsrpt.db" "$1"; }
@@ -91,9 +87,9 @@ expect_counts() {	# NAME TLSRPT BOB ARCHIVE
 }
 
 # --- redirect ---------------------------------------------------------------
-send "$tmp/fail.eml" archive@example.net &&
+tl_send "$tmp/fail.eml" archive@example.net &&
 	bad "RedirectTo refused to outside senders" || ok "RedirectTo refused to outside senders"
-send "$tmp/pass/1.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass"
+tl_send "$tmp/pass/1.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass"
 if pf_wait_mail "$(mailbox archive)" 1 30; then
 	m=$(ls "$(mailbox archive)"/new/*)
 	grep -q '^X-TLSRPT: pass submitter=google.com' "$m" &&
@@ -111,8 +107,8 @@ if pf_wait_mail "$(mailbox archive)" 1 30; then
 else
 	bad "redirect: the report lands in RedirectTo's mailbox"
 fi
-send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail"
-send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid"
+tl_send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail"
+tl_send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid"
 settled 3 || bad "redirect: three deliveries logged"
 expect_counts "redirect: the originals got nothing verified; fail and invalid flow as usual" 1 1 1
 grep -l '^X-TLSRPT: fail' "$(mailbox tlsrpt)"/new/* >/dev/null 2>&1 &&
@@ -128,9 +124,9 @@ grep -q "$qid: redirected to <archive@example.net>: submitter=google.com report-
 
 # --- discard ----------------------------------------------------------------
 reconf discard
-send "$tmp/pass/2.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass 2"
-send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail 2"
-send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid 2"
+tl_send "$tmp/pass/2.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass 2"
+tl_send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail 2"
+tl_send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid 2"
 settled 6 || bad "discard: three more fates logged"
 expect_counts "discard: the verified report delivered nowhere; fail and invalid delivered" 2 2 1
 [ "$(q "SELECT verified FROM reports WHERE report_id = 'divert-2'")" = 1 ] &&
@@ -145,7 +141,7 @@ grep -q "$qid: discarded: submitter=google.com report-id=divert-2 (stored 1, dup
 
 # The database unwritable: delivered, tagged, instead (spooled for later).
 chmod 555 "$tmp/db" && chmod 444 "$tmp/db"/tlsrpt.db*
-send "$tmp/pass/3.eml" tlsrpt@example.net || bad "swaks pass 3"
+tl_send "$tmp/pass/3.eml" tlsrpt@example.net || bad "swaks pass 3"
 if settled 7; then
 	expect_counts "discard with the database unwritable: delivered instead" 3 2 1
 	grep -l '^X-TLSRPT: pass submitter=google.com.*' "$(mailbox tlsrpt)"/new/* |

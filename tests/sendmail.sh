@@ -49,17 +49,7 @@ sm_stop() {
 # --- messages ------------------------------------------------------------------
 tl_dkim_google
 tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
-cat >"$tmp/ordinary.eml" <<'MSG'
-From: Alice <alice@example.org>
-To: bob@example.net
-Subject: lunch on Friday?
-Message-ID: <ordinary-1@example.org>
-Date: Sat, 2 Mar 2024 10:00:00 +0000
-
-Shall we try the new place on Friday?
-MSG
-sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
-	"$tmp/ordinary.eml" >"$tmp/forged.eml"
+tl_ordinary_mail
 
 # --- the filter --------------------------------------------------------------------
 cat >"$tmp/milter.conf" <<CONF
@@ -136,10 +126,6 @@ while ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
 done 2>/dev/null
 ok "private sendmail $("$SM" -d0.1 -bt -C /dev/null </dev/null 2>&1 | sed -n 's/^Version //p') on 127.0.0.1:$port with the milter"
 
-send() {	# FILE RCPT[,RCPT...]
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 box() { echo "$tmp/mail/$1"; }
 wait_mail() {	# USER N
 	j=0
@@ -150,7 +136,7 @@ wait_mail() {	# USER N
 count() { find "$(box "$1")/new" -type f 2>/dev/null | wc -l; }
 
 # A verified report: redirected.
-send "$tmp/google.eml" tlsrpt@example.net,bob@example.net || bad "swaks report"
+tl_send "$tmp/google.eml" tlsrpt@example.net,bob@example.net || bad "swaks report"
 if wait_mail archive 1; then
 	m=$(ls "$(box archive)"/new/*)
 	grep -q '^X-TLSRPT: pass submitter=google.com domain=example.net' "$m" &&
@@ -168,8 +154,8 @@ grep -q "$qid: redirected to <archive@example.net>: submitter=google.com" "$tmp/
 	bad "the filter logs Sendmail's queue id ($qid)"
 
 # Ordinary mail: untouched.  A forged tag: removed.
-send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
-send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
+tl_send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
+tl_send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
 if wait_mail bob 2; then
 	[ "$(count tlsrpt) $(count bob) $(count archive)" = "0 2 1" ] &&
 		ok "the originals got nothing of the report; bob got his two" ||
@@ -186,9 +172,9 @@ fi
 
 # The filter dies: mail still flows (no F= flag).
 kill -KILL "$mpid"; mpid=
-send "$tmp/ordinary.eml" bob@example.net && ok "SMTP accepts mail with the filter down" ||
+tl_send "$tmp/ordinary.eml" bob@example.net && ok "SMTP accepts mail with the filter down" ||
 	bad "SMTP accepts mail with the filter down"
-send "$tmp/google.eml" tlsrpt@example.net || bad "swaks report, filter down"
+tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks report, filter down"
 wait_mail bob 3 && ok "ordinary mail delivered with the filter down" ||
 	bad "ordinary mail delivered with the filter down"
 if wait_mail tlsrpt 1; then

@@ -10,7 +10,20 @@
 # check failed, 1 when one did, 77 (skip) with "NAME: SKIP: REASON".
 #
 # Names the library sets and the scripts use: $tmp, $passed, $failed,
-# $mpid (the filter's pid, killed on exit), $tl_dkim_p (a public key).
+# $mpid (the filter's pid, killed on exit), $tl_dkim_p (a public key),
+# $PY (the python3 with python3-dkim); its own helpers' are tl_*.
+# The other sourced libraries (postfix-lib.sh, pg-lib.sh, reports-lib.sh,
+# load-lib.sh) bring up the servers; this one is the test's frame.
+#
+#   tl_init NAME                  first: the name, counters at zero
+#   tl_need_root / tl_need_tools / tl_need_users / tl_need_python_dkim
+#   tl_skip REASON                exit 77
+#   tl_tmpdir [HOOK]              $tmp, removed on exit after HOOK
+#   ok / bad / expect_rc / expect_in / expect_not_in / expect_eq
+#   tl_finish [LINES LABEL FILE]...   the summary; exit 0 or 1
+#   tl_dkim_key / tl_dkim_google / tl_sign / tl_truncate_base64
+#   tl_send / tl_ordinary_mail    mail through a private MTA on $port
+#   tl_milter_start / tl_milter_up / tl_milter_reload / tl_milter_wait_exit
 
 PY=/usr/bin/python3
 
@@ -147,6 +160,32 @@ tl_sign() {
 # attachment cannot be decoded (the parser's "invalid").
 tl_truncate_base64() {
 	awk '/^Content-Transfer-Encoding: base64/ { inb = 1 } inb && length($0) > 40 && $0 ~ /^[A-Za-z0-9+\/=]+\r?$/ { if (++n > 2) next } { print }' "$1"
+}
+
+# tl_send FILE RCPT[,RCPT...]: the message in FILE over SMTP (swaks) to
+# 127.0.0.1:$port, from sender@example.org to each RCPT; the transcript
+# appended to $tmp/swaks.log; the status of swaks.
+tl_send() {
+	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
+	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
+}
+
+# tl_ordinary_mail [BODY-LINE...]: $tmp/ordinary.eml, a personal message
+# from alice@example.org to bob@example.net (the BODY-LINEs end its body),
+# and $tmp/forged.eml, the same with an X-TLSRPT pass tag forged into it.
+tl_ordinary_mail() {
+	cat >"$tmp/ordinary.eml" <<'MSG'
+From: Alice <alice@example.org>
+To: bob@example.net
+Subject: lunch on Friday?
+Message-ID: <ordinary-1@example.org>
+Date: Sat, 2 Mar 2024 10:00:00 +0000
+
+Shall we try the new place on Friday?
+MSG
+	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$tmp/ordinary.eml"
+	sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
+		"$tmp/ordinary.eml" >"$tmp/forged.eml"
 }
 
 # tl_milter_start CONF [VAR=VALUE...]: start "$MILTER" -f -c CONF in the
