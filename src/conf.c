@@ -73,6 +73,8 @@ static const struct config_key keys[] = {
 	  "Largest report message buffered and parsed (k, M, G suffixes); larger ones are tagged invalid." },
 	{ "MaxInflatedSize", CONFIG_SIZE, "32M", OFF(max_inflated_size),
 	  "Largest decompressed report accepted (k, M, G suffixes)." },
+	{ "MilterTimeout", CONFIG_SECONDS, "7210", OFF(milter_timeout),
+	  "Seconds libmilter waits on the MTA (s, m, h suffixes); keep it above the MTA's own timeouts. Read at start only." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {
@@ -133,11 +135,20 @@ parse_list(const char *value, char ***list_r, size_t *n_r)
 	return 0;
 }
 
+/* A number with an optional one-letter unit, as in "10M" or "5m". */
+struct unit {
+	char suffix;
+	unsigned long long mult;
+};
+
+/* 1 .. MAX after scaling; units match case-insensitively. */
 static int
-parse_size(const char *value, size_t *out)
+parse_scaled(const char *value, const struct unit *units, size_t n_units,
+    unsigned long long max, unsigned long long *out)
 {
 	unsigned long long n, mult = 1;
 	char *end;
+	size_t i;
 
 	errno = 0;
 	if (!isdigit((unsigned char)*value))
@@ -145,16 +156,48 @@ parse_size(const char *value, size_t *out)
 	n = strtoull(value, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (tolower((unsigned char)*end)) {
-	case '\0': break;
-	case 'k': mult = 1024; end++; break;
-	case 'm': mult = 1024 * 1024; end++; break;
-	case 'g': mult = 1024ULL * 1024 * 1024; end++; break;
-	default: return -1;
+	if (*end != '\0') {
+		for (i = 0; i < n_units; i++)
+			if (tolower((unsigned char)*end) == units[i].suffix)
+				break;
+		if (i == n_units || end[1] != '\0')
+			return -1;
+		mult = units[i].mult;
 	}
-	if (*end != '\0' || n == 0 || n > SIZE_MAX / mult)
+	if (n == 0 || n > max / mult)
 		return -1;
-	*out = (size_t)(n * mult);
+	*out = n * mult;
+	return 0;
+}
+
+static int
+parse_size(const char *value, size_t *out)
+{
+	static const struct unit units[] = {
+		{ 'k', 1024 }, { 'm', 1024 * 1024 }, { 'g', 1024ULL * 1024 * 1024 },
+	};
+	unsigned long long n;
+
+	if (parse_scaled(value, units, sizeof(units) / sizeof(units[0]),
+	    SIZE_MAX, &n) < 0)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+/* "90", "90s", "15m", "2h": 1 second to 1 day (libmilter takes an int). */
+static int
+parse_seconds(const char *value, unsigned *out)
+{
+	static const struct unit units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
+	};
+	unsigned long long n;
+
+	if (parse_scaled(value, units, sizeof(units) / sizeof(units[0]),
+	    86400, &n) < 0)
+		return -1;
+	*out = (unsigned)n;
 	return 0;
 }
 
@@ -245,6 +288,13 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 	case CONFIG_SIZE:
 		if (parse_size(value, (size_t *)(void *)field) < 0) {
 			errbuf_printf(why, whylen, "\"%s\" is not a size (e.g. 512k, 10M)", value);
+			return -1;
+		}
+		return 0;
+	case CONFIG_SECONDS:
+		if (parse_seconds(value, (unsigned *)(void *)field) < 0) {
+			errbuf_printf(why, whylen, "\"%s\" is not a time from 1s to 24h (e.g. 300, 5m, 2h)",
+			    value);
 			return -1;
 		}
 		return 0;
@@ -488,6 +538,9 @@ config_print(const struct config *cfg, FILE *fp)
 			break;
 		case CONFIG_SIZE:
 			fprintf(fp, "%zu", *(const size_t *)(const void *)field);
+			break;
+		case CONFIG_SECONDS:
+			fprintf(fp, "%u", *(const unsigned *)(const void *)field);
 			break;
 		case CONFIG_LIST: {
 			char *const *list = *(char **const *)(const void *)field;

@@ -42,12 +42,13 @@ struct config {
 	char *redirect_to;		/* "" unless Action redirect */
 	size_t max_message_size;
 	size_t max_inflated_size;
+	unsigned milter_timeout;	/* seconds, for smfi_settimeout() */
 };
 
 enum config_type {
 	CONFIG_STRING, CONFIG_BOOL, CONFIG_SIZE, CONFIG_LIST,
 	CONFIG_FACILITY, CONFIG_LOGLEVEL, CONFIG_AUTHMODE, CONFIG_HEADER,
-	CONFIG_ACTION, CONFIG_ADDRESS
+	CONFIG_ACTION, CONFIG_ADDRESS, CONFIG_SECONDS
 };
 
 struct config_key {

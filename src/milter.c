@@ -35,6 +35,7 @@ struct message {
 	unsigned tag_copies;		/* incoming copies of TagHeader */
 	unsigned audit_copies;		/* ... and of the audit header */
 	int strip_only;			/* not a report: just delete the copies */
+	int candidate;			/* a report candidate past its headers */
 	int oversize;
 	char from_addr[320];
 	char from_domain[256];
@@ -350,6 +351,7 @@ mlfi_eoh(SMFICTX *ctx)
 	}
 	log_msg(LOG_DEBUG, qid_of(m), "report candidate (%s) from=<%s>",
 	    recog_reason_string(m->reasons, why, sizeof(why)), m->from_addr);
+	m->candidate = 1;
 	if (!m->oversize && buf_append(&m->text, "\r\n", 2) < 0)
 		m->oversize = 1;
 	/* DKIM sees the headers only now: ordinary mail never pays for it. */
@@ -524,13 +526,29 @@ mlfi_eom(SMFICTX *ctx)
 	return next;
 }
 
+/*
+ * The MTA gave up on the message, or libmilter did (MilterTimeout, a
+ * broken connection, its sweep of idle connections, which calls only
+ * close).  Only a report cut off mid-body is news: it is not recorded,
+ * and the MTA's default_action decides what happens to it.
+ */
+static void
+message_cut_off(struct message *m)
+{
+	if (m->candidate)
+		log_msg(LOG_NOTICE, qid_of(m), "report candidate from=<%s> ended "
+		    "before end-of-message (%zu bytes received): not recorded",
+		    m->from_addr, m->text.len);
+	message_reset(m);
+}
+
 static sfsistat
 mlfi_abort(SMFICTX *ctx)
 {
 	struct connection *c = smfi_getpriv(ctx);
 
 	if (c != NULL)
-		message_reset(&c->msg);
+		message_cut_off(&c->msg);
 	return SMFIS_CONTINUE;
 }
 
@@ -542,7 +560,7 @@ mlfi_close(SMFICTX *ctx)
 	if (c == NULL)
 		return SMFIS_CONTINUE;
 	smfi_setpriv(ctx, NULL);
-	message_reset(&c->msg);
+	message_cut_off(&c->msg);
 	if (c->store != NULL)
 		store_close(c->store);
 	runtime_release(c->rt);

@@ -89,8 +89,9 @@ reload(void)
 	}
 	old = runtime_acquire();
 	if (old != NULL && (strcmp(old->cfg->socket, rt->cfg->socket) != 0 ||
-	    strcmp(old->cfg->user_id, rt->cfg->user_id) != 0))
-		log_warnx("Socket and UserID changes take effect only at restart");
+	    strcmp(old->cfg->user_id, rt->cfg->user_id) != 0 ||
+	    old->cfg->milter_timeout != rt->cfg->milter_timeout))
+		log_warnx("Socket, UserID and MilterTimeout changes take effect only at restart");
 	runtime_release(old);
 	log_set_level(rt->cfg->log_level);
 	runtime_install(rt);
@@ -326,6 +327,8 @@ main(int argc, char **argv)
 		fatalx("Socket %s: not usable", cfg->socket);
 	if (milter_register("tlsrpt-milter") < 0)
 		fatalx("smfi_register failed");
+	/* Only before smfi_main(): a reload cannot change it. */
+	(void)smfi_settimeout((int)cfg->milter_timeout);
 	if (smfi_opensocket(1) != MI_SUCCESS)
 		fatalx("Socket %s: cannot open (is another filter running? "
 		    "does the directory exist?)", cfg->socket);

@@ -102,6 +102,7 @@ test_defaults(void)
 	CHECK(cfg->n_report_addresses == 0);
 	CHECK_INT(cfg->action, ACTION_TAG);
 	CHECK_STR(cfg->redirect_to, "");
+	CHECK_INT(cfg->milter_timeout, 7210);	/* libmilter's own default */
 	config_free(cfg);
 }
 
@@ -124,6 +125,7 @@ test_good_file(void)
 	    "MaxInflatedSize 1G\n"
 	    "Action Redirect\n"
 	    "RedirectTo tlsrpt-archive@example.net\n"
+	    "MilterTimeout 15m\n"
 	    "UserID\n");
 	struct config *cfg;
 
@@ -147,6 +149,7 @@ test_good_file(void)
 	CHECK_STR(cfg->user_id, "");
 	CHECK_INT(cfg->action, ACTION_REDIRECT);
 	CHECK_STR(cfg->redirect_to, "tlsrpt-archive@example.net");
+	CHECK_INT(cfg->milter_timeout, 900);
 	config_free(cfg);
 }
 
@@ -159,6 +162,10 @@ static const struct {
 	{ "zero size", "MaxMessageSize 0\n", "is not a size" },
 	{ "negative size", "MaxInflatedSize -5\n", "is not a size" },
 	{ "huge size", "MaxInflatedSize 99999999999999999999G\n", "is not a size" },
+	{ "zero timeout", "MilterTimeout 0\n", ":1: MilterTimeout: \"0\" is not a time from 1s to 24h" },
+	{ "timeout over a day", "MilterTimeout 25h\n", "is not a time from 1s to 24h" },
+	{ "timeout in days", "MilterTimeout 2d\n", "is not a time" },
+	{ "negative timeout", "MilterTimeout -1\n", "is not a time" },
 	{ "bad level", "\n\nLogLevel loud\n", ":3: LogLevel: unknown log level \"loud\"" },
 	{ "bad facility", "SyslogFacility kern9\n", "unknown syslog facility" },
 	{ "bad auth mode", "AuthMode trust-me\n", "\"trust-me\" is not dkim or authres" },
