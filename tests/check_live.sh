@@ -7,29 +7,12 @@
 set -u
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 srcdir=$(cd "${srcdir:-.}" && pwd)
-for tool in openssl python3; do
-	command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool not installed"; exit 77; }
-done
-tmp=$(mktemp -d) || exit 1
+. "$srcdir/tests/testlib.sh"
+tl_init check_live
+tl_need_tools openssl python3
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-expect_rc() {
-	name=$1 want=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else
-		bad "$name (exit $got, want $want)"; sed 's/^/    /' "$tmp/out" "$tmp/err"; fi
-}
-expect_in() {
-	if grep -qF -- "$3" "$2"; then ok "$1"; else
-		bad "$1 (no \"$3\" in $(basename "$2"))"; sed 's/^/    /' "$2"; fi
-}
-expect_not_in() {
-	if grep -qF -- "$3" "$2"; then bad "$1 (\"$3\" in $(basename "$2"))"; else ok "$1"; fi
-}
+stop_servers() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+tl_tmpdir stop_servers
 
 # --- Certificates: a test CA, leaves signed by it, and strays. ---
 cd "$tmp" || exit 1
@@ -189,5 +172,4 @@ expect_in "... the MX of good.test" "$tmp/out" "mx mx.good.test: STARTTLS with"
 expect_rc "a bad --resolver is a usage error" 2 "$TLSRPT" check --resolver nowhere mx mx.good.test
 expect_in "... that says why" "$tmp/err" "--resolver wants IPV4:PORT"
 
-echo "check_live: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tl_finish

@@ -3,21 +3,9 @@
 # codes (0 pass, 1 warnings, 2 failures or usage), text and JSON output.
 set -u
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-expect_rc() {
-	name=$1 want=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else
-		bad "$name (exit $got, want $want)"; sed 's/^/    /' "$tmp/out" "$tmp/err"; fi
-}
-expect_in() {
-	if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1 (no \"$3\" in $(basename "$2"))"; fi
-}
+. "${srcdir:-.}/tests/testlib.sh"
+tl_init check_offline
+tl_tmpdir
 
 expect_rc "check without arguments is a usage error" 2 "$TLSRPT" check
 expect_rc "check with an unknown option is a usage error" 2 "$TLSRPT" check --bogus record x
@@ -56,5 +44,4 @@ head -c 70000 /dev/zero | tr '\0' 'x' >"$tmp/huge.txt"
 expect_rc "an oversized policy fails" 2 "$TLSRPT" check sts "$tmp/huge.txt"
 expect_in "the size limit is named" "$tmp/out" "over the 65536 that senders accept"
 
-echo "check_offline: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tl_finish

@@ -3,23 +3,9 @@
 # standard input, oversized input, and `explain` covering every result type.
 set -u
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-# expect_rc NAME WANT CMD...: run CMD, compare its exit status.
-expect_rc() {
-	name=$1 want=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else
-		bad "$name (exit $got, want $want)"; sed 's/^/    /' "$tmp/err"; fi
-}
-# expect_in NAME FILE STRING: FILE contains STRING.
-expect_in() {
-	if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1 (no \"$3\" in $(basename "$2"))"; fi
-}
+. "${srcdir:-.}/tests/testlib.sh"
+tl_init cli
+tl_tmpdir
 
 cat >"$tmp/good.json" <<'JSON'
 {"organization-name":"Example Sender","date-range":{"start-datetime":"2026-01-10T00:00:00Z",
@@ -116,5 +102,4 @@ expect_rc "--db without a value is a usage error" 2 "$TLSRPT" --db
 expect_rc "--help lists the global options" 0 "$TLSRPT" --help
 expect_in "--help: --db" "$tmp/out" "--db URI"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tl_finish

@@ -19,43 +19,30 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
 CONTRIB="$srcdir/contrib"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "contrib: SKIP: needs root"; exit 77; }
-for tool in postfix swaks openssl rspamd spamassassin sieve-test runuser; do
-	command -v $tool >/dev/null 2>&1 || { echo "contrib: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "contrib: SKIP: no python3-dkim"; exit 77; }
-for u in postfix _rspamd nobody; do
-	id $u >/dev/null 2>&1 || { echo "contrib: SKIP: no $u user"; exit 77; }
-done
+tl_init contrib
+tl_need_root
+tl_need_tools postfix swaks openssl rspamd spamassassin sieve-test runuser
+tl_need_python_dkim
+tl_need_users postfix _rspamd nobody
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/contrib.XXXXXX") || exit 1
+rpid=
+stop_daemons() {
+	pf_stop
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
+}
+tl_tmpdir stop_daemons
 chmod 755 "$tmp"
 port=$((20000 + ($$ + 13) % 20000))
 mport=$((port + 1)) rport=$((port + 2))
-mpid= rpid=
-cleanup() {
-	pf_stop
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # --- messages: verified, forged (unsigned + a fake pass header) -----------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-	"$FIX/mime-google.eml" "$tmp/verified.eml" || exit 1
+tl_dkim_google
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/verified.eml" || exit 1
 { echo "X-TLSRPT: pass submitter=google.com domain=example.net"; cat "$FIX/mime-google.eml"; } \
 	>"$tmp/forged.eml"
 
@@ -66,8 +53,7 @@ Database sqlite:$tmp/tlsrpt.db
 SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys
 CONF
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-mpid=$!
+tl_milter_up "$tmp/milter.conf"
 
 R="$tmp/rspamd"
 mkdir -p "$R/local.d" "$R/db" "$R/run" "$R/log"
@@ -137,14 +123,10 @@ pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }, { 
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port: tlsrpt-milter, then rspamd"
 
-send() {	# FILE RCPT
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 box() { echo "$tmp/pf/mail/example.net/$1/new"; }
 deliver() {	# FILE RCPT COPY-AS: send, wait, keep the delivered copy
 	before=$(ls "$(box "${2%@*}")" 2>/dev/null | wc -l)
-	send "$1" "$2" || { bad "swaks $3"; return 1; }
+	tl_send "$1" "$2" || { bad "swaks $3"; return 1; }
 	pf_wait_mail "$(box "${2%@*}")/.." $((before + 1)) 60 || { bad "$3 delivered"; return 1; }
 	cp "$(ls -t "$(box "${2%@*}")"/* | head -1)" "$tmp/$3"
 	chmod 644 "$tmp/$3"
@@ -240,10 +222,5 @@ for c in verified forged unverified; do
 		{ bad "sieve-test: the $c report goes to $where, want $want"; cat "$S/$c.out"; }
 done
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -20 "$tmp/milter.log"
-	echo "--- rspamd log"; tail -20 "$R/log/rspamd.log"
-	echo "--- postfix log"; tail -20 "$(pf_log)"
-fi
-echo "contrib: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter log" "$tmp/milter.log" 20 "rspamd log" "$R/log/rspamd.log" \
+	20 "postfix log" "$(pf_log)"

@@ -14,48 +14,31 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
 . "$srcdir/tests/postfix-lib.sh"
 . "$srcdir/tests/reports-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "divert: SKIP: needs root"; exit 77; }
-for tool in postfix swaks openssl sqlite3; do
-	command -v $tool >/dev/null 2>&1 || { echo "divert: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "divert: SKIP: no python3-dkim"; exit 77; }
-id postfix >/dev/null 2>&1 || { echo "divert: SKIP: no postfix user"; exit 77; }
-id nobody >/dev/null 2>&1 || { echo "divert: SKIP: no nobody user"; exit 77; }
+tl_init divert
+tl_need_root
+tl_need_tools postfix swaks openssl sqlite3
+tl_need_python_dkim
+tl_need_users postfix nobody
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/divert.XXXXXX") || exit 1
+tl_tmpdir pf_stop
 chmod 755 "$tmp"	# Postfix daemons and the filter (as nobody) reach in
 port=$((20000 + ($$ + 7) % 20000))
 mport=$((port + 1))
-mpid=
-cleanup() {
-	pf_stop
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # --- keys, messages: pass (distinct report ids), fail, invalid ------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
+tl_dkim_google
 mkdir "$tmp/pass"
 make_reports "$tmp/k.pem" "$tmp/pass" divert 1 3 || { echo "signing failed"; exit 1; }
 # A forged audit header on the first, above the signature (not covered).
 sed -i '1i X-TLSRPT-Original-Recipients: <forged@example.org>' "$tmp/pass/1.eml"
 report_message divert 9 >"$tmp/fail.eml"	# unsigned
-awk '/^Content-Transfer-Encoding: base64/ { inb = 1 } inb && length($0) > 40 && $0 ~ /^[A-Za-z0-9+\/=]+\r?$/ { if (++n > 2) next } { print }' \
-	"$FIX/mime-google.eml" >"$tmp/invalid.in"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" "$tmp/invalid.in" \
-	"$tmp/invalid.eml" || exit 1
+tl_truncate_base64 "$FIX/mime-google.eml" >"$tmp/invalid.in"
+tl_sign sel google.com "$tmp/invalid.in" "$tmp/invalid.eml" || exit 1
 
 # --- the filter (as nobody) and the MTA ---------------------------------
 mkdir "$tmp/db" "$tmp/spool"
@@ -73,20 +56,10 @@ RedirectTo archive@example.net
 CONF
 }
 conf redirect >"$tmp/milter.conf"
-"$MILTER" -f -c "$tmp/milter.conf" >>"$tmp/milter.log" 2>&1 &
-mpid=$!
-i=0
-until grep -q "starting:" "$tmp/milter.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 50 ] && { echo "milter did not start"; cat "$tmp/milter.log"; exit 1; }
-	sleep 0.1
-done
+tl_milter_up "$tmp/milter.conf"
 reconf() {	# ACTION
 	conf "$1" >"$tmp/milter.conf"
-	n=$(grep -c "configuration reloaded" "$tmp/milter.log")
-	kill -HUP "$mpid"
-	i=0
-	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$n" ] &&
-	    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	tl_milter_reload
 }
 pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }"
 echo "archive@example.net	example.net/archive/" >>"$tmp/pf/etc/vmailbox"
@@ -97,10 +70,6 @@ postconf -c "$tmp/pf/etc" -e "smtpd_recipient_restrictions = check_recipient_acc
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port with the milter (Action redirect)"
 
-send() {	# FILE RCPT[,RCPT...]
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 mailbox() { echo "$tmp/pf/mail/example.net/$1"; }
 count() { find "$(mailbox "$1")/new" -type f 2>/dev/null | wc -l; }
 q() { sqlite3 -cmd ".timeout 5000" "$tmp/db/tlsrpt.db" "$1"; }
@@ -118,9 +87,9 @@ expect_counts() {	# NAME TLSRPT BOB ARCHIVE
 }
 
 # --- redirect ---------------------------------------------------------------
-send "$tmp/fail.eml" archive@example.net &&
+tl_send "$tmp/fail.eml" archive@example.net &&
 	bad "RedirectTo refused to outside senders" || ok "RedirectTo refused to outside senders"
-send "$tmp/pass/1.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass"
+tl_send "$tmp/pass/1.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass"
 if pf_wait_mail "$(mailbox archive)" 1 30; then
 	m=$(ls "$(mailbox archive)"/new/*)
 	grep -q '^X-TLSRPT: pass submitter=google.com' "$m" &&
@@ -138,8 +107,8 @@ if pf_wait_mail "$(mailbox archive)" 1 30; then
 else
 	bad "redirect: the report lands in RedirectTo's mailbox"
 fi
-send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail"
-send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid"
+tl_send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail"
+tl_send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid"
 settled 3 || bad "redirect: three deliveries logged"
 expect_counts "redirect: the originals got nothing verified; fail and invalid flow as usual" 1 1 1
 grep -l '^X-TLSRPT: fail' "$(mailbox tlsrpt)"/new/* >/dev/null 2>&1 &&
@@ -155,9 +124,9 @@ grep -q "$qid: redirected to <archive@example.net>: submitter=google.com report-
 
 # --- discard ----------------------------------------------------------------
 reconf discard
-send "$tmp/pass/2.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass 2"
-send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail 2"
-send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid 2"
+tl_send "$tmp/pass/2.eml" tlsrpt@example.net,bob@example.net || bad "swaks pass 2"
+tl_send "$tmp/fail.eml" tlsrpt@example.net || bad "swaks fail 2"
+tl_send "$tmp/invalid.eml" bob@example.net || bad "swaks invalid 2"
 settled 6 || bad "discard: three more fates logged"
 expect_counts "discard: the verified report delivered nowhere; fail and invalid delivered" 2 2 1
 [ "$(q "SELECT verified FROM reports WHERE report_id = 'divert-2'")" = 1 ] &&
@@ -172,7 +141,7 @@ grep -q "$qid: discarded: submitter=google.com report-id=divert-2 (stored 1, dup
 
 # The database unwritable: delivered, tagged, instead (spooled for later).
 chmod 555 "$tmp/db" && chmod 444 "$tmp/db"/tlsrpt.db*
-send "$tmp/pass/3.eml" tlsrpt@example.net || bad "swaks pass 3"
+tl_send "$tmp/pass/3.eml" tlsrpt@example.net || bad "swaks pass 3"
 if settled 7; then
 	expect_counts "discard with the database unwritable: delivered instead" 3 2 1
 	grep -l '^X-TLSRPT: pass submitter=google.com.*' "$(mailbox tlsrpt)"/new/* |
@@ -185,9 +154,4 @@ grep -q "discard withheld (the store failed (report spooled)): delivered with th
 	"$tmp/milter.log" && ok "... and the log says why" || bad "... and the log says why"
 chmod 755 "$tmp/db" && chmod 644 "$tmp/db"/tlsrpt.db*
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -30 "$tmp/milter.log"
-	echo "--- postfix log"; tail -30 "$(pf_log)"
-fi
-echo "divert: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 30 "milter log" "$tmp/milter.log" 30 "postfix log" "$(pf_log)"

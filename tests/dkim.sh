@@ -9,29 +9,20 @@
 
 srcdir=${srcdir:-.}
 DKIM_CHECK=${DKIM_CHECK:-./tests/dkim_check}
-PY=/usr/bin/python3
 SIGN="$srcdir/tests/dkim_sign.py"
+. "$srcdir/tests/testlib.sh"
 
-if ! "$PY" -c 'import dkim' >/dev/null 2>&1; then
-	echo "dkim: SKIP: $PY cannot import dkim (python3-dkim)"
-	exit 77
-fi
-if ! command -v openssl >/dev/null 2>&1; then
-	echo "dkim: SKIP: openssl not found"
-	exit 77
-fi
+tl_init dkim
+tl_need_python_dkim
+tl_need_tools openssl
 if [ ! -x "$DKIM_CHECK" ]; then
 	echo "dkim: $DKIM_CHECK not built" >&2
 	exit 1
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dkim.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+tl_tmpdir
 
-passed=0
-failed=0
-
+# This test's own lines: "ok - NAME", "FAIL - NAME".
 ok() {
 	echo "ok - $1"
 	passed=$((passed + 1))
@@ -417,5 +408,4 @@ badkey "
 sel._domainkey. v=DKIM1; p=$p1" 2 "no domain"
 badkey "sel._domainkey.example.com \"v=DKIM1; p=$p1" 1 "open quote"
 
-echo "dkim: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

@@ -14,43 +14,34 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 N=200
 . "$srcdir/tests/pg-lib.sh"
 . "$srcdir/tests/reports-lib.sh"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
+tl_init fleet_pgsql
 pg_usable fleet_pgsql
-for tool in postfix openssl gzip base64 timeout; do
-	command -v $tool >/dev/null 2>&1 || { echo "fleet_pgsql: SKIP: $tool not found"; exit 77; }
-done
-id postfix >/dev/null 2>&1 || { echo "fleet_pgsql: SKIP: no postfix user"; exit 77; }
-"$PY" -c 'import dkim' 2>/dev/null || { echo "fleet_pgsql: SKIP: no python3-dkim"; exit 77; }
-"$PY" -c 'import smtplib' 2>/dev/null || { echo "fleet_pgsql: SKIP: no python smtplib"; exit 77; }
+tl_need_tools postfix openssl gzip base64 timeout
+tl_need_users postfix
+tl_need_python_dkim
+"$PY" -c 'import smtplib' 2>/dev/null || tl_skip "no python smtplib"
 [ -x "$MILTER" ] || { echo "fleet_pgsql: $MILTER not built"; exit 99; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fleet_pgsql.XXXXXX") || exit 1
-chmod 755 "$tmp"	# postgres and postfix must reach their dirs
 mpid1= mpid2= spid1= spid2=
 pf_at() {	# DIR PORT COMMAND...: postfix-lib.sh keeps its state in globals
 	PF_DIR=$1 PF_PORT=$2; shift 2; "$@"
 }
-cleanup() {
+stop_servers() {
 	for p in $spid1 $spid2; do kill "$p" 2>/dev/null; done
 	[ -f "$tmp/pf1/etc/main.cf" ] && pf_at "$tmp/pf1" 0 pf_stop
 	[ -f "$tmp/pf2/etc/main.cf" ] && pf_at "$tmp/pf2" 0 pf_stop
 	for p in $mpid1 $mpid2; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	pg_cleanup
-	rm -rf "$tmp"
 }
-pg_setup "$tmp/pg" || { cleanup; exit 99; }
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() {	# WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
-}
+tl_tmpdir stop_servers
+chmod 755 "$tmp"	# postgres and postfix must reach their dirs
+pg_setup "$tmp/pg" || { tl_cleanup; exit 99; }
+trap tl_cleanup EXIT	# pg_setup's own trap stops only the server
 
 # Four distinct free loopback ports: two milters, two Postfix instances.
 ports=" $PG_PORT "
@@ -62,9 +53,7 @@ set -- $ports
 mport1=$2 mport2=$3 port1=$4 port2=$5
 
 # --- key and N distinct signed reports (only report-id differs) ------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-echo "sel._domainkey.google.com v=DKIM1; k=rsa; p=$p" >"$tmp/keys"
+tl_dkim_google
 mkdir "$tmp/msg"
 make_reports "$tmp/k.pem" "$tmp/msg" fleet 0 $((N - 1)) || { echo "signing failed"; exit 1; }
 
@@ -120,49 +109,43 @@ send_all "$port1" "$tmp/send1.log" & spid1=$!
 send_all "$port2" "$tmp/send2.log" & spid2=$!
 wait "$spid1"; rc1=$?; spid1=
 wait "$spid2"; rc2=$?; spid2=
-check "sender 1: all $N accepted over one connection" "$rc1 $(cat "$tmp/send1.log")" "0 sent $N"
-check "sender 2: all $N accepted over one connection" "$rc2 $(cat "$tmp/send2.log")" "0 sent $N"
+expect_eq "sender 1: all $N accepted over one connection" "$rc1 $(cat "$tmp/send1.log")" "0 sent $N"
+expect_eq "sender 2: all $N accepted over one connection" "$rc2 $(cat "$tmp/send2.log")" "0 sent $N"
 
 mailbox() { echo "$tmp/pf$1/mail/example.net/tlsrpt"; }
 delivered() { find "$(mailbox $1)/new" -type f 2>/dev/null | wc -l; }
 for k in 1 2; do
 	pf_wait_mail "$(mailbox $k)" $N 60
-	check "postfix $k: $N delivered" "$(delivered $k)" $N
+	expect_eq "postfix $k: $N delivered" "$(delivered $k)" $N
 done
 echo "     (2 x $N messages in $(($(date +%s) - t0)) s)"
 for k in 1 2; do
-	check "postfix $k: every report tagged pass" \
+	expect_eq "postfix $k: every report tagged pass" \
 		"$(grep -l '^X-TLSRPT: pass submitter=google.com domain=example.net' "$(mailbox $k)"/new/* 2>/dev/null | wc -l)" $N
 done
 
 # --- the store: N reports, none twice ---------------------------------------
-check "$N reports stored" "$(pg_psql -tAc "SELECT count(*) FROM reports" 2>&1)" $N
-check "no duplicate rows (distinct on the unique key)" \
+expect_eq "$N reports stored" "$(pg_psql -tAc "SELECT count(*) FROM reports" 2>&1)" $N
+expect_eq "no duplicate rows (distinct on the unique key)" \
 	"$(pg_psql -tAc "SELECT count(*) FROM (SELECT DISTINCT organization_name, report_id,
 		start_time, end_time, policy_domains FROM reports) d" 2>&1)" $N
-check "every report-id present" \
+expect_eq "every report-id present" \
 	"$(pg_psql -tAc "SELECT count(DISTINCT report_id) FROM reports WHERE report_id LIKE 'fleet-%'
 		AND verified = 1" 2>&1)" $N
 cat "$tmp/milter1.log" "$tmp/milter2.log" >"$tmp/milters.log"
-check "the milters recorded $N in all" "$(grep -c ': recorded report fleet-[0-9]* from ' "$tmp/milters.log")" $N
-check "the milters saw $N duplicates in all" \
+expect_eq "the milters recorded $N in all" "$(grep -c ': recorded report fleet-[0-9]* from ' "$tmp/milters.log")" $N
+expect_eq "the milters saw $N duplicates in all" \
 	"$(grep -c ': duplicate report fleet-[0-9]* from .*: counted once' "$tmp/milters.log")" $N
 r1=$(grep -c ': recorded report fleet-' "$tmp/milter1.log")
 r2=$(grep -c ': recorded report fleet-' "$tmp/milter2.log")
 echo "     (milter 1 recorded $r1, milter 2 recorded $r2)"
 for k in 1 2; do
-	check "milter $k: nothing spooled" \
+	expect_eq "milter $k: nothing spooled" \
 		"$(find "$tmp/spool$k" -type f 2>/dev/null | wc -l) $(grep -cE 'spooled to|spooled=[1-9]' "$tmp/milter$k.log")" "0 0"
 	kill -0 "$(eval echo \$mpid$k)" 2>/dev/null && ok "milter $k still alive" || bad "milter $k still alive"
 done
 grep -qF "$PG_PASSWORD" "$tmp/milters.log" && bad "the password is in a log" ||
 	ok "the password is in neither log"
 
-if [ "$failed" -ne 0 ]; then
-	for k in 1 2; do
-		echo "--- milter $k log (last 20 lines)"; tail -20 "$tmp/milter$k.log"
-		echo "--- postfix $k log (last 20 lines)"; tail -20 "$tmp/pf$k/maillog"
-	done
-fi
-echo "fleet_pgsql: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter 1 log" "$tmp/milter1.log" 20 "postfix 1 log" "$tmp/pf1/maillog" \
+	20 "milter 2 log" "$tmp/milter2.log" 20 "postfix 2 log" "$tmp/pf2/maillog"

@@ -76,9 +76,9 @@ if [ ! -x "$TLSRPT" ]; then
 	exit 1
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. "$srcdir/tests/testlib.sh"
+tl_init golden
+tl_tmpdir
 
 # run KIND FILE > OUT: the ref format described at the top.
 run() {
@@ -97,8 +97,6 @@ run() {
 	echo "--- exit $rc"
 }
 
-passed=0
-failed=0
 for f in $FIXTURES; do
 	for kind in txt jsonl; do
 		ref="$refdir/$f.$kind.ref"
@@ -125,5 +123,4 @@ for f in $FIXTURES; do
 	done
 done
 
-echo "golden: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

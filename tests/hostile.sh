@@ -15,27 +15,17 @@ TIME_LIMIT=${TIME_LIMIT:-10}
 RSS_LIMIT_KB=${RSS_LIMIT_KB:-262144}
 # ASan keeps freed memory and shadows all of it: allow it four times as much.
 ldd "$MILTER" 2>/dev/null | grep -q libasan && RSS_LIMIT_KB=$((RSS_LIMIT_KB * 4))
-command -v miltertest >/dev/null 2>&1 || { echo "hostile: SKIP: miltertest not found"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hostile.XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+. "$srcdir/tests/testlib.sh"
+tl_init hostile
+tl_need_tools miltertest
+tl_need_python_dkim
+tl_tmpdir
 
-/usr/bin/python3 -c 'import dkim' 2>/dev/null || { echo "hostile: SKIP: no python3-dkim"; exit 77; }
-/usr/bin/python3 "$srcdir/tests/make_hostile.py" "$tmp/in" || { echo "hostile: cannot build the inputs"; exit 1; }
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || exit 1
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
+"$PY" "$srcdir/tests/make_hostile.py" "$tmp/in" || { echo "hostile: cannot build the inputs"; exit 1; }
+tl_dkim_google
 for name in bomb nested parts; do
-	/usr/bin/python3 "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-		"$tmp/in/$name.eml" "$tmp/in/$name.signed" || { echo "hostile: signing $name failed"; exit 1; }
+	tl_sign sel google.com "$tmp/in/$name.eml" "$tmp/in/$name.signed" ||
+		{ echo "hostile: signing $name failed"; exit 1; }
 done
 cat >"$tmp/milter.conf" <<CONF
 Socket unix:$tmp/milter.sock
@@ -44,12 +34,8 @@ SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys
 LogLevel info
 CONF
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-i=0
-while [ ! -S "$tmp/milter.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$tmp/milter.sock" ] || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
-hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"; }
+tl_milter_up "$tmp/milter.conf"
+hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$mpid/status"; }
 
 deliver() {	# FILE QID: the tag on stdout
 	env MILTER_SOCKET="unix:$tmp/milter.sock" MILTER_LIB="$LIB" MESSAGE="$1" QID="$2" \
@@ -74,7 +60,7 @@ for name in bomb nested parts; do
 	[ "${peak:-0}" -lt "$RSS_LIMIT_KB" ] && ok "$name: peak RSS under ${RSS_LIMIT_KB} kB" ||
 		bad "$name: peak RSS ${peak} kB (limit ${RSS_LIMIT_KB} kB)"
 done
-kill -0 "$pid" 2>/dev/null && ok "the daemon is still running" || bad "the daemon died"
+kill -0 "$mpid" 2>/dev/null && ok "the daemon is still running" || bad "the daemon died"
 
 # The 64 KiB header line, through the core.
 TLSRPT=${TLSRPT:-./tlsrpt}
@@ -92,5 +78,4 @@ grep -E "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/milter.log" >/dev/n
 	{ bad "sanitizer report in the log"; grep -E -A5 "AddressSanitizer|runtime error" "$tmp/milter.log" | head -20; } ||
 	ok "no sanitizer report in the log"
 grep -h "H-[a-z]*:" "$tmp/milter.log" | sed 's/^/    log: /' | head -8
-echo "hostile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

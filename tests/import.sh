@@ -21,26 +21,15 @@
 set -u
 srcdir=${srcdir:-.}
 TLSRPT=${TLSRPT:-./tlsrpt}
-PY=/usr/bin/python3
-SIGN="$srcdir/tests/dkim_sign.py"
 . "$srcdir/tests/reports-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-for tool in openssl sqlite3 gzip; do
-	command -v $tool >/dev/null 2>&1 || { echo "import: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "import: SKIP: no python3-dkim"; exit 77; }
+tl_init import
+tl_need_tools openssl sqlite3 gzip
+tl_need_python_dkim
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/import.XXXXXX") || exit 1
+tl_tmpdir
 chmod 755 "$tmp"	# a PostgreSQL server (as postgres) must reach its dir
-cleanup() { rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() {	# WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
-}
 # run NAME WANT_RC ARGS...: tlsrpt ARGS, stdout in $tmp/out, stderr in $tmp/err
 run() {
 	r_name=$1 r_want=$2
@@ -63,15 +52,9 @@ counts() {
 	echo "$(line "$1" 'reports stored')/$(line "$1" duplicates)/$(line "$1" 'not reports')/$(line "$1" failed)"
 }
 q() { sqlite3 "$1" "$2"; }
-has() {	# WHAT FILE STRING
-	if grep -qF -- "$3" "$2"; then ok "$1"; else
-		bad "$1: no \"$3\" in $(basename "$2")"; sed 's/^/    /' "$2"; fi
-}
 
 # --- keys, configuration ------------------------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
+tl_dkim_google
 conf() {	# DB [more lines]
 	printf 'Database sqlite:%s\nDKIMKeyFile %s\n' "$1" "$tmp/keys"
 	shift
@@ -82,7 +65,7 @@ conf "$tmp/a.db" >"$tmp/a.conf"
 sign() {	# IN OUT [options]: d=google.com s=sel
 	s_in=$1 s_out=$2
 	shift 2
-	"$PY" "$SIGN" "$@" sel google.com "$tmp/k.pem" "$s_in" "$s_out" ||
+	tl_sign sel google.com "$s_in" "$s_out" "$@" ||
 		{ echo "signing $s_out failed"; exit 1; }
 }
 
@@ -139,75 +122,75 @@ sign "$tmp/gen/31.in" "$tmp/files/g-broken.eml"
 
 # --- the Maildir and the mbox, twice ------------------------------------
 run "Maildir and mbox" 0 -c "$tmp/a.conf" import "$tmp/Maildir" "$tmp/reports.mbox"
-check "first import: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "12/0/1/0"
-has "summary counts the messages" "$tmp/out" "13 messages and 0 report files read"
-check "no error lines" "$(cat "$tmp/err")" ""
-check "rows: 12 reports, all verified by DKIM from google.com" \
+expect_eq "first import: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "12/0/1/0"
+expect_in "summary counts the messages" "$tmp/out" "13 messages and 0 report files read"
+expect_eq "no error lines" "$(cat "$tmp/err")" ""
+expect_eq "rows: 12 reports, all verified by DKIM from google.com" \
 	"$(q "$tmp/a.db" "SELECT count(*), sum(verified), count(DISTINCT report_id)
 		FROM reports WHERE auth_method = 'dkim' AND dkim_domain = 'google.com'
 		AND mail_from = 'noreply-smtp-tls-reporting@google.com'")" "12|12|12"
-check "the message from the Maildir++ folder is there" \
+expect_eq "the message from the Maildir++ folder is there" \
 	"$(q "$tmp/a.db" "SELECT count(*) FROM reports WHERE report_id = 'imp-6'")" 1
-check "tmp/ is not read (delivery in progress)" \
+expect_eq "tmp/ is not read (delivery in progress)" \
 	"$(q "$tmp/a.db" "SELECT count(*) FROM reports WHERE report_id = 'imp-13'")" 0
-check "the mbox message with quoted From lines passed DKIM" \
+expect_eq "the mbox message with quoted From lines passed DKIM" \
 	"$(q "$tmp/a.db" "SELECT verified FROM reports WHERE report_id = 'imp-20'")" 1
-check "source names the file and message" \
+expect_eq "source names the file and message" \
 	"$(q "$tmp/a.db" "SELECT source FROM reports WHERE report_id = 'imp-8'")" \
 	"$tmp/reports.mbox#2 part 1 (application/tlsrpt+gzip)"
-check "received is the From_ line's date" \
+expect_eq "received is the From_ line's date" \
 	"$(q "$tmp/a.db" "SELECT date(received_time, 'unixepoch') FROM reports WHERE report_id = 'imp-8'")" \
 	"2024-03-02"
-check "policies stored with the reports" \
+expect_eq "policies stored with the reports" \
 	"$(q "$tmp/a.db" "SELECT count(*) FROM policies")" 12
 
 run "the same again" 0 -c "$tmp/a.conf" import "$tmp/Maildir" "$tmp/reports.mbox"
-check "second import: nothing new, all duplicates" "$(counts "$tmp/out")" "0/12/1/0"
-check "still 12 rows" "$(q "$tmp/a.db" "SELECT count(*) FROM reports")" 12
+expect_eq "second import: nothing new, all duplicates" "$(counts "$tmp/out")" "0/12/1/0"
+expect_eq "still 12 rows" "$(q "$tmp/a.db" "SELECT count(*) FROM reports")" 12
 
 # --- loose files, without and with --no-verify ---------------------------
 run "files without --no-verify" 1 -c "$tmp/a.conf" import "$tmp/files"
-check "files: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "1/0/0/6"
-has "summary: report files need --no-verify" "$tmp/out" "report file without DKIM signature"
-check "summary: 3 such files" "$(sed -n 's/^ *report file without DKIM signature *//p' "$tmp/out")" 3
-check "summary: 2 not authenticated" "$(sed -n 's/^ *not authenticated *//p' "$tmp/out")" 2
-check "summary: 1 invalid report" "$(sed -n 's/^ *invalid report (json-syntax) *//p' "$tmp/out")" 1
-has "stderr names the .dat file" "$tmp/err" "tlsrpt: $tmp/files/c.dat: report file without DKIM signature"
-has "stderr says why the unsigned message failed" "$tmp/err" \
+expect_eq "files: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "1/0/0/6"
+expect_in "summary: report files need --no-verify" "$tmp/out" "report file without DKIM signature"
+expect_eq "summary: 3 such files" "$(sed -n 's/^ *report file without DKIM signature *//p' "$tmp/out")" 3
+expect_eq "summary: 2 not authenticated" "$(sed -n 's/^ *not authenticated *//p' "$tmp/out")" 2
+expect_eq "summary: 1 invalid report" "$(sed -n 's/^ *invalid report (json-syntax) *//p' "$tmp/out")" 1
+expect_in "stderr names the .dat file" "$tmp/err" "tlsrpt: $tmp/files/c.dat: report file without DKIM signature"
+expect_in "stderr says why the unsigned message failed" "$tmp/err" \
 	"tlsrpt: $tmp/files/e-unsigned.eml: not authenticated: no DKIM signature"
-has "stderr says why the tampered message failed" "$tmp/err" \
+expect_in "stderr says why the tampered message failed" "$tmp/err" \
 	"tlsrpt: $tmp/files/f-tampered.eml: not authenticated:"
-has "stderr says why the broken report failed" "$tmp/err" \
+expect_in "stderr says why the broken report failed" "$tmp/err" \
 	"tlsrpt: $tmp/files/g-broken.eml: invalid report (json-syntax):"
-check "one line per failed input" "$(wc -l <"$tmp/err")" 6
-check "the CRLF message is stored, verified" \
+expect_eq "one line per failed input" "$(wc -l <"$tmp/err")" 6
+expect_eq "the CRLF message is stored, verified" \
 	"$(q "$tmp/a.db" "SELECT verified FROM reports WHERE report_id = 'imp-21'")" 1
-check "nothing forged stored" \
+expect_eq "nothing forged stored" \
 	"$(q "$tmp/a.db" "SELECT count(*) FROM reports WHERE report_id IN ('imp-30', 'imp-1') AND verified = 0")" 0
 
 run "--no-verify on bare reports" 0 -c "$tmp/a.conf" import --no-verify \
 	"$tmp/files/a.json" "$tmp/files/b.json.gz"
-check "--no-verify: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "2/0/0/0"
-has "summary counts them unverified" "$tmp/out" "(2 unverified)"
-check "bare reports: verified=0, auth_method import, no signer" \
+expect_eq "--no-verify: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "2/0/0/0"
+expect_in "summary counts them unverified" "$tmp/out" "(2 unverified)"
+expect_eq "bare reports: verified=0, auth_method import, no signer" \
 	"$(q "$tmp/a.db" "SELECT report_id, verified, auth_method, coalesce(dkim_domain, '-')
 		FROM reports WHERE report_id LIKE 'imp-json-%' ORDER BY report_id" | tr '\n' ' ')" \
 	"imp-json-1|0|import|- imp-json-2|0|import|- "
 run "--no-verify on the whole folder" 1 -c "$tmp/a.conf" import --no-verify "$tmp/files"
-check "--no-verify folder: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "2/4/0/1"
-check "the unsigned message stored unverified" \
+expect_eq "--no-verify folder: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "2/4/0/1"
+expect_eq "the unsigned message stored unverified" \
 	"$(q "$tmp/a.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-30'")" "0import"
-check "the tampered copy of a stored report is a duplicate" \
+expect_eq "the tampered copy of a stored report is a duplicate" \
 	"$(q "$tmp/a.db" "SELECT count(*) || verified FROM reports WHERE report_id = 'imp-1'")" "11"
-check "the broken report still fails" "$(sed -n 's/^ *invalid report (json-syntax) *//p' "$tmp/out")" 1
+expect_eq "the broken report still fails" "$(sed -n 's/^ *invalid report (json-syntax) *//p' "$tmp/out")" 1
 
 # A report first stored unverified, then imported verified: upgraded.
 run "--no-verify on signed mail" 0 -c "$tmp/a.conf" import --no-verify "$tmp/gen/14.eml"
-check "signed mail with --no-verify: verified=0" \
+expect_eq "signed mail with --no-verify: verified=0" \
 	"$(q "$tmp/a.db" "SELECT verified FROM reports WHERE report_id = 'imp-14'")" 0
 run "the same mail verified" 0 -c "$tmp/a.conf" import "$tmp/gen/14.eml"
-has "summary: upgraded" "$tmp/out" "(1 upgraded to verified)"
-check "upgraded to verified=1, method dkim" \
+expect_in "summary: upgraded" "$tmp/out" "(1 upgraded to verified)"
+expect_eq "upgraded to verified=1, method dkim" \
 	"$(q "$tmp/a.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-14'")" "1dkim"
 
 # --- AuthMode authres, RecordUnverified, ReportAddresses -------------------
@@ -217,65 +200,65 @@ conf "$tmp/c.db" "AuthMode authres" "TrustedAuthservIDs mx.example.net" >"$tmp/a
 { echo "Authentication-Results: evil.example; dkim=pass header.d=google.com"
   report_message imp 41; } >"$tmp/authres-untrusted.eml"
 run "AuthMode authres" 1 -c "$tmp/authres.conf" import "$tmp/authres-ok.eml" "$tmp/authres-untrusted.eml"
-check "authres: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "1/0/0/1"
-check "authres: the trusted verdict counts" \
+expect_eq "authres: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "1/0/0/1"
+expect_eq "authres: the trusted verdict counts" \
 	"$(q "$tmp/c.db" "SELECT report_id || verified || auth_method || dkim_domain FROM reports")" \
 	"imp-401authresgoogle.com"
-has "authres: the untrusted one is named" "$tmp/err" "tlsrpt: $tmp/authres-untrusted.eml: not authenticated"
+expect_in "authres: the untrusted one is named" "$tmp/err" "tlsrpt: $tmp/authres-untrusted.eml: not authenticated"
 conf "$tmp/c.db" "RecordUnverified yes" >"$tmp/unverified.conf"
 run "RecordUnverified yes records failing mail" 0 -c "$tmp/unverified.conf" import "$tmp/files/e-unsigned.eml"
-check "RecordUnverified: stored unverified" \
+expect_eq "RecordUnverified: stored unverified" \
 	"$(q "$tmp/c.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-30'")" "0import"
 # A report from an unknown reporter, in multipart/mixed, found only because
 # it was delivered to a ReportAddresses address.
-printf 'sel._domainkey.reporter.example v=DKIM1; k=rsa; p=%s\n' "$p" >>"$tmp/keys"
+printf 'sel._domainkey.reporter.example v=DKIM1; k=rsa; p=%s\n' "$tl_dkim_p" >>"$tmp/keys"
 { printf 'Delivered-To: tlsrpt@example.net\nFrom: <tls@reporter.example>\nTo: <tlsrpt@example.net>\n'
   printf 'Subject: TLS report\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n'
   printf -- '--B\nContent-Type: application/tlsrpt+json\n\n'
   json imp-rcpt-1; printf -- '--B--\n'; } >"$tmp/gen/rcpt.in"
-"$PY" "$SIGN" sel reporter.example "$tmp/k.pem" "$tmp/gen/rcpt.in" "$tmp/rcpt.eml" || exit 1
+tl_sign sel reporter.example "$tmp/gen/rcpt.in" "$tmp/rcpt.eml" || exit 1
 run "not a report without ReportAddresses" 0 -c "$tmp/unverified.conf" import "$tmp/rcpt.eml"
-check "unknown reporter: skipped" "$(counts "$tmp/out")" "0/0/1/0"
+expect_eq "unknown reporter: skipped" "$(counts "$tmp/out")" "0/0/1/0"
 conf "$tmp/c.db" "ReportAddresses tlsrpt@*" >"$tmp/rcpt.conf"
 run "ReportAddresses matches Delivered-To" 0 -c "$tmp/rcpt.conf" import "$tmp/rcpt.eml"
-check "unknown reporter: stored, verified" \
+expect_eq "unknown reporter: stored, verified" \
 	"$(q "$tmp/c.db" "SELECT verified || dkim_domain FROM reports WHERE report_id = 'imp-rcpt-1'")" "1reporter.example"
 
 # --- dry run, limits, odd mboxes, --db ------------------------------------
 run "--dry-run" 0 --db "sqlite:$tmp/dry.db" -c "$tmp/a.conf" import -n "$tmp/Maildir" "$tmp/reports.mbox"
-has "--dry-run counts the reports found" "$tmp/out" "reports found:   12 (dry run: nothing stored)"
+expect_in "--dry-run counts the reports found" "$tmp/out" "reports found:   12 (dry run: nothing stored)"
 [ ! -e "$tmp/dry.db" ] && ok "--dry-run creates no database" || bad "--dry-run created $tmp/dry.db"
 run "--dry-run still authenticates" 1 -c "$tmp/a.conf" import --dry-run "$tmp/files/e-unsigned.eml"
 
 conf "$tmp/small.db" "MaxMessageSize 1k" >"$tmp/small.conf"
 run "MaxMessageSize applies per message" 1 -c "$tmp/small.conf" import "$tmp/reports.mbox"
-check "every report message is too large" \
+expect_eq "every report message is too large" \
 	"$(sed -n 's/^ *larger than MaxMessageSize *//p' "$tmp/out")" 6
-check "too large: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "0/0/0/6"
+expect_eq "too large: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "0/0/0/6"
 { printf 'From: Alice <alice@example.org>\nSubject: photos\n\n'
   head -c 3000 /dev/zero | tr '\0' 'x'; echo; } >"$tmp/big-ordinary.eml"
 run "large ordinary mail is no failure" 0 -c "$tmp/small.conf" import "$tmp/big-ordinary.eml"
-check "large ordinary mail: not a report" "$(counts "$tmp/out")" "0/0/1/0"
+expect_eq "large ordinary mail: not a report" "$(counts "$tmp/out")" "0/0/1/0"
 
 run "an empty mbox" 0 --db "sqlite:$tmp/b.db" -c "$tmp/a.conf" import "$tmp/empty.mbox"
-has "an empty mbox: nothing read" "$tmp/out" "0 messages and 0 report files read"
+expect_in "an empty mbox: nothing read" "$tmp/out" "0 messages and 0 report files read"
 head -c "$(( $(wc -c <"$tmp/reports.mbox") - 700 ))" "$tmp/reports.mbox" >"$tmp/cut.mbox"
 run "a truncated mbox" 1 --db "sqlite:$tmp/b.db" -c "$tmp/a.conf" import "$tmp/cut.mbox"
-check "truncated: the whole messages stored, the cut one failed" "$(counts "$tmp/out")" "5/0/0/1"
-has "the cut message is named" "$tmp/err" "tlsrpt: $tmp/cut.mbox#6: "
-check "--db overrides Database" "$(q "$tmp/b.db" "SELECT count(*) FROM reports")" 5
+expect_eq "truncated: the whole messages stored, the cut one failed" "$(counts "$tmp/out")" "5/0/0/1"
+expect_in "the cut message is named" "$tmp/err" "tlsrpt: $tmp/cut.mbox#6: "
+expect_eq "--db overrides Database" "$(q "$tmp/b.db" "SELECT count(*) FROM reports")" 5
 
 # --- exit codes, quiet, progress -------------------------------------------
 run "no PATH is a usage error" 2 -c "$tmp/a.conf" import
 run "an unknown option is a usage error" 2 -c "$tmp/a.conf" import --bogus "$tmp/files"
 run "--help" 0 import --help
-has "--help names the options" "$tmp/out" "--no-verify"
+expect_in "--help names the options" "$tmp/out" "--no-verify"
 run "a missing path fails" 1 -c "$tmp/a.conf" import "$tmp/nope"
-has "a missing path is named" "$tmp/err" "tlsrpt: $tmp/nope: unreadable: No such file or directory"
+expect_in "a missing path is named" "$tmp/err" "tlsrpt: $tmp/nope: unreadable: No such file or directory"
 run "-q" 0 -c "$tmp/a.conf" import -q "$tmp/Maildir"
-check "-q prints no summary" "$(cat "$tmp/out")" ""
+expect_eq "-q prints no summary" "$(cat "$tmp/out")" ""
 run "an unreadable database" 1 --db "sqlite:$tmp/no/such/dir/x.db" -c "$tmp/a.conf" import "$tmp/Maildir"
-has "... says so" "$tmp/err" "tlsrpt: Database: "
+expect_in "... says so" "$tmp/err" "tlsrpt: Database: "
 
 run "no terminal, no progress line" 0 -c "$tmp/a.conf" import "$tmp/Maildir"
 if grep -q "$(printf '\r')" "$tmp/err"; then bad "no progress line off a terminal"; else ok "no progress line off a terminal"; fi
@@ -295,13 +278,13 @@ fi
 if [ "$(id -u)" -eq 0 ] && . "$srcdir/tests/pg-lib.sh" && pg_find_bin &&
     id postgres >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1; then
 	if pg_setup "$tmp/pg"; then
-		trap 'pg_cleanup; cleanup' EXIT
+		trap 'pg_cleanup; tl_cleanup' EXIT
 		conf "unused" "DatabasePasswordFile $PG_PASSFILE" >"$tmp/pg.conf"
 		run "PostgreSQL: Maildir and mbox" 0 --db "$PG_URI" -c "$tmp/pg.conf" import "$tmp/Maildir" "$tmp/reports.mbox"
-		check "PostgreSQL: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "12/0/1/0"
+		expect_eq "PostgreSQL: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "12/0/1/0"
 		run "PostgreSQL: again" 0 --db "$PG_URI" -c "$tmp/pg.conf" import "$tmp/Maildir" "$tmp/reports.mbox"
-		check "PostgreSQL: nothing new" "$(counts "$tmp/out")" "0/12/1/0"
-		check "PostgreSQL: 12 verified rows" \
+		expect_eq "PostgreSQL: nothing new" "$(counts "$tmp/out")" "0/12/1/0"
+		expect_eq "PostgreSQL: 12 verified rows" \
 			"$(pg_psql -tAc "SELECT count(*) || '/' || sum(verified::int) FROM reports")" "12/12"
 	else
 		bad "PostgreSQL: the private server did not start"
@@ -310,5 +293,4 @@ else
 	echo "skip PostgreSQL: needs root and the server binaries"
 fi
 
-echo "import: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

@@ -4,8 +4,8 @@
 # through DKIMKeyFile, delivery to Maildirs, and tests/load_send.py as the
 # sender and checker.  Sourced, not run; "$srcdir", "$MILTER", "$NAME" set.
 #
-#   load_prereq              exit 77 unless root with postfix, openssl,
-#                            sqlite3, python3-dkim
+#   load_prereq              tl_init "$NAME"; exit 77 unless root with
+#                            postfix, openssl, sqlite3, python3-dkim
 #   load_setup               $tmp, keys, milter.conf, ports; traps cleanup
 #   milter_start [ENV=v...]  start the milter (pid in $mpid), wait for it
 #   load_postfix             start the private Postfix
@@ -16,41 +16,34 @@
 #   wait_delivered N SECS    until N are delivered
 #   milter_rss / milter_fds  VmRSS in kB / open descriptors of $mpid
 #   wait_fds N SECS          until the milter has at most N descriptors
-#   milter_stop_check        SIGTERM; gone, "stopped", no sanitizer report
+#   load_finish              the summary and exit status (tl_finish), with
+#                            the logs' tails on failure
+# Counters, ok/bad, $tmp and its removal: tests/testlib.sh.
 
-PY=/usr/bin/python3
 SEND="$srcdir/tests/load_send.py"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
 load_prereq() {
-	[ "$(id -u)" -eq 0 ] || { echo "$NAME: SKIP: needs root (a private Postfix)"; exit 77; }
-	for tool in postfix postconf openssl sqlite3 base64; do
-		command -v $tool >/dev/null 2>&1 || { echo "$NAME: SKIP: $tool not found"; exit 77; }
-	done
-	id postfix >/dev/null 2>&1 || { echo "$NAME: SKIP: no postfix user"; exit 77; }
-	"$PY" -c 'import dkim, smtplib, sqlite3' 2>/dev/null ||
-		{ echo "$NAME: SKIP: no python3-dkim"; exit 77; }
+	tl_init "$NAME"
+	[ "$(id -u)" -eq 0 ] || tl_skip "needs root (a private Postfix)"
+	tl_need_tools postfix postconf openssl sqlite3 base64
+	tl_need_users postfix
+	"$PY" -c 'import dkim, smtplib, sqlite3' 2>/dev/null || tl_skip "no python3-dkim"
 	[ -x "$MILTER" ] || { echo "$NAME: $MILTER not built"; exit 99; }
 }
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-
-load_cleanup() {
+# Before testlib.sh kills the filter and removes $tmp.
+load_stop() {
 	[ -n "${spid:-}" ] && kill "$spid" 2>/dev/null
 	[ -f "$tmp/pf/etc/main.cf" ] && pf_stop
-	[ -n "${mpid:-}" ] && kill "$mpid" 2>/dev/null
 	[ -n "${lockpid:-}" ] && kill "$lockpid" 2>/dev/null
-	rm -rf "$tmp"
 }
 
 load_setup() {
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$NAME.XXXXXX") || exit 1
+	spid= lockpid=
+	tl_tmpdir load_stop
 	chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
-	mpid= spid= lockpid=
-	trap load_cleanup EXIT
-	trap 'exit 1' HUP INT TERM
 	# Two free loopback ports, from the kernel: tests run in parallel.
 	set -- $("$PY" -c 'import socket
 ss = [socket.socket() for _ in range(2)]
@@ -149,13 +142,10 @@ wait_fds() {	# N SECS
 milter_stop_check() {
 	msn=$(grep -c ": stopped$" "$tmp/milter.log")
 	kill -TERM "$mpid"
-	ms=0
-	while kill -0 "$mpid" 2>/dev/null && [ $ms -lt 100 ]; do sleep 0.1; ms=$((ms + 1)); done
-	if kill -0 "$mpid" 2>/dev/null; then
+	if ! tl_milter_wait_exit; then
 		bad "milter stops on SIGTERM"
 		return
 	fi
-	mpid=
 	[ "$(grep -c ": stopped$" "$tmp/milter.log")" -gt "$msn" ] && ok "milter stopped on SIGTERM" ||
 		bad "milter stopped on SIGTERM"
 	if grep -qE 'Sanitizer|runtime error:' "$tmp/milter.log"; then
@@ -168,8 +158,6 @@ milter_stop_check() {
 
 spooled() { find "$tmp/spool" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }
 
-load_report() {	# on failure: the logs' tails
-	[ "$failed" -eq 0 ] && return
-	echo "--- milter log (last 20 lines)"; tail -20 "$tmp/milter.log"
-	echo "--- postfix log (last 20 lines)"; tail -20 "$tmp/pf/maillog"
+load_finish() {
+	tl_finish 20 "milter log" "$tmp/milter.log" 20 "postfix log" "$tmp/pf/maillog"
 }

@@ -98,6 +98,4 @@ else
 fi
 milter_stop_check
 
-load_report
-echo "$NAME: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+load_finish

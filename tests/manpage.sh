@@ -5,12 +5,10 @@
 set -u
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 : "${MANPAGE:?MANPAGE must name the built doc/tlsrpt.1}"
-command -v groff >/dev/null || { echo "manpage: groff not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "${srcdir:-.}/tests/testlib.sh"
+tl_init manpage
+tl_need_tools groff
+tl_tmpdir
 
 groff -ww -man -z "$MANPAGE" 2>"$tmp/warn"
 [ -s "$tmp/warn" ] && { bad "groff -ww: no warning"; cat "$tmp/warn"; } || ok "groff -ww: no warning"
@@ -31,5 +29,4 @@ for cmd in $cmds; do
 			bad "$cmd $opt not in tlsrpt(1)"
 	done
 done
-echo "manpage: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tl_finish

@@ -9,13 +9,10 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-command -v groff >/dev/null 2>&1 || { echo "manpages: SKIP: groff not found"; exit 77; }
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/manpages.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. "$srcdir/tests/testlib.sh"
+tl_init manpages
+tl_need_tools groff
+tl_tmpdir
 
 pages=0
 for in in "$srcdir"/doc/*.[1-8].in; do
@@ -62,5 +59,4 @@ opts=$("$MILTER" -h 2>&1 | sed -n 's/^  \(-[a-zA-Z]\) .*/\1/p')
 if [ -n "$opts" ]; then names doc/tlsrpt-milter.8 $opts; else bad "tlsrpt-milter -h lists no options"; fi
 # tlsrpt(1)'s commands and options: tests/manpage.sh.
 
-echo "manpages: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

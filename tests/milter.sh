@@ -15,41 +15,26 @@ srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
 MALFORMED_BIN=${MALFORMED_BIN:-./tests/test_malformed}
 TLSRPT=${TLSRPT:-./tlsrpt}
-PY=/usr/bin/python3
-SIGN="$srcdir/tests/dkim_sign.py"
 FIX="$srcdir/tests/fixtures"
 LIB="$srcdir/tests/milter"
 . "$srcdir/tests/reports-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-for tool in miltertest openssl sqlite3; do
-	command -v $tool >/dev/null 2>&1 || { echo "milter: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "milter: SKIP: no python3-dkim"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/milter.XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+tl_init milter
+tl_need_tools miltertest openssl sqlite3
+tl_need_python_dkim
+tl_tmpdir
 
 # --- keys and signed messages ------------------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
+tl_dkim_key
 cat >"$tmp/keys" <<KEYS
-sel._domainkey.google.com v=DKIM1; k=rsa; p=$p
-selector1._domainkey.microsoft.com v=DKIM1; k=rsa; s=tlsrpt; p=$p
-sel._domainkey.evil.example v=DKIM1; k=rsa; p=$p
+sel._domainkey.google.com v=DKIM1; k=rsa; p=$tl_dkim_p
+selector1._domainkey.microsoft.com v=DKIM1; k=rsa; s=tlsrpt; p=$tl_dkim_p
+sel._domainkey.evil.example v=DKIM1; k=rsa; p=$tl_dkim_p
 KEYS
 sign() {	# SELECTOR DOMAIN IN OUT [options]
 	s=$1 d=$2 in=$3 out=$4; shift 4
-	"$PY" "$SIGN" "$@" "$s" "$d" "$tmp/k.pem" "$in" "$tmp/$out" ||
-		{ echo "signing $out failed"; exit 1; }
+	tl_sign "$s" "$d" "$in" "$tmp/$out" "$@" || { echo "signing $out failed"; exit 1; }
 }
 sign sel google.com "$FIX/mime-google.eml" google.eml
 # Microsoft signs neither TLS-Report header.
@@ -64,8 +49,7 @@ sed 's/aggregate TLS report/aggregate TLS rep0rt/' "$tmp/altered.eml" >"$tmp/alt
 	mv "$tmp/altered.tmp" "$tmp/altered.eml"
 grep -q 'TLS rep0rt' "$tmp/altered.eml" || { echo "could not alter the body"; exit 1; }
 # A signed report whose attachment lost its middle lines: authenticated, invalid.
-awk '/^Content-Transfer-Encoding: base64/ { inb = 1 } inb && length($0) > 40 && $0 ~ /^[A-Za-z0-9+\/=]+\r?$/ { if (++n > 2) next } { print }' \
-	"$FIX/mime-google.eml" >"$tmp/truncated.in"
+tl_truncate_base64 "$FIX/mime-google.eml" >"$tmp/truncated.in"
 sign sel google.com "$tmp/truncated.in" truncated.eml
 
 cat >"$tmp/cases" <<CASES
@@ -130,11 +114,7 @@ conf X-TLSRPT no >"$tmp/milter.conf"
 	grep -q "configuration OK" "$tmp/check.out" && ok "-n checks the configuration" ||
 	bad "-n checks the configuration"
 # The replay thread looks every 2 seconds instead of 30.
-TLSRPT_REPLAY_INTERVAL=2 "$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-i=0
-while [ ! -S "$tmp/milter.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$tmp/milter.sock" ] || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
+tl_milter_up "$tmp/milter.conf" TLSRPT_REPLAY_INTERVAL=2
 [ -d "$tmp/spool" ] && [ "$(stat -c %a "$tmp/spool")" = 750 ] &&
 	ok "SpoolDirectory created, mode 0750" || bad "SpoolDirectory created, mode 0750"
 
@@ -176,21 +156,21 @@ grep -q "FORGE1: deleted 2 incoming X-TLSRPT headers" "$tmp/milter.log" &&
 
 # --- SIGHUP with a message in flight ---------------------------------------
 conf X-TLSRPT-Reloaded yes >"$tmp/milter.conf.new"
-lua t-reload.lua RELOAD_CMD="mv $tmp/milter.conf.new $tmp/milter.conf && kill -HUP $pid"
-kill -0 "$pid" 2>/dev/null && ok "alive after SIGHUP" || bad "alive after SIGHUP"
+lua t-reload.lua RELOAD_CMD="mv $tmp/milter.conf.new $tmp/milter.conf && kill -HUP $mpid"
+kill -0 "$mpid" 2>/dev/null && ok "alive after SIGHUP" || bad "alive after SIGHUP"
 grep -q "configuration reloaded" "$tmp/milter.log" && ok "reload logged" || bad "reload logged"
 # A broken file is refused and the running configuration kept.
 echo "Bogus yes" >>"$tmp/milter.conf"
-kill -HUP "$pid"; sleep 0.5
+kill -HUP "$mpid"; sleep 0.5
 grep -q "reload failed, keeping the running configuration: .*unknown key \"Bogus\"" \
 	"$tmp/milter.log" && ok "bad reload refused" || bad "bad reload refused"
 conf X-TLSRPT yes >"$tmp/milter.conf"
-kill -HUP "$pid"; sleep 0.5
+kill -HUP "$mpid"; sleep 0.5
 
 # --- the parser's malformed set, recorded-unverified so all are parsed -----
 rows_before=$(q "SELECT count(*) FROM reports WHERE verified = 1")
 lua t-malformed.lua MALFORMED="$tmp/malformed"
-kill -0 "$pid" 2>/dev/null && ok "alive after the malformed set" || bad "alive after the malformed set"
+kill -0 "$mpid" 2>/dev/null && ok "alive after the malformed set" || bad "alive after the malformed set"
 expect_sql "nothing recorded before was lost" \
 	"SELECT count(*) FROM reports WHERE verified = 1" "$rows_before"
 expect_sql "database intact" "PRAGMA integrity_check" ok
@@ -199,15 +179,15 @@ expect_sql "database intact" "PRAGMA integrity_check" ok
 # The daemon is stopped while the database is swapped, so that neither its
 # replay thread nor a milter thread can catch the path missing in between.
 store_down() {
-	kill -STOP "$pid"
+	kill -STOP "$mpid"
 	mv "$tmp/tlsrpt.db" "$tmp/tlsrpt.db.saved"
 	mkdir "$tmp/tlsrpt.db"	# a directory where the database file should be
-	kill -CONT "$pid"
+	kill -CONT "$mpid"
 }
 store_up() {
-	kill -STOP "$pid"
+	kill -STOP "$mpid"
 	rmdir "$tmp/tlsrpt.db" && mv "$tmp/tlsrpt.db.saved" "$tmp/tlsrpt.db"
-	kill -CONT "$pid"
+	kill -CONT "$mpid"
 }
 spooled() { find "$tmp/spool" -maxdepth 1 -type f ! -name '.*' | wc -l; }
 rows_before=$(q "SELECT count(*) FROM reports")
@@ -262,21 +242,17 @@ expect_sql "disk space back: that report stored" \
 # --- AuthMode authres ------------------------------------------------------
 { conf X-TLSRPT no; echo "AuthMode authres"; echo "TrustedAuthservIDs mx.example.net"; } \
 	>"$tmp/milter.conf"
-kill -HUP "$pid"; sleep 0.5
+kill -HUP "$mpid"; sleep 0.5
 lua t-authres.lua
 conf X-TLSRPT no >"$tmp/milter.conf"
-kill -HUP "$pid"; sleep 0.5
+kill -HUP "$mpid"; sleep 0.5
 
 # --- SIGTERM with a message in flight --------------------------------------
-lua t-term.lua TERM_CMD="kill -TERM $pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$pid" 2>/dev/null; then
+lua t-term.lua TERM_CMD="kill -TERM $mpid"
+if ! tl_milter_wait_exit; then
 	bad "exits after SIGTERM"
 else
-	wait "$pid"; rc=$?
-	[ $rc -eq 0 ] && ok "exits 0 after SIGTERM" || bad "exits 0 after SIGTERM (rc $rc)"
-	pid=
+	[ $tl_rc -eq 0 ] && ok "exits 0 after SIGTERM" || bad "exits 0 after SIGTERM (rc $tl_rc)"
 fi
 grep -q "TERM-A: pass" "$tmp/milter.log" && ok "in-flight message finished" ||
 	bad "in-flight message finished"
@@ -317,8 +293,4 @@ printf 'SpoolDirectory %s\n' "$tmp/cli/none" >"$tmp/cli/conf2"
 cli "spool replay of a missing spool exits 1" 1 spool replay -c "$tmp/cli/conf2"
 expect_out "... and names it" "$tmp/cli.err" "$tmp/cli/none: No such file or directory"
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log (last 40 lines)"; tail -40 "$tmp/milter.log"
-fi
-echo "milter: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 40 "milter log" "$tmp/milter.log"

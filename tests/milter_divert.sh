@@ -7,39 +7,22 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
 LIB="$srcdir/tests/milter"
+. "$srcdir/tests/testlib.sh"
 
-for tool in miltertest openssl sqlite3; do
-	command -v $tool >/dev/null 2>&1 || { echo "milter_divert: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "milter_divert: SKIP: no python3-dkim"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/milter_divert.XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+tl_init milter_divert
+tl_need_tools miltertest openssl sqlite3
+tl_need_python_dkim
+tl_tmpdir
 
 # --- a pass, a fail and an invalid report ---------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-echo "sel._domainkey.google.com v=DKIM1; k=rsa; p=$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" "$FIX/mime-google.eml" \
-	"$tmp/pass.eml" || exit 1
+tl_dkim_google
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/pass.eml" || exit 1
 cp "$FIX/mime-google.eml" "$tmp/fail.eml"
 # Signed, but the attachment lost its middle lines: authenticated, invalid.
-awk '/^Content-Transfer-Encoding: base64/ { inb = 1 } inb && length($0) > 40 && $0 ~ /^[A-Za-z0-9+\/=]+\r?$/ { if (++n > 2) next } { print }' \
-	"$FIX/mime-google.eml" >"$tmp/invalid.in"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" "$tmp/invalid.in" \
-	"$tmp/invalid.eml" || exit 1
+tl_truncate_base64 "$FIX/mime-google.eml" >"$tmp/invalid.in"
+tl_sign sel google.com "$tmp/invalid.in" "$tmp/invalid.eml" || exit 1
 cases() {	# QID-PREFIX
 	printf 'pass.eml|%s-PASS|pass\nfail.eml|%s-FAIL|fail\ninvalid.eml|%s-INV|invalid\n' \
 		"$1" "$1" "$1"
@@ -71,18 +54,10 @@ conf redirect archive@example.net >"$tmp/milter.conf"
 
 # --- the daemon, then each action by SIGHUP -------------------------------
 conf tag >"$tmp/milter.conf"
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-i=0
-while [ ! -S "$tmp/milter.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$tmp/milter.sock" ] || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
+tl_milter_up "$tmp/milter.conf"
 reconf() {	# ACTION [REDIRECTTO]
 	conf "$@" >"$tmp/milter.conf"
-	n=$(grep -c "configuration reloaded" "$tmp/milter.log")
-	kill -HUP "$pid"
-	i=0
-	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$n" ] &&
-	    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	tl_milter_reload
 }
 lua() {	# [VAR=value...]
 	if env MILTER_SOCKET="unix:$tmp/milter.sock" MILTER_LIB="$LIB" \
@@ -126,21 +101,15 @@ grep -q "DUP-PASS: discarded: .*(stored 0, duplicate 1)" "$tmp/milter.log" &&
 	ok "a duplicate is discarded" || bad "a duplicate is discarded"
 
 # The store cannot be written: delivered with the tag, and the log says why.
-kill -STOP "$pid"
+kill -STOP "$mpid"
 mv "$tmp/$DB" "$tmp/$DB.saved" && mkdir "$tmp/$DB"
-kill -CONT "$pid"
+kill -CONT "$mpid"
 cases DOWN >"$tmp/cases"
 lua ACTION=discard STORE_DOWN=1 CASES="$tmp/cases"
 grep -q "DOWN-PASS: discard withheld (the store failed (report spooled)): delivered with the tag: submitter=google.com report-id=" \
 	"$tmp/milter.log" && ok "discard withheld with the store down, logged" ||
 	bad "discard withheld with the store down, logged"
 
-kill -TERM "$pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-pid=
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log (last 40 lines)"; tail -40 "$tmp/milter.log"
-fi
-echo "milter_divert: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+kill -TERM "$mpid"
+tl_milter_wait_exit
+tl_finish 40 "milter log" "$tmp/milter.log"

@@ -18,21 +18,19 @@
 set -u
 srcdir=${srcdir:-.}
 srcdir=$(cd "$srcdir" && pwd)
-PY=/usr/bin/python3
 . "$srcdir/tests/postfix-lib.sh"
 . "$srcdir/tests/reports-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-skip() { echo "package: SKIP: $*"; exit 77; }
-[ -z "${TLSRPT_PACKAGE_BUILD:-}" ] || skip "inside the package build"
+tl_init package
+[ -z "${TLSRPT_PACKAGE_BUILD:-}" ] || tl_skip "inside the package build"
 # The package is built from the source tree, whatever the build around
 # this test: ./quickstart test tests it once, not again under ASan.
-[ "${TLSRPT_PACKAGE_TEST:-yes}" = no ] && skip "TLSRPT_PACKAGE_TEST=no (tested in the main build)"
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-for tool in dpkg-buildpackage dh fakeroot lintian postfix swaks openssl sqlite3 setpriv; do
-	command -v $tool >/dev/null 2>&1 || skip "$tool not found"
-done
-"$PY" -c 'import dkim' 2>/dev/null || skip "no python3-dkim"
-id postfix >/dev/null 2>&1 || skip "no postfix user"
+[ "${TLSRPT_PACKAGE_TEST:-yes}" = no ] && tl_skip "TLSRPT_PACKAGE_TEST=no (tested in the main build)"
+tl_need_root
+tl_need_tools dpkg-buildpackage dh fakeroot lintian postfix swaks openssl sqlite3 setpriv
+tl_need_python_dkim
+tl_need_users postfix
 
 # One run at a time: the package, its user and /run/tlsrpt-milter are
 # machine-wide.
@@ -54,30 +52,25 @@ leftovers() {	# what of the package is on the machine, one per line
 	find /etc/systemd /var/lib/systemd -name 'tlsrpt-milter*' 2>/dev/null
 }
 before=$(leftovers)
-[ -n "$before" ] && skip "the machine already has: $(echo $before)"
+[ -n "$before" ] && tl_skip "the machine already has: $(echo $before)"
 postfix_groups=$(id -nG postfix)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/package.XXXXXX") || exit 1
-chmod 755 "$tmp"	# postfix and tlsrpt read what is in it
-port=$((20000 + ($$ + 7) % 20000))
-mpid=
 installed=
-cleanup() {
+# The daemon is gone before the purge removes its user.
+uninstall() {
 	pf_stop
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	mpid=
 	if [ -n "$installed" ]; then
 		dpkg --purge tlsrpt-milter >/dev/null 2>&1
 		getent passwd tlsrpt >/dev/null && deluser --quiet --system tlsrpt >/dev/null 2>&1
 		getent group tlsrpt >/dev/null && delgroup --quiet --system tlsrpt >/dev/null 2>&1
 		rm -rf /run/tlsrpt-milter
 	fi
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+tl_tmpdir uninstall
+chmod 755 "$tmp"	# postfix and tlsrpt read what is in it
+port=$((20000 + ($$ + 7) % 20000))
 check() {	# NAME COMMAND...: ok when the command succeeds
 	local name=$1; shift
 	if "$@"; then ok "$name"; else bad "$name"; fi
@@ -155,9 +148,7 @@ ExecStart=$(sed -n 's/^ExecStart=//p' $UNIT)
 # --- run it as the service would ------------------------------------------
 # The unit's user, command line and RuntimeDirectory=; the one addition to
 # the packaged configuration is a DKIM key file, since there is no DNS here.
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
+tl_dkim_google
 chmod 644 "$tmp/keys"
 make_reports "$tmp/k.pem" "$tmp" pkgtest 7 7
 { cat /etc/tlsrpt-milter.conf; echo "DKIMKeyFile $tmp/keys"; } >"$tmp/milter.conf"
@@ -254,9 +245,4 @@ after=$(leftovers)
 	bad "postfix's groups: $(id -nG postfix), were $postfix_groups"
 [ -z "$after" ] && installed=
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -20 "$tmp/milter.log"
-	echo "--- postfix log"; tail -20 "$(pf_log)" 2>/dev/null
-fi
-echo "package: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter log" "$tmp/milter.log" 20 "postfix log" "$(pf_log 2>/dev/null)"

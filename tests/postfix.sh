@@ -12,52 +12,25 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "postfix: SKIP: needs root"; exit 77; }
-for tool in postfix swaks openssl sqlite3; do
-	command -v $tool >/dev/null 2>&1 || { echo "postfix: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "postfix: SKIP: no python3-dkim"; exit 77; }
-id postfix >/dev/null 2>&1 || { echo "postfix: SKIP: no postfix user"; exit 77; }
+tl_init postfix
+tl_need_root
+tl_need_tools postfix swaks openssl sqlite3
+tl_need_python_dkim
+tl_need_users postfix
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postfix.XXXXXX") || exit 1
+tl_tmpdir pf_stop
 chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
 port=$((20000 + $$ % 20000))
 mport=$((port + 1))
-mpid=
-cleanup() {
-	pf_stop
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # --- keys, signed report messages -----------------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-	"$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
-cat >"$tmp/ordinary.eml" <<'MSG'
-From: Alice <alice@example.org>
-To: bob@example.net
-Subject: lunch on Friday?
-Message-ID: <ordinary-1@example.org>
-Date: Sat, 2 Mar 2024 10:00:00 +0000
-
-Shall we try the new place on Friday?
--- 
-Alice
-MSG
-sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
-	"$tmp/ordinary.eml" >"$tmp/forged.eml"
+tl_dkim_google
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
+tl_ordinary_mail "-- " "Alice"
 
 # --- the filter and the MTA ------------------------------------------------
 cat >"$tmp/milter.conf" <<CONF
@@ -69,28 +42,19 @@ LogLevel info
 CONF
 mkdir "$tmp/db"
 start_milter() {
-	"$MILTER" -f -c "$tmp/milter.conf" >>"$tmp/milter.log" 2>&1 &
-	mpid=$!
+	tl_milter_start "$tmp/milter.conf" || return 1
 	disown "$mpid"	# its SIGKILL below is the test, not news
-	i=0
-	until grep -q "starting:" "$tmp/milter.log" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 50 ] && return 1; sleep 0.1
-	done
 }
 start_milter || { echo "milter did not start"; cat "$tmp/milter.log"; exit 1; }
 pf_setup "$tmp/pf" "$port" "{ inet:127.0.0.1:$mport, default_action=accept }"
 pf_start || { echo "postfix did not start"; cat "$(pf_log)" 2>/dev/null; exit 1; }
 ok "private postfix on 127.0.0.1:$port with the milter"
 
-send() {	# FILE RCPT
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 mailbox() { echo "$tmp/pf/mail/example.net/$1"; }
 newest() { ls -t "$(mailbox "$1")/new/"* 2>/dev/null | head -1; }
 
 # A signed Google report.
-send "$tmp/google.eml" tlsrpt@example.net || bad "swaks google"
+tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks google"
 if pf_wait_mail "$(mailbox tlsrpt)" 1 30; then
 	m=$(newest tlsrpt)
 	grep -q '^X-TLSRPT: pass submitter=google.com domain=example.net' "$m" &&
@@ -103,7 +67,7 @@ fi
 
 # Ordinary mail, untouched: same headers and body as sent (Postfix adds
 # only its trace headers above them).
-send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
+tl_send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
 if pf_wait_mail "$(mailbox bob)" 1 30; then
 	m=$(newest bob)
 	# swaks ends the DATA with one more line break: trailing blank lines
@@ -117,7 +81,7 @@ else
 fi
 
 # A forged tag on ordinary mail is gone on arrival.
-send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
+tl_send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
 if pf_wait_mail "$(mailbox bob)" 2 30; then
 	m=$(newest bob)
 	grep -q '^Subject: you won' "$m" || m=$(ls "$(mailbox bob)/new/"* | xargs grep -l '^Subject: you won')
@@ -127,13 +91,13 @@ else
 fi
 
 # The unsigned original: delivered, tagged fail, not recorded.
-send "$FIX/mime-google.eml" tlsrpt@example.net || bad "swaks unsigned"
+tl_send "$FIX/mime-google.eml" tlsrpt@example.net || bad "swaks unsigned"
 pf_wait_mail "$(mailbox tlsrpt)" 2 30 && ok "unsigned report delivered" || bad "unsigned report delivered"
 grep -l '^X-TLSRPT: fail reason="no DKIM signature"' "$(mailbox tlsrpt)"/new/* >/dev/null 2>&1 &&
 	ok "unsigned report tagged fail" || bad "unsigned report tagged fail"
 
 # The signed report again (a second rua address, a retry): counted once.
-send "$tmp/google.eml" tlsrpt@example.net || bad "swaks duplicate"
+tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks duplicate"
 pf_wait_mail "$(mailbox tlsrpt)" 3 30 && ok "duplicate delivered" || bad "duplicate delivered"
 q() { sqlite3 "$tmp/db/tlsrpt.db" "$1"; }
 [ "$(q 'SELECT count(*) FROM reports')" = 1 ] && ok "the report recorded once" ||
@@ -169,13 +133,8 @@ grep -q "milter.*$mport.*" "$(pf_log)" && ok "Postfix logged the filter failure"
 
 # Back up: the next report is tagged and recorded again.
 start_milter || bad "milter restarted"
-send "$FIX/mime-google.eml" tlsrpt@example.net
+tl_send "$FIX/mime-google.eml" tlsrpt@example.net
 pf_wait_mail "$(mailbox tlsrpt)" $((before + 2)) 30 && ok "filter back in service" ||
 	bad "filter back in service"
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -20 "$tmp/milter.log"
-	echo "--- postfix log"; tail -30 "$(pf_log)"
-fi
-echo "postfix: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter log" "$tmp/milter.log" 30 "postfix log" "$(pf_log)"

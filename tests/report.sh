@@ -15,11 +15,9 @@ set -u
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 : "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
 refs="$srcdir/tests/golden/report"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$srcdir/tests/testlib.sh"
+tl_init report
+tl_tmpdir
 
 db=${TLSRPT_TEST_STORE_URI:-sqlite:$tmp/fixture.db}
 empty_db=sqlite:$tmp/empty.db
@@ -158,5 +156,4 @@ done
 "$TLSRPT" --db "$db" report $Q1 --format json -o "$tmp/out.json" && python3 -m json.tool "$tmp/out.json" >/dev/null &&
 	ok "--output writes the file" || bad "--output writes the file"
 
-echo "report: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tl_finish

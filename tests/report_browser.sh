@@ -6,9 +6,10 @@ set -u
 : "${srcdir:=.}"
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 : "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
-command -v chromium >/dev/null || { echo "report_browser: chromium not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. "$srcdir/tests/testlib.sh"
+tl_init report_browser
+tl_need_tools chromium
+tl_tmpdir
 python3 "$srcdir/tests/make_report_fixtures.py" "$tmp/reports" || exit 1
 DB="sqlite:$tmp/fixture.db"
 "$FIXTURE_STORE" "$DB" "$tmp"/reports/*.json >/dev/null || exit 1

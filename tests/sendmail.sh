@@ -18,20 +18,19 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 FIX="$srcdir/tests/fixtures"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "sendmail: SKIP: needs root"; exit 77; }
+tl_init sendmail
+tl_need_root
 SM_ROOT=${SENDMAIL_ROOT:-/opt/tlsrpt-test-sendmail}
 [ -x "$SM_ROOT/usr/libexec/sendmail/sendmail" ] || SM_ROOT=
 SM="$SM_ROOT/usr/libexec/sendmail/sendmail"
 CF="$SM_ROOT/usr/share/sendmail/cf"
 [ -x "$SM" ] && [ -f "$CF/m4/cf.m4" ] ||
-	{ echo "sendmail: SKIP: no Sendmail (set SENDMAIL_ROOT; see quickstart)"; exit 77; }
-for tool in m4 swaks openssl; do
-	command -v $tool >/dev/null 2>&1 || { echo "sendmail: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "sendmail: SKIP: no python3-dkim"; exit 77; }
+	tl_skip "no Sendmail (set SENDMAIL_ROOT; see quickstart)"
+tl_need_tools m4 swaks openssl
+tl_need_python_dkim
 # An unpacked copy finds its own libraries (liblockfile) first.
 [ -n "$SM_ROOT" ] && export LD_LIBRARY_PATH="$SM_ROOT/usr/lib/x86_64-linux-gnu:$SM_ROOT/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # Sendmail sleeps 60 s at every start when the host name has no dot (this
@@ -44,46 +43,22 @@ sm() {
 	fi
 }
 sm -d0.1 -bt -C /dev/null </dev/null 2>&1 | grep -q 'MILTER' ||
-	{ echo "sendmail: SKIP: $SM does not run or lacks MILTER"; exit 77; }
+	tl_skip "$SM does not run or lacks MILTER"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sendmail.XXXXXX") || exit 1
+tl_tmpdir sm_stop
 port=$((20000 + ($$ + 23) % 20000))
 mport=$((port + 1))
-mpid=
 sm_stop() {
 	# A moment for the daemon to reap its delivery children first: killed
 	# with them pending, they would be left to an init that may not reap.
 	[ -f "$tmp/sendmail.pid" ] && sleep 1 && kill "$(head -1 "$tmp/sendmail.pid")" 2>/dev/null
 	rm -f "$tmp/sendmail.pid"
 }
-cleanup() {
-	sm_stop
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # --- messages ------------------------------------------------------------------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-	"$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
-cat >"$tmp/ordinary.eml" <<'MSG'
-From: Alice <alice@example.org>
-To: bob@example.net
-Subject: lunch on Friday?
-Message-ID: <ordinary-1@example.org>
-Date: Sat, 2 Mar 2024 10:00:00 +0000
-
-Shall we try the new place on Friday?
-MSG
-sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
-	"$tmp/ordinary.eml" >"$tmp/forged.eml"
+tl_dkim_google
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/google.eml" || exit 1
+tl_ordinary_mail
 
 # --- the filter --------------------------------------------------------------------
 cat >"$tmp/milter.conf" <<CONF
@@ -94,14 +69,8 @@ DKIMKeyFile $tmp/keys
 Action redirect
 RedirectTo archive@example.net
 CONF
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-mpid=$!
+tl_milter_up "$tmp/milter.conf"
 disown "$mpid"	# its SIGKILL below is the test, not news
-i=0
-until grep -q "starting:" "$tmp/milter.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 50 ] && { echo "milter did not start"; cat "$tmp/milter.log"; exit 1; }
-	sleep 0.1
-done
 
 # --- Sendmail: the contrib .mc lines, a private everything ---------------------
 mkdir -p "$tmp/queue" "$tmp/mail"
@@ -166,10 +135,6 @@ while ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
 done 2>/dev/null
 ok "private sendmail $(sm -d0.1 -bt -C /dev/null </dev/null 2>&1 | sed -n 's/^Version //p') on 127.0.0.1:$port with the milter"
 
-send() {	# FILE RCPT[,RCPT...]
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-	    --to "$2" --data @"$1" >>"$tmp/swaks.log" 2>&1
-}
 box() { echo "$tmp/mail/$1"; }
 wait_mail() {	# USER N
 	j=0
@@ -180,7 +145,7 @@ wait_mail() {	# USER N
 count() { find "$(box "$1")/new" -type f 2>/dev/null | wc -l; }
 
 # A verified report: redirected.
-send "$tmp/google.eml" tlsrpt@example.net,bob@example.net || bad "swaks report"
+tl_send "$tmp/google.eml" tlsrpt@example.net,bob@example.net || bad "swaks report"
 if wait_mail archive 1; then
 	m=$(ls "$(box archive)"/new/*)
 	grep -q '^X-TLSRPT: pass submitter=google.com domain=example.net' "$m" &&
@@ -198,8 +163,8 @@ grep -q "$qid: redirected to <archive@example.net>: submitter=google.com" "$tmp/
 	bad "the filter logs Sendmail's queue id ($qid)"
 
 # Ordinary mail: untouched.  A forged tag: removed.
-send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
-send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
+tl_send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
+tl_send "$tmp/forged.eml" bob@example.net || bad "swaks forged"
 if wait_mail bob 2; then
 	[ "$(count tlsrpt) $(count bob) $(count archive)" = "0 2 1" ] &&
 		ok "the originals got nothing of the report; bob got his two" ||
@@ -216,9 +181,9 @@ fi
 
 # The filter dies: mail still flows (no F= flag).
 kill -KILL "$mpid"; mpid=
-send "$tmp/ordinary.eml" bob@example.net && ok "SMTP accepts mail with the filter down" ||
+tl_send "$tmp/ordinary.eml" bob@example.net && ok "SMTP accepts mail with the filter down" ||
 	bad "SMTP accepts mail with the filter down"
-send "$tmp/google.eml" tlsrpt@example.net || bad "swaks report, filter down"
+tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks report, filter down"
 wait_mail bob 3 && ok "ordinary mail delivered with the filter down" ||
 	bad "ordinary mail delivered with the filter down"
 if wait_mail tlsrpt 1; then
@@ -228,9 +193,4 @@ else
 	bad "a report delivered with the filter down"
 fi
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log"; tail -20 "$tmp/milter.log"
-	echo "--- sendmail traffic"; tail -30 "$tmp/traffic.log"
-fi
-echo "sendmail: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 20 "milter log" "$tmp/milter.log" 30 "sendmail traffic" "$tmp/traffic.log"

@@ -14,39 +14,30 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 LIB="$srcdir/tests/milter"
 N=100
 . "$srcdir/tests/pg-lib.sh"
 . "$srcdir/tests/reports-lib.sh"
+. "$srcdir/tests/testlib.sh"
+tl_init spool_pgsql
 pg_usable spool_pgsql
-for tool in miltertest openssl gzip base64 timeout; do
-	command -v $tool >/dev/null 2>&1 || { echo "spool_pgsql: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "spool_pgsql: SKIP: no python3-dkim"; exit 77; }
+tl_need_tools miltertest openssl gzip base64 timeout
+tl_need_python_dkim
 [ -x "$MILTER" ] || { echo "spool_pgsql: $MILTER not built"; exit 99; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/spool_pgsql.XXXXXX") || exit 1
-chmod 755 "$tmp"	# the server runs as postgres and must reach its dirs
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+# The filter first, so that the server is not stopped under it.
+stop_servers() {
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	mpid=
 	pg_cleanup
-	rm -rf "$tmp"
 }
-pg_setup "$tmp/pg" || { cleanup; exit 99; }
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() {	# WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
-}
+tl_tmpdir stop_servers
+chmod 755 "$tmp"	# the server runs as postgres and must reach its dirs
+pg_setup "$tmp/pg" || { tl_cleanup; exit 99; }
+trap tl_cleanup EXIT	# pg_setup's own trap stops only the server
 
 # --- keys and N + 1 distinct signed reports (only report-id differs) -------
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-echo "sel._domainkey.google.com v=DKIM1; k=rsa; p=$p" >"$tmp/keys"
+tl_dkim_google
 mkdir "$tmp/msg"
 make_reports "$tmp/k.pem" "$tmp/msg" spool 0 "$N" || { echo "signing failed"; exit 1; }
 echo "msg/0.eml|Q-FIRST" >"$tmp/first-case"
@@ -55,7 +46,7 @@ n=1
 while [ $n -le $N ]; do echo "msg/$n.eml|Q-SPOOL$n" >>"$tmp/down-cases"; n=$((n + 1)); done
 
 # --- the daemon -------------------------------------------------------------
-check "password file mode" "$(stat -c %a "$PG_PASSFILE")" 600
+expect_eq "password file mode" "$(stat -c %a "$PG_PASSFILE")" 600
 cat >"$tmp/milter.conf" <<CONF
 Socket unix:$tmp/milter.sock
 Database $PG_URI
@@ -65,13 +56,7 @@ DKIMKeyFile $tmp/keys
 ReportAddresses tlsrpt@*
 LogLevel debug
 CONF
-TLSRPT_REPLAY_INTERVAL=1 "$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-i=0
-while [ ! -S "$tmp/milter.sock" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
-	sleep 0.1; i=$((i + 1))
-done
-[ -S "$tmp/milter.sock" ] || { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
+tl_milter_up "$tmp/milter.conf" TLSRPT_REPLAY_INTERVAL=1
 
 lua() {	# SCRIPT [VAR=value...]
 	script=$1; shift
@@ -87,10 +72,10 @@ count() { pg_psql -tAc "SELECT count(*) FROM reports" 2>&1; }
 
 # --- one report with the store up: stored ----------------------------------
 STATE="store up" lua t-spool.lua SPOOL_CASES="$tmp/first-case"
-check "store up: the first report stored" \
+expect_eq "store up: the first report stored" \
 	"$(pg_psql -tAc "SELECT count(*) FROM reports WHERE report_id = 'spool-0'
 		AND queue_id = 'Q-FIRST' AND verified = 1")" 1
-check "store up: nothing spooled" "$(spooled)" 0
+expect_eq "store up: nothing spooled" "$(spooled)" 0
 
 # --- the server stopped: N reports flow, all spooled -----------------------
 pg_stop || bad "stopping the server"
@@ -99,25 +84,25 @@ pg_stop || bad "stopping the server"
 t0=$(date +%s)
 lua t-spool.lua SPOOL_CASES="$tmp/down-cases"
 echo "     ($N messages in $(($(date +%s) - t0)) s)"
-check "store down: all $N reports spooled" "$(spooled)" $N
-check "store down: each logged as store unavailable, spooled" \
+expect_eq "store down: all $N reports spooled" "$(spooled)" $N
+expect_eq "store down: each logged as store unavailable, spooled" \
 	"$(grep -c "Q-SPOOL[0-9]*: store unavailable (.*); report spooled to $tmp/spool/" "$tmp/milter.log")" $N
 grep -q "store unavailable" "$tmp/milter.log" && grep -q "spooled" "$tmp/milter.log" &&
 	ok "log says \"store unavailable\" and \"spooled\"" ||
 	bad "log says \"store unavailable\" and \"spooled\""
 sleep 2	# a replay attempt or two while the server is still down
-check "store down: nothing replayed" "$(spooled)" $N
+expect_eq "store down: nothing replayed" "$(spooled)" $N
 
 # --- the server started: the spool replayed --------------------------------
 pg_start || bad "starting the server again"
 i=0
 while [ "$(spooled)" -gt 0 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-check "server back: the spool empty within 30 s" "$(spooled)" 0
+expect_eq "server back: the spool empty within 30 s" "$(spooled)" 0
 echo "     (emptied after about $((i / 10)) s)"
-check "server back: $((N + 1)) reports stored" "$(count)" $((N + 1))
-check "server back: no duplicates" \
+expect_eq "server back: $((N + 1)) reports stored" "$(count)" $((N + 1))
+expect_eq "server back: no duplicates" \
 	"$(pg_psql -tAc "SELECT count(*) - count(DISTINCT report_id) FROM reports")" 0
-check "server back: the spooled ones verified, with their provenance" \
+expect_eq "server back: the spooled ones verified, with their provenance" \
 	"$(pg_psql -tAc "SELECT count(*) FROM reports WHERE queue_id LIKE 'Q-SPOOL%'
 		AND report_id LIKE 'spool-%' AND verified = 1
 		AND dkim_domain = 'google.com' AND auth_method = 'dkim'")" $N
@@ -129,20 +114,12 @@ grep -qF "$PG_PASSWORD" "$tmp/milter.log" && bad "the password is in the log" ||
 	ok "the password is not in the log"
 
 # --- still alive; SIGTERM -> exit 0 -----------------------------------------
-kill -0 "$pid" 2>/dev/null && ok "milter still alive" || bad "milter still alive"
-kill -TERM "$pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$pid" 2>/dev/null; then
+kill -0 "$mpid" 2>/dev/null && ok "milter still alive" || bad "milter still alive"
+kill -TERM "$mpid"
+if ! tl_milter_wait_exit; then
 	bad "exits after SIGTERM"
 else
-	wait "$pid"; rc=$?
-	pid=
-	check "exit status after SIGTERM" "$rc" 0
+	expect_eq "exit status after SIGTERM" "$tl_rc" 0
 fi
 
-if [ "$failed" -ne 0 ]; then
-	echo "--- milter log (last 40 lines)"; tail -40 "$tmp/milter.log"
-fi
-echo "spool_pgsql: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish 40 "milter log" "$tmp/milter.log"

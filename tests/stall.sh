@@ -22,38 +22,23 @@
 set -u
 srcdir=${srcdir:-.}
 MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
-PY=/usr/bin/python3
 LIB="$srcdir/tests/milter"
 TIMEOUT=3
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/testlib.sh"
 
-[ "$(id -u)" -eq 0 ] || { echo "stall: SKIP: needs root"; exit 77; }
-for tool in postfix swaks miltertest openssl; do
-	command -v $tool >/dev/null 2>&1 || { echo "stall: SKIP: $tool not found"; exit 77; }
-done
-"$PY" -c 'import dkim' 2>/dev/null || { echo "stall: SKIP: no python3-dkim"; exit 77; }
+tl_init stall
+tl_need_root
+tl_need_tools postfix swaks miltertest openssl
+tl_need_python_dkim
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stall.XXXXXX") || exit 1
+tl_tmpdir pf_stop
 chmod 755 "$tmp"
 port=$((20000 + $$ % 20000))
 mport=$((port + 1))
-pid=
-cleanup() {
-	pf_stop
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
-openssl genrsa 2048 >"$tmp/k.pem" 2>/dev/null || exit 1
-p=$(openssl rsa -in "$tmp/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
-printf 'sel._domainkey.google.com v=DKIM1; k=rsa; p=%s\n' "$p" >"$tmp/keys"
-"$PY" "$srcdir/tests/dkim_sign.py" sel google.com "$tmp/k.pem" \
-	"$srcdir/tests/fixtures/mime-google.eml" "$tmp/google.eml" || exit 1
+tl_dkim_google
+tl_sign sel google.com "$srcdir/tests/fixtures/mime-google.eml" "$tmp/google.eml" || exit 1
 printf 'From: alice@example.org\r\nTo: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n' >"$tmp/ordinary.eml"
 
 cat >"$tmp/milter.conf" <<CONF
@@ -64,16 +49,10 @@ DKIMKeyFile $tmp/keys
 LogLevel info
 MilterTimeout $TIMEOUT
 CONF
-"$MILTER" -f -c "$tmp/milter.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-i=0
-until grep -q "starting:" "$tmp/milter.log" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 100 ] && { echo "milter did not start:"; cat "$tmp/milter.log"; exit 1; }
-	sleep 0.1
-done
+tl_milter_up "$tmp/milter.conf"
 
-threads() { awk '/^Threads:/ { print $2 }' "/proc/$pid/status"; }
-fds() { ls "/proc/$pid/fd" | wc -l; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$mpid/status"; }
+fds() { ls "/proc/$mpid/fd" | wc -l; }
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc -l | xargs printf '%.2f'; }
 # FILE QID: the tag the daemon gives the message, over miltertest.
@@ -188,8 +167,7 @@ if wait_ready "$tmp/ready3"; then
 	[ "$fn" -ge $((f0 + 40)) ] && ok "... while Postfix keeps their 40 milter connections ($f0 -> $fn descriptors)" ||
 		bad "stalled SMTP clients: $f0 -> $fn descriptors"
 	t1=$(now)
-	swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
-		--to tlsrpt@example.net --data @"$tmp/google.eml" >"$tmp/swaks.log" 2>&1 || bad "swaks"
+	tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks"
 	box="$tmp/pf/mail/example.net/tlsrpt"
 	if pf_wait_mail "$box" 1 30; then
 		grep -q '^X-TLSRPT: pass' "$box"/new/* && ok "a report from another client delivered tagged pass in $(since "$t1") s" ||
@@ -205,15 +183,12 @@ wait_below fds "$f0" 20 && ok "clients gone: the milter connections closed, desc
 	bad "descriptors $(fds) after the SMTP clients left, at rest $f0"
 pf_stop
 
-kill -TERM "$pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$mpid"
+tl_milter_wait_exit
 grep -q "stopping; 0 messages in flight" "$tmp/milter.log" && ok "SIGTERM: no message left in flight" ||
 	{ bad "SIGTERM: $(grep -m1 stopping "$tmp/milter.log")"; }
-pid=
 if grep -Eiq "runtime error|AddressSanitizer|LeakSanitizer" "$tmp/milter.log"; then
 	bad "sanitizer report in the daemon's log"; grep -Ei -A5 "runtime error|Sanitizer" "$tmp/milter.log" | head -20
 fi
 
-echo "stall: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish

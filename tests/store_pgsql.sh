@@ -18,27 +18,22 @@ srcdir=${srcdir:-.}
 TEST=${TEST_STORE:-./tests/test_store_sqlite}
 RUN=${TEST_WRAPPER:-}
 . "$srcdir/tests/pg-lib.sh"
+. "$srcdir/tests/testlib.sh"
+tl_init store_pgsql
 pg_usable store_pgsql
 [ -x "$TEST" ] || { echo "store_pgsql: $TEST not built"; exit 99; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/store_pgsql.XXXXXX") || exit 1
-chmod 755 "$tmp"	# the server runs as postgres and must reach its dirs
 hpid=
-cleanup() {
+stop_servers() {
 	[ -n "$hpid" ] && kill "$hpid" 2>/dev/null
 	pg_cleanup
-	rm -rf "$tmp"
 }
-pg_setup "$tmp/pg" || { cleanup; exit 99; }
-trap cleanup EXIT
+tl_tmpdir stop_servers
+chmod 755 "$tmp"	# the server runs as postgres and must reach its dirs
+pg_setup "$tmp/pg" || { tl_cleanup; exit 99; }
+trap tl_cleanup EXIT	# pg_setup's own trap stops only the server
 export TLSRPT_TEST_STORE_URI=$PG_URI TLSRPT_TEST_STORE_PASSWORD_FILE=$PG_PASSFILE
 export srcdir
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() {	# WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got \"$2\", want \"$3\""; fi
-}
 # Reports of the helper reporter with id ID-pattern: "reports/distinct ids".
 rows() {
 	pg_psql -tAc "SELECT count(*) || '/' || count(DISTINCT report_id)
@@ -60,13 +55,13 @@ $RUN "$TEST" put-many same 200 >"$tmp/b.out" 2>"$tmp/b.err" &
 b=$!
 wait $a; ra=$?
 wait $b; rb=$?
-check "two writers: exit codes" "$ra $rb" "0 0"
+expect_eq "two writers: exit codes" "$ra $rb" "0 0"
 sum=$(cat "$tmp/a.out" "$tmp/b.out" | awk '{s += $2; d += $4; e += $6}
 	END {print s " stored, " d " duplicates, " e " errors"}')
-check "two writers: each report stored by one of them" "$sum" \
+expect_eq "two writers: each report stored by one of them" "$sum" \
 	"200 stored, 200 duplicates, 0 errors"
-check "two writers: 200 reports, none twice" "$(rows 'same-%')" "200/200"
-check "two writers: their policies and failure details" \
+expect_eq "two writers: 200 reports, none twice" "$(rows 'same-%')" "200/200"
+expect_eq "two writers: their policies and failure details" \
 	"$(pg_psql -tAc "SELECT count(*) FROM policies p JOIN reports r
 		ON p.report_fk = r.id WHERE r.report_id LIKE 'same-%'")/$(pg_psql -tAc \
 	"SELECT count(*) FROM failure_details f JOIN policies p ON f.policy_fk = p.id
@@ -105,29 +100,29 @@ leaks() {	# WHAT MESSAGE: the message must hold no password
 	esac
 }
 ask ""
-check "serve: opened" "$reply" "OPEN"
+expect_eq "serve: opened" "$reply" "OPEN"
 ask "put outage-1"
-check "before the outage: stored" "$reply" "STORED"
+expect_eq "before the outage: stored" "$reply" "STORED"
 
 ask "file $tmp/evil.json"
-check "SQL injection: stored" "$reply" "STORED"
-check "SQL injection: strings verbatim" "$(pg_psql -tAc "SELECT organization_name
+expect_eq "SQL injection: stored" "$reply" "STORED"
+expect_eq "SQL injection: strings verbatim" "$(pg_psql -tAc "SELECT organization_name
 	|| '|' || contact_info || '|' || report_id FROM reports
 	WHERE organization_name LIKE 'Evil%'")" \
 	"Evil'); DROP TABLE reports; --|x'||(SELECT version())||'|'; DELETE FROM policies WHERE '1'='1"
-check "SQL injection: policy and detail strings verbatim" \
+expect_eq "SQL injection: policy and detail strings verbatim" \
 	"$(pg_psql -tAc "SELECT p.policy_strings || '|' || f.receiving_mx_hostname
 	FROM reports r JOIN policies p ON p.report_fk = r.id
 	JOIN failure_details f ON f.policy_fk = p.id
 	WHERE r.organization_name LIKE 'Evil%'")" \
 	"[\"version: STSv1\",\"mode: enforce'); TRUNCATE reports; --\"]|mx.evil.example\"; DROP TABLE failure_details; --"
-check "SQL injection: every table still there, nothing else touched" \
+expect_eq "SQL injection: every table still there, nothing else touched" \
 	"$(pg_psql -tAc "SELECT (SELECT count(*) FROM reports WHERE report_id
 	LIKE 'same-%') || '/' || (SELECT count(*) FROM schema_version) || '/'
 	|| (SELECT count(*) FROM policies) || '/' || (SELECT count(*) FROM failure_details)")" \
 	"200/2/403/604"
 ask "file $tmp/evil.json"
-check "SQL injection: the same report again is a duplicate" "$reply" "DUPLICATE"
+expect_eq "SQL injection: the same report again is a duplicate" "$reply" "DUPLICATE"
 
 pg_stop || bad "stopping the server"
 ask "put outage-2"
@@ -146,18 +141,18 @@ case $reply in
 esac
 pg_start || bad "starting the server again"
 ask "put outage-2"
-check "server back: the same handle stores again" "$reply" "STORED"
+expect_eq "server back: the same handle stores again" "$reply" "STORED"
 ask "put outage-1"
-check "server back: the report of before is a duplicate" "$reply" "DUPLICATE"
+expect_eq "server back: the report of before is a duplicate" "$reply" "DUPLICATE"
 
 pg_stop && pg_start || bad "restarting the server"
 ask "put outage-3"
-check "server restarted between reports: reconnected and stored" "$reply" "STORED"
+expect_eq "server restarted between reports: reconnected and stored" "$reply" "STORED"
 ask "reopen"
-check "reopen" "$reply" "OPEN"
+expect_eq "reopen" "$reply" "OPEN"
 ask "put outage-3"
-check "after the reopen: a duplicate" "$reply" "DUPLICATE"
-check "the outage reports, once each" "$(rows 'outage-%')" "3/3"
+expect_eq "after the reopen: a duplicate" "$reply" "DUPLICATE"
+expect_eq "the outage reports, once each" "$(rows 'outage-%')" "3/3"
 
 # Another writer holds the same report longer than statement_timeout (the
 # role's, here; the store sets 30s only when nothing else does).
@@ -178,7 +173,7 @@ case $reply in
 esac
 wait $holder
 ask "put held-1"
-check "held, then committed: a duplicate" "$reply" "DUPLICATE"
+expect_eq "held, then committed: a duplicate" "$reply" "DUPLICATE"
 pg_psql -c "ALTER ROLE tlsrpt RESET statement_timeout"
 
 # End of input ends it; one that hangs is killed and fails.
@@ -190,11 +185,10 @@ done
 wait "$hpid"
 rc=$?
 hpid=
-check "serve: exit status" "$rc" "0"
+expect_eq "serve: exit status" "$rc" "0"
 if [ -s "$tmp/serve.err" ]; then
 	bad "serve: said something on stderr"
 	cat "$tmp/serve.err"
 fi
 
-echo "store_pgsql: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tl_finish
