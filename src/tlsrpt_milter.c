@@ -15,6 +15,7 @@
 #include "runtime.h"
 #include "signals.h"
 #include "store.h"
+#include "tcp_nodelay.h"
 #include "tlsrpt.h"
 
 #include <errno.h>
@@ -332,6 +333,9 @@ main(int argc, char **argv)
 	if (smfi_opensocket(1) != MI_SUCCESS)
 		fatalx("Socket %s: cannot open (is another filter running? "
 		    "does the directory exist?)", cfg->socket);
+	if (strncmp(cfg->socket, "inet", 4) == 0 && tcp_nodelay_listeners() != 1)
+		log_warnx("Socket %s: TCP_NODELAY not set; each report may wait "
+		    "40 ms for the MTA's delayed ACK", cfg->socket);
 	if ((sock_path = unix_socket_path(cfg->socket)) != NULL &&
 	    cfg->user_id[0] != '\0' && chown(sock_path, uid, gid) != 0)
 		fatal("chown %s", sock_path);
