@@ -28,6 +28,11 @@ int fuzz_text_ok(const char *s, size_t max);
 struct tlsrpt_report;
 struct tlsrpt_limits;
 /*
+ * One input in seven (by SIZE, so deterministic for an input) gets tight
+ * limits, so that every limit's error path is reached too.
+ */
+void fuzz_tighten_limits(size_t size, struct tlsrpt_limits *lim);
+/*
  * A parsed report: counts in 0..2^53, totals the sums over the policies,
  * policies and details within the limits, every string from the JSON
  * NUL-terminated valid UTF-8, warnings non-empty.

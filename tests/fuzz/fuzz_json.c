@@ -23,17 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((a = arena_new()) == NULL)
 		return 0;
 	tlsrpt_limits_default(&lim);
-	/* One input in seven runs with tight limits, so that every limit's
-	 * error path is reached too: deterministic for a given input. */
-	if (size % 7 == 3) {
-		lim.max_json_depth = 4;
-		lim.max_policies = 2;
-		lim.max_failure_details = 3;
-		lim.max_string_bytes = 64;
-		lim.max_mime_depth = 2;
-		lim.max_report_parts = 1;
-		lim.max_inflated_bytes = 4096;
-	}
+	fuzz_tighten_limits(size, &lim);
 	memset(&rep, 0, sizeof(rep));
 	memset(&err, 0, sizeof(err));
 	rep.source = "";

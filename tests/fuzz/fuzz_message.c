@@ -29,18 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tlsrpt_limits_default(&lim);
 	/* Smaller than the milter's so that bombs cost milliseconds, not seconds. */
 	lim.max_inflated_bytes = 4u * 1024 * 1024;
-	/* One input in seven runs with tight limits, so that every limit's
-	 * error path is reached too: deterministic for a given input. */
-	if (size % 7 == 3) {
-		lim.max_json_depth = 4;
-		lim.max_policies = 2;
-		lim.max_failure_details = 3;
-		lim.max_string_bytes = 64;
-		lim.max_mime_depth = 2;
-		lim.max_report_parts = 1;
-		lim.max_mime_parts = 4;
-		lim.max_inflated_bytes = 4096;
-	}
+	fuzz_tighten_limits(size, &lim);
 	memset(&err, 0x55, sizeof(err));
 	rc = tlsrpt_parse((const char *)data, size, &lim, &res, &err);
 	FUZZ_ASSERT(rc >= TLSRPT_OK && rc < TLSRPT_E__COUNT);

@@ -117,3 +117,18 @@ fuzz_check_findings(const struct check_report *rep)
 		FUZZ_ASSERT(memchr(f->subject, '\0', sizeof(f->subject)) != NULL);
 	}
 }
+
+void
+fuzz_tighten_limits(size_t size, struct tlsrpt_limits *lim)
+{
+	if (size % 7 != 3)
+		return;
+	lim->max_json_depth = 4;
+	lim->max_policies = 2;
+	lim->max_failure_details = 3;
+	lim->max_string_bytes = 64;
+	lim->max_mime_depth = 2;
+	lim->max_report_parts = 1;
+	lim->max_mime_parts = 4;
+	lim->max_inflated_bytes = 4096;
+}
