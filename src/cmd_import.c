@@ -12,6 +12,10 @@
  * (MaxMessageSize per message) and the same store, whose deduplication
  * makes a second import of the same mail store nothing.  Bare report
  * files carry no signature: only --no-verify records them (verified=0).
+ * Import adds no tag, so what the tag's "pass" asks beyond
+ * authentication (verdict.h: a listed signer, only a report, the
+ * recipients) does not apply: an authenticated report is recorded
+ * verified, as the milter records its pass and verified reports alike.
  *
  * Provenance: auth_method is the method that authenticated the message
  * ("dkim", "authres"), or "import" for what was recorded unverified;

@@ -6,7 +6,7 @@
  * of our tag, which must be deleted at end-of-message.  Candidates are
  * buffered up to MaxMessageSize and handed to verdict_decide() once.
  * Nothing here rejects or tempfails: on any trouble the message goes on.
- * A verified report may then be redirected or discarded (Action, see
+ * A report that passes may then be redirected or discarded (Action, see
  * divert.h); for redirect the envelope recipients are kept from RCPT on,
  * and only when that action is configured.
  */
@@ -52,6 +52,9 @@ struct message {
 	size_t n_authres;
 	struct buf text;		/* header block, blank line, body */
 	struct dkim_auth_msg *dkim;
+	unsigned n_rcpts_seen;		/* ReportAddresses set: every RCPT */
+	char stray_rcpt[DIVERT_MAX_ADDR];	/* the first not among them */
+	int has_stray;
 	char *rcpts[DIVERT_MAX_RCPTS];	/* Action redirect: the envelope */
 	size_t n_rcpts;
 	int rcpts_lost;			/* some not kept: redirect withheld */
@@ -211,9 +214,18 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	cfg = c->rt->cfg;
 	if (c->keep_rcpts && argv[0] != NULL && !c->msg.rcpts_lost)
 		keep_rcpt(&c->msg, argv[0]);
-	if (argv[0] != NULL && recog_address_matches(argv[0],
-	    cfg->report_addresses, cfg->n_report_addresses))
+	if (argv[0] == NULL || cfg->n_report_addresses == 0)
+		return SMFIS_CONTINUE;
+	/* A pass needs every recipient to be a report address (verdict.h). */
+	c->msg.n_rcpts_seen++;
+	if (recog_address_matches(argv[0], cfg->report_addresses,
+	    cfg->n_report_addresses))
 		c->msg.reasons |= RECOG_REPORT_ADDRESS;
+	else if (!c->msg.has_stray) {
+		c->msg.has_stray = 1;
+		snprintf(c->msg.stray_rcpt, sizeof(c->msg.stray_rcpt), "%s",
+		    argv[0]);
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -520,6 +532,9 @@ mlfi_eom(SMFICTX *ctx)
 	in.dkim = m->dkim;
 	in.authres = (const char *const *)m->authres;
 	in.n_authres = m->n_authres;
+	in.have_envelope = 1;
+	in.n_rcpts = m->n_rcpts_seen;
+	in.stray_rcpt = m->has_stray ? m->stray_rcpt : NULL;
 	verdict_decide(&in, &c->store, &v);
 	next = act(ctx, c, &v);
 	message_reset(m);

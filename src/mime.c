@@ -7,10 +7,19 @@
 #include "inflate.h"
 
 #include <gmime/gmime.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
+
+/*
+ * Where a node sits, for the RFC 8460 section 5.3 shape: the top, a
+ * direct part of the top multipart/report, a part of the one
+ * multipart/alternative allowed there, or anywhere else (the shape is
+ * already wrong).
+ */
+enum place { AT_TOP, IN_REPORT, IN_ALTERNATIVE, ELSEWHERE };
 
 struct walk {
 	const struct tlsrpt_limits *lim;
@@ -18,6 +27,9 @@ struct walk {
 	void *ctx;
 	unsigned leaves;
 	unsigned reports;
+	unsigned human;			/* human-readable parts of the report */
+	char *shape;			/* first reason it is more than a report */
+	size_t shape_size;
 	struct tlsrpt_error *err;
 };
 
@@ -196,8 +208,60 @@ decoded_content(GMimePart *part, enum tlsrpt_errcode *code_r,
 	return out;
 }
 
+/* Remember the first way the message is more than a report. */
+static void G_GNUC_PRINTF(2, 3)
+not_only_report(struct walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->shape_size == 0 || w->shape[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	g_vsnprintf(w->shape, w->shape_size, fmt, ap);
+	va_end(ap);
+}
+
+static int
+is_human_type(const char *type)
+{
+	return strcmp(type, "text/plain") == 0 || strcmp(type, "text/html") == 0;
+}
+
+/* Sent as a file: Content-Disposition attachment, or a file name. */
+static int
+is_attachment(GMimePart *part)
+{
+	GMimeContentDisposition *cd =
+	    g_mime_object_get_content_disposition(GMIME_OBJECT(part));
+	const char *name = g_mime_part_get_filename(part);
+
+	return (cd != NULL && g_mime_content_disposition_is_attachment(cd)) ||
+	    (name != NULL && *name != '\0');
+}
+
+/*
+ * The shape of a leaf that is not a report part (TYPE, lower case): in
+ * the report, at most one human-readable text/plain or text/html part,
+ * inline; in its multipart/alternative, only such parts; nothing else.
+ */
+static void
+shape_leaf(struct walk *w, GMimePart *part, const char *type,
+    enum place where)
+{
+	if (where == ELSEWHERE)
+		return;		/* judged where the shape went wrong */
+	if (!is_human_type(type))
+		not_only_report(w, "part %u is %s", w->leaves, type);
+	else if (is_attachment(part))
+		not_only_report(w, "part %u (%s) is an attachment", w->leaves,
+		    type);
+	else if (where == IN_REPORT && ++w->human > 1)
+		not_only_report(w, "part %u (%s) is a second human-readable part",
+		    w->leaves, type);
+}
+
 static enum tlsrpt_errcode
-visit_leaf(struct walk *w, GMimePart *part)
+visit_leaf(struct walk *w, GMimePart *part, enum place where)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	struct mime_report_part rp;
@@ -212,6 +276,7 @@ visit_leaf(struct walk *w, GMimePart *part)
 	g_free(filename);
 	explicit = in_list(type, report_types);
 	if (!explicit && !in_list(type, generic_types)) {
+		shape_leaf(w, part, type, where);
 		g_free(type);
 		return TLSRPT_OK;
 	}
@@ -221,8 +286,13 @@ visit_leaf(struct walk *w, GMimePart *part)
 	    (!filename_says_report(filename) && (body == NULL ||
 	    !payload_looks_like_report(body->data, body->len))))) {
 		code = TLSRPT_OK;	/* some other attachment */
+		shape_leaf(w, part, type, where);
 		goto done;
 	}
+	/* A report part belongs directly in the multipart/report. */
+	if (where == IN_ALTERNATIVE)
+		not_only_report(w, "part %u (%s) is inside multipart/alternative",
+		    w->leaves, type);
 	if (++w->reports > w->lim->max_report_parts) {
 		code = tlsrpt_seterr(w->err, TLSRPT_E_LIMIT_PARTS,
 		    "more than %zu report parts in the message",
@@ -249,10 +319,60 @@ done:
 	return code;
 }
 
+/* Is OBJ's content type TYPE (lower case "type/subtype")? */
+static int
+has_type(GMimeObject *obj, const char *type)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	char *t = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
+	int same = t != NULL && g_ascii_strcasecmp(t, type) == 0;
+
+	g_free(t);
+	return same;
+}
+
+/*
+ * Where the parts of multipart OBJ, found at WHERE, sit; records why the
+ * shape is wrong when it is.
+ */
+static enum place
+place_of_parts(struct walk *w, GMimeObject *obj, enum place where)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *rt = ct != NULL ?
+	    g_mime_content_type_get_parameter(ct, "report-type") : NULL;
+
+	switch (where) {
+	case AT_TOP:
+		if (has_type(obj, "multipart/report") && rt != NULL &&
+		    g_ascii_strcasecmp(rt, "tlsrpt") == 0)
+			return IN_REPORT;
+		not_only_report(w, "the message is not multipart/report; "
+		    "report-type=tlsrpt");
+		return ELSEWHERE;
+	case IN_REPORT:
+		if (has_type(obj, "multipart/alternative")) {
+			if (++w->human > 1)
+				not_only_report(w, "a second human-readable part "
+				    "(multipart/alternative) after part %u",
+				    w->leaves);
+			return IN_ALTERNATIVE;
+		}
+		/* FALLTHROUGH */
+	case IN_ALTERNATIVE:
+		not_only_report(w, "a nested multipart after part %u", w->leaves);
+		return ELSEWHERE;
+	case ELSEWHERE:
+		break;
+	}
+	return ELSEWHERE;
+}
+
 static enum tlsrpt_errcode
-visit(struct walk *w, GMimeObject *obj, unsigned depth)
+visit(struct walk *w, GMimeObject *obj, unsigned depth, enum place where)
 {
 	enum tlsrpt_errcode code;
+	enum place inside;
 	GMimeMessage *inner;
 	int i, n;
 
@@ -261,24 +381,36 @@ visit(struct walk *w, GMimeObject *obj, unsigned depth)
 	if (depth > w->lim->max_mime_depth)
 		return tlsrpt_seterr(w->err, TLSRPT_E_LIMIT_MIME_DEPTH,
 		    "mime: nesting deeper than %u levels", w->lim->max_mime_depth);
+	if (where == AT_TOP && !GMIME_IS_MULTIPART(obj)) {
+		not_only_report(w, "the message is not multipart/report; "
+		    "report-type=tlsrpt");
+		where = ELSEWHERE;
+	}
 	if (GMIME_IS_MULTIPART(obj)) {
+		inside = place_of_parts(w, obj, where);
 		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 		for (i = 0; i < n; i++) {
 			code = visit(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
-			    depth + 1);
+			    depth + 1, inside);
 			if (code != TLSRPT_OK)
 				return code;
 		}
 		return TLSRPT_OK;
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		/* A report forwarded as an attachment. */
+		/* A report forwarded as an attachment: parsed, but not only a report. */
+		if (where != ELSEWHERE)
+			not_only_report(w, "a nested message (message/rfc822) after "
+			    "part %u", w->leaves);
 		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		return inner == NULL ? TLSRPT_OK :
-		    visit(w, g_mime_message_get_mime_part(inner), depth + 1);
+		    visit(w, g_mime_message_get_mime_part(inner), depth + 1,
+		    ELSEWHERE);
 	}
 	if (GMIME_IS_PART(obj))
-		return visit_leaf(w, GMIME_PART(obj));
+		return visit_leaf(w, GMIME_PART(obj), where);
+	if (where != ELSEWHERE)
+		not_only_report(w, "an unknown MIME object after part %u", w->leaves);
 	return TLSRPT_OK;
 }
 
@@ -348,7 +480,8 @@ boundary_lines(const char *data, size_t len, size_t stop_after)
 
 enum tlsrpt_errcode
 mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
-    mime_part_fn fn, void *ctx, unsigned *n_parts_r, struct tlsrpt_error *err)
+    mime_part_fn fn, void *ctx, unsigned *n_parts_r, char *shape_r,
+    size_t shape_size, struct tlsrpt_error *err)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
@@ -362,6 +495,8 @@ mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	size_t input_len;
 
 	*n_parts_r = 0;
+	if (shape_size > 0)
+		shape_r[0] = '\0';
 	if (len > G_MAXUINT)
 		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_MESSAGE, "mime: too large");
 	if (lim->max_mime_parts > 0 &&
@@ -393,7 +528,9 @@ mime_find_reports(const char *data, size_t len, const struct tlsrpt_limits *lim,
 	w.fn = fn;
 	w.ctx = ctx;
 	w.err = err;
-	code = visit(&w, top, 0);
+	w.shape = shape_r;
+	w.shape_size = shape_size;
+	code = visit(&w, top, 0, shape_size > 0 ? AT_TOP : ELSEWHERE);
 	*n_parts_r = w.reports;
 	g_object_unref(top);
 	return code;

@@ -12,6 +12,13 @@
  * FN's data is valid only during the call.  FN returns TLSRPT_OK to go on;
  * anything else stops the walk and is returned.  *n_parts_r counts the
  * report parts found.  No report part at all is not an error here.
+ *
+ * The walk also judges the shape (RFC 8460 section 5.3): SHAPE_R gets ""
+ * when the message is only a report, that is a top-level multipart/report
+ * with report-type=tlsrpt whose parts are report parts and at most one
+ * inline human-readable part (text/plain or text/html, or one
+ * multipart/alternative of those); otherwise the first way it is more
+ * ("part 3 is application/octet-stream").  SHAPE_SIZE 0 skips the check.
  */
 #ifndef TLSRPT_MIME_H
 #define TLSRPT_MIME_H
@@ -33,7 +40,8 @@ typedef enum tlsrpt_errcode (*mime_part_fn)(const struct mime_report_part *part,
 
 enum tlsrpt_errcode mime_find_reports(const char *data, size_t len,
     const struct tlsrpt_limits *lim, mime_part_fn fn, void *ctx,
-    unsigned *n_parts_r, struct tlsrpt_error *err);
+    unsigned *n_parts_r, char *shape_r, size_t shape_size,
+    struct tlsrpt_error *err);
 
 /* Does DATA look like a report payload: gzip of JSON, or a JSON object? */
 int payload_looks_like_report(const unsigned char *data, size_t len);

@@ -177,15 +177,19 @@ parse_message(const char *data, size_t len, struct parse_ctx *ctx,
 {
 	enum tlsrpt_errcode code;
 	unsigned n_parts;
+	char shape[160];
 
 	ctx->first.message[0] = '\0';
 	code = mime_find_reports(data, len, ctx->lim, on_report_part, ctx,
-	    &n_parts, err);
+	    &n_parts, shape, sizeof(shape), err);
 	if (code == TLSRPT_E_NOMEM)
 		return tlsrpt_seterr(err, code, "out of memory");
 	if (code != TLSRPT_OK)
 		return code;
 	ctx->res->failed_parts = ctx->failed;
+	if (shape[0] != '\0' &&
+	    (ctx->res->not_only_report = arena_strdup(ctx->res->arena, shape)) == NULL)
+		return tlsrpt_seterr(err, TLSRPT_E_NOMEM, "out of memory");
 	if (n_parts == 0)
 		return tlsrpt_seterr(err, TLSRPT_E_NO_REPORT,
 		    "no TLS-RPT report part in the message");
@@ -262,6 +266,7 @@ tlsrpt_parse(const char *data, size_t len, const struct tlsrpt_limits *lim,
 		    lim, a, rep, err)) == TLSRPT_OK) {
 			rep->source = "";
 			res->n_reports = 1;
+			res->not_only_report = "not a mail message";
 		}
 	} else if (kind == TLSRPT_KIND_MESSAGE || kind == TLSRPT_KIND_MBOX) {
 		p = kind == TLSRPT_KIND_MBOX ? (const char *)memchr(data, '\n',

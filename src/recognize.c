@@ -152,6 +152,33 @@ recog_address_matches(const char *addr, char *const *patterns, size_t n)
 	return 0;
 }
 
+int
+recog_signer_matches(const char *signer, char *const *patterns, size_t n)
+{
+	char bare[256];
+	const char *domain;
+	size_t i, len = strlen(signer);
+
+	if (len > 0 && signer[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= sizeof(bare))
+		return 0;
+	memcpy(bare, signer, len);
+	bare[len] = '\0';
+	for (i = 0; i < n; i++) {
+		domain = strrchr(patterns[i], '@');
+		domain = domain != NULL ? domain + 1 : patterns[i];
+		if (*domain == '\0')
+			continue;
+		if (strpbrk(domain, "*?[") != NULL) {
+			if (fnmatch(domain, bare, FNM_CASEFOLD) == 0)
+				return 1;
+		} else if (domain_matches(bare, domain))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 contains_nocase(const char *hay, const char *needle)
 {

@@ -44,6 +44,17 @@ int recog_from_address(const char *value, char *addr, size_t addr_len,
 int recog_address_matches(const char *addr, char *const *patterns, size_t n);
 
 /*
+ * Is SIGNER (a verified DKIM signing domain) a reporter PATTERNS trust?
+ * Each KnownReporters entry names a domain: an address entry
+ * ("noreply-smtp-tls-reporting@google.com") by its part after the last
+ * '@', a domain entry ("mail.ru") by itself.  That domain matches itself
+ * and its subdomains; one with shell wildcards ("*.example", "*") is
+ * matched with fnmatch(3) instead.  Case-insensitive; a trailing dot on
+ * SIGNER is ignored.  An empty signer never matches.
+ */
+int recog_signer_matches(const char *signer, char *const *patterns, size_t n);
+
+/*
  * Could TEXT (a raw From header) match one of PATTERNS at all?  A cheap
  * case-insensitive search for each pattern's domain, so the full address
  * parse runs only when it might matter.  1 when unsure (a wildcard in a

@@ -18,6 +18,8 @@ tag_verdict_word(enum tag_verdict verdict)
 		return "fail";
 	case TAG_INVALID:
 		return "invalid";
+	case TAG_VERIFIED:
+		return "verified";
 	}
 	return "invalid";
 }

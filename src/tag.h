@@ -3,11 +3,15 @@
  *
  *   X-TLSRPT: pass submitter=google.com domain=example.com
  *   	report-id="2024-03-01T00:00:00Z_example.com" successful=123 failed=4
+ *   X-TLSRPT: verified reason="reporter attacker.example not in KnownReporters"
+ *   	submitter=attacker.example domain=example.com ...
  *   X-TLSRPT: fail reason="signature by unaligned domain evil.example"
  *   X-TLSRPT: invalid reason="part 2 (application/tlsrpt+gzip): inflate: truncated input"
  *
  * The verdict is the first word, so a downstream filter keys on
- * "^pass".  Values that are not plain tokens are quoted (with \" and \\
+ * "^pass": only pass means a report, and only a report, from a
+ * reporter the admin trusts (verdict.h); verified is authenticated but
+ * misses one of those conditions, and is never to be trusted.  Values that are not plain tokens are quoted (with \" and \\
  * escaped); control characters and non-ASCII bytes from hostile reports
  * become '?'; one value is cut at TAG_MAX_VALUE bytes; the header is
  * folded with "\n\t" so no line passes 78 characters where a break is
@@ -21,7 +25,7 @@
 #define TAG_MAX_VALUE	200
 #define TAG_MAX_FIELDS	8
 
-enum tag_verdict { TAG_PASS, TAG_FAIL, TAG_INVALID };
+enum tag_verdict { TAG_PASS, TAG_FAIL, TAG_INVALID, TAG_VERIFIED };
 
 struct tag_field {
 	const char *name;

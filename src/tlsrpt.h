@@ -135,6 +135,12 @@ struct tlsrpt_result {
 	const char **warnings;
 	size_t n_warnings;
 	unsigned failed_parts;			/* report parts that yielded nothing */
+	/*
+	 * NULL when the input is a message that is only a report (RFC 8460
+	 * section 5.3, see mime.h); else why not ("part 3 is
+	 * application/octet-stream", "not a mail message").
+	 */
+	const char *not_only_report;
 	struct arena *arena;
 };
 

@@ -4,6 +4,7 @@
 #include "verdict.h"
 #include "authres.h"
 #include "log.h"
+#include "recognize.h"
 #include "spool.h"
 
 #include <stdio.h>
@@ -45,6 +46,36 @@ verdict_authenticate(const struct verdict_input *in, char *signer,
 	if (dv == DKIM_AUTH_TEMPERROR && why[0] == '\0')
 		snprintf(why, why_len, "DKIM key lookup failed temporarily");
 	return 0;
+}
+
+int
+verdict_trusted(const struct verdict_input *in, const char *signer,
+    const struct tlsrpt_result *res, char *why, size_t why_len)
+{
+	const struct config *cfg = in->rt->cfg;
+
+	if (!recog_signer_matches(signer, cfg->known_reporters,
+	    cfg->n_known_reporters)) {
+		snprintf(why, why_len, "reporter %s not in KnownReporters", signer);
+		return 0;
+	}
+	if (res->not_only_report != NULL) {
+		snprintf(why, why_len, "not only a report: %s", res->not_only_report);
+		return 0;
+	}
+	if (cfg->n_report_addresses == 0)
+		return 1;
+	if (!in->have_envelope || in->n_rcpts == 0) {
+		snprintf(why, why_len, "no envelope recipient to check against "
+		    "ReportAddresses");
+		return 0;
+	}
+	if (in->stray_rcpt != NULL) {
+		snprintf(why, why_len, "recipient %s is not a report address",
+		    in->stray_rcpt);
+		return 0;
+	}
+	return 1;
 }
 
 /* Unique policy domains of all reports, comma-joined, into BUF. */
@@ -169,10 +200,11 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 	const struct config *cfg = in->rt->cfg;
 	struct tlsrpt_result *res = NULL;
 	struct tlsrpt_error err;
-	char signer[256], why[256], domains[256], ids[256], ok[24], failed[24],
+	char signer[256], why[384], domains[256], ids[256], ok[24], failed[24],
 	    nrep[16];
 	int64_t sum_ok = 0, sum_failed = 0;
 	size_t i, off;
+	int trusted;
 
 	memset(out, 0, sizeof(*out));
 	why[0] = '\0';
@@ -221,8 +253,10 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 	snprintf(ok, sizeof(ok), "%lld", (long long)sum_ok);
 	snprintf(failed, sizeof(failed), "%lld", (long long)sum_failed);
 	snprintf(nrep, sizeof(nrep), "%zu", res->n_reports);
+	trusted = verdict_trusted(in, signer, res, why, sizeof(why));
 	{
 		struct tag_field f[] = {
+			{ "reason", trusted ? NULL : why },
 			{ "submitter", signer },
 			{ "domain", domains[0] != '\0' ? domains : NULL },
 			{ "report-id", ids },
@@ -231,15 +265,17 @@ verdict_decide(const struct verdict_input *in, struct store **store,
 			{ "reports", res->n_reports > 1 ? nrep : NULL },
 		};
 
-		out->verdict = TAG_PASS;
+		out->verdict = trusted ? TAG_PASS : TAG_VERIFIED;
 		snprintf(out->submitter, sizeof(out->submitter), "%s", signer);
 		snprintf(out->report_ids, sizeof(out->report_ids), "%s", ids);
 		if (tag_format(out->tag, sizeof(out->tag), strlen(cfg->tag_header),
-		    TAG_PASS, f, sizeof(f) / sizeof(f[0])) < 0)
-			snprintf(out->tag, sizeof(out->tag), "pass");
+		    out->verdict, f, sizeof(f) / sizeof(f[0])) < 0)
+			tag_simple(out, cfg, out->verdict, trusted ? NULL : why);
 	}
-	log_msg(LOG_INFO, in->qid, "pass: submitter=%s domain=%s reports=%zu "
-	    "successful=%s failed=%s stored=%u duplicate=%u spooled=%u", signer,
+	log_msg(LOG_INFO, in->qid, "%s: %s%s%ssubmitter=%s domain=%s reports=%zu "
+	    "successful=%s failed=%s stored=%u duplicate=%u spooled=%u",
+	    tag_verdict_word(out->verdict), trusted ? "" : "reason=\"",
+	    trusted ? "" : why, trusted ? "" : "\" ", signer,
 	    domains[0] != '\0' ? domains : "-", res->n_reports, ok, failed,
 	    out->stored, out->duplicates, out->spooled);
 	tlsrpt_result_free(res);

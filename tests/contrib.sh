@@ -3,17 +3,19 @@
 # on mail that went through tlsrpt-milter in a private Postfix.
 #
 # rspamd (a private instance on loopback, no network, run as a milter
-# AFTER tlsrpt-milter): a verified Google-style report gets the "add
-# header" action without contrib/rspamd/settings.conf and no action with
-# it; a forged report carrying "X-TLSRPT: pass" gets the action even with
-# it, because tlsrpt-milter deleted the forged header before rspamd saw
-# the message.  The private rspamd cannot do DNS, so a report scores only
+# AFTER tlsrpt-milter): a genuine Google-style report (tagged pass) gets
+# the "add header" action without contrib/rspamd/settings.conf and no
+# action with it; a forged report carrying "X-TLSRPT: pass" gets the
+# action even with it, because tlsrpt-milter deleted the forged header
+# before rspamd saw the message; so does the same report signed and
+# aligned by attacker.example, a reporter nobody listed (tagged verified).
+# The private rspamd cannot do DNS, so a report scores only
 # about 1 point: the "add header" threshold is lowered to 0.5 here.
 # SpamAssassin (spamassassin -t, contrib/spamassassin/60_tlsrpt.cf, also
-# --lint): the rule hits the delivered verified report only, not the
-# forged one nor an unverified one.  Dovecot Sieve (sieve-test,
-# contrib/dovecot/tlsrpt.sieve as a before-script): the verified report is
-# filed into TLSRPT, the others kept.
+# --lint): the rule hits the delivered genuine report only, not the
+# attacker's verified one, the forged one nor an unverified one.  Dovecot
+# Sieve (sieve-test, contrib/dovecot/tlsrpt.sieve as a before-script): the
+# genuine report is filed into TLSRPT, the others kept.
 # Skips (77) unless root with postfix, swaks, python3-dkim, openssl,
 # rspamd, spamassassin and sieve-test.
 set -u
@@ -40,9 +42,14 @@ chmod 755 "$tmp"
 port=$((20000 + ($$ + 13) % 20000))
 mport=$((port + 1)) rport=$((port + 2))
 
-# --- messages: verified, forged (unsigned + a fake pass header) -----------
+# --- messages: genuine, attacker's, forged (unsigned + a fake pass) --------
 tl_dkim_google
-tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/verified.eml" || exit 1
+tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/genuine.eml" || exit 1
+# Signed and aligned, but by a domain KnownReporters does not list.
+printf 'sel._domainkey.attacker.example v=DKIM1; k=rsa; p=%s\n' "$tl_dkim_p" >>"$tmp/keys"
+"$PY" "$srcdir/tests/report_variant.py" --from tlsrpt@attacker.example \
+	"$FIX/mime-google.eml" "$tmp/attacker.in" &&
+	tl_sign sel attacker.example "$tmp/attacker.in" "$tmp/attacker.eml" || exit 1
 { echo "X-TLSRPT: pass submitter=google.com domain=example.net"; cat "$FIX/mime-google.eml"; } \
 	>"$tmp/forged.eml"
 
@@ -133,13 +140,13 @@ deliver() {	# FILE RCPT COPY-AS: send, wait, keep the delivered copy
 }
 score() { sed -n 's/^X-Spamd-Result: default: [A-Za-z]* \[\([-0-9.]*\) \/.*/\1/p' "$1"; }
 
-# rspamd without the rule: the verified report gets the add-header action.
-deliver "$tmp/verified.eml" tlsrpt@example.net norule.eml
+# rspamd without the rule: the genuine report gets the add-header action.
+deliver "$tmp/genuine.eml" tlsrpt@example.net norule.eml
 if [ -f "$tmp/norule.eml" ]; then
-	grep -q '^X-TLSRPT: pass' "$tmp/norule.eml" && ok "the verified report arrives tagged pass" ||
-		bad "the verified report arrives tagged pass"
+	grep -q '^X-TLSRPT: pass' "$tmp/norule.eml" && ok "the genuine report arrives tagged pass" ||
+		bad "the genuine report arrives tagged pass"
 	s=$(score "$tmp/norule.eml")
-	echo "     rspamd score of the verified report without the rule: ${s:-?} (add header at 0.5)"
+	echo "     rspamd score of the genuine report without the rule: ${s:-?} (add header at 0.5)"
 	grep -q '^X-Spam: Yes' "$tmp/norule.eml" && [ -n "$s" ] &&
 		ok "rspamd without the rule: add-header action (X-Spam: Yes, score $s)" ||
 		{ bad "rspamd without the rule: add-header action"; grep -i '^X-Spam' "$tmp/norule.eml"; }
@@ -149,18 +156,26 @@ fi
 rspamd_stop
 cp "$CONTRIB/rspamd/settings.conf" "$R/local.d/settings.conf"
 rspamd_start || { bad "rspamd restarted with the rule"; tail -20 "$R/log/rspamd.log"; }
-deliver "$tmp/verified.eml" tlsrpt@example.net verified-delivered.eml
+deliver "$tmp/genuine.eml" tlsrpt@example.net genuine-delivered.eml
+deliver "$tmp/attacker.eml" tlsrpt@example.net attacker-delivered.eml
 deliver "$tmp/forged.eml" tlsrpt@example.net forged-delivered.eml
-deliver "$FIX/mime-google.eml" tlsrpt@example.net unverified-delivered.eml
-v="$tmp/verified-delivered.eml" f="$tmp/forged-delivered.eml" u="$tmp/unverified-delivered.eml"
+deliver "$FIX/mime-google.eml" tlsrpt@example.net ungenuine-delivered.eml
+v="$tmp/genuine-delivered.eml" a="$tmp/attacker-delivered.eml" f="$tmp/forged-delivered.eml" u="$tmp/ungenuine-delivered.eml"
 if [ -f "$v" ]; then
 	s=$(score "$v")
-	echo "     rspamd score of the verified report with the rule: ${s:-?}"
+	echo "     rspamd score of the genuine report with the rule: ${s:-?}"
 	! grep -q '^X-Spam:' "$v" && [ -n "$s" ] &&
-		ok "rspamd with the rule: the verified report gets no action (score $s, still scored)" ||
-		{ bad "rspamd with the rule: the verified report gets no action"; grep -i '^X-Spam' "$v"; }
-	grep -q "apply static settings tlsrpt_verified.*header:x_tlsrpt matched" "$R/log/rspamd.log" &&
+		ok "rspamd with the rule: the genuine report gets no action (score $s, still scored)" ||
+		{ bad "rspamd with the rule: the genuine report gets no action"; grep -i '^X-Spam' "$v"; }
+	grep -q "apply static settings tlsrpt_pass.*header:x_tlsrpt matched" "$R/log/rspamd.log" &&
 		ok "rspamd logged the settings rule" || bad "rspamd logged the settings rule"
+fi
+if [ -f "$a" ]; then
+	grep -q '^X-TLSRPT: verified' "$a" && ok "the attacker's signed report arrives tagged verified" ||
+		{ bad "the attacker's signed report arrives tagged verified"; grep -A1 '^X-TLSRPT' "$a"; }
+	grep -q '^X-Spam: Yes' "$a" &&
+		ok "rspamd with the rule: verified gets no bypass (X-Spam: Yes, score $(score "$a"))" ||
+		{ bad "rspamd with the rule: verified gets no bypass"; grep -i '^X-Spam' "$a"; }
 fi
 if [ -f "$f" ]; then
 	grep -q '^X-TLSRPT: fail' "$f" && [ "$(grep -c '^X-TLSRPT:' "$f")" -eq 1 ] &&
@@ -170,9 +185,9 @@ if [ -f "$f" ]; then
 		ok "rspamd with the rule: the forged report gets no bypass (X-Spam: Yes, score $(score "$f"))" ||
 		{ bad "rspamd with the rule: the forged report gets no bypass"; grep -i '^X-Spam' "$f"; }
 fi
-n=$(grep -c "apply static settings tlsrpt_verified" "$R/log/rspamd.log")
-[ "$n" -eq 1 ] && ok "the rule applied to the verified report only" ||
-	bad "the rule applied to the verified report only ($n times)"
+n=$(grep -c "apply static settings tlsrpt_pass" "$R/log/rspamd.log")
+[ "$n" -eq 1 ] && ok "the rule applied to the genuine report only" ||
+	bad "the rule applied to the genuine report only ($n times)"
 
 # --- SpamAssassin -------------------------------------------------------------
 SA="$tmp/sa"
@@ -182,21 +197,21 @@ cp "$CONTRIB/spamassassin/60_tlsrpt.cf" "$SA/"
 sa() { HOME="$tmp" spamassassin -L --siteconfigpath="$SA" -p /dev/null "$@"; }
 sa --lint >"$tmp/sa.lint" 2>&1 && ok "spamassassin --lint with 60_tlsrpt.cf" ||
 	{ bad "spamassassin --lint with 60_tlsrpt.cf"; cat "$tmp/sa.lint"; }
-sa_hits() {	# FILE: 0 when TLSRPT_VERIFIED hits
+sa_hits() {	# FILE: 0 when TLSRPT_PASS hits
 	sa -t <"$1" >"$1.sa" 2>&1
-	sed -n '/^X-Spam-Status:/,/version=/p' "$1.sa" | tr -d '\n\t' | grep -q 'TLSRPT_VERIFIED'
+	sed -n '/^X-Spam-Status:/,/version=/p' "$1.sa" | tr -d '\n\t' | grep -q 'TLSRPT_PASS'
 }
-for c in verified forged unverified; do
+for c in genuine attacker forged unverified; do
 	[ -f "$tmp/$c-delivered.eml" ] || continue
 	if sa_hits "$tmp/$c-delivered.eml"; then hit=yes; else hit=no; fi
-	want=no; [ $c = verified ] && want=yes
-	[ $hit = $want ] && ok "spamassassin -t: TLSRPT_VERIFIED on the $c report: $hit" ||
-		{ bad "spamassassin -t: TLSRPT_VERIFIED on the $c report: $hit, want $want"
+	want=no; [ $c = genuine ] && want=yes
+	[ $hit = $want ] && ok "spamassassin -t: TLSRPT_PASS on the $c report: $hit" ||
+		{ bad "spamassassin -t: TLSRPT_PASS on the $c report: $hit, want $want"
 		  grep -A3 '^X-Spam-Status' "$tmp/$c-delivered.eml.sa"; }
 done
-[ -f "$v.sa" ] && grep -q '^ *-20 TLSRPT_VERIFIED' "$v.sa" &&
-	ok "spamassassin: -20 points on the verified report ($(sed -n 's/^X-Spam-Status: \(No\|Yes\), score=\([-0-9.]*\).*/\2/p' "$v.sa") in all)" ||
-	bad "spamassassin: -20 points on the verified report"
+[ -f "$v.sa" ] && grep -q '^ *-20 TLSRPT_PASS' "$v.sa" &&
+	ok "spamassassin: -20 points on the genuine report ($(sed -n 's/^X-Spam-Status: \(No\|Yes\), score=\([-0-9.]*\).*/\2/p' "$v.sa") in all)" ||
+	bad "spamassassin: -20 points on the genuine report"
 
 # --- Dovecot Sieve -------------------------------------------------------------
 S="$tmp/sieve"
@@ -205,7 +220,7 @@ cp "$CONTRIB/dovecot/tlsrpt.sieve" "$S/"
 echo 'keep;' >"$S/user.sieve"
 cp "$tmp"/*-delivered.eml "$S/" 2>/dev/null
 chown -R nobody "$S"
-for c in verified forged unverified; do
+for c in genuine attacker forged unverified; do
 	[ -f "$S/$c-delivered.eml" ] || continue
 	runuser -u nobody -- env HOME="$S" sieve-test -s "$S/tlsrpt.sieve" "$S/user.sieve" \
 	    "$S/$c-delivered.eml" >"$S/$c.out" 2>&1 ||
@@ -217,7 +232,7 @@ for c in verified forged unverified; do
 	else
 		where=?
 	fi
-	want=INBOX; [ $c = verified ] && want=TLSRPT
+	want=INBOX; [ $c = genuine ] && want=TLSRPT
 	[ $where = $want ] && ok "sieve-test: the $c report goes to $where" ||
 		{ bad "sieve-test: the $c report goes to $where, want $want"; cat "$S/$c.out"; }
 done

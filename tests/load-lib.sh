@@ -75,6 +75,8 @@ Database sqlite:$tmp/db/tlsrpt.db
 SpoolDirectory $tmp/spool
 DKIMKeyFile $tmp/keys/txt
 ReportAddresses tlsrpt@*
+# The Mail.ru-style reporter signs as mail.example: trusted, like the defaults.
+KnownReporters noreply-smtp-tls-reporting@google.com, tlsrpt-noreply@microsoft.com, mail.example
 TagHeader $1
 LogLevel $2
 CONF

@@ -31,6 +31,7 @@ cat >"$tmp/keys" <<KEYS
 sel._domainkey.google.com v=DKIM1; k=rsa; p=$tl_dkim_p
 selector1._domainkey.microsoft.com v=DKIM1; k=rsa; s=tlsrpt; p=$tl_dkim_p
 sel._domainkey.evil.example v=DKIM1; k=rsa; p=$tl_dkim_p
+sel._domainkey.attacker.example v=DKIM1; k=rsa; p=$tl_dkim_p
 KEYS
 sign() {	# SELECTOR DOMAIN IN OUT [options]
 	s=$1 d=$2 in=$3 out=$4; shift 4
@@ -52,6 +53,23 @@ grep -q 'TLS rep0rt' "$tmp/altered.eml" || { echo "could not alter the body"; ex
 tl_truncate_base64 "$FIX/mime-google.eml" >"$tmp/truncated.in"
 sign sel google.com "$tmp/truncated.in" truncated.eml
 
+# Authenticated but not to be trusted: signed and aligned by a domain
+# nobody listed; a listed signer's report with more in it than a report;
+# the same phishing mail the Postfix test sends.
+variant() {	# OUT [report_variant.py options]
+	out=$1; shift
+	"$PY" "$srcdir/tests/report_variant.py" "$@" "$FIX/mime-google.eml" "$tmp/$out.in" ||
+		{ echo "report_variant.py $out failed"; exit 1; }
+}
+variant attacker --from tlsrpt@attacker.example
+sign sel attacker.example "$tmp/attacker.in" attacker.eml
+variant attach --exe
+sign sel google.com "$tmp/attach.in" attach.eml
+variant html --html
+sign sel google.com "$tmp/html.in" html.eml
+variant phish --from tlsrpt@attacker.example --to ceo@example.net --html --exe
+sign sel attacker.example "$tmp/phish.in" phish.eml
+
 cat >"$tmp/cases" <<CASES
 google.eml|Q-GOOGLE|^pass submitter=google%.com domain=example%.net
 microsoft.eml|Q-MSFT|^pass submitter=microsoft%.com domain=example%.net
@@ -61,6 +79,12 @@ unsigned.eml|Q-UNSIG|^fail reason="no DKIM signature"
 length.eml|Q-LEN|^fail reason="l= tag present
 altered.eml|Q-ALT|^fail reason="body hash mismatch
 truncated.eml|Q-TRUNC|^invalid%s+reason="part 2 %(application/tlsrpt%+gzip%): inflate: 
+attacker.eml|Q-ATTACKER|^verified%s+reason="reporter attacker%.example not in KnownReporters"%s+submitter=attacker%.example
+attach.eml|Q-ATTACH|^verified%s+reason="not only a report: part 3 is application/octet%-stream"%s+submitter=google%.com
+html.eml|Q-HTML|^pass submitter=google%.com
+google.eml|Q-CEO|^verified%s+reason="recipient <ceo@example%.net> is not a report address"|<tlsrpt@example.net>,<ceo@example.net>
+google.eml|Q-TWO|^pass submitter=google%.com|<tlsrpt@example.net>,<TLSRPT@example.org>
+phish.eml|Q-PHISH|^verified%s+reason="reporter attacker%.example not in KnownReporters"|<ceo@example.net>
 CASES
 
 # Distinct signed reports for the store-down step: only report-id differs.
@@ -139,12 +163,15 @@ expect_sql() {	# NAME SQL WANT
 	got=$(q "$2")
 	[ "$got" = "$3" ] && ok "$1" || bad "$1: got '$got', want '$3'"
 }
+# The variants carry Google's report again: duplicates of Q-GOOGLE's.
 expect_sql "two reports recorded, the duplicate once" "SELECT count(*) FROM reports" 2
 expect_sql "both verified" "SELECT count(*) FROM reports WHERE verified = 1" 2
 expect_sql "provenance: queue id and signer" \
 	"SELECT queue_id || ' ' || dkim_domain FROM reports ORDER BY queue_id" \
 	"Q-GOOGLE google.com
 Q-MSFT microsoft.com"
+grep -q 'Q-ATTACKER: verified: reason="reporter attacker.example not in KnownReporters" submitter=attacker.example' \
+	"$tmp/milter.log" && ok "verified logged with its reason" || bad "verified logged with its reason"
 expect_sql "nothing from the failed messages" \
 	"SELECT count(*) FROM reports WHERE queue_id IN ('Q-UNAL','Q-UNSIG','Q-LEN','Q-ALT')" 0
 expect_sql "Microsoft's failures recorded" \

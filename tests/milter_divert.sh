@@ -1,7 +1,8 @@
 #!/bin/sh
 # milter_divert.sh - the Action key driven by miltertest: tag, redirect
-# and discard, each against a pass, a fail and an invalid report (only a
-# pass is ever diverted); discard with the store down delivers instead;
+# and discard, each against a pass, a verified (signed and aligned by
+# attacker.example, which KnownReporters does not list), a fail and an
+# invalid report (only a pass is ever diverted); discard with the store down delivers instead;
 # Action redirect without RedirectTo is a start-up error naming the line.
 # Skips (77) when miltertest, python3-dkim, openssl or sqlite3 is missing.
 set -u
@@ -16,16 +17,20 @@ tl_need_tools miltertest openssl sqlite3
 tl_need_python_dkim
 tl_tmpdir
 
-# --- a pass, a fail and an invalid report ---------------------------------
+# --- a pass, a verified, a fail and an invalid report ----------------------
 tl_dkim_google
 tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/pass.eml" || exit 1
+printf 'sel._domainkey.attacker.example v=DKIM1; k=rsa; p=%s\n' "$tl_dkim_p" >>"$tmp/keys"
+"$PY" "$srcdir/tests/report_variant.py" --from tlsrpt@attacker.example \
+	"$FIX/mime-google.eml" "$tmp/verified.in" &&
+	tl_sign sel attacker.example "$tmp/verified.in" "$tmp/verified.eml" || exit 1
 cp "$FIX/mime-google.eml" "$tmp/fail.eml"
 # Signed, but the attachment lost its middle lines: authenticated, invalid.
 tl_truncate_base64 "$FIX/mime-google.eml" >"$tmp/invalid.in"
 tl_sign sel google.com "$tmp/invalid.in" "$tmp/invalid.eml" || exit 1
 cases() {	# QID-PREFIX
-	printf 'pass.eml|%s-PASS|pass\nfail.eml|%s-FAIL|fail\ninvalid.eml|%s-INV|invalid\n' \
-		"$1" "$1" "$1"
+	printf 'pass.eml|%s-PASS|pass\nverified.eml|%s-VER|verified\nfail.eml|%s-FAIL|fail\ninvalid.eml|%s-INV|invalid\n' \
+		"$1" "$1" "$1" "$1"
 }
 
 conf() {	# ACTION [REDIRECTTO]
@@ -92,8 +97,13 @@ lua ACTION=discard CASES="$tmp/cases"
 grep -q "DISC-PASS: discarded: submitter=google.com report-id=2024-03-01T00:00:00Z_example.net (stored 1, duplicate 0)" \
 	"$tmp/milter.log" && ok "discard logged with queue id, submitter and report id" ||
 	bad "discard logged with queue id, submitter and report id"
-[ "$(q "SELECT queue_id FROM reports")" = DISC-PASS ] &&
+[ "$(q "SELECT queue_id FROM reports WHERE dkim_domain = 'google.com'")" = DISC-PASS ] &&
 	ok "the discarded report is in the database" || bad "the discarded report is in the database"
+grep -q "DISC-VER: verified: reason=\"reporter attacker.example not in KnownReporters\"" \
+	"$tmp/milter.log" && ! grep -q "DISC-VER: discard" "$tmp/milter.log" &&
+	ok "verified is recorded but never discarded" || bad "verified is recorded but never discarded"
+! grep -q "REDIR-VER: redirect" "$tmp/milter.log" && ok "verified is never redirected" ||
+	bad "verified is never redirected"
 # Already stored: a duplicate is discarded too.
 cases DUP | head -1 >"$tmp/cases"
 lua ACTION=discard CASES="$tmp/cases"

@@ -19,6 +19,7 @@ pf_setup() {
 	cat >"$PF_DIR/etc/vmailbox" <<VMB
 tlsrpt@example.net	example.net/tlsrpt/
 bob@example.net	example.net/bob/
+ceo@example.net	example.net/ceo/
 VMB
 	cat >"$PF_DIR/etc/main.cf" <<MAIN
 compatibility_level = 3.6

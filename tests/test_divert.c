@@ -41,6 +41,13 @@ static const struct {
 	  DIVERT_TAG, "not every report" },
 	{ "discard fail", ACTION_DISCARD, TAG_FAIL, 1, 1, 0, 0, 0, 1, DIVERT_TAG, NULL },
 	{ "discard invalid", ACTION_DISCARD, TAG_INVALID, 0, 0, 0, 0, 0, 1, DIVERT_TAG, NULL },
+	/* Authenticated but not trusted (verdict.h): stored, never diverted. */
+	{ "redirect verified", ACTION_REDIRECT, TAG_VERIFIED, 1, 1, 0, 0, 0, 1,
+	  DIVERT_TAG, NULL },
+	{ "discard verified, stored", ACTION_DISCARD, TAG_VERIFIED, 1, 1, 0, 0, 0, 1,
+	  DIVERT_TAG, NULL },
+	{ "discard verified, duplicate", ACTION_DISCARD, TAG_VERIFIED, 1, 0, 1, 0, 0, 1,
+	  DIVERT_TAG, NULL },
 };
 
 static void

@@ -456,6 +456,145 @@ out:
 	free(body);
 }
 
+
+/* ------------------------------------------- only a report (RFC 8460 5.3) */
+
+#define REPORT_PART "Content-Type: application/tlsrpt+json\n" \
+	"Content-Disposition: attachment; filename=\"r.json\"\n\n%s\n"
+#define TEXT_PART "Content-Type: text/plain; charset=us-ascii\n\n" \
+	"This is an aggregate TLS report.\n"
+#define HTML_PART "Content-Type: text/html; charset=us-ascii\n\n" \
+	"<html><body>An aggregate TLS report.</body></html>\n"
+#define REPORT_TYPE "multipart/report; report-type=tlsrpt; boundary=B"
+
+struct shape_case {
+	const char *name;
+	const char *content_type;	/* the top level's */
+	const char *parts[5];		/* each with its headers; %s: the JSON */
+	const char *want;		/* not_only_report substring, NULL: only a report */
+};
+
+static const struct shape_case shape_cases[] = {
+	{ "text/plain and the report", REPORT_TYPE,
+	    { TEXT_PART, REPORT_PART }, NULL },
+	{ "text/html and the report (newer Microsoft)", REPORT_TYPE,
+	    { HTML_PART, REPORT_PART }, NULL },
+	{ "the report alone", REPORT_TYPE, { REPORT_PART }, NULL },
+	{ "two report parts", REPORT_TYPE,
+	    { TEXT_PART, REPORT_PART, REPORT_PART }, NULL },
+	{ "quoted report-type, upper case", "multipart/report; "
+	    "report-type=\"TLSRPT\"; boundary=B", { TEXT_PART, REPORT_PART }, NULL },
+	{ "text in a multipart/alternative", REPORT_TYPE,
+	    { "Content-Type: multipart/alternative; boundary=A\n\n--A\n"
+	    TEXT_PART "--A\n" HTML_PART "--A--\n", REPORT_PART }, NULL },
+	{ "an executable attachment", REPORT_TYPE,
+	    { HTML_PART, REPORT_PART, "Content-Type: application/octet-stream; "
+	    "name=invoice.exe\nContent-Disposition: attachment; "
+	    "filename=invoice.exe\nContent-Transfer-Encoding: base64\n\n"
+	    "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA\n" },
+	    "part 3 is application/octet-stream" },
+	{ "an image", REPORT_TYPE, { TEXT_PART, "Content-Type: image/png\n\n"
+	    "x\n", REPORT_PART }, "part 2 is image/png" },
+	{ "a second text part", REPORT_TYPE,
+	    { TEXT_PART, REPORT_PART, HTML_PART },
+	    "part 3 (text/html) is a second human-readable part" },
+	{ "text and a multipart/alternative", REPORT_TYPE,
+	    { TEXT_PART, "Content-Type: multipart/alternative; boundary=A\n\n"
+	    "--A\n" HTML_PART "--A--\n", REPORT_PART },
+	    "a second human-readable part (multipart/alternative)" },
+	{ "a text part sent as a file", REPORT_TYPE,
+	    { "Content-Type: text/html\nContent-Disposition: attachment; "
+	    "filename=invoice.html\n\n<p>pay</p>\n", REPORT_PART },
+	    "part 1 (text/html) is an attachment" },
+	{ "a nested message", REPORT_TYPE,
+	    { TEXT_PART, REPORT_PART, "Content-Type: message/rfc822\n\n"
+	    "From: a@example.org\nSubject: hi\n\nhello\n" },
+	    "a nested message (message/rfc822) after part 2" },
+	{ "a nested multipart/mixed", REPORT_TYPE,
+	    { TEXT_PART, "Content-Type: multipart/mixed; boundary=M\n\n--M\n"
+	    REPORT_PART "--M--\n" }, "a nested multipart after part 1" },
+	{ "the report inside multipart/alternative", REPORT_TYPE,
+	    { "Content-Type: multipart/alternative; boundary=A\n\n--A\n"
+	    TEXT_PART "--A\n" REPORT_PART "--A--\n" },
+	    "part 2 (application/tlsrpt+json) is inside multipart/alternative" },
+	{ "multipart/mixed at the top", "multipart/mixed; boundary=B",
+	    { TEXT_PART, REPORT_PART },
+	    "not multipart/report; report-type=tlsrpt" },
+	{ "another report-type", "multipart/report; report-type=delivery-status; "
+	    "boundary=B", { TEXT_PART, REPORT_PART },
+	    "not multipart/report; report-type=tlsrpt" },
+	{ "a bare report part at the top", "application/tlsrpt+json",
+	    { NULL }, "not multipart/report; report-type=tlsrpt" },
+};
+
+/* The message for C: its parts between "--B" lines, the JSON in them. */
+static char *
+shape_message(const struct shape_case *c)
+{
+	size_t size = 256 + strlen(c->content_type), i;
+	char *msg, *o;
+
+	for (i = 0; i < 5 && c->parts[i] != NULL; i++)
+		size += strlen(c->parts[i]) + strlen(google_json) + 8;
+	if (c->parts[0] == NULL)
+		size += strlen(google_json);
+	if ((msg = malloc(size)) == NULL)
+		return NULL;
+	o = msg + sprintf(msg, "From: <tlsrpt@example.org>\nMIME-Version: 1.0\n"
+	    "Content-Type: %s\n\n", c->content_type);
+	if (c->parts[0] == NULL) {
+		sprintf(o, "%s\n", google_json);
+		return msg;
+	}
+	for (i = 0; i < 5 && c->parts[i] != NULL; i++) {
+		const char *hole = strstr(c->parts[i], "%s");
+
+		o += sprintf(o, "--B\n");
+		if (hole == NULL)
+			o += sprintf(o, "%s", c->parts[i]);
+		else
+			o += sprintf(o, "%.*s%s%s", (int)(hole - c->parts[i]),
+			    c->parts[i], google_json, hole + 2);
+	}
+	sprintf(o, "--B--\n");
+	return msg;
+}
+
+static void
+check_shapes(void)
+{
+	struct tlsrpt_result *res;
+	struct tlsrpt_error err;
+	const struct shape_case *c;
+	size_t i;
+	char *msg;
+
+	for (i = 0; i < sizeof(shape_cases) / sizeof(shape_cases[0]); i++) {
+		c = &shape_cases[i];
+		res = NULL;
+		if (!CHECK((msg = shape_message(c)) != NULL))
+			continue;
+		if (CHECKF(tlsrpt_parse(msg, strlen(msg), NULL, &res, &err) ==
+		    TLSRPT_OK, "shape \"%s\": does not parse", c->name)) {
+			if (c->want == NULL)
+				CHECKF(res->not_only_report == NULL,
+				    "shape \"%s\": said \"%s\"", c->name,
+				    res->not_only_report);
+			else if (CHECKF(res->not_only_report != NULL,
+			    "shape \"%s\": taken for only a report", c->name))
+				CHECK_CONTAINS(res->not_only_report, c->want);
+		}
+		tlsrpt_result_free(res);
+		free(msg);
+	}
+	/* Bare JSON is a report but not a message. */
+	if (CHECK(tlsrpt_parse(google_json, strlen(google_json), NULL, &res,
+	    &err) == TLSRPT_OK)) {
+		CHECK_STR(res->not_only_report, "not a mail message");
+		tlsrpt_result_free(res);
+	}
+}
+
 int
 main(void)
 {
@@ -467,6 +606,7 @@ main(void)
 	check_details();
 	check_lf_crlf();
 	check_bad_base64();
+	check_shapes();
 	tlsrpt_library_shutdown();
 	return test_summary("test_mime");
 }

@@ -100,6 +100,43 @@ test_address_patterns(void)
 	CHECK(!recog_address_matches("tlsrpt@example.com", NULL, 0));
 }
 
+/* KnownReporters entries as trust for a verified DKIM signer. */
+static void
+test_signer_patterns(void)
+{
+	char *patterns[] = { "noreply-smtp-tls-reporting@google.com",
+	    "tlsrpt-noreply@Microsoft.COM", "mail.ru", "*.wild.example",
+	    "tlsrpt@*.star.example", "broken@" };
+	char *everyone[] = { "tlsrpt@*" };
+	static const struct { const char *signer; int want; } rows[] = {
+		{ "google.com", 1 },		/* an address entry's domain */
+		{ "GOOGLE.COM", 1 },
+		{ "google.com.", 1 },		/* trailing root dot */
+		{ "mx.google.com", 1 },		/* ... and its subdomains */
+		{ "notgoogle.com", 0 },
+		{ "google.com.attacker.example", 0 },
+		{ "microsoft.com", 1 },
+		{ "mail.ru", 1 },		/* a domain entry */
+		{ "corp.mail.ru", 1 },
+		{ "mail.ru.evil.example", 0 },
+		{ "a.wild.example", 1 },	/* wildcards: fnmatch */
+		{ "wild.example", 0 },
+		{ "x.star.example", 1 },
+		{ "attacker.example", 0 },
+		{ "", 0 },
+		{ ".", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECKF(recog_signer_matches(rows[i].signer, patterns, 6) ==
+		    rows[i].want, "signer \"%s\": want %d", rows[i].signer,
+		    rows[i].want);
+	/* The From local part never matters: the entry names a domain. */
+	CHECK(recog_signer_matches("attacker.example", everyone, 1));
+	CHECK(!recog_signer_matches("google.com", NULL, 0));
+}
+
 static void
 test_may_mention(void)
 {
@@ -140,6 +177,7 @@ main(void)
 	test_report_headers();
 	test_from();
 	test_address_patterns();
+	test_signer_patterns();
 	test_may_mention();
 	test_reason_string();
 	tlsrpt_library_shutdown();

@@ -56,6 +56,22 @@ test_fail_and_invalid(void)
 	CHECK_STR(buf, "invalid\n\treason=\"part 2 (application/tlsrpt+gzip): inflate: truncated input\"");
 }
 
+/* Authenticated, not trusted: its own first word, never "pass". */
+static void
+test_verified(void)
+{
+	struct tag_field f[] = {
+		{ "reason", "reporter attacker.example not in KnownReporters" },
+		{ "submitter", "attacker.example" },
+	};
+	char buf[512];
+
+	CHECK_STR(tag_verdict_word(TAG_VERIFIED), "verified");
+	CHECK(tag_format(buf, sizeof(buf), 8, TAG_VERIFIED, f, 2) > 0);
+	CHECK_STR(buf, "verified reason=\"reporter attacker.example not in "
+	    "KnownReporters\"\n\tsubmitter=attacker.example");
+}
+
 static void
 test_hostile_values(void)
 {
@@ -102,6 +118,7 @@ main(void)
 {
 	test_pass();
 	test_fail_and_invalid();
+	test_verified();
 	test_hostile_values();
 	test_long_values();
 	return test_summary("test_tag");

@@ -1,6 +1,8 @@
 # tlsrpt.sieve - a Dovecot sieve_before script: file TLS-RPT reports that
-# tlsrpt-milter verified into the TLSRPT folder (created on first use),
-# and stop, so no later script files them as spam.  Install:
+# tlsrpt-milter tagged "pass" (a report and nothing else, signed by a
+# domain in KnownReporters) into the TLSRPT folder (created on first use),
+# and stop, so no later script files them as spam.  "verified", "fail"
+# and "invalid" mail is left alone.  Install:
 #   plugin { sieve_before = /etc/dovecot/sieve/tlsrpt.sieve }
 # then `sievec /etc/dovecot/sieve/tlsrpt.sieve`.  tlsrpt-milter deletes
 # every incoming X-TLSRPT header before it adds its own, so "pass" cannot
