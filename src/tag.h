@@ -11,9 +11,11 @@
  * The verdict is the first word, so a downstream filter keys on
  * "^pass": only pass means a report, and only a report, from a
  * reporter the admin trusts (verdict.h); verified is authenticated but
- * misses one of those conditions, and is never to be trusted.  Values that are not plain tokens are quoted (with \" and \\
- * escaped); control characters and non-ASCII bytes from hostile reports
- * become '?'; one value is cut at TAG_MAX_VALUE bytes; the header is
+ * misses one of those conditions, and is never to be trusted.
+ *
+ * Values that are not plain tokens are quoted (with \" and \\ escaped);
+ * control characters and non-ASCII bytes from hostile reports become
+ * '?'; one value is cut at TAG_MAX_VALUE bytes; the header is
  * folded with "\n\t" so no line passes 78 characters where a break is
  * possible, and never 998.  Pure.
  */
