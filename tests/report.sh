@@ -87,7 +87,7 @@ hasnt before-silence-json silent-reporter:
 hasnt org-json failure-rate-spike:example.org
 hasnt org-json inconsistent-report:example.org
 hasnt org-json sts-outage:example.com
-grep -q '"title": "Comcast has sent no report for 21 days' "$tmp/all-json.out" &&
+grep -q '"title": "comcast.net (Comcast) has sent no report for 21 days' "$tmp/all-json.out" &&
 	ok "Comcast silent for 21 days" || bad "Comcast silent for 21 days"
 python3 - "$tmp/all-json.out" "$tmp/unverified-json.out" <<'PY' && ok "json: totals add up; unverified only on request" || bad "json: totals add up; unverified only on request"
 import json, sys
@@ -133,8 +133,8 @@ text = open(sys.argv[1]).read().rsplit("--- exit", 1)[0]
 sample = re.compile(r'^[a-z_]+\{([a-z_]+="(\\.|[^"\\])*",?)*\} -?[0-9.e+]+$')
 for line in text.splitlines():
     assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
-assert 'tlsrpt_sessions{domain="example.net",reporter="Google Inc.",result="tlsa-invalid"} 80' in text
-assert 'tlsrpt_reporter_silent{reporter="Comcast"} 1' in text
+assert 'tlsrpt_sessions{domain="example.net",reporter="google.com",result="tlsa-invalid"} 80' in text
+assert 'tlsrpt_reporter_silent{reporter="comcast.net"} 1' in text
 PY
 
 "$TLSRPT" --db "$db" report $Q1 --format html -o "$tmp/out.html" && [ ! -e "$tmp/out.html.tmp" ] &&
