@@ -337,7 +337,9 @@ html_section_reporters(FILE *fp, struct json_object *model)
 		else
 			fputs("<tr>", fp);
 		fputs("<td class=\"key\">", fp);
-		html_text_n(fp, model_str(r, "name"), HTML_CELL_CHARS);
+		/* "google.com (Google Inc.)"; a model without it names the organization */
+		html_text_n(fp, model_str(r, "name") != NULL ? model_str(r, "name") :
+		    model_str(r, "organization"), HTML_CELL_CHARS);
 		if (model_true(r, "silent"))
 			fputs(" <span class=\"badge sev-warning\">silent</span>", fp);
 		fputs("</td>", fp);
