@@ -2,7 +2,8 @@
  * report_check.c - `tlsrpt report --check`: the model judged against
  * thresholds, as one status line for Nagios/Icinga (plugin convention:
  * "TLSRPT STATE - text | perfdata") or cron, with exit 0 OK, 1 WARNING,
- * 2 CRITICAL.  CRITICAL: a domain at or above the critical failure rate,
+ * 2 CRITICAL.  A domain's rate is its worst reporter's (report_trust.h),
+ * never the sum over reporters.  CRITICAL: a domain at or above the critical failure rate,
  * or a critical insight.  WARNING: the warning rate, a warning insight,
  * a silent reporter (CRITICAL with --silent-critical), or no report at all.
  */
@@ -22,12 +23,16 @@ add(char *buf, size_t size, const char *item)
 	snprintf(buf + len, size - len, "%s%s", len > 0 ? "; " : "", item);
 }
 
+/* "example.com failure rate 50.00% (google.com)": who saw it. */
 static void
-add_rate(char *buf, size_t size, const char *domain, double rate)
+add_rate(char *buf, size_t size, const char *domain, double rate,
+    const char *reporter)
 {
 	char item[300];
 
-	snprintf(item, sizeof(item), "%s failure rate %.2f%%", domain, rate * 100);
+	snprintf(item, sizeof(item), "%s failure rate %.2f%%%s%s%s", domain,
+	    rate * 100, reporter[0] != '\0' ? " (" : "", reporter,
+	    reporter[0] != '\0' ? ")" : "");
 	add(buf, size, item);
 }
 
@@ -46,14 +51,16 @@ report_check(FILE *fp, struct json_object *model,
 
 	json_object_object_get_ex(model, "totals", &totals);
 	for (i = 0; i < nd; i++) {
+		/* The worst reporter's rate: others' sessions cannot dilute it. */
 		struct json_object *d = json_object_array_get_idx(doms, i);
-		double r = mval_double(d, "failure_rate");
+		double r = mval_double(d, "worst_failure_rate");
+		const char *who = mval_str(d, "worst_reporter");
 
 		if (r >= limits->crit_rate) {
-			add_rate(text, sizeof(text), mval_str(d, "domain"), r);
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
 			state = 2;
 		} else if (r >= limits->warn_rate) {
-			add_rate(text, sizeof(text), mval_str(d, "domain"), r);
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
 			if (state < 1)
 				state = 1;
 		}

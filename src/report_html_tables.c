@@ -324,7 +324,7 @@ html_section_reporters(FILE *fp, struct json_object *model)
 		fprintf(fp, "<p class=\"warn\">%zu reporter%s that used to send "
 		    "reports went silent for longer than usual (highlighted).</p>\n",
 		    silent, silent == 1 ? "" : "s");
-	table_start(fp, "reporters-table", "<th>Organization</th><th>Contact</th>"
+	table_start(fp, "reporters-table", "<th>Reporter (organization)</th><th>Contact</th>"
 	    "<th class=\"num\">Reports</th><th>First seen</th><th>Last seen</th>"
 	    "<th class=\"num\">Usual gap</th><th class=\"num\">Silent for</th>"
 	    "<th class=\"num\">Successful</th><th class=\"num\">Failed</th>");
@@ -337,7 +337,9 @@ html_section_reporters(FILE *fp, struct json_object *model)
 		else
 			fputs("<tr>", fp);
 		fputs("<td class=\"key\">", fp);
-		html_text_n(fp, model_str(r, "organization"), HTML_CELL_CHARS);
+		/* "google.com (Google Inc.)"; a model without it names the organization */
+		html_text_n(fp, model_str(r, "name") != NULL ? model_str(r, "name") :
+		    model_str(r, "organization"), HTML_CELL_CHARS);
 		if (model_true(r, "silent"))
 			fputs(" <span class=\"badge sev-warning\">silent</span>", fp);
 		fputs("</td>", fp);

@@ -528,7 +528,7 @@ silent_reporters(struct json_object *model, struct json_object *list)
 		o = insight(list, "silent-reporter", "warning", NULL,
 		    mval_str(r, "last_seen"), mval_str(r, "last_seen"));
 		set_text(o, "title", "%s has sent no report for %lld days (allowed gap: %lld)",
-		    mval_str(r, "organization"), mval_int(r, "silent_days"),
+		    mval_str(r, "name"), mval_int(r, "silent_days"),
 		    mval_int(r, "allowed_gap_days"));
 		evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
 		    mval_str(r, "last_seen"), mval_str(r, "first_seen"),
@@ -583,7 +583,8 @@ by_severity(const void *a, const void *b)
 
 void
 report_insights(struct json_object *model, struct json_object *cells,
-    struct json_object *inconsistent, const struct report_options *opt)
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt)
 {
 	struct json_object *list = json_object_new_array(), *doms, *by_domain;
 	size_t i, n;
@@ -628,6 +629,8 @@ report_insights(struct json_object *model, struct json_object *cells,
 		set_text(o, "title", "no reports in this period");
 		set_text(o, "fix", "%s", checklist);
 	}
+	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
+		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
 	json_object_array_sort(list, by_severity);
 	json_object_object_add(model, "insights", list);
 	for (i = 0; i < n; i++)

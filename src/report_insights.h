@@ -28,7 +28,9 @@
 /* True for the result types whose cells the insights read. */
 int report_insight_type(const char *result_type);
 
+/* EXTRA: insights made elsewhere (report_trust.h), sorted in with these. */
 void report_insights(struct json_object *model, struct json_object *cells,
-    struct json_object *inconsistent, const struct report_options *opt);
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt);
 
 #endif

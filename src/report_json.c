@@ -3,6 +3,7 @@
  */
 #include "report_json.h"
 #include "core.h"
+#include "json_details.h"
 #include "json_scan.h"
 #include "result_types.h"
 #include "rfc3339.h"
@@ -10,6 +11,7 @@
 #include <json.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,6 +29,10 @@ struct walk {
 	 * only, since formatting it per detail costs more than parsing. */
 	int in_detail;
 	size_t detail_index;
+	/* The failure-details arrays json-c did not see (json_details.h). */
+	const char *text;
+	struct json_span *spans;
+	size_t n_spans;
 };
 
 int
@@ -501,6 +507,68 @@ parse_details(struct walk *w, struct json_object *arr, struct tlsrpt_policy *pol
 	return TLSRPT_OK;
 }
 
+/*
+ * A failure-details array left out of json-c's tree: count its elements
+ * (the limit comes first, as for parse_details), then parse them one at
+ * a time, so only one detail's tree is alive at once.
+ */
+static enum tlsrpt_errcode
+parse_details_span(struct walk *w, const struct json_span *span,
+    struct tlsrpt_policy *pol)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	enum tlsrpt_errcode code = TLSRPT_OK;
+	size_t pos = 0, s, e, n = 0, i;
+	int more;
+
+	while ((more = json_details_next(w->text, span, &pos, &s, &e)) == 1)
+		n++;
+	if (more < 0)
+		return tlsrpt_seterr(w->err, TLSRPT_E_JSON,
+		    "json: unexpected character at byte %zu", pos);
+	if (n > w->lim->max_failure_details - w->details_seen)
+		return fail(w, TLSRPT_E_LIMIT_DETAILS, "failure-details",
+		    "more than %zu failure details in the report",
+		    w->lim->max_failure_details);
+	w->details_seen += n;
+	pol->details = arena_alloc(w->arena, n * sizeof(*pol->details) + 1);
+	if (pol->details == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
+	if ((tok = json_tokener_new_ex((int)w->lim->max_json_depth + 1)) == NULL)
+		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "json: out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	w->in_detail = 1;
+	for (i = 0, pos = 0; i < n && code == TLSRPT_OK; i++) {
+		json_details_next(w->text, span, &pos, &s, &e);
+		json_tokener_reset(tok);
+		obj = json_tokener_parse_ex(tok, w->text + s, (int)(e - s));
+		jerr = json_tokener_get_error(tok);
+		if (jerr == json_tokener_continue ||
+		    (jerr == json_tokener_success &&
+		    json_tokener_get_parse_end(tok) != e - s))
+			code = tlsrpt_seterr(w->err, TLSRPT_E_JSON,
+			    "json: unexpected character at byte %zu",
+			    s + json_tokener_get_parse_end(tok));
+		else if (jerr != json_tokener_success)
+			code = tlsrpt_seterr(w->err, jerr == json_tokener_error_depth ?
+			    TLSRPT_E_LIMIT_DEPTH : TLSRPT_E_JSON, "json: %s at byte %zu",
+			    json_tokener_error_desc(jerr),
+			    s + json_tokener_get_parse_end(tok));
+		else {
+			w->detail_index = i;
+			if ((code = parse_detail(w, obj, &pol->details[i])) == TLSRPT_OK)
+				pol->n_details++;
+		}
+		json_object_put(obj);
+	}
+	json_tokener_free(tok);
+	if (code == TLSRPT_OK)
+		w->in_detail = 0;
+	return code;
+}
+
 static enum tlsrpt_errcode
 parse_policy(struct walk *w, struct json_object *obj, size_t index,
     struct tlsrpt_policy *pol)
@@ -537,7 +605,10 @@ parse_policy(struct walk *w, struct json_object *obj, size_t index,
 	    "%s: total-failure-session-count missing, taken as 0", w->path) < 0)
 		return tlsrpt_seterr(w->err, TLSRPT_E_NOMEM, "report: out of memory");
 	w->path[base_len] = '\0';
-	if (json_object_object_get_ex(obj, "failure-details", &details) &&
+	if (index < w->n_spans && w->spans[index].end != 0) {
+		if ((code = parse_details_span(w, &w->spans[index], pol)) != TLSRPT_OK)
+			return code;
+	} else if (json_object_object_get_ex(obj, "failure-details", &details) &&
 	    details != NULL &&
 	    (code = parse_details(w, details, pol, base_len)) != TLSRPT_OK)
 		return code;
@@ -645,6 +716,36 @@ parse_report(struct walk *w, struct json_object *root)
 	return TLSRPT_OK;
 }
 
+/*
+ * Hand json-c the text without the interiors of SPANS: each
+ * failure-details array reaches it as "[]".  Offsets in errors are the
+ * text's own.
+ */
+static struct json_object *
+parse_skeleton(struct json_tokener *tok, const char *text, size_t len,
+    const struct json_span *spans, size_t n_spans, size_t *end_r)
+{
+	struct json_object *root = NULL;
+	size_t from = 0, i;
+
+	for (i = 0; i <= n_spans; i++) {
+		size_t to = len;
+
+		if (i < n_spans) {
+			if (spans[i].end == 0)
+				continue;
+			to = spans[i].start + 1;	/* through the '[' */
+		}
+		root = json_tokener_parse_ex(tok, text + from, (int)(to - from));
+		*end_r = from + json_tokener_get_parse_end(tok);
+		if (json_tokener_get_error(tok) != json_tokener_continue)
+			return root;		/* complete, or an error */
+		if (i < n_spans)
+			from = spans[i].end - 1;	/* from the ']' */
+	}
+	return root;
+}
+
 enum tlsrpt_errcode
 report_from_json(const char *text, size_t len, const struct tlsrpt_limits *lim,
     struct arena *a, struct tlsrpt_report *rep, struct tlsrpt_error *err)
@@ -653,30 +754,36 @@ report_from_json(const char *text, size_t len, const struct tlsrpt_limits *lim,
 	struct json_object *root;
 	enum json_tokener_error jerr;
 	enum tlsrpt_errcode code;
+	struct json_span *spans;
 	struct walk w;
-	size_t end;
+	size_t end = 0, n_spans;
 
 	if (len > (size_t)INT32_MAX)
 		return tlsrpt_seterr(err, TLSRPT_E_LIMIT_INFLATED,
 		    "json: text over 2 GiB");
 	if ((code = json_prescan(text, len, lim, err)) != TLSRPT_OK)
 		return code;
-	/* The prescan bounded depth already; json-c's limit is the backstop. */
-	if ((tok = json_tokener_new_ex((int)lim->max_json_depth + 1)) == NULL)
+	if (json_details_locate(text, len, lim->max_policies, &spans, &n_spans) < 0)
 		return tlsrpt_seterr(err, TLSRPT_E_NOMEM, "json: out of memory");
+	/* The prescan bounded depth already; json-c's limit is the backstop. */
+	if ((tok = json_tokener_new_ex((int)lim->max_json_depth + 1)) == NULL) {
+		free(spans);
+		return tlsrpt_seterr(err, TLSRPT_E_NOMEM, "json: out of memory");
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
-	root = json_tokener_parse_ex(tok, text, (int)len);
+	root = parse_skeleton(tok, text, len, spans, n_spans, &end);
 	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (jerr == json_tokener_continue || (root == NULL && jerr == json_tokener_success)) {
 		json_object_put(root);
+		free(spans);
 		return tlsrpt_seterr(err, TLSRPT_E_JSON,
 		    "json: unexpected end of input");
 	}
 	if (jerr != json_tokener_success) {
 		json_object_put(root);
+		free(spans);
 		return tlsrpt_seterr(err, jerr == json_tokener_error_depth ?
 		    TLSRPT_E_LIMIT_DEPTH : TLSRPT_E_JSON, "json: %s at byte %zu",
 		    json_tokener_error_desc(jerr), end);
@@ -685,6 +792,7 @@ report_from_json(const char *text, size_t len, const struct tlsrpt_limits *lim,
 		end++;
 	if (end < len) {
 		json_object_put(root);
+		free(spans);
 		return tlsrpt_seterr(err, TLSRPT_E_JSON,
 		    "json: trailing data at byte %zu", end);
 	}
@@ -693,7 +801,11 @@ report_from_json(const char *text, size_t len, const struct tlsrpt_limits *lim,
 	w.lim = lim;
 	w.rep = rep;
 	w.err = err;
+	w.text = text;
+	w.spans = spans;
+	w.n_spans = n_spans;
 	code = parse_report(&w, root);
 	json_object_put(root);
+	free(spans);
 	return code;
 }

@@ -10,6 +10,7 @@
  */
 #include "report_model.h"
 #include "report_insights.h"
+#include "report_trust.h"
 #include "result_types.h"
 #include "errbuf.h"
 #include "rfc3339.h"
@@ -23,8 +24,11 @@
 struct rep {
 	long long id;
 	long day;			/* days since the epoch of its start */
-	char *org;
+	char *org;			/* the reporter: who signed it (report_trust.h) */
+	char *claim;			/* its organization-name */
 	char *report_id;
+	int excluded;			/* implausible counts: left out */
+	size_t n_details;		/* failure rows seen */
 };
 
 struct pol {
@@ -33,7 +37,7 @@ struct pol {
 	char *domain;			/* lower-cased; "(none)" when absent */
 	long long failed;		/* its summary's failed sessions */
 	long long detail_sum;		/* its failure details' sessions */
-	size_t n_details;
+	size_t n_details;		/* rows seen */
 };
 
 struct agg {
@@ -45,6 +49,9 @@ struct agg {
 	int oom;
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
 	    *mtas, *daily, *cells, *reporters, *history;
+	struct json_object *claims;	/* reporter -> {organization-name: reports} */
+	struct json_object *trust;	/* insights of report_trust.h */
+	size_t n_excluded;
 };
 
 /* ---- small json-c helpers --------------------------------------------- */
@@ -225,16 +232,28 @@ on_report(void *ctx, const struct store_report_row *row)
 		a->cap_reps = cap;
 	}
 	r = &a->reps[a->n_reps];
+	memset(r, 0, sizeof(*r));
 	r->id = row->id;
 	r->day = day_of(row->start);
-	r->org = strdup(row->organization_name ? row->organization_name : "(unnamed)");
+	r->org = report_trust_reporter(row->verified, row->dkim_domain);
+	r->claim = strdup(row->organization_name ? row->organization_name : "(unnamed)");
 	r->report_id = strdup(row->report_id ? row->report_id : "");
-	if (r->org == NULL || r->report_id == NULL) {
+	if (r->org == NULL || r->claim == NULL || r->report_id == NULL) {
 		free(r->org);
+		free(r->claim);
 		free(r->report_id);
 		return a->oom = 1;
 	}
 	a->n_reps++;
+	add_int(child(a->claims, r->org), r->claim, 1);
+	if (row->verified && row->dkim_domain != NULL)
+		report_trust_check_claim(a->trust, r->org, r->claim, r->report_id,
+		    row->start);
+	if (report_trust_implausible(a->trust, r->org, r->claim, r->report_id,
+	    row->start, row->end, row->successful, row->failed)) {
+		r->excluded = 1;
+		a->n_excluded++;
+	}
 	return 0;
 }
 
@@ -311,8 +330,8 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	struct rep *r;
 	long long last;
 
-	if (ri < 0)
-		return 0;	/* cannot happen: same snapshot */
+	if (ri < 0 || a->reps[ri].excluded)
+		return 0;	/* cannot happen: same snapshot; or left out */
 	r = &a->reps[ri];
 	if (a->n_pols == a->cap_pols) {
 		size_t cap = a->cap_pols ? a->cap_pols * 2 : 256;
@@ -394,8 +413,9 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	char date[16], key[600], *rt, *host;
 	long pi = find_pol(a, row->policy);
 	const struct pol *p;
-	const struct rep *r;
+	struct rep *r;
 	long long n = row->failed;
+	int folded;
 
 	if (pi < 0)
 		return 0;
@@ -404,9 +424,26 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	a->pols[pi].detail_sum += n;
 	a->pols[pi].n_details++;
 	day_name(r->day, date, sizeof(date));
-	if ((rt = lower_dup(row->result_type, "(none)")) == NULL)
+	/*
+	 * Rows past the store's cap (stored before it existed, or folded
+	 * rows) count by result type only, so that no stored report makes
+	 * this work grow with its size.
+	 */
+	folded = row->folded > 0 || p->n_details > STORE_MAX_DETAILS_PER_POLICY ||
+	    ++r->n_details > STORE_MAX_DETAILS_PER_REPORT;
+	if (folded) {
+		rt = strdup(row->result_type != NULL &&
+		    result_type_is_known(row->result_type) ? row->result_type :
+		    STORE_FOLDED_TYPE);
+		report_trust_folded(a->trust, r->org, r->claim, r->report_id, date,
+		    row->folded > 0 ? row->folded : 1);
+	} else
+		rt = lower_dup(row->result_type, "(none)");
+	if (rt == NULL)
 		return a->oom = 1;
-	if (row->receiving_mx_hostname != NULL && row->receiving_mx_hostname[0] != '\0')
+	if (folded)
+		host = strdup(STORE_FOLDED_TYPE);
+	else if (row->receiving_mx_hostname != NULL && row->receiving_mx_hostname[0] != '\0')
 		host = lower_dup(row->receiving_mx_hostname, "");
 	else {
 		snprintf(key, sizeof(key), "(not reported%s%s)",
@@ -423,16 +460,18 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	add_int(f, "failed", n);
 	set_add(child(f, "domains"), p->domain);
 	set_add(child(f, "mx_hosts"), host);
-	set_add(child(f, "reason_codes"), row->failure_reason_code);
+	if (!folded)
+		set_add(child(f, "reason_codes"), row->failure_reason_code);
 	first_last(f, date);
 
 	mx = child(a->mx_hosts, host);
-	set_add(child(mx, "receiving_ips"), row->receiving_ip);
+	if (!folded)
+		set_add(child(mx, "receiving_ips"), row->receiving_ip);
 	set_add(child(mx, "domains"), p->domain);
 	add_int(mx, "failed", n);
 	add_int(child(mx, "result_types"), rt, n);
 
-	if (row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0') {
+	if (!folded && row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0') {
 		mta = child(a->mtas, row->sending_mta_ip);
 		add_int(mta, "failed", n);
 		set_add(child(mta, "reporters"), r->org);
@@ -463,10 +502,13 @@ static int
 on_history(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
-	struct json_object *h = child(a->history,
-	    row->organization_name ? row->organization_name : "(unnamed)");
-	char date[16];
+	struct json_object *h;
+	char date[16], *who = report_trust_reporter(row->verified, row->dkim_domain);
 
+	if (who == NULL)
+		return a->oom = 1;
+	h = child(a->history, who);
+	free(who);
 	report_date(row->start, date, sizeof(date));
 	add_int(child(h, "days"), date, 1);
 	if (row->start >= a->opt->since)
@@ -590,6 +632,8 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 	static const char *const types[] = { "sts", "tlsa", "no-policy-found" };
 	struct json_object *arr = map_array(a->domains, "domain", by_failed);
 	size_t i, j, n = json_object_array_length(arr);
+	const char *worst_name;
+	double worst;
 
 	*ok_r = *failed_r = 0;
 	for (i = 0; i < n; i++) {
@@ -609,11 +653,27 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 		days = map_array(child(d, "daily"), "date", by_name);
 		json_object_object_add(d, "daily", days);
 		reps = child(d, "reporters");
+		worst = -1.0;
+		worst_name = NULL;
 		json_object_object_foreach(reps, org, rv) {
-			(void)org;
+			long long rok = mval_int(rv, "successful"), rf = mval_int(rv, "failed");
+
 			json_object_object_del(rv, "_last_report");
 			replace_counts(rv, "result_types");
+			json_object_object_add(rv, "failure_rate", new_rate(rate(rok, rf)));
+			/* Each reporter on its own: a large one cannot hide another. */
+			if (rok + rf >= REPORT_JUDGE_MIN_SESSIONS && rate(rok, rf) > worst) {
+				worst = rate(rok, rf);
+				worst_name = org;
+			}
 		}
+		if (worst_name == NULL || rate(ok, failed) > worst) {
+			worst = rate(ok, failed);	/* no reporter large enough */
+			worst_name = NULL;
+		}
+		json_object_object_add(d, "worst_failure_rate", new_rate(worst));
+		json_object_object_add(d, "worst_reporter", worst_name != NULL ?
+		    json_object_new_string(worst_name) : NULL);
 	}
 	return arr;
 }
@@ -730,7 +790,8 @@ build_reporters(struct agg *a)
 		add_int(r, "failed", 0);
 		free(d);
 	}
-	arr = map_array(a->reporters, "organization", by_name);
+	arr = map_array(a->reporters, "reporter", by_name);
+	report_trust_name_reporters(arr, a->claims);
 	return arr;
 }
 
@@ -750,7 +811,8 @@ build_inconsistent(struct agg *a)
 			continue;
 		day_name(r->day, date, sizeof(date));
 		o = json_object_new_object();
-		json_object_object_add(o, "organization", json_object_new_string(r->org));
+		json_object_object_add(o, "organization", json_object_new_string(r->claim));
+		json_object_object_add(o, "reporter", json_object_new_string(r->org));
 		json_object_object_add(o, "report_id", json_object_new_string(r->report_id));
 		json_object_object_add(o, "domain", json_object_new_string(p->domain));
 		json_object_object_add(o, "date", json_object_new_string(date));
@@ -792,6 +854,7 @@ free_agg(struct agg *a)
 
 	for (i = 0; i < a->n_reps; i++) {
 		free(a->reps[i].org);
+		free(a->reps[i].claim);
 		free(a->reps[i].report_id);
 	}
 	for (i = 0; i < a->n_pols; i++)
@@ -807,6 +870,8 @@ free_agg(struct agg *a)
 	json_object_put(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
+	json_object_put(a->claims);
+	json_object_put(a->trust);
 }
 
 static void
@@ -851,6 +916,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.cells = json_object_new_object();
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
+	a.claims = json_object_new_object();
+	a.trust = json_object_new_array();
 
 	filter.since = opt->since;
 	filter.until = opt->until;
@@ -876,7 +943,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	totals = json_object_new_object();
 	json_object_object_add(m, "totals", totals);
 	json_object_object_add(m, "domains", build_domains(&a, &ok, &failed));
-	json_object_object_add(totals, "reports", json_object_new_int64((int64_t)a.n_reps));
+	json_object_object_add(totals, "reports",
+	    json_object_new_int64((int64_t)(a.n_reps - a.n_excluded)));
 	json_object_object_add(totals, "successful", json_object_new_int64(ok));
 	json_object_object_add(totals, "failed", json_object_new_int64(failed));
 	json_object_object_add(totals, "failure_rate", new_rate(rate(ok, failed)));
@@ -889,7 +957,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "reporters", build_reporters(&a));
 	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
 	inconsistent = build_inconsistent(&a);
-	report_insights(m, a.cells, inconsistent, opt);
+	report_insights(m, a.cells, inconsistent, a.trust, opt);
 	json_object_put(inconsistent);
 	strip_keys(mval_array(m, "daily"), "_key");
 	json_object_object_add(m, "notes", notes());

@@ -111,7 +111,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *r = json_object_array_get_idx(reps, i);
 
 		fputs("tlsrpt_reports{", fp);
-		label(fp, "reporter", mval_str(r, "organization"), 1);
+		label(fp, "reporter", mval_str(r, "reporter"), 1);
 		fprintf(fp, " %lld\n", mval_int(r, "reports"));
 	}
 	help(fp, "tlsrpt_last_report_timestamp_seconds",
@@ -120,7 +120,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *r = json_object_array_get_idx(reps, i);
 
 		fputs("tlsrpt_last_report_timestamp_seconds{", fp);
-		label(fp, "reporter", mval_str(r, "organization"), 1);
+		label(fp, "reporter", mval_str(r, "reporter"), 1);
 		fprintf(fp, " %lld\n", date_seconds(mval_str(r, "last_seen")));
 	}
 	help(fp, "tlsrpt_reporter_silent", "1 when the reporter has been silent longer "
@@ -129,7 +129,7 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		struct json_object *r = json_object_array_get_idx(reps, i), *s;
 
 		fputs("tlsrpt_reporter_silent{", fp);
-		label(fp, "reporter", mval_str(r, "organization"), 1);
+		label(fp, "reporter", mval_str(r, "reporter"), 1);
 		fprintf(fp, " %d\n", json_object_object_get_ex(r, "silent", &s) &&
 		    json_object_get_boolean(s));
 	}

@@ -381,7 +381,7 @@ static void
 print_reporters(const struct out *o, struct json_object *m)
 {
 	static const struct col cols[] = {
-		{ "REPORTER", 28, 0 }, { "REPORTS", 7, 1 }, { "FIRST SEEN", 10, 0 },
+		{ "REPORTER", 38, 0 }, { "REPORTS", 7, 1 }, { "FIRST SEEN", 10, 0 },
 		{ "LAST SEEN", 10, 0 }, { "EVERY", 6, 1 }, { "SILENT", 6, 1 },
 		{ "STATUS", 0, 0 },
 	};
@@ -409,7 +409,9 @@ print_reporters(const struct out *o, struct json_object *m)
 		snprintf(silent, sizeof(silent), "%lldd", mval_int(r, "silent_days"));
 		snprintf(status, sizeof(status), "%s", is_silent ? "SILENT: check delivery" :
 		    "ok");
-		vals[0] = mval_str(r, "organization"); vals[1] = reps;
+		vals[0] = mval_str(r, "name")[0] != '\0' ? mval_str(r, "name") :
+		    mval_str(r, "organization");
+		vals[1] = reps;
 		vals[2] = mval_str(r, "first_seen"); vals[3] = mval_str(r, "last_seen");
 		vals[4] = every; vals[5] = silent; vals[6] = status;
 		if (is_silent)

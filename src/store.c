@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store_query.h"
 #include "errbuf.h"
+#include "result_types.h"
 
 #include <json.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -199,16 +200,118 @@ store_open_with(const char *uri, const struct store_options *opt,
 	return NULL;
 }
 
+/* Fold policy P's details beyond KEEP into OUT (see store.h). */
+static int
+fold_policy(const struct tlsrpt_policy *p, size_t keep, struct tlsrpt_policy *out,
+    struct store_fold *fold)
+{
+	struct tlsrpt_failure_detail *d;
+	size_t i, j, n, types;
+
+	*out = *p;
+	if (p->n_details <= keep)
+		return 0;
+	/* The kept ones, then at most one row per registered type and one more. */
+	result_types_all(&types);
+	if ((d = calloc(keep + types + 1, sizeof(*d))) == NULL)
+		return -1;
+	memcpy(d, p->details, keep * sizeof(*d));
+	n = keep;
+	for (i = keep; i < p->n_details; i++) {
+		const struct tlsrpt_failure_detail *src = &p->details[i];
+		const char *rt = result_type_is_known(src->result_type) ?
+		    src->result_type : STORE_FOLDED_TYPE;
+
+		for (j = keep; j < n && strcmp(d[j].result_type, rt) != 0; j++)
+			;
+		if (j == n) {
+			d[n].result_type = rt;
+			fold->rows++;
+			n++;
+		}
+		/* Each count is at most 2^53: the sum of 200,000 cannot wrap. */
+		d[j].failed_session_count += src->failed_session_count;
+		d[j].folded_details++;
+		fold->folded++;
+	}
+	out->details = d;
+	out->n_details = n;
+	return 0;
+}
+
+const struct tlsrpt_report *
+store_fold_report(const struct tlsrpt_report *rep, struct store_fold *fold)
+{
+	size_t i, total = 0, left = STORE_MAX_DETAILS_PER_REPORT;
+	int over = 0;
+
+	memset(fold, 0, sizeof(*fold));
+	for (i = 0; i < rep->n_policies; i++) {
+		total += rep->policies[i].n_details;
+		if (rep->policies[i].n_details > STORE_MAX_DETAILS_PER_POLICY)
+			over = 1;
+	}
+	if (!over && total <= STORE_MAX_DETAILS_PER_REPORT)
+		return rep;
+	if ((fold->policies = calloc(rep->n_policies + 1,
+	    sizeof(*fold->policies))) == NULL)
+		return NULL;
+	fold->orig = rep;
+	fold->rep = *rep;
+	fold->rep.policies = fold->policies;
+	for (i = 0; i < rep->n_policies; i++) {
+		size_t keep = STORE_MAX_DETAILS_PER_POLICY < left ?
+		    STORE_MAX_DETAILS_PER_POLICY : left;
+
+		if (fold_policy(&rep->policies[i], keep, &fold->policies[i], fold) < 0) {
+			store_fold_free(fold);
+			return NULL;
+		}
+		left -= keep < rep->policies[i].n_details ? keep :
+		    rep->policies[i].n_details;
+	}
+	return &fold->rep;
+}
+
+void
+store_fold_free(struct store_fold *fold)
+{
+	size_t i;
+
+	if (fold->policies != NULL) {
+		for (i = 0; i < fold->rep.n_policies; i++)
+			if (fold->policies[i].details != fold->orig->policies[i].details)
+				free(fold->policies[i].details);
+		free(fold->policies);
+	}
+	memset(fold, 0, sizeof(*fold));
+}
+
 enum store_status
 store_put_report(struct store *st, const struct tlsrpt_report *rep,
     const struct store_provenance *prov, char *errbuf, size_t errlen)
 {
+	const struct tlsrpt_report *stored;
+	struct store_fold fold;
+	enum store_status status;
+
 	if (st == NULL || rep == NULL) {
 		errbuf_printf(errbuf, errlen, "store_put_report: no %s",
 		    st == NULL ? "store" : "report");
 		return STORE_ERROR;
 	}
-	return st->backend->put_report(st, rep, prov, errbuf, errlen);
+	if ((stored = store_fold_report(rep, &fold)) == NULL) {
+		errbuf_printf(errbuf, errlen, "store: out of memory");
+		return STORE_ERROR;
+	}
+	status = st->backend->put_report(st, stored, prov, errbuf, errlen);
+	if (status == STORE_STORED && fold.folded > 0)
+		errbuf_printf(errbuf, errlen, "%lld failure details beyond the first %d "
+		    "per policy (%d per report) folded into %zu row(s) by result type",
+		    (long long)fold.folded, STORE_MAX_DETAILS_PER_POLICY,
+		    STORE_MAX_DETAILS_PER_REPORT, fold.rows);
+	store_fold_free(&fold);
+	return status;
 }
 
 int
@@ -242,6 +345,7 @@ store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
 			.verified = (int)c->num(r, 7),
 			.successful = c->num(r, 8),
 			.failed = c->num(r, 9),
+			.dkim_domain = c->text(r, 10),
 		};
 		return v->report(v->ctx, &row);
 	}
@@ -268,6 +372,7 @@ store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
 			.additional_information = c->text(r, 6),
 			.failure_reason_code = c->text(r, 7),
 			.failed = c->num(r, 8),
+			.folded = c->num(r, 9),
 		};
 		return v->failure(v->ctx, &row);
 	}

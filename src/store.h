@@ -58,9 +58,45 @@ struct store *store_open_with(const char *uri, const struct store_options *opt,
     char *errbuf, size_t errlen);
 struct store *store_open(const char *uri, char *errbuf, size_t errlen);
 
+/*
+ * Store REP as store_fold_report() caps it.  On STORE_STORED, ERRBUF is ""
+ * or, when details were folded, a note saying how many (to be logged).
+ */
 enum store_status store_put_report(struct store *st,
     const struct tlsrpt_report *rep, const struct store_provenance *prov,
     char *errbuf, size_t errlen);
+
+/*
+ * Bounded work per report: every later `tlsrpt report` reads what is
+ * stored, so a stored report keeps at most STORE_MAX_DETAILS_PER_POLICY
+ * failure details per policy and STORE_MAX_DETAILS_PER_REPORT in all, in
+ * the order they came.  Each detail beyond is folded into one row per
+ * result type of its policy: the row has the sum of their sessions, the
+ * number of details in folded_details, no other field, and its result
+ * type is the detail's when registered (result_types.h), else
+ * STORE_FOLDED_TYPE, so at most a dozen rows per policy.  Real reports
+ * carry a handful of details per policy.
+ */
+#define STORE_MAX_DETAILS_PER_POLICY	100
+#define STORE_MAX_DETAILS_PER_REPORT	1000
+#define STORE_FOLDED_TYPE		"(other)"
+
+struct store_fold {
+	struct tlsrpt_report rep;	/* REP, its policies replaced */
+	struct tlsrpt_policy *policies;
+	const struct tlsrpt_report *orig;
+	int64_t folded;			/* details folded */
+	size_t rows;			/* rows they became */
+};
+
+/*
+ * REP as it is stored: REP itself when within the caps, else FOLD->rep,
+ * a copy that shares REP's strings (FOLD->folded > 0).  NULL when out of
+ * memory.  store_fold_free() releases FOLD either way.
+ */
+const struct tlsrpt_report *store_fold_report(const struct tlsrpt_report *rep,
+    struct store_fold *fold);
+void store_fold_free(struct store_fold *fold);
 
 /*
  * The read side, for `tlsrpt report`: which reports to read.  A report is
@@ -86,6 +122,7 @@ struct store_report_row {
 	time_t received;		/* 0 when unknown */
 	int verified;
 	long long successful, failed;	/* over all its policies */
+	const char *dkim_domain;	/* the signer it was verified by, or NULL */
 };
 
 struct store_policy_row {
@@ -107,6 +144,7 @@ struct store_failure_row {
 	const char *additional_information;
 	const char *failure_reason_code;
 	long long failed;
+	long long folded;		/* details this row stands for; 0 */
 };
 
 /*

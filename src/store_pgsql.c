@@ -83,9 +83,9 @@ static const struct {
 	    "INSERT INTO failure_details (policy_fk, detail_index, result_type,"
 	    " sending_mta_ip, receiving_mx_hostname, receiving_mx_helo,"
 	    " receiving_ip, failed_session_count, additional_information,"
-	    " failure_reason_code) SELECT $1::bigint, d.* FROM unnest("
-	    "$2::integer[], $3::text[], $4::text[], $5::text[], $6::text[],"
-	    " $7::text[], $8::bigint[], $9::text[], $10::text[]) AS d" },
+	    " failure_reason_code, folded_details) SELECT $1::bigint, d.* FROM"
+	    " unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::text[],"
+	    " $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[]) AS d" },
 };
 
 /* libpq prints notices on stderr; the store reports through ERRBUF only. */
@@ -456,7 +456,7 @@ static int
 insert_details(struct store_pgsql *s, int64_t policy_pk, size_t pidx,
     const struct tlsrpt_policy *pol, char *errbuf, size_t errlen)
 {
-	struct array col[9];
+	struct array col[10];
 	struct params p = { .n = 0 };
 	PGresult *res = NULL;
 	char what[64];
@@ -479,17 +479,18 @@ insert_details(struct store_pgsql *s, int64_t policy_pk, size_t pidx,
 		array_int(&col[6], fd->failed_session_count);
 		array_text(&col[7], fd->additional_information);
 		array_text(&col[8], fd->failure_reason_code);
+		array_int(&col[9], fd->folded_details);
 	}
 	p_int(&p, policy_pk);
-	for (c = 0; c < 9; c++)
+	for (c = 0; c < 10; c++)
 		p_text(&p, array_end(&col[c]));
-	for (c = 0; c < 9 && p.v[c + 1] != NULL; c++)
+	for (c = 0; c < 10 && p.v[c + 1] != NULL; c++)
 		;
-	if (c < 9)
+	if (c < 10)
 		pgsql_err(s, errbuf, errlen, "%s: out of memory", what);
 	else
 		res = run(s, ST_INSERT_DETAILS, &p, what, errbuf, errlen);
-	for (c = 0; c < 9; c++)
+	for (c = 0; c < 10; c++)
 		free(col[c].p);
 	if (res == NULL)
 		return -1;

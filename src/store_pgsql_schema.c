@@ -95,6 +95,10 @@ static const struct migration migrations[] = {
 	"  report_id, start_time, end_time, md5(policy_domains));\n"
 	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
 	},
+	/* 3: details folded beyond the store's cap (store.h), as in SQLite. */
+	{ 3,
+	"ALTER TABLE failure_details ADD COLUMN folded_details bigint NOT NULL DEFAULT 0;\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

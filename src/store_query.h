@@ -21,7 +21,7 @@ int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
 #define STORE_REPORT_COLUMNS \
 	"r.id, r.organization_name, r.contact_info, r.report_id," \
 	" r.start_time, r.end_time, r.received_time, r.verified," \
-	" r.total_successful, r.total_failure"
+	" r.total_successful, r.total_failure, r.dkim_domain"
 #define STORE_POLICY_COLUMNS \
 	"p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts," \
 	" p.total_successful, p.total_failure"
@@ -29,7 +29,7 @@ int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
 	"f.policy_fk, f.result_type, f.sending_mta_ip," \
 	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip," \
 	" f.additional_information, f.failure_reason_code," \
-	" f.failed_session_count"
+	" f.failed_session_count, f.folded_details"
 
 /* The three kinds of row, visited in this order. */
 enum store_row_kind { STORE_ROW_REPORT, STORE_ROW_POLICY, STORE_ROW_FAILURE };

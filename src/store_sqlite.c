@@ -106,6 +106,14 @@ static const struct migration migrations[] = {
 	{ 2,
 	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
 	},
+	/*
+	 * 3: a report's details beyond the store's cap are folded into one
+	 * row per result type (store.h); this counts the details a row
+	 * stands for.  0 for a detail stored as it came.
+	 */
+	{ 3,
+	"ALTER TABLE failure_details ADD COLUMN folded_details INTEGER NOT NULL DEFAULT 0;\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -156,8 +164,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    "INSERT INTO failure_details (policy_fk, detail_index, result_type,"
 	    " sending_mta_ip, receiving_mx_hostname, receiving_mx_helo,"
 	    " receiving_ip, failed_session_count, additional_information,"
-	    " failure_reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10)",
+	    " failure_reason_code, folded_details) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11)",
 };
 
 struct store_sqlite {
@@ -598,6 +606,7 @@ insert_detail(struct store_sqlite *s, sqlite3_int64 policy_pk, size_t pidx,
 	bind_int(&b, 8, fd->failed_session_count);
 	bind_text(&b, 9, fd->additional_information);
 	bind_text(&b, 10, fd->failure_reason_code);
+	bind_int(&b, 11, fd->folded_details);
 	snprintf(what, sizeof(what), "inserting failure detail %zu of policy %zu",
 	    idx + 1, pidx + 1);
 	return run(s, ST_INSERT_DETAIL, b.rc, errbuf, errlen, what);

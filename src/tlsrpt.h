@@ -97,6 +97,11 @@ struct tlsrpt_failure_detail {
 	const char *additional_information;	/* or additional-info-uri */
 	const char *failure_reason_code;
 	int64_t failed_session_count;
+	/*
+	 * 0 as parsed.  In the copy a store writes (store_fold_report()), a
+	 * row standing for this many details folded beyond the store's cap.
+	 */
+	int64_t folded_details;
 };
 
 struct tlsrpt_policy {

@@ -158,15 +158,23 @@ record(const struct verdict_input *in, const struct tlsrpt_result *res,
 		prov.source = rep->source;
 		switch (store_put_report(*store, rep, &prov, errbuf, sizeof(errbuf))) {
 		case STORE_STORED:
+			/* Who signed it; the organization-name is only its claim. */
 			out->stored++;
-			log_msg(LOG_INFO, in->qid, "recorded%s report %s from %s",
-			    verified ? "" : " unverified", rep->report_id,
+			log_msg(LOG_INFO, in->qid, "recorded%s report %s from %s "
+			    "(organization-name \"%s\")", verified ? "" : " unverified",
+			    rep->report_id, prov.dkim_domain != NULL ?
+			    prov.dkim_domain : "an unverified sender",
 			    rep->organization_name);
+			if (errbuf[0] != '\0')
+				log_msg(LOG_NOTICE, in->qid, "report %s: %s",
+				    rep->report_id, errbuf);
 			break;
 		case STORE_DUPLICATE:
 			out->duplicates++;
-			log_msg(LOG_INFO, in->qid, "duplicate report %s from %s: counted once",
-			    rep->report_id, rep->organization_name);
+			log_msg(LOG_INFO, in->qid, "duplicate report %s from %s "
+			    "(organization-name \"%s\"): counted once", rep->report_id,
+			    prov.dkim_domain != NULL ? prov.dkim_domain :
+			    "an unverified sender", rep->organization_name);
 			break;
 		case STORE_ERROR:
 			/* A broken handle is not reused for the next message. */

@@ -3,6 +3,9 @@
  * store them, verified, in the store URI names.  Builds the fixture
  * databases of tests/report.sh without going through mail.
  *   fixture_store URI FILE...
+ * A file named NAME@SIGNER.json is stored as signed by SIGNER (the DKIM
+ * domain the milter would record); one with "unverified" in its name is
+ * stored unverified; any other as verified without a signer.
  */
 #include "file_read.h"
 #include "store.h"
@@ -19,6 +22,7 @@ main(int argc, char **argv)
 	struct store *st;
 	char err[512];
 	int i, stored = 0, dup = 0;
+	char signer[256];
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: fixture_store URI FILE...\n");
@@ -46,6 +50,19 @@ main(int argc, char **argv)
 		if (tlsrpt_parse(data, len, NULL, &res, &perr) != TLSRPT_OK) {
 			fprintf(stderr, "fixture_store: %s: %s\n", argv[i], perr.message);
 			return 1;
+		}
+		{
+			const char *base = strrchr(argv[i], '/'), *at, *dot;
+
+			base = base != NULL ? base + 1 : argv[i];
+			prov.dkim_domain = NULL;
+			if ((at = strrchr(base, '@')) != NULL &&
+			    (dot = strstr(at, ".json")) != NULL &&
+			    (size_t)(dot - at) < sizeof(signer)) {
+				snprintf(signer, sizeof(signer), "%.*s",
+				    (int)(dot - at - 1), at + 1);
+				prov.dkim_domain = signer;
+			}
 		}
 		for (k = 0; k < res->n_reports; k++) {
 			prov.verified = strstr(argv[i], "unverified") == NULL;

@@ -75,6 +75,11 @@ STS = {
 SENDERS = {"Google Inc.": "209.85.220.41", "Microsoft Corporation": "40.107.22.50",
            "Comcast": "96.114.154.170", "Mail.ru": "94.100.180.1",
            "mail.example-sender.net": "198.51.100.25"}
+# Who signs each reporter's mail: the stored reporter (tests/fixture_store.c
+# reads it from the file name).
+SIGNERS = {"Google Inc.": "google.com", "Microsoft Corporation": "microsoft.com",
+           "Comcast": "comcast.net", "Mail.ru": "mail.ru",
+           "mail.example-sender.net": "mail.example-sender.net"}
 CONTACTS = {"Google Inc.": "smtp-tls-reporting@google.com",
             "Microsoft Corporation": "tlsrpt-noreply@microsoft.com",
             "Comcast": "tlsrpt@comcast.net", "Mail.ru": "tlsrpt@mail.ru",
@@ -161,7 +166,8 @@ def main():
                 "report-id": "%s-%s" % (org.split()[0].lower(), iso(d)),
                 "policies": [b(org, d, n) for b in builders],
             }
-            name = "%s_%s.json" % (iso(d), org.split()[0].lower().replace(".", "-"))
+            name = "%s_%s@%s.json" % (iso(d), org.split()[0].lower().replace(".", "-"),
+                                      SIGNERS[org])
             with open(os.path.join(out, name), "w") as f:
                 json.dump(rep, f, indent=1)
     # One report stored unverified: counted only with --include-unverified.

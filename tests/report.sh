@@ -87,7 +87,7 @@ hasnt before-silence-json silent-reporter:
 hasnt org-json failure-rate-spike:example.org
 hasnt org-json inconsistent-report:example.org
 hasnt org-json sts-outage:example.com
-grep -q '"title": "Comcast has sent no report for 21 days' "$tmp/all-json.out" &&
+grep -q '"title": "comcast.net (Comcast) has sent no report for 21 days' "$tmp/all-json.out" &&
 	ok "Comcast silent for 21 days" || bad "Comcast silent for 21 days"
 python3 - "$tmp/all-json.out" "$tmp/unverified-json.out" <<'PY' && ok "json: totals add up; unverified only on request" || bad "json: totals add up; unverified only on request"
 import json, sys
@@ -133,8 +133,8 @@ text = open(sys.argv[1]).read().rsplit("--- exit", 1)[0]
 sample = re.compile(r'^[a-z_]+\{([a-z_]+="(\\.|[^"\\])*",?)*\} -?[0-9.e+]+$')
 for line in text.splitlines():
     assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
-assert 'tlsrpt_sessions{domain="example.net",reporter="Google Inc.",result="tlsa-invalid"} 80' in text
-assert 'tlsrpt_reporter_silent{reporter="Comcast"} 1' in text
+assert 'tlsrpt_sessions{domain="example.net",reporter="google.com",result="tlsa-invalid"} 80' in text
+assert 'tlsrpt_reporter_silent{reporter="comcast.net"} 1' in text
 PY
 
 "$TLSRPT" --db "$db" report $Q1 --format html -o "$tmp/out.html" && [ ! -e "$tmp/out.html.tmp" ] &&
@@ -143,6 +143,65 @@ PY
 	! grep -Eq '(src|href)="https?:' "$tmp/out.html" &&
 	ok "html: a chart per domain, the insights, nothing external" ||
 	bad "html: a chart per domain, the insights, nothing external"
+
+# Reporters are who signed.  A genuine google.com report with 50% failures
+# beside reports signed by attacker.example that claim "Google Inc.": one
+# with 10^12 successful sessions (over the ceiling: counted nowhere), one
+# with 10^8 (plausible, but its own reporter's, so it cannot dilute
+# google.com's rate).
+mkdir -p "$tmp/imp"
+python3 - "$tmp/imp" <<'PY'
+import json, os, sys
+def rep(rid, day, ok, failed):
+    return {"organization-name": "Google Inc.", "report-id": rid,
+            "contact-info": "smtp-tls-reporting@google.com",
+            "date-range": {"start-datetime": "2026-05-%02dT00:00:00Z" % day,
+                           "end-datetime": "2026-05-%02dT23:59:59Z" % day},
+            "policies": [{"policy": {"policy-type": "sts", "policy-domain": "example.com",
+                                     "mx-host": ["mx1.example.com"]},
+                          "summary": {"total-successful-session-count": ok,
+                                      "total-failure-session-count": failed},
+                          "failure-details": [{"result-type": "certificate-expired",
+                                               "receiving-mx-hostname": "mx1.example.com",
+                                               "failed-session-count": failed}] if failed else []}]}
+for name, r in (("genuine@google.com", rep("g-1", 2, 100, 100)),
+                ("huge@attacker.example", rep("a-1", 3, 10**12, 0)),
+                ("big@attacker.example", rep("a-2", 4, 10**8, 0))):
+    json.dump(r, open(os.path.join(sys.argv[1], name + ".json"), "w"))
+PY
+imp_db=sqlite:$tmp/imp.db
+{
+	"$FIXTURE_STORE" "$imp_db" "$tmp"/imp/*.json >"$tmp/imp.out" 2>&1 || cat "$tmp/imp.out"
+	IQ="--since 2026-05-01 --until 2026-05-31"
+	"$TLSRPT" --db "$imp_db" report $IQ --check >"$tmp/imp-check.out"; rc=$?
+	[ $rc -eq 2 ] && grep -q "^TLSRPT CRITICAL - example.com failure rate 50.00% (google.com)" "$tmp/imp-check.out" &&
+		ok "impersonation: --check stays CRITICAL and names google.com" ||
+		{ bad "impersonation: --check stays CRITICAL and names google.com (exit $rc)"; cat "$tmp/imp-check.out"; }
+	"$TLSRPT" --db "$imp_db" report $IQ --format json >"$tmp/imp.json"
+	python3 - "$tmp/imp.json" <<'PY' && ok "impersonation: insights, signer with claimed organization, ceiling" ||
+import json, sys
+m = json.load(open(sys.argv[1]))
+kinds = {(i["kind"], i["severity"], i["title"]) for i in m["insights"]}
+assert ("impersonation", "warning", "organization-name claims Google but signed by attacker.example") in kinds, kinds
+assert any(k == "implausible-report" and "attacker.example" in t for k, s, t in kinds), kinds
+reps = {r["reporter"]: r for r in m["reporters"]}
+assert reps["google.com"]["name"] == "google.com (Google Inc.)", reps
+assert reps["attacker.example"]["organization"] == "Google Inc.", reps
+assert reps["attacker.example"]["name"] == "attacker.example (Google Inc.)", reps
+# the 10^12 report is counted nowhere; the 10^8 one under its signer only
+assert m["totals"]["successful"] == 100 + 10**8, m["totals"]
+assert m["totals"]["reports"] == 2, m["totals"]
+d = m["domains"][0]
+assert d["reporters"]["google.com"]["failure_rate"] == 0.5, d["reporters"]
+assert d["worst_reporter"] == "google.com" and d["worst_failure_rate"] == 0.5, d
+PY
+		bad "impersonation: insights, signer with claimed organization, ceiling"
+	"$TLSRPT" --db "$imp_db" report $IQ >"$tmp/imp.txt"
+	grep -q "^attacker.example (Google Inc.) " "$tmp/imp.txt" &&
+		grep -q "organization-name claims Google but signed by attacker.example" "$tmp/imp.txt" &&
+		ok "impersonation: text shows the signer with the claimed organization" ||
+		bad "impersonation: text shows the signer with the claimed organization"
+}
 
 # Usage errors are 2, with a clear message.
 for args in "--since 2026-02-30" "--until yesterday" "--format xml" \

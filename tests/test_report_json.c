@@ -349,6 +349,17 @@ check_warnings_capped(const char *name, const struct tlsrpt_report *rep)
 }
 
 static const struct row rows[] = {
+	{ "duplicate failure-details: the last one counts (as json-c keeps it)",
+	    ONE(STS, SUMMARY("0", "0")
+	    DETAILS("{\"result-type\":5}") ",\"failure-details\":null"),
+	    T_20160401, T_20160402 - 1, 1, 0, 0, 0, NULL, NULL },
+	{ "failure-details of the second policy, keys in any order",
+	    HEAD "\"policies\":[{\"policy\":{" STS "}," SUMMARY("1", "0") "},"
+	    "{\"failure-details\":[ {\"failed-session-count\":2,\"result-type\":\"x[,]\"} ,"
+	    "{\"result-type\":\"dane-required\",\"failed-session-count\":3,"
+	    "\"additional-information\":\"a,]}\\\"\"}],"
+	    "\"policy\":{" STS "}," SUMMARY("0", "5") "}]}",
+	    T_20160401, T_20160402 - 1, 2, 1, 5, 1, "unknown result-type", NULL },
 	{ "RFC 8460 example: every field", rfc_example, T_20160401,
 	    T_20160402 - 1, 1, 5326, 303, 0, NULL, check_rfc_example },
 	{ "timestamps without zone (Microsoft)",
@@ -539,6 +550,24 @@ static const struct err_row err_rows[] = {
 	{ "policy-string element not a string",
 	    ONE(STS ",\"policy-string\":[1]", SUMMARY("0", "0")), TLSRPT_E_SCHEMA,
 	    "report: policies[0].policy.policy-string: must be a string, got int" },
+	/* failure-details arrays are parsed element by element (json_details.c) */
+	{ "failure-details trailing comma", ONE(STS, SUMMARY("0", "1")
+	    DETAILS("{\"result-type\":\"dane-required\",\"failed-session-count\":1},")),
+	    TLSRPT_E_JSON, "json: unexpected character at byte" },
+	{ "failure-details empty element", ONE(STS, SUMMARY("0", "1")
+	    DETAILS("{\"result-type\":\"dane-required\",\"failed-session-count\":1},,"
+	    "{\"result-type\":\"dane-required\",\"failed-session-count\":1}")),
+	    TLSRPT_E_JSON, "json: unexpected character at byte" },
+	{ "failure-details element with trailing garbage", ONE(STS, SUMMARY("0", "1")
+	    DETAILS("{\"result-type\":\"dane-required\",\"failed-session-count\":1} 2")),
+	    TLSRPT_E_JSON, "json: unexpected character at byte" },
+	{ "failure-details element not an object", ONE(STS, SUMMARY("0", "1")
+	    DETAILS("{\"result-type\":\"dane-required\",\"failed-session-count\":1},[]")),
+	    TLSRPT_E_SCHEMA, "report: policies[0].failure-details[1]: must be an object, got array" },
+	{ "escaped failure-details key is the same key", ONE(STS, SUMMARY("0", "1")
+	    ",\"failure\\u002ddetails\":[{\"result-type\":5,\"failed-session-count\":1}]"),
+	    TLSRPT_E_SCHEMA,
+	    "report: policies[0].failure-details[0].result-type: must be a string, got int" },
 	{ "prescan error surfaces", "{'a':1}", TLSRPT_E_JSON, "single-quoted" },
 	{ "json-c grammar error", "{\"a\" 1}", TLSRPT_E_JSON, "json: " },
 	{ "truncated object", "{\"a\":", TLSRPT_E_JSON, "json: " },

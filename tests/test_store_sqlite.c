@@ -561,7 +561,8 @@ test_schema_shape(void)
 		  " WHERE table_schema = current_schema()",
 		  "failure_details.additional_information"
 		  " failure_details.detail_index failure_details.failed_session_count"
-		  " failure_details.failure_reason_code failure_details.id"
+		  " failure_details.failure_reason_code failure_details.folded_details"
+		  " failure_details.id"
 		  " failure_details.policy_fk failure_details.receiving_ip"
 		  " failure_details.receiving_mx_helo"
 		  " failure_details.receiving_mx_hostname failure_details.result_type"
@@ -621,6 +622,91 @@ test_schema_shape(void)
 		    rows[i].want);
 	}
 	raw_close(db);
+}
+
+/*
+ * A report with more failure details than the store keeps: the first
+ * STORE_MAX_DETAILS_PER_POLICY of each policy as they came, the rest one
+ * row per result type (an unregistered type as "(other)") with the sum
+ * of their sessions and how many details they stand for; the report cap
+ * folds the second policy's details after the first 1000 of the report.
+ */
+static void
+test_fold(void)
+{
+	/*
+	 * policy 0: 1,500 details of three types; policies 1-11: 100 each.
+	 * Kept: 100 of policy 0 and of policies 1-9 (the report's 1,000);
+	 * folded: 1,400 of policy 0 into 3 rows, policies 10-11 into 1 each.
+	 */
+	size_t cap = 1 << 20, len = 0, i, p;
+	char *json = malloc(cap), path[TARGET_MAX], err[512] = "";
+	struct tlsrpt_result *res = NULL;
+	struct tlsrpt_error perr;
+	struct store *st = NULL;
+	struct raw *db = NULL;
+
+	if (json == NULL) {
+		CHECKF(0, "out of memory");
+		return;
+	}
+	len += (size_t)snprintf(json + len, cap - len, "{\"organization-name\":\"Fold\","
+	    "\"report-id\":\"fold-1\",\"date-range\":{\"start-datetime\":"
+	    "\"2024-03-01T00:00:00Z\",\"end-datetime\":\"2024-03-01T23:59:59Z\"},"
+	    "\"policies\":[");
+	for (p = 0; p < 12; p++) {
+		len += (size_t)snprintf(json + len, cap - len, "%s{\"policy\":{\"policy-type\":"
+		    "\"sts\",\"policy-domain\":\"fold%zu.example\"},\"summary\":{"
+		    "\"total-successful-session-count\":0,\"total-failure-session-count\":%d},"
+		    "\"failure-details\":[", p ? "," : "", p, p == 0 ? 3000 : 100);
+		for (i = 0; i < (p == 0 ? 1500u : 100u); i++)
+			len += (size_t)snprintf(json + len, cap - len, "%s{\"result-type\":"
+			    "\"%s\",\"receiving-mx-hostname\":\"mx%zu.fold.example\","
+			    "\"sending-mta-ip\":\"192.0.2.%zu\",\"failed-session-count\":%d}",
+			    i ? "," : "", p > 0 ? "dane-required" : i % 3 == 0 ?
+			    "certificate-expired" : i % 3 == 1 ? "validation-failure" :
+			    "made-up-type", i, i % 250, p == 0 ? 2 : 1);
+		len += (size_t)snprintf(json + len, cap - len, "]}");
+	}
+	len += (size_t)snprintf(json + len, cap - len, "]}");
+	new_db_path(path, sizeof(path), "fold");
+	if (tlsrpt_parse(json, len, NULL, &res, &perr) != TLSRPT_OK) {
+		CHECKF(0, "fold: parse: %s", perr.message);
+		goto out;
+	}
+	if ((st = open_path(path)) == NULL)
+		goto out;
+	CHECK_INT(store_put_report(st, &res->reports[0], &prov_verified, err,
+	    sizeof(err)), STORE_STORED);
+	CHECKF(strstr(err, "1600 failure details beyond the first 100 per policy "
+	    "(1000 per report) folded into 5 row(s)") != NULL, "fold note: \"%s\"", err);
+	if ((db = raw_open(path)) == NULL)
+		goto out;
+	CHECK_INT(qi(db, "SELECT count(*) FROM failure_details"), 1005);
+	CHECK_INT(qi(db, "SELECT count(*) FROM failure_details WHERE folded_details = 0"),
+	    1000);
+	CHECK_INT(qi(db, "SELECT sum(folded_details) FROM failure_details"), 1600);
+	/* every session is still counted */
+	CHECK_INT(qi(db, "SELECT sum(failed_session_count) FROM failure_details"), 4100);
+	CHECK_STR(q(db, "SELECT result_type || ':' || folded_details || ':' ||"
+	    " failed_session_count FROM failure_details WHERE result_type = '(other)'"),
+	    "(other):467:934");
+	CHECK_STR(q(db, "SELECT count(*) FROM failure_details f JOIN policies p"
+	    " ON p.id = f.policy_fk WHERE p.policy_index = 0 AND folded_details > 0"), "3");
+	CHECK_STR(q(db, "SELECT max(detail_index) FROM failure_details f JOIN policies p"
+	    " ON p.id = f.policy_fk WHERE p.policy_index = 0 AND folded_details = 0"), "99");
+	CHECK_STR(q(db, "SELECT count(*) || ' ' || sum(folded_details) FROM failure_details f"
+	    " JOIN policies p ON p.id = f.policy_fk WHERE p.policy_index >= 10"
+	    " AND receiving_mx_hostname IS NULL AND sending_mta_ip IS NULL"
+	    " AND result_type = 'dane-required'"), "2 200");
+	/* A report within the caps is stored as it came, with an empty note. */
+	CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)), STORE_STORED);
+	CHECKF(err[0] == '\0', "no fold note for a small report: \"%s\"", err);
+out:
+	raw_close(db);
+	store_close(st);
+	tlsrpt_result_free(res);
+	free(json);
 }
 
 /* One copy per (organization, report-id, dates, policy domains). */
@@ -1258,7 +1344,7 @@ test_sql_injection(void)
 		  " AND policy_fk = (SELECT max(id) FROM policies)",
 		  "x'); UPDATE reports SET verified = 0; --" },
 		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT count(*) FROM schema_version", "2" },
+		{ "SELECT count(*) FROM schema_version", "3" },
 	};
 	char path[TARGET_MAX], err[512];
 	struct store *st;
@@ -1565,7 +1651,8 @@ test_migrate_from_1(void)
 		exec_ok(db, "ALTER TABLE reports ADD UNIQUE (organization_name, report_id,"
 		    " start_time, end_time, policy_domains)");
 	}
-	exec_ok(db, "DELETE FROM schema_version WHERE version = 2");
+	exec_ok(db, "ALTER TABLE failure_details DROP COLUMN folded_details");
+	exec_ok(db, "DELETE FROM schema_version WHERE version >= 2");
 	raw_close(db);
 
 	if ((st = open_path(path)) == NULL)
@@ -1574,8 +1661,10 @@ test_migrate_from_1(void)
 	store_close(st);
 	if ((db = raw_open(path)) == NULL)
 		return;
-	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "2");
+	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "3");
 	CHECK_STR(q(db, "SELECT count(*) FROM reports"), "1");
+	CHECK_STR(q(db, "SELECT count(*) FROM failure_details WHERE folded_details = 0"),
+	    q(db, "SELECT count(*) FROM failure_details"));
 	raw_close(db);
 }
 
@@ -1865,6 +1954,7 @@ main(int argc, char **argv)
 	test_columns();
 	test_schema_shape();
 	test_dedup();
+	test_fold();
 	test_verified_upgrade();
 	test_reopen();
 	test_open_errors();
