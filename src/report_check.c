@@ -5,9 +5,12 @@
  * 2 CRITICAL.  CRITICAL: a domain at or above the critical failure rate,
  * or a critical insight.  WARNING: the warning rate, a warning insight,
  * a silent reporter (CRITICAL with --silent-critical), or no report at all.
+ * Domain names in the text are sanitized (text_safe.h) and a '|' in one
+ * becomes '/', so a report cannot add a line or forge performance data.
  */
 #include "report_model.h"
 #include "report_render.h"
+#include "text_safe.h"
 
 #include <string.h>
 
@@ -25,9 +28,15 @@ add(char *buf, size_t size, const char *item)
 static void
 add_rate(char *buf, size_t size, const char *domain, double rate)
 {
-	char item[300];
+	char item[300], safe[256];
+	size_t i;
 
-	snprintf(item, sizeof(item), "%s failure rate %.2f%%", domain, rate * 100);
+	/* One line, and a '|' would start the performance data. */
+	text_sanitize(safe, sizeof(safe), domain);
+	for (i = 0; safe[i] != '\0'; i++)
+		if (safe[i] == '|')
+			safe[i] = '/';
+	snprintf(item, sizeof(item), "%s failure rate %.2f%%", safe, rate * 100);
 	add(buf, size, item);
 }
 
