@@ -2,6 +2,7 @@
  * check_print.c - output of `tlsrpt check`; see check_print.h.
  */
 #include "check_print.h"
+#include "text_safe.h"
 
 #include <json.h>
 
@@ -30,10 +31,17 @@ check_print_text(FILE *fp, const struct check_report *rep, int verbose)
 			fails++;
 		else if (f->level == CHECK_WARN)
 			warns++;
-		fprintf(fp, "%-8s %s%s%s", check_level_name(f->level),
-		    f->subject, f->subject[0] != '\0' ? ": " : "", f->msg);
-		if (f->result_type != NULL)
-			fprintf(fp, " [%s]", f->result_type);
+		/* Subjects and messages quote DNS records and fetched
+		 * policies: anyone's text, sanitized. */
+		fprintf(fp, "%-8s ", check_level_name(f->level));
+		text_fputs(fp, f->subject);
+		fputs(f->subject[0] != '\0' ? ": " : "", fp);
+		text_fputs(fp, f->msg);
+		if (f->result_type != NULL) {
+			fputs(" [", fp);
+			text_fputs(fp, f->result_type);
+			fputc(']', fp);
+		}
 		if (verbose)
 			fprintf(fp, " (%s)", f->id);
 		fputc('\n', fp);
@@ -76,8 +84,9 @@ check_print_json(FILE *fp, const struct check_report *rep)
 	json_object_object_add(top, "findings", arr);
 	json_object_object_add(top, "dropped",
 	    json_object_new_int64((int64_t)rep->dropped));
-	fprintf(fp, "%s\n", json_object_to_json_string_ext(top,
+	text_json_fputs(fp, json_object_to_json_string_ext(top,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fputc('\n', fp);
 	json_object_put(top);
 	return 0;
 }

@@ -37,6 +37,7 @@
 #include "recognize.h"
 #include "runtime.h"
 #include "store.h"
+#include "text_safe.h"
 #include "tlsrpt.h"
 #include "verdict.h"
 
@@ -113,8 +114,15 @@ fail(struct import *im, const char *name, const char *reason,
 	if (i < im->n_reasons)
 		im->reasons[i].n++;
 	progress_clear(im->prog);
-	fprintf(stderr, "tlsrpt: %s: %s%s%s\n", name, reason,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	fputs("tlsrpt: ", stderr);
+	text_fputs(stderr, name);
+	fputs(": ", stderr);
+	text_fputs(stderr, reason);
+	if (detail != NULL) {
+		fputs(": ", stderr);
+		text_fputs(stderr, detail);
+	}
+	fputc('\n', stderr);
 }
 
 static void
@@ -379,8 +387,12 @@ summary(const struct import *im, double secs)
 	}
 	printf("  not reports:     %lu (skipped)\n", im->not_reports);
 	printf("  failed:          %lu\n", im->failed);
-	for (i = 0; i < im->n_reasons; i++)
-		printf("    %-40s %lu\n", im->reasons[i].name, im->reasons[i].n);
+	for (i = 0; i < im->n_reasons; i++) {
+		char name[sizeof(im->reasons[i].name)];
+
+		text_sanitize(name, sizeof(name), im->reasons[i].name);
+		printf("    %-40s %lu\n", name, im->reasons[i].n);
+	}
 }
 
 static double

@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "file_read.h"
 #include "report_print.h"
+#include "text_safe.h"
 #include "tlsrpt.h"
 
 #include <errno.h>
@@ -33,12 +34,17 @@ parse_one(const char *path, int as_json, const struct tlsrpt_limits *lim)
 		return 1;
 	}
 	if (tlsrpt_parse(buf, len, lim, &res, &err) != TLSRPT_OK) {
-		fprintf(stderr, "tlsrpt: %s: %s\n", path, err.message);
+		fprintf(stderr, "tlsrpt: %s: ", path);
+		text_fputs(stderr, err.message);
+		fputc('\n', stderr);
 		free(buf);
 		return 1;
 	}
-	for (i = 0; i < res->n_warnings; i++)
-		fprintf(stderr, "tlsrpt: %s: warning: %s\n", path, res->warnings[i]);
+	for (i = 0; i < res->n_warnings; i++) {
+		fprintf(stderr, "tlsrpt: %s: warning: ", path);
+		text_fputs(stderr, res->warnings[i]);
+		fputc('\n', stderr);
+	}
 	for (i = 0; i < res->n_reports && rc == 0; i++) {
 		const struct tlsrpt_report *rep = &res->reports[i];
 

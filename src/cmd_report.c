@@ -7,11 +7,13 @@
  */
 #include "cli_config.h"
 #include "cmd.h"
+#include "outfile.h"
 #include "report_html.h"
 #include "report_model.h"
 #include "report_render.h"
 #include "runtime.h"
 #include "store.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -74,9 +76,10 @@ render(FILE *fp, enum format format, struct json_object *model, int color)
 
 	switch (format) {
 	case F_JSON:
-		return fprintf(fp, "%s\n", json_object_to_json_string_ext(model,
+		text_json_fputs(fp, json_object_to_json_string_ext(model,
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		    JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ? -1 : 0;
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+		return fputc('\n', fp) == EOF ? -1 : 0;
 	case F_CSV:
 		return report_csv_write(fp, model);
 	case F_PROMETHEUS:
@@ -92,36 +95,28 @@ render(FILE *fp, enum format format, struct json_object *model, int color)
 	}
 }
 
-/* Write to PATH.tmp, then rename: a reader never sees half a file. */
+/* Render into PATH through outfile.h: never half a file, never a device
+ * or FIFO replaced, never a planted link written through. */
 static int
 render_to_file(const char *path, enum format format, struct json_object *model)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	FILE *fp;
-	int rc;
+	struct outfile *of;
+	char err[512];
 
-	if (tmp == NULL)
-		return -1;
-	snprintf(tmp, n, "%s.tmp", path);
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "tlsrpt: %s: %s\n", tmp, strerror(errno));
-		free(tmp);
+	if ((of = outfile_open(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt: %s\n", err);
 		return -1;
 	}
-	rc = render(fp, format, model, 0);
-	if (fflush(fp) != 0 || ferror(fp))
-		rc = -1;
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "tlsrpt: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
+	if (render(outfile_stream(of), format, model, 0) < 0) {
+		fprintf(stderr, "tlsrpt: cannot write %s\n", path);
+		outfile_abort(of);
+		return -1;
 	}
-	free(tmp);
-	return rc;
+	if (outfile_commit(of, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt: cannot write %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -2,6 +2,7 @@
  * log.c - syslog or stderr; see log.h.
  */
 #include "log.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -42,19 +43,22 @@ static void vlog(int, const char *, const char *, va_list, int)
 static void
 vlog(int priority, const char *prefix, const char *fmt, va_list ap, int with_errno)
 {
-	char msg[2048], *p;
+	char raw[2048], msg[2048], qid[128];
 	int saved = errno, n;
 
 	if (priority > max_level)
 		return;
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (with_errno && n >= 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", strerror(saved));
 	/* Report strings reach the log (report-id, organization-name): a
-	 * JSON "\r\n" in one must not start a forged line of its own. */
-	for (p = msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	 * JSON "\r\n" in one must not start a forged line of its own, nor
+	 * an ESC or a C1 CSI drive the terminal of whoever reads the log. */
+	text_sanitize(msg, sizeof(msg), raw);
+	if (prefix != NULL) {
+		text_sanitize(qid, sizeof(qid), prefix);
+		prefix = qid;
+	}
 	if (to_stderr)
 		fprintf(stderr, "%s: %s%s%s\n", log_ident, prefix ? prefix : "",
 		    prefix ? ": " : "", msg);

@@ -5,10 +5,11 @@
  * convention).  Per-message lines go through log_msg(), which puts the
  * MTA queue id first ("4XyZ1: ...") so a grep for the id finds every line
  * of a message.  fatal() is for start-up only: nothing on the
- * per-message path may exit.  Control characters in a formatted message
- * (a CR/LF in a report-id, say) are logged as "?", so no string from a
- * report can start a line of its own.  Thread-safe (syslog(3) and one
- * fprintf).
+ * per-message path may exit.  A formatted message and its queue id go
+ * through text_sanitize() (text_safe.h): a CR/LF in a report-id is logged
+ * as "\x0d\x0a", an ESC or C1 control as an escape too, so no string from
+ * a report can start a line of its own or steer a terminal.  Lines are
+ * cut at 2 KiB.  Thread-safe (syslog(3) and one fprintf).
  */
 #ifndef TLSRPT_LOG_H
 #define TLSRPT_LOG_H

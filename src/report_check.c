@@ -3,12 +3,16 @@
  * thresholds, as one status line for Nagios/Icinga (plugin convention:
  * "TLSRPT STATE - text | perfdata") or cron, with exit 0 OK, 1 WARNING,
  * 2 CRITICAL.  A domain's rate is its worst reporter's (report_trust.h),
- * never the sum over reporters.  CRITICAL: a domain at or above the critical failure rate,
- * or a critical insight.  WARNING: the warning rate, a warning insight,
- * a silent reporter (CRITICAL with --silent-critical), or no report at all.
+ * never the sum over reporters.  CRITICAL: a domain at or above the
+ * critical failure rate, or a critical insight.  WARNING: the warning
+ * rate, a warning insight, a silent reporter (CRITICAL with
+ * --silent-critical), or no report at all.
+ * Domain names in the text are sanitized (text_safe.h) and a '|' in one
+ * becomes '/', so a report cannot add a line or forge performance data.
  */
 #include "report_model.h"
 #include "report_render.h"
+#include "text_safe.h"
 
 #include <string.h>
 
@@ -23,16 +27,31 @@ add(char *buf, size_t size, const char *item)
 	snprintf(buf + len, size - len, "%s%s", len > 0 ? "; " : "", item);
 }
 
+/* SRC sanitized (text_safe.h), with '|' as '/', into DST. */
+static void
+one_line(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	text_sanitize(dst, size, src);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '|')
+			dst[i] = '/';
+}
+
 /* "example.com failure rate 50.00% (google.com)": who saw it. */
 static void
 add_rate(char *buf, size_t size, const char *domain, double rate,
     const char *reporter)
 {
-	char item[300];
+	char item[600], safe[256], safe_rep[256];
 
-	snprintf(item, sizeof(item), "%s failure rate %.2f%%%s%s%s", domain,
-	    rate * 100, reporter[0] != '\0' ? " (" : "", reporter,
-	    reporter[0] != '\0' ? ")" : "");
+	/* One line, and a '|' would start the performance data. */
+	one_line(safe, sizeof(safe), domain);
+	one_line(safe_rep, sizeof(safe_rep), reporter);
+	snprintf(item, sizeof(item), "%s failure rate %.2f%%%s%s%s", safe,
+	    rate * 100, safe_rep[0] != '\0' ? " (" : "", safe_rep,
+	    safe_rep[0] != '\0' ? ")" : "");
 	add(buf, size, item);
 }
 

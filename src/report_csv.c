@@ -3,23 +3,36 @@
  * result type, for spreadsheets.  A day with no failure still gets a row
  * (result_type empty) so the successful sessions are there.  RFC 4180:
  * CRLF line ends, fields with a comma, quote or line break quoted.
+ *
+ * Text cells (domain, result type) come from reports.  One starting with
+ * = + - @ TAB or CR, which a spreadsheet may run as a formula, is quoted
+ * and gets a leading ' (OWASP's rule); the rest of a text cell goes
+ * through text_sanitize(), so no control character reaches a terminal
+ * that shows the CSV.  Numbers are ours (printf of an integer) and are
+ * written as they are: a negative count keeps its '-'.
  */
 #include "report_model.h"
 #include "report_render.h"
+#include "text_safe.h"
 
 #include <string.h>
 
+#define FORMULA_START	"=+-@\t\r"
+
 static void
-field(FILE *fp, const char *s)
+field(FILE *fp, const char *raw)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL && s[0] != '=' && s[0] != '+' &&
-	    s[0] != '-' && s[0] != '@') {
+	char safe[1024];
+	const char *s = safe;
+	int formula = raw[0] != '\0' && strchr(FORMULA_START, raw[0]) != NULL;
+
+	text_sanitize(safe, sizeof(safe), raw);
+	if (strpbrk(s, ",\"\r\n") == NULL && !formula) {
 		fputs(s, fp);
 		return;
 	}
-	/* Quoted; a leading = + - @ gets a ' so a spreadsheet won't run it. */
 	fputc('"', fp);
-	if (strchr("=+-@", s[0]) != NULL)
+	if (formula)
 		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')

@@ -4,6 +4,7 @@
 #include "report_print.h"
 #include "result_types.h"
 #include "rfc3339.h"
+#include "text_safe.h"
 
 #include <json.h>
 #include <stdlib.h>
@@ -80,7 +81,8 @@ print_domains(FILE *fp, const struct tlsrpt_report *rep)
 				break;
 		if (j < i)
 			continue;
-		fprintf(fp, "%s%s", printed++ ? ", " : "", d);
+		fputs(printed++ ? ", " : "", fp);
+		text_fputs(fp, d);
 	}
 	fputs(printed ? "\n" : "(none given)\n", fp);
 }
@@ -94,11 +96,20 @@ report_print_text(FILE *fp, const char *source, const struct tlsrpt_report *rep)
 
 	rfc3339_format(rep->start, start, sizeof(start));
 	rfc3339_format(rep->end, end, sizeof(end));
-	fprintf(fp, "== %s\n", source);
-	fprintf(fp, "Submitter:  %s", rep->organization_name);
-	if (rep->contact_info != NULL)
-		fprintf(fp, " <%s>", rep->contact_info);
-	fprintf(fp, "\nReport-ID:  %s\n", rep->report_id);
+	/* Every string below but the dates and numbers is the sender's:
+	 * text_fputs() keeps control characters off the terminal. */
+	fputs("== ", fp);
+	text_fputs(fp, source);
+	fputs("\nSubmitter:  ", fp);
+	text_fputs(fp, rep->organization_name);
+	if (rep->contact_info != NULL) {
+		fputs(" <", fp);
+		text_fputs(fp, rep->contact_info);
+		fputc('>', fp);
+	}
+	fputs("\nReport-ID:  ", fp);
+	text_fputs(fp, rep->report_id);
+	fputc('\n', fp);
 	fprintf(fp, "Domains:    ");
 	print_domains(fp, rep);
 	fprintf(fp, "Period:     %s .. %s (UTC)\n", start, end);
@@ -107,14 +118,19 @@ report_print_text(FILE *fp, const char *source, const struct tlsrpt_report *rep)
 	for (i = 0; i < rep->n_policies; i++) {
 		const struct tlsrpt_policy *pol = &rep->policies[i];
 
-		fprintf(fp, "  policy %s %s: %lld successful, %lld failed",
-		    pol->policy_type, pol->policy_domain != NULL ?
-		    pol->policy_domain : "(no domain)",
+		fputs("  policy ", fp);
+		text_fputs(fp, pol->policy_type);
+		fputc(' ', fp);
+		text_fputs(fp, pol->policy_domain != NULL ? pol->policy_domain :
+		    "(no domain)");
+		fprintf(fp, ": %lld successful, %lld failed",
 		    (long long)pol->total_successful, (long long)pol->total_failure);
 		if (pol->n_mx_hosts > 0) {
 			fprintf(fp, " (mx");
-			for (j = 0; j < pol->n_mx_hosts; j++)
-				fprintf(fp, " %s", pol->mx_hosts[j]);
+			for (j = 0; j < pol->n_mx_hosts; j++) {
+				fputc(' ', fp);
+				text_fputs(fp, pol->mx_hosts[j]);
+			}
 			fprintf(fp, ")");
 		}
 		fputc('\n', fp);
@@ -123,14 +139,21 @@ report_print_text(FILE *fp, const char *source, const struct tlsrpt_report *rep)
 		return -1;
 	if (n_totals > 0) {
 		fprintf(fp, "Failures by result type:\n");
-		for (i = 0; i < n_totals; i++)
+		for (i = 0; i < n_totals; i++) {
+			char type[128];
+
+			text_sanitize(type, sizeof(type), totals[i].result_type);
 			fprintf(fp, "  %10lld  %-26s %s\n",
-			    (long long)totals[i].sessions, totals[i].result_type,
+			    (long long)totals[i].sessions, type,
 			    result_type_lookup(totals[i].result_type)->summary);
+		}
 	}
 	free(totals);
-	for (i = 0; i < rep->n_warnings; i++)
-		fprintf(fp, "Warning:    %s\n", rep->warnings[i]);
+	for (i = 0; i < rep->n_warnings; i++) {
+		fputs("Warning:    ", fp);
+		text_fputs(fp, rep->warnings[i]);
+		fputc('\n', fp);
+	}
 	fputc('\n', fp);
 	return 0;
 }
@@ -244,8 +267,9 @@ report_print_jsonl(FILE *fp, const char *source, const struct tlsrpt_report *rep
 	put_string(line, "source", source);
 	json_object_object_add(line, "report", r);
 	json_object_object_add(line, "warnings", warnings);
-	fprintf(fp, "%s\n", json_object_to_json_string_ext(line,
+	text_json_fputs(fp, json_object_to_json_string_ext(line,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fputc('\n', fp);
 	json_object_put(line);
 	return 0;
 }

@@ -2,18 +2,26 @@
  * report_prometheus.c - `tlsrpt report --format prometheus`: the text
  * exposition format, for node_exporter's textfile collector (written to
  * a .prom file by contrib/prometheus/tlsrpt-prometheus.timer).  Values
- * cover the report's period, so they are gauges.  Label values escape
- * backslash, quote and newline as the format requires.
+ * cover the report's period, so they are gauges.  Label values come
+ * from reports: they go through text_sanitize() (no control character
+ * reaches whoever reads the file on a terminal, nor a raw newline the
+ * parser), then backslash, quote and newline are escaped as the format
+ * requires.
  */
 #include "report_model.h"
 #include "report_render.h"
+#include "text_safe.h"
 
 #include <string.h>
 #include <time.h>
 
 static void
-label(FILE *fp, const char *name, const char *value, int last)
+label(FILE *fp, const char *name, const char *raw, int last)
 {
+	char safe[1024];
+	const char *value = safe;
+
+	text_sanitize(safe, sizeof(safe), raw);
 	fprintf(fp, "%s=\"", name);
 	for (; *value; value++) {
 		if (*value == '\\' || *value == '"')

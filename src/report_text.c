@@ -2,10 +2,13 @@
  * report_text.c - `tlsrpt report` as text: aligned tables within 100
  * columns, long text wrapped, colour only when asked (a terminal without
  * NO_COLOR, decided by the caller).  Every cell comes from reports anyone
- * can send, so control characters are replaced before printing.
+ * can send, so every cell goes through text_sanitize() (text_safe.h)
+ * before printing: no control character, C1 or bidi override reaches
+ * the terminal.
  */
 #include "report_model.h"
 #include "report_render.h"
+#include "text_safe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,16 +38,21 @@ paint(const struct out *o, const char *code)
 #define GREEN	"\033[32m"
 #define RESET	"\033[0m"
 
-/* S with control bytes as '?', cut to WIDTH characters ('~' marks a cut). */
+/* S sanitized, cut to WIDTH characters ('~' marks a cut). */
 static void
-cell(char *buf, size_t size, const char *s, int width)
+cell(char *buf, size_t size, const char *raw, int width)
 {
+	char safe[2048];
+	const char *s = safe;
 	size_t n = 0, chars = 0;
 
-	for (; *s != '\0' && n + 5 < size; s++) {
+	text_sanitize(safe, sizeof(safe), raw);
+	for (; *s != '\0'; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if ((ch & 0xc0) != 0x80) {	/* a character starts */
+			if (n + 5 >= size)	/* room for a whole one */
+				break;
 			if (width > 0 && (int)chars == width) {
 				/* back up one character for the mark */
 				while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
@@ -56,7 +64,7 @@ cell(char *buf, size_t size, const char *s, int width)
 			}
 			chars++;
 		}
-		buf[n++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+		buf[n++] = (char)ch;
 	}
 	buf[n] = '\0';
 }

@@ -13,6 +13,7 @@
  * MX.EXAMPLE.COM one of its MX hosts (repeat for every host).
  */
 #include "result_types.h"
+#include "text_safe.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -576,8 +577,10 @@ result_type_explain(FILE *fp, const struct result_type_info *info,
 	else
 		heading = "(unnamed result type)";
 
-	/* U+2014 EM DASH, spelled in UTF-8 bytes to keep the source ASCII. */
-	fprintf(fp, "%s \xe2\x80\x94 %s\n", heading, info->summary);
+	/* U+2014 EM DASH, spelled in UTF-8 bytes to keep the source ASCII.
+	 * The heading may be a name taken from a report: sanitized. */
+	text_fputs(fp, heading);
+	fprintf(fp, " \xe2\x80\x94 %s\n", info->summary);
 	print_field(fp, "Category:", category_label(info));
 	fprintf(fp, "  %-11sreported by a sender delivering mail TO your domain; "
 	    "the problem is\n"

@@ -181,6 +181,39 @@ grep -q "Q-DUP: duplicate report" "$tmp/milter.log" && ok "duplicate logged with
 grep -q "FORGE1: deleted 2 incoming X-TLSRPT headers" "$tmp/milter.log" &&
 	ok "forged tags logged" || bad "forged tags logged"
 
+# --- hostile strings in a signed report reach the log escaped ---------------
+# An ESC, an OSC title, a C1 CSI (as UTF-8), a bidi override and CR LF in
+# the organization-name, report-id and reason codes: the log line that
+# names the report carries escapes, never the raw bytes.
+{ printf 'From: <noreply-smtp-tls-reporting@google.com>\nTo: <tlsrpt@example.net>\n'
+  printf 'Date: Sat, 2 Mar 2024 06:12:00 +0000\nMessage-ID: <hostile@google.com>\n'
+  printf 'Subject: Report Domain: example.net Submitter: google.com Report-ID: <h>\n'
+  printf 'MIME-Version: 1.0\nContent-Type: multipart/report; boundary="B"; report-type=tlsrpt\n\n'
+  printf -- '--B\nContent-Type: application/tlsrpt+json\nContent-Transfer-Encoding: base64\n\n'
+  printf '%s' '{"organization-name":"Evil\u009b31m Corp\u001b]0;pwned\u0007 \u202emoc.elgoog",
+"date-range":{"start-datetime":"2024-03-01T00:00:00Z","end-datetime":"2024-03-01T23:59:59Z"},
+"contact-info":"x@evil.example","report-id":"hostile-1\r\nforged line",
+"policies":[{"policy":{"policy-type":"sts","policy-domain":"example.net"},
+"summary":{"total-successful-session-count":1,"total-failure-session-count":2},
+"failure-details":[{"result-type":"=HYPERLINK(\"http://evil.example/\")","failed-session-count":1,
+"failure-reason-code":"\u009b31m\u001b]0;x\u0007"},{"result-type":"\tstarts-with-tab",
+"failed-session-count":1,"failure-reason-code":"\tTAB"}]}]}' | base64
+  printf -- '--B--\n'; } >"$tmp/hostile.in"
+sign sel google.com "$tmp/hostile.in" hostile.eml
+lua t-one.lua MESSAGE="$tmp/hostile.eml" QID=HOSTILE
+if $PY - "$tmp/milter.log" <<'PY'
+import re, sys
+b = open(sys.argv[1], "rb").read()
+sys.exit(1 if re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]", b) else 0)
+PY
+then ok "log: no raw ESC, C1, CR or bidi from a hostile report"
+else bad "log: no raw ESC, C1, CR or bidi from a hostile report"; fi
+grep "^[^:]*: HOSTILE: " "$tmp/milter.log" >"$tmp/hostile.log"
+grep -qF 'Evil\u009b31m Corp\x1b]0;pwned\x07 \u202emoc.elgoog' "$tmp/hostile.log" ||
+	grep -qF 'hostile-1\x0d\x0aforged line' "$tmp/hostile.log" &&
+	ok "log: the hostile report named, escaped" ||
+	{ bad "log: the hostile report named, escaped"; sed 's/^/    /' "$tmp/hostile.log"; }
+
 # --- SIGHUP with a message in flight ---------------------------------------
 conf X-TLSRPT-Reloaded yes >"$tmp/milter.conf.new"
 lua t-reload.lua RELOAD_CMD="mv $tmp/milter.conf.new $tmp/milter.conf && kill -HUP $mpid"
