@@ -356,7 +356,8 @@ mlfi_eoh(SMFICTX *ctx)
 		m->oversize = 1;
 	/* DKIM sees the headers only now: ordinary mail never pays for it. */
 	if (c->rt->dkim != NULL &&
-	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid)) != NULL) {
+	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid,
+	    m->from_domain)) != NULL) {
 		for (i = 0; i < m->n_hdrs; i++) {
 			char name[256];
 			struct header_ref *h = &m->hdrs[i];
