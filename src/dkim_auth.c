@@ -72,8 +72,6 @@ struct dkim_auth_msg {
 	char from_domain[256];
 	struct timespec deadline;	/* CLOCK_MONOTONIC; 0 = none */
 	bool timed_out;
-	size_t n_seen;		/* DKIM-Signature headers seen */
-	size_t n_skipped;	/* ... left out for l=, rsa-sha1 or the cap */
 	char skipwhy[160];	/* why the first was left out for l=, rsa-sha1 */
 	char capwhy[160];	/* ... or for the cap */
 	/* Up to DKIM_SIGS_MAX aligned and as many unaligned, in order. */
@@ -579,22 +577,21 @@ sig_tags(const char *v, struct sig_tags *t)
 {
 	memset(t, 0, sizeof(*t));
 	while (*v != '\0') {
-		const char *end = strchr(v, ';'), *eq, *a, *b;
+		const char *end = strchr(v, ';'), *eq, *a, *b, *x, *y;
 
 		if (end == NULL)
 			end = v + strlen(v);
 		eq = memchr(v, '=', (size_t)(end - v));
 		if (eq != NULL) {
+			/* Tag name a..b and value x..y, folding whitespace off. */
 			for (a = v; a < eq && isspace((unsigned char)*a); a++)
 				;
 			for (b = eq; b > a && isspace((unsigned char)b[-1]); b--)
 				;
-			const char *x = eq + 1, *y = end;
-
-			while (x < y && isspace((unsigned char)*x))
-				x++;
-			while (y > x && isspace((unsigned char)y[-1]))
-				y--;
+			for (x = eq + 1; x < end && isspace((unsigned char)*x); x++)
+				;
+			for (y = end; y > x && isspace((unsigned char)y[-1]); y--)
+				;
 			if (b - a == 1 && *a == 'l')
 				t->has_l = true;
 			else if (b - a == 1 && *a == 'a' && !t->has_a) {
@@ -615,17 +612,15 @@ sig_tags(const char *v, struct sig_tags *t)
 	}
 }
 
-static void skip_sig(struct dkim_auth_msg *, char *, size_t, const char *,
-    ...) __attribute__((format(printf, 4, 5)));
+static void skip_sig(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* One more signature left out; the first reason of each kind is kept. */
+/* A signature left out: WHY keeps the first reason of its kind. */
 static void
-skip_sig(struct dkim_auth_msg *m, char *why, size_t whylen, const char *fmt,
-    ...)
+skip_sig(char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
-	m->n_skipped++;
 	if (why[0] != '\0')
 		return;
 	va_start(ap, fmt);
@@ -665,18 +660,17 @@ consider_sig(struct dkim_auth_msg *m, const char *value, char *line,
 	struct kept_sig *k;
 	bool aligned;
 
-	m->n_seen++;
 	sig_tags(value, &t);
 	aligned = t.d[0] != '\0' && m->from_domain[0] != '\0' &&
 	    domain_aligned(t.d, m->from_domain);
 	if (t.has_l)
-		skip_sig(m, SKIP_POLICY(m), "l= tag present (d=%s)", t.d);
+		skip_sig(SKIP_POLICY(m), "l= tag present (d=%s)", t.d);
 	else if (t.sha1)
-		skip_sig(m, SKIP_POLICY(m), "rsa-sha1 signature (d=%s): not accepted (RFC 8301)",
+		skip_sig(SKIP_POLICY(m), "rsa-sha1 signature (d=%s): not accepted (RFC 8301)",
 		    t.d);
 	else if ((aligned ? m->n_aligned : m->n_kept - m->n_aligned) >=
 	    DKIM_SIGS_MAX)
-		skip_sig(m, SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
+		skip_sig(SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
 		    "(d=%s and later ones left unchecked)", t.d);
 	else {
 		k = &m->kept[m->n_kept++];
@@ -756,7 +750,7 @@ dkim_auth_eoh(struct dkim_auth_msg *m)
 		struct kept_sig *k = &m->kept[i];
 
 		if (!k->aligned && unaligned++ >= DKIM_SIGS_MAX - m->n_aligned) {
-			skip_sig(m, SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
+			skip_sig(SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
 			    "(d=%s and later ones left unchecked)", k->d);
 			continue;
 		}
