@@ -19,11 +19,12 @@ REAL_MILTER=${TLSRPT_MILTER:-./tlsrpt-milter}
 FIX="$srcdir/tests/fixtures"
 LIB="$srcdir/tests/milter"
 . "$srcdir/tests/testlib.sh"
+. "$srcdir/tests/slowdns-lib.sh"
 
 tl_init milter_dkim
 tl_need_tools miltertest openssl
 tl_need_python_dkim
-tl_tmpdir dns_stop
+tl_tmpdir sd_stop
 
 tl_dkim_google
 tl_sign sel google.com "$FIX/mime-google.eml" "$tmp/google.eml" ||
@@ -182,45 +183,11 @@ fi
 kill "$mpid"; tl_milter_wait_exit || bad "the filter did not stop"
 
 # --- slow DNS ---------------------------------------------------------------
-dns_pid_file="$tmp/dns.pid"
-dns_stop() {
-	[ -f "$dns_pid_file" ] && kill "$(cat "$dns_pid_file")" 2>/dev/null
-	rm -f "$dns_pid_file"
-}
-if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 ||
-    ! command -v ip >/dev/null 2>&1 || ! unshare -m -n true >/dev/null 2>&1; then
+if ! sd_usable; then
 	echo "skip - slow DNS (needs root, unshare and ip)"
 	tl_finish 40 "milter log" "$tmp/milter.log"
 fi
-cat >"$tmp/slowdns.py" <<'PYEOF'
-# Every query answered 2 s late: NXDOMAIN, as a hostile zone would.
-import os, socket, struct, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 53))
-open(sys.argv[1], "w").write("%d\n" % os.getpid())
-while True:
-    q, peer = s.recvfrom(512)
-    i = 12
-    while q[i]:
-        i += 1 + q[i]
-    time.sleep(2)
-    s.sendto(q[:2] + b"\x81\x83" + struct.pack(">HHHH", 1, 0, 0, 0) +
-             q[12:i + 5], peer)
-PYEOF
-echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
-# The daemon in its own namespaces, with the DNS server beside it; exec
-# keeps the pid tl_milter_start waits on and signals.
-cat >"$tmp/nsrun.sh" <<NSEOF
-ip link set lo up || exit 1
-mount --bind "$tmp/resolv.conf" /etc/resolv.conf || exit 1
-"$PY" "$tmp/slowdns.py" "$dns_pid_file" &
-n=0
-while [ ! -s "$dns_pid_file" ] && [ \$n -lt 100 ]; do sleep 0.1; n=\$((n + 1)); done
-exec "$REAL_MILTER" "\$@"
-NSEOF
-printf '#!/bin/sh\nexec unshare -m -n sh "%s" "$@"\n' "$tmp/nsrun.sh" >"$tmp/nsmilter"
-chmod +x "$tmp/nsmilter"
-MILTER="$tmp/nsmilter"
+sd_setup "$REAL_MILTER"
 conf "" 3 >"$tmp/dns.conf"
 tl_milter_up "$tmp/dns.conf"
 
@@ -256,7 +223,7 @@ t1=$(now_ms)
 	bad "SIGTERM during a DKIM check: exit took $((t1 - t0)) ms (want 3 s + 5 + 1)"
 wait "$bg" && ok "SIGTERM: the report in flight still got $(tail -1 "$tmp/bg.out")" ||
 	{ bad "SIGTERM: the report in flight:"; sed 's/^/    /' "$tmp/bg.out"; }
-dns_stop
+sd_stop
 
 # SIGTERM with a message the MTA never finishes: abandoned after the grace
 # (DKIMTimeout 3 + 10 s), logged, and the daemon exits.
@@ -282,6 +249,6 @@ fi
 grep -q "with 1 message unfinished: abandoned" "$tmp/milter.log" &&
 	ok "the abandoned message logged" || bad "the abandoned message not logged"
 kill "$bg" 2>/dev/null
-dns_stop
+sd_stop
 
 tl_finish 40 "milter log" "$tmp/milter.log"
