@@ -26,6 +26,11 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * Authentication-Results kept, topmost first as the MTA passes them: only
+ * the topmost with a trusted authserv-id counts (authres.h), and the
+ * trusted hop adds its own above what came with the message.
+ */
 #define MAX_AUTHRES	16
 
 struct message {
