@@ -288,6 +288,25 @@ authres_servid(const char *value, char *id_r, size_t id_len)
 	return 0;
 }
 
+long
+authres_trusted_topmost(const char *const *values, size_t n,
+    const char *const *trusted, size_t n_trusted)
+{
+	char id[WORD_MAX];
+	size_t i, j;
+
+	if (values == NULL || trusted == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (authres_servid(values[i], id, sizeof(id)) != 0)
+			continue;
+		for (j = 0; j < n_trusted; j++)
+			if (trusted[j] != NULL && strcasecmp(trusted[j], id) == 0)
+				return (long)i;
+	}
+	return -1;
+}
+
 int
 authres_dkim_pass(const char *value, const char *const *trusted,
     size_t n_trusted, const char *from_domain, char *domain_r,

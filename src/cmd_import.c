@@ -306,7 +306,8 @@ import_message(struct import *im, const char *name, const struct mail_item *it)
 	}
 	if (!im->no_verify) {
 		if (im->rt->dkim != NULL &&
-		    (h.dkim = dkim_auth_msg_new(im->rt->dkim, name)) != NULL) {
+		    (h.dkim = dkim_auth_msg_new(im->rt->dkim, name,
+		    h.from_domain)) != NULL) {
 			rawmsg_headers(it->data, it->len, on_header, &h);
 			dkim_auth_eoh(h.dkim);
 			rawmsg_body_crlf(it->data + body, it->len - body, on_body,

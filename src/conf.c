@@ -61,6 +61,8 @@ static const struct config_key keys[] = {
 	  "authserv-ids whose Authentication-Results are trusted with AuthMode authres." },
 	{ "DKIMKeyFile", CONFIG_STRING, "", OFF(dkim_key_file),
 	  "File of \"selector._domainkey.domain TXT-record\" lines used instead of DNS for DKIM keys." },
+	{ "DKIMTimeout", CONFIG_SECONDS, "20", OFF(dkim_timeout),
+	  "Seconds one message's DKIM check may take, key lookups included; past it the verdict is fail. Keep it under the MTA's milter timeouts." },
 	{ "RecordUnverified", CONFIG_BOOL, "no", OFF(record_unverified),
 	  "Also record reports that fail authentication, marked unverified (never counted by default)." },
 	{ "TagHeader", CONFIG_HEADER, "X-TLSRPT", OFF(tag_header),

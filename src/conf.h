@@ -36,6 +36,7 @@ struct config {
 	char **trusted_authserv_ids;
 	size_t n_trusted_authserv_ids;
 	char *dkim_key_file;		/* "" = DNS */
+	unsigned dkim_timeout;		/* seconds for one message's DKIM check */
 	int record_unverified;
 	char *tag_header;
 	enum divert_action action;

@@ -4,15 +4,20 @@
  * libopendkim does the cryptography.  Keys always come through our own
  * lookup callback (key file or res_nquery), which is where a key record
  * saying s=tlsrpt is made acceptable to libopendkim, and where a DNS
- * failure is told apart from a missing key.  The verdict looks at every
- * signature: header and body hash, no l=, d= aligned with From.
+ * failure is told apart from a missing key, and where the deadline stops
+ * lookups.  Which signatures libopendkim sees at all is decided here,
+ * from a cheap parse of their tags (see dkim_auth.h).  The verdict looks
+ * at each of those: header and body hash, no l=, not rsa-sha1, no
+ * testing key, d= aligned with From.
  */
 #include "dkim_auth.h"
 #include "errbuf.h"
 #include "align.h"
+#include "dns_lookup.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +28,15 @@
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <resolv.h>
+#include <time.h>
 
 #include <dkim.h>
 
 #define KEY_NAME_MAX	DKIM_MAXHOSTNAMELEN	/* sel._domainkey.domain */
 #define KEY_RECORD_MAX	4096	/* longer than any RSA-4096 record */
 #define HEADER_MAX	(256 * 1024)	/* one header field, folded */
-#define DNS_ANSWER_MAX	65536
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 struct dkim_key {
 	char *name;		/* lowercase */
@@ -41,6 +48,15 @@ struct dkim_auth {
 	struct dkim_key *keys;	/* sorted by name; NULL in DNS mode */
 	size_t n_keys;
 	bool dns;
+	unsigned timeout;	/* seconds per message; 0 = none */
+};
+
+/* A DKIM-Signature kept for libopendkim, as "Name: value" with CRLF. */
+struct kept_sig {
+	char *line;
+	size_t len;
+	bool aligned;
+	char d[256];
 };
 
 struct dkim_auth_msg {
@@ -53,6 +69,14 @@ struct dkim_auth_msg {
 	char tempwhy[160];
 	char hdrerr[160];	/* the first header libopendkim refused */
 	char broken[160];	/* set when the message cannot be verified */
+	char from_domain[256];
+	struct timespec deadline;	/* CLOCK_MONOTONIC; 0 = none */
+	bool timed_out;
+	char skipwhy[160];	/* why the first was left out for l=, rsa-sha1 */
+	char capwhy[160];	/* ... or for the cap */
+	/* Up to DKIM_SIGS_MAX aligned and as many unaligned, in order. */
+	struct kept_sig kept[2 * DKIM_SIGS_MAX];
+	size_t n_kept, n_aligned;
 };
 
 /* A reason per signature, ranked: the closest to passing is reported. */
@@ -63,6 +87,46 @@ lower(char *s)
 {
 	for (; *s != '\0'; s++)
 		*s = (char)tolower((unsigned char)*s);
+}
+
+/* --- the deadline ---------------------------------------------------- */
+
+static bool
+has_deadline(const struct dkim_auth_msg *m)
+{
+	return m->deadline.tv_sec != 0 || m->deadline.tv_nsec != 0;
+}
+
+/* Whole seconds left before the deadline (a large number if none). */
+static long
+seconds_left(const struct dkim_auth_msg *m)
+{
+	struct timespec now;
+
+	if (!has_deadline(m))
+		return 1L << 30;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > m->deadline.tv_sec || (now.tv_sec ==
+	    m->deadline.tv_sec && now.tv_nsec >= m->deadline.tv_nsec))
+		return 0;
+	return (long)(m->deadline.tv_sec - now.tv_sec) -
+	    (now.tv_nsec > m->deadline.tv_nsec ? 1 : 0);
+}
+
+static bool
+expired(struct dkim_auth_msg *m)
+{
+	struct timespec now;
+
+	if (m->timed_out)
+		return true;
+	if (!has_deadline(m))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > m->deadline.tv_sec || (now.tv_sec ==
+	    m->deadline.tv_sec && now.tv_nsec >= m->deadline.tv_nsec))
+		m->timed_out = true;
+	return m->timed_out;
 }
 
 /* --- key records ------------------------------------------------------ */
@@ -281,87 +345,53 @@ file_lookup(const struct dkim_auth *da, const char *name, char *rec,
 }
 
 /*
- * The TXT record at NAME, its strings concatenated.  1 found, 0 no such
- * record, -1 temporary failure (WHY says which).  With several TXT
- * records, the first that looks like a DKIM key wins.
+ * The TXT record at NAME, its strings concatenated, asked within SECONDS.
+ * 1 found, 0 no such record, -1 temporary failure (WHY says which).
+ * With several TXT records, the first that looks like a DKIM key wins.
  */
 static int
-dns_lookup(const char *name, char *rec, size_t reclen, char *why,
-    size_t whylen)
+dns_key(const char *name, unsigned seconds, char *rec, size_t reclen,
+    char *why, size_t whylen)
 {
-	struct __res_state rs;
-	unsigned char *ans;
-	ns_msg msg;
-	int len, i, n, ret = 0;
-	bool looks_dkim;
+	struct dns_ctx ctx;
+	struct dns_txt *txt;
+	enum dns_status st;
+	size_t i, pick = 0;
 
-	memset(&rs, 0, sizeof(rs));
-	if (res_ninit(&rs) != 0) {
-		errbuf_printf(why, whylen, "resolver initialisation failed");
-		return -1;
-	}
-	ans = malloc(DNS_ANSWER_MAX);
-	if (ans == NULL) {
-		res_nclose(&rs);
+	if ((txt = malloc(sizeof(*txt))) == NULL) {
 		errbuf_printf(why, whylen, "out of memory");
 		return -1;
 	}
-	len = res_nquery(&rs, name, ns_c_in, ns_t_txt, ans, DNS_ANSWER_MAX);
-	if (len < 0) {
-		switch (rs.res_h_errno) {
-		case HOST_NOT_FOUND:
-		case NO_DATA:
-			ret = 0;
-			break;
-		default:
-			errbuf_printf(why, whylen, "DNS lookup of %s failed: %s", name,
-			    rs.res_h_errno == TRY_AGAIN ?
-			    "SERVFAIL or timeout" : hstrerror(rs.res_h_errno));
-			ret = -1;
+	if (dns_open(&ctx, NULL, (int)seconds) != 0) {
+		errbuf_printf(why, whylen, "%s", ctx.err);
+		free(txt);
+		return -1;
+	}
+	dns_set_budget(&ctx, seconds);
+	st = dns_txt(&ctx, name, txt);
+	dns_close(&ctx);
+	if (st == DNS_NXDOMAIN || st == DNS_NODATA) {
+		free(txt);
+		return 0;
+	}
+	if (st != DNS_OK) {
+		errbuf_printf(why, whylen, "DNS lookup of %s failed: "
+		    "SERVFAIL or timeout", name);
+		free(txt);
+		return -1;
+	}
+	for (i = 0; i < txt->count; i++)
+		if (!txt->rr[i].truncated &&
+		    strncmp(txt->rr[i].text, "v=DKIM1", 7) == 0) {
+			pick = i;
 			break;
 		}
-		goto out;
-	}
-	if (len > DNS_ANSWER_MAX || ns_initparse(ans, len, &msg) != 0) {
-		errbuf_printf(why, whylen, "DNS answer for %s unreadable", name);
-		ret = -1;
-		goto out;
-	}
-	rec[0] = '\0';
-	n = ns_msg_count(msg, ns_s_an);
-	for (i = 0; i < n; i++) {
-		const unsigned char *rd, *end;
-		char txt[KEY_RECORD_MAX];
-		size_t o = 0;
-		ns_rr rr;
-
-		if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 ||
-		    ns_rr_type(rr) != ns_t_txt)
-			continue;
-		rd = ns_rr_rdata(rr);
-		end = rd + ns_rr_rdlen(rr);
-		while (rd < end) {
-			size_t sl = *rd++;
-
-			if (sl > (size_t)(end - rd) || o + sl >= sizeof(txt))
-				break;
-			memcpy(txt + o, rd, sl);
-			o += sl;
-			rd += sl;
-		}
-		txt[o] = '\0';
-		looks_dkim = strncmp(txt, "v=DKIM1", 7) == 0;
-		if (ret == 0 || looks_dkim) {
-			snprintf(rec, reclen, "%s", txt);
-			ret = 1;
-		}
-		if (looks_dkim)
-			break;
-	}
-out:
-	free(ans);
-	res_nclose(&rs);
-	return ret;
+	if (txt->rr[pick].truncated)
+		rec[0] = '\0';		/* longer than any key: no key */
+	else
+		snprintf(rec, reclen, "%s", txt->rr[pick].text);
+	free(txt);
+	return 1;
 }
 
 static void
@@ -387,8 +417,20 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 	key_name(sig, name, sizeof(name));
 	if (strlen(name) >= KEY_NAME_MAX)
 		return DKIM_CBSTAT_NOTFOUND;
-	if (m->da->dns)
-		r = dns_lookup(name, rec, sizeof(rec), why, sizeof(why));
+	if (m->da->dns) {
+		long left = seconds_left(m);
+
+		/* Less than a second is less than the resolver can wait. */
+		if (left < 1 || expired(m)) {
+			m->timed_out = true;
+			return DKIM_CBSTAT_NOTFOUND;
+		}
+		r = dns_key(name, left < DKIM_DNS_QUERY_SECONDS ? (unsigned)left :
+		    DKIM_DNS_QUERY_SECONDS, rec, sizeof(rec), why, sizeof(why));
+		if (r < 0 && expired(m))
+			return DKIM_CBSTAT_NOTFOUND;
+	} else if (expired(m))
+		return DKIM_CBSTAT_NOTFOUND;
 	else
 		r = file_lookup(m->da, name, rec, sizeof(rec));
 	if (r < 0) {
@@ -443,6 +485,13 @@ fail:
 }
 
 void
+dkim_auth_set_timeout(struct dkim_auth *da, unsigned seconds)
+{
+	if (da != NULL)
+		da->timeout = seconds;
+}
+
+void
 dkim_auth_free(struct dkim_auth *da)
 {
 	size_t i;
@@ -462,7 +511,8 @@ dkim_auth_free(struct dkim_auth *da)
 /* --- one message ------------------------------------------------------ */
 
 struct dkim_auth_msg *
-dkim_auth_msg_new(struct dkim_auth *da, const char *id)
+dkim_auth_msg_new(struct dkim_auth *da, const char *id,
+    const char *from_domain)
 {
 	struct dkim_auth_msg *m;
 	DKIM_STAT st;
@@ -470,6 +520,12 @@ dkim_auth_msg_new(struct dkim_auth *da, const char *id)
 	if (da == NULL || (m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	m->da = da;
+	if (from_domain != NULL)
+		snprintf(m->from_domain, sizeof(m->from_domain), "%s", from_domain);
+	if (da->timeout > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &m->deadline);
+		m->deadline.tv_sec += (time_t)da->timeout;
+	}
 	m->dkim = dkim_verify(da->lib, (const unsigned char *)
 	    (id != NULL && id[0] != '\0' ? id : "-"), NULL, &st);
 	if (m->dkim == NULL) {
@@ -483,8 +539,12 @@ dkim_auth_msg_new(struct dkim_auth *da, const char *id)
 void
 dkim_auth_msg_free(struct dkim_auth_msg *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
+	for (i = 0; i < m->n_kept; i++)
+		free(m->kept[i].line);
 	dkim_free(m->dkim);
 	free(m);
 }
@@ -498,6 +558,131 @@ set_broken(struct dkim_auth_msg *m, const char *what)
 		errbuf_printf(m->broken, sizeof(m->broken), "%s%s%s", what,
 		    err != NULL && err[0] != '\0' ? ": " : "",
 		    err != NULL ? err : "");
+}
+
+/*
+ * The tags of a DKIM-Signature value that decide whether it is worth
+ * verifying: a linear scan, no allocation.  D_R gets d= (lowercase, ""
+ * if absent or too long); the first occurrence of a tag counts
+ * (libopendkim refuses a signature with a tag twice anyway).
+ */
+struct sig_tags {
+	char d[256];
+	bool has_l, has_a, has_d;
+	bool sha1;
+};
+
+static void
+sig_tags(const char *v, struct sig_tags *t)
+{
+	memset(t, 0, sizeof(*t));
+	while (*v != '\0') {
+		const char *end = strchr(v, ';'), *eq, *a, *b, *x, *y;
+
+		if (end == NULL)
+			end = v + strlen(v);
+		eq = memchr(v, '=', (size_t)(end - v));
+		if (eq != NULL) {
+			/* Tag name a..b and value x..y, folding whitespace off. */
+			for (a = v; a < eq && isspace((unsigned char)*a); a++)
+				;
+			for (b = eq; b > a && isspace((unsigned char)b[-1]); b--)
+				;
+			for (x = eq + 1; x < end && isspace((unsigned char)*x); x++)
+				;
+			for (y = end; y > x && isspace((unsigned char)y[-1]); y--)
+				;
+			if (b - a == 1 && *a == 'l')
+				t->has_l = true;
+			else if (b - a == 1 && *a == 'a' && !t->has_a) {
+				t->has_a = true;
+				t->sha1 = y - x == 8 && strncasecmp(x, "rsa-sha1", 8) == 0;
+			} else if (b - a == 1 && *a == 'd' && !t->has_d) {
+				t->has_d = true;
+				if ((size_t)(y - x) < sizeof(t->d)) {
+					memcpy(t->d, x, (size_t)(y - x));
+					t->d[y - x] = '\0';
+					lower(t->d);
+				}
+			}
+		}
+		if (*end == '\0')
+			break;
+		v = end + 1;
+	}
+}
+
+static void skip_sig(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A signature left out: WHY keeps the first reason of its kind. */
+static void
+skip_sig(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+#define SKIP_POLICY(m)	(m)->skipwhy, sizeof((m)->skipwhy)
+#define SKIP_CAP(m)	(m)->capwhy, sizeof((m)->capwhy)
+
+/* Hand one "Name: value" line (CRLF folds) to libopendkim. */
+static void
+feed_header(struct dkim_auth_msg *m, const char *name, char *line,
+    size_t len)
+{
+	/*
+	 * A refused header (a malformed DKIM-Signature, typically) is left
+	 * out; the other signatures are still judged.
+	 */
+	if (dkim_header(m->dkim, (u_char *)line, len) != DKIM_STAT_OK &&
+	    m->hdrerr[0] == '\0')
+		errbuf_printf(m->hdrerr, sizeof(m->hdrerr), "%.40s header refused: %s",
+		    name, dkim_geterror(m->dkim) != NULL ?
+		    dkim_geterror(m->dkim) : "syntax error");
+}
+
+/*
+ * A DKIM-Signature: keep it for dkim_auth_eoh() in LINE (taken over), or
+ * leave it out (LINE freed) when it has l= or a=rsa-sha1 or its kind
+ * (aligned, unaligned) already has DKIM_SIGS_MAX.
+ */
+static void
+consider_sig(struct dkim_auth_msg *m, const char *value, char *line,
+    size_t len)
+{
+	struct sig_tags t;
+	struct kept_sig *k;
+	bool aligned;
+
+	sig_tags(value, &t);
+	aligned = t.d[0] != '\0' && m->from_domain[0] != '\0' &&
+	    domain_aligned(t.d, m->from_domain);
+	if (t.has_l)
+		skip_sig(SKIP_POLICY(m), "l= tag present (d=%s)", t.d);
+	else if (t.sha1)
+		skip_sig(SKIP_POLICY(m), "rsa-sha1 signature (d=%s): not accepted (RFC 8301)",
+		    t.d);
+	else if ((aligned ? m->n_aligned : m->n_kept - m->n_aligned) >=
+	    DKIM_SIGS_MAX)
+		skip_sig(SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
+		    "(d=%s and later ones left unchecked)", t.d);
+	else {
+		k = &m->kept[m->n_kept++];
+		k->line = line;
+		k->len = len;
+		k->aligned = aligned;
+		snprintf(k->d, sizeof(k->d), "%s", t.d);
+		if (aligned)
+			m->n_aligned++;
+		return;
+	}
+	free(line);
 }
 
 int
@@ -518,8 +703,6 @@ dkim_auth_header(struct dkim_auth_msg *m, const char *name,
 		    name);
 		return 0;
 	}
-	if (strcasecmp(name, "DKIM-Signature") == 0)
-		m->saw_sig = true;
 	/*
 	 * "Name: value": libmilter eats the one space after the colon.
 	 * Postfix hands folds as bare LF; libopendkim wants CRLF.
@@ -537,15 +720,17 @@ dkim_auth_header(struct dkim_auth_msg *m, const char *name,
 		buf[o++] = value[i];
 	}
 	buf[o] = '\0';
+	if (strcasecmp(name, "DKIM-Signature") == 0) {
+		m->saw_sig = true;
+		consider_sig(m, value, buf, o);
+		return 0;
+	}
 	/*
-	 * A refused header (a malformed DKIM-Signature, typically) is left
-	 * out; the other signatures are still judged.
+	 * Other headers go in now.  libopendkim picks signed headers by name,
+	 * bottom-up, so handing it the signatures last (dkim_auth_eoh) keeps
+	 * every hash as it was; their order among themselves is kept.
 	 */
-	if (dkim_header(m->dkim, (u_char *)buf, o) != DKIM_STAT_OK &&
-	    m->hdrerr[0] == '\0')
-		errbuf_printf(m->hdrerr, sizeof(m->hdrerr), "%.40s header refused: %s",
-		    name, dkim_geterror(m->dkim) != NULL ?
-		    dkim_geterror(m->dkim) : "syntax error");
+	feed_header(m, name, buf, o);
 	free(buf);
 	return 0;
 }
@@ -553,11 +738,24 @@ dkim_auth_header(struct dkim_auth_msg *m, const char *name,
 int
 dkim_auth_eoh(struct dkim_auth_msg *m)
 {
+	size_t i, unaligned = 0;
+
 	if (m == NULL || m->eoh_done)
 		return -1;
 	m->eoh_done = true;
 	if (m->broken[0] != '\0')
 		return 0;
+	/* Aligned ones first: the unaligned fill what is left of the cap. */
+	for (i = 0; i < m->n_kept; i++) {
+		struct kept_sig *k = &m->kept[i];
+
+		if (!k->aligned && unaligned++ >= DKIM_SIGS_MAX - m->n_aligned) {
+			skip_sig(SKIP_CAP(m), "more than " STR(DKIM_SIGS_MAX) " DKIM signatures "
+			    "(d=%s and later ones left unchecked)", k->d);
+			continue;
+		}
+		feed_header(m, "DKIM-Signature", k->line, k->len);
+	}
 	m->eoh_stat = dkim_eoh(m->dkim);
 	return 0;
 }
@@ -568,7 +766,8 @@ dkim_auth_body(struct dkim_auth_msg *m, const unsigned char *data,
 {
 	if (m == NULL || !m->eoh_done)
 		return -1;
-	if (m->broken[0] != '\0' || m->eoh_stat != DKIM_STAT_OK || len == 0)
+	if (m->broken[0] != '\0' || m->eoh_stat != DKIM_STAT_OK || len == 0 ||
+	    expired(m))
 		return 0;
 	if (dkim_body(m->dkim, (u_char *)data, len) != DKIM_STAT_OK)
 		set_broken(m, "body");
@@ -584,6 +783,7 @@ judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
 	const char *dom = (const char *)dkim_sig_getdomain(sig);
 	int err = dkim_sig_geterror(sig);
 	ssize_t signlen = -1;
+	dkim_alg_t alg;
 	char name[KEY_NAME_MAX + 32];
 
 	if (dom == NULL)
@@ -619,6 +819,19 @@ judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
 		errbuf_printf(why, whylen, "body hash mismatch (d=%s)", dom);
 		return RANK_BODY;
 	}
+	/* Left out before hashing; checked again on what libopendkim saw. */
+	if (dkim_sig_getsignalg(sig, &alg) == DKIM_STAT_OK &&
+	    alg == DKIM_SIGN_RSASHA1) {
+		errbuf_printf(why, whylen, "rsa-sha1 signature (d=%s): not "
+		    "accepted (RFC 8301)", dom);
+		return RANK_POLICY;
+	}
+	if ((flags & DKIM_SIGFLAG_TESTKEY) != 0) {
+		key_name(sig, name, sizeof(name));
+		errbuf_printf(why, whylen, "key %s is in testing mode (t=y): "
+		    "treated as unsigned", name);
+		return RANK_POLICY;
+	}
 	/* l= shows both as a tag and as a canonicalisation limit. */
 	(void)dkim_sig_getcanonlen(dkim, sig, NULL, NULL, &signlen);
 	if (dkim_sig_gettagvalue(sig, false, (u_char *)"l") != NULL ||
@@ -653,7 +866,7 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 	}
 	if (!m->eoh_done)
 		dkim_auth_eoh(m);
-	if (m->eoh_stat == DKIM_STAT_OK)
+	if (m->eoh_stat == DKIM_STAT_OK && !expired(m))
 		(void)dkim_eom(m->dkim, NULL);
 	if (m->eoh_stat != DKIM_STAT_NOSIG &&
 	    dkim_getsiglist(m->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
@@ -676,11 +889,24 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 			errbuf_printf(why, why_len, "%s", r);
 		}
 	}
+	if (expired(m)) {
+		errbuf_printf(why, why_len, "DKIM check exceeded DKIMTimeout "
+		    "(%u s)", m->da->timeout);
+		return DKIM_AUTH_FAIL;
+	}
+	/* What was left out before hashing ranks with the policy failures. */
+	if (m->skipwhy[0] != '\0' && best < RANK_POLICY) {
+		best = RANK_POLICY;
+		errbuf_printf(why, why_len, "%s", m->skipwhy);
+	}
 	if (m->tempfail) {
 		errbuf_printf(why, why_len, "%s", m->tempwhy);
 		return DKIM_AUTH_TEMPERROR;
 	}
-	if (nsigs > 0)
+	/* The cap is the reason only when nothing verified says more. */
+	if (why[0] == '\0' && m->capwhy[0] != '\0')
+		errbuf_printf(why, why_len, "%s", m->capwhy);
+	if (nsigs > 0 || m->skipwhy[0] != '\0' || m->capwhy[0] != '\0')
 		return DKIM_AUTH_FAIL;
 	if (m->eoh_stat == DKIM_STAT_NOSIG && !m->saw_sig) {
 		errbuf_printf(why, why_len, "no DKIM signature");

@@ -64,6 +64,25 @@ dns_close(struct dns_ctx *ctx)
 	res_nclose(&ctx->rs);
 }
 
+void
+dns_set_budget(struct dns_ctx *ctx, unsigned seconds)
+{
+	unsigned n = ctx->rs.nscount > 0 ? (unsigned)ctx->rs.nscount : 1;
+
+	if (seconds == 0)
+		seconds = 1;
+	if (seconds >= 3 * n) {
+		/* n * t + n * max(1, 2t / n) <= SECONDS with t below. */
+		ctx->rs.retry = 2;
+		ctx->rs.retrans = (int)(seconds / (n + 2));
+		return;
+	}
+	ctx->rs.retry = 1;
+	if (seconds < n)
+		ctx->rs.nscount = (int)(n = seconds);
+	ctx->rs.retrans = (int)(seconds / n);
+}
+
 const char *
 dns_status_name(enum dns_status st)
 {

@@ -56,6 +56,13 @@ struct dns_tlsa {
 /* RESOLVER NULL: /etc/resolv.conf.  Returns 0, or -1 with ctx->err. */
 int dns_open(struct dns_ctx *ctx, const char *resolver, int timeout);
 void dns_close(struct dns_ctx *ctx);
+/*
+ * Fit the resolver's per-try timeout, tries and servers so that one
+ * query over UDP takes at most SECONDS (>= 1) in glibc's schedule: each
+ * server gets the timeout on the first try, a share of twice it on the
+ * second.  Two tries when SECONDS allows, else one.
+ */
+void dns_set_budget(struct dns_ctx *ctx, unsigned seconds);
 
 enum dns_status dns_txt(struct dns_ctx *ctx, const char *name,
     struct dns_txt *out);

@@ -26,6 +26,11 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * Authentication-Results kept, topmost first as the MTA passes them: only
+ * the topmost with a trusted authserv-id counts (authres.h), and the
+ * trusted hop adds its own above what came with the message.
+ */
 #define MAX_AUTHRES	16
 
 struct message {
@@ -368,7 +373,8 @@ mlfi_eoh(SMFICTX *ctx)
 		m->oversize = 1;
 	/* DKIM sees the headers only now: ordinary mail never pays for it. */
 	if (c->rt->dkim != NULL &&
-	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid)) != NULL) {
+	    (m->dkim = dkim_auth_msg_new(c->rt->dkim, m->qid,
+	    m->from_domain)) != NULL) {
 		for (i = 0; i < m->n_hdrs; i++) {
 			char name[256];
 			struct header_ref *h = &m->hdrs[i];

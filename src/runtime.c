@@ -41,6 +41,7 @@ runtime_new(struct config *cfg, char *errbuf, size_t errlen)
 		runtime_free(rt);
 		return NULL;
 	}
+	dkim_auth_set_timeout(rt->dkim, cfg->dkim_timeout);
 	return rt;
 }
 

@@ -34,7 +34,18 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
-#define DRAIN_SECONDS	30	/* how long SIGTERM waits for messages in flight */
+/*
+ * SIGTERM waits for the messages in flight at most DKIMTimeout (by then
+ * every DKIM check has ended) plus this, for the MTA to send the rest
+ * and take the replies; then it stops regardless.
+ */
+#define DRAIN_MARGIN_SECONDS	10
+/*
+ * libmilter's packet limit.  Its default, 64 KiB, drops the connection on
+ * a longer header field, with nothing deleted; Postfix's header_size_limit
+ * is 100 KiB (102400) by default, and 1 MiB is libmilter's largest.
+ */
+#define MILTER_DATA_MAX		((1024 * 1024) - 1)
 
 static const char *config_path = SYSCONFDIR "/tlsrpt-milter.conf";
 static int config_path_given;
@@ -102,25 +113,39 @@ reload(void)
 /*
  * SIGTERM/SIGINT: let the messages under way finish (new ones are still
  * served meanwhile: refusing them would only hand them to the MTA's
- * default_action), then stop libmilter.  Runs in the signal thread.
+ * default_action) for a bounded grace, then stop libmilter.  A message
+ * still unfinished then is abandoned: the process exits under it (a
+ * libmilter worker would otherwise keep it alive).  Runs in the signal
+ * thread.
  */
 static void
 stop(int sig)
 {
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
-	unsigned n, waited;
+	struct runtime *rt = runtime_acquire();
+	unsigned n, waited, grace = DRAIN_MARGIN_SECONDS;
+	char pid_file[1024] = "";
 
+	if (rt != NULL) {
+		grace += rt->cfg->dkim_timeout;
+		snprintf(pid_file, sizeof(pid_file), "%s", rt->cfg->pid_file);
+	}
+	runtime_release(rt);
 	n = milter_messages_in_flight();
-	log_notice("%s: stopping; %u message%s in flight", sig == SIGINT ?
-	    "SIGINT" : "SIGTERM", n, n == 1 ? "" : "s");
+	log_notice("%s: stopping; %u message%s in flight, waiting up to %u s",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM", n, n == 1 ? "" : "s", grace);
 	for (waited = 0; (n = milter_messages_in_flight()) > 0 &&
-	    waited < DRAIN_SECONDS * 10; waited++)
+	    waited < grace * 10; waited++)
 		nanosleep(&tick, NULL);
-	if (n > 0)
-		log_warnx("stopping with %u message%s unfinished; the MTA's "
-		    "default_action applies to %s", n, n == 1 ? "" : "s",
-		    n == 1 ? "it" : "them");
 	replay_stop();
+	if (n > 0) {
+		log_warnx("stopping after %u s with %u message%s unfinished: "
+		    "abandoned; the MTA's default_action applies to %s", grace, n,
+		    n == 1 ? "" : "s", n == 1 ? "it" : "them");
+		if (pid_file[0] != '\0')
+			unlink(pid_file);
+		_exit(0);
+	}
 	smfi_stop();
 }
 
@@ -330,6 +355,7 @@ main(int argc, char **argv)
 		fatalx("smfi_register failed");
 	/* Only before smfi_main(): a reload cannot change it. */
 	(void)smfi_settimeout((int)cfg->milter_timeout);
+	(void)smfi_setmaxdatasize(MILTER_DATA_MAX);
 	if (smfi_opensocket(1) != MI_SUCCESS)
 		fatalx("Socket %s: cannot open (is another filter running? "
 		    "does the directory exist?)", cfg->socket);

@@ -18,7 +18,6 @@ verdict_authenticate(const struct verdict_input *in, char *signer,
 {
 	const struct config *cfg = in->rt->cfg;
 	enum dkim_verdict dv;
-	size_t i;
 
 	signer[0] = '\0';
 	if (in->from_domain[0] == '\0') {
@@ -26,13 +25,19 @@ verdict_authenticate(const struct verdict_input *in, char *signer,
 		return 0;
 	}
 	if (cfg->auth_mode == AUTH_MODE_AUTHRES) {
-		for (i = 0; i < in->n_authres; i++)
-			if (authres_dkim_pass(in->authres[i],
-			    (const char *const *)cfg->trusted_authserv_ids,
-			    cfg->n_trusted_authserv_ids, in->from_domain, signer,
-			    signer_len))
-				return 1;
-		snprintf(why, why_len, "no trusted Authentication-Results with an aligned dkim=pass");
+		const char *const *ids =
+		    (const char *const *)cfg->trusted_authserv_ids;
+		long top = authres_trusted_topmost(in->authres, in->n_authres,
+		    ids, cfg->n_trusted_authserv_ids);
+
+		/* Only the trusted hop's own header counts (authres.h). */
+		if (top >= 0 && authres_dkim_pass(in->authres[top], ids,
+		    cfg->n_trusted_authserv_ids, in->from_domain, signer,
+		    signer_len))
+			return 1;
+		snprintf(why, why_len, top < 0 ?
+		    "no Authentication-Results from a trusted authserv-id" :
+		    "the trusted Authentication-Results has no aligned dkim=pass");
 		return 0;
 	}
 	if (in->dkim == NULL) {

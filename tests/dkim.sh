@@ -85,6 +85,7 @@ both._domainkey.example.org v=DKIM1; k=rsa; s=email:tlsrpt; p=$p1
 other._domainkey.example.org v=DKIM1; k=rsa; s=other; p=$p1
 Quoted._domainkey.Example.NET "v=DKIM1; k=rsa; " "p=$p1"
 wrong._domainkey.google.com v=DKIM1; k=rsa; p=$p2
+testing._domainkey.google.com v=DKIM1; k=rsa; t=y; p=$p1
 EOF
 
 # --- messages ---------------------------------------------------------
@@ -277,6 +278,78 @@ if [ -f "$tmp/u1" ]; then
 	    '^pass d=google\.com$' "$K" "$tmp/two2" google.com
 fi
 
+# Strict DKIM: rsa-sha1 (RFC 8301) and testing keys (t=y, RFC 6376
+# section 3.6.1: treat as unsigned) never authenticate.
+sign 20230601 google.com "$tmp/google" "$tmp/sha1" --algo rsa-sha1 \
+    --headers "$G_HEADERS" &&
+expect "rsa-sha1 signature" '^fail rsa-sha1 signature \(d=google\.com\)' \
+    "$K" "$tmp/sha1" google.com
+sign testing google.com "$tmp/google" "$tmp/testkey" --headers "$G_HEADERS" &&
+expect "key in testing mode (t=y)" \
+    '^fail key testing\._domainkey\.google\.com is in testing mode' \
+    "$K" "$tmp/testkey" google.com
+
+# Bounded work.  Signatures with l= are left out before anything is
+# hashed: 105,000 of them (9.5 MB of headers, each l= different, as an
+# attacker would send to make libopendkim hash the body 105,000 times)
+# take well under a second here; the limit is 30 s so that only the
+# quadratic cost (minutes) can miss it, never a slow machine.
+# many_sigs N SIGNED IN OUT: N copies of SIGNED's DKIM-Signature header,
+# each with another l=, on top of IN.
+many_sigs() {
+	"$PY" - "$@" <<'PYEOF'
+import re, sys
+n, signed, src, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+lines = open(signed).read().split("\n")
+head = [lines[0]]
+for line in lines[1:]:
+    if not line.startswith((" ", "\t")):
+        break
+    head.append(line)
+head = "\n".join(head)
+with open(out, "w") as f:
+    for i in range(n):
+        f.write(re.sub(r"l=\d+", "l=%d" % (i + 1), head, count=1) + "\n")
+    f.write(open(src).read())
+PYEOF
+}
+if [ -f "$tmp/l1" ] && [ -f "$tmp/g1" ]; then
+	many_sigs 105000 "$tmp/l1" "$tmp/g1" "$tmp/many"
+	t0=$(date +%s)
+	expect "105,000 l= signatures over a good one" '^pass d=google\.com$' \
+	    "$K" "$tmp/many" google.com
+	t1=$(date +%s)
+	[ $((t1 - t0)) -le 30 ] && ok "105,000 l= signatures: $((t1 - t0)) s" ||
+	    notok "105,000 l= signatures took $((t1 - t0)) s (limit 30)"
+	many_sigs 105000 "$tmp/l1" "$tmp/google" "$tmp/manyl"
+	expect "105,000 l= signatures alone" \
+	    '^fail l= tag present \(d=google\.com\)' "$K" "$tmp/manyl" google.com
+fi
+# At most 5 signatures are verified, those aligned with From first: six
+# valid unaligned ones on top do not push the aligned one out...
+if [ -f "$tmp/g1" ]; then
+	cp "$tmp/g1" "$tmp/cap0"
+	for i in 1 2 3 4 5 6; do
+		sign sel evil.example "$tmp/cap$((i - 1))" "$tmp/cap$i" \
+		    --headers "$G_HEADERS" || break
+	done
+	[ -f "$tmp/cap6" ] &&
+	expect "six unaligned signatures over an aligned one" \
+	    '^pass d=google\.com$' "$K" "$tmp/cap6" google.com
+fi
+# ...and after five aligned ones with no key, a sixth is never verified.
+if [ -f "$tmp/g1" ]; then
+	cp "$tmp/g1" "$tmp/gone0"
+	for i in 1 2 3 4 5; do
+		sign gone google.com "$tmp/gone$((i - 1))" "$tmp/gone$i" \
+		    --headers "$G_HEADERS" || break
+	done
+	[ -f "$tmp/gone5" ] &&
+	expect "cap of 5: a sixth aligned signature is not verified" \
+	    '^fail no key for gone\._domainkey\.google\.com$' "$K" \
+	    "$tmp/gone5" google.com
+fi
+
 # A malformed DKIM-Signature is a failure, not "unsigned", and does not
 # spoil a good signature beside it.
 printf 'DKIM-Signature: v=1; a=rsa-sha256; garbage\n' >"$tmp/junk"
@@ -294,7 +367,7 @@ fi
 
 dns_server() {
 	cat >"$tmp/fakedns.py" <<'EOF'
-import socket, struct, sys
+import socket, struct, sys, time
 key = open(sys.argv[1]).read().strip()
 rec = ("v=DKIM1; k=rsa; s=tlsrpt; p=" + key).encode()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -310,6 +383,8 @@ while True:
     head = q[:2]
     if labels[0] == "drop":
         continue
+    if labels[0] == "slow":
+        time.sleep(2)   # a hostile server: every answer 2 s late
     if labels[0] != "sel":
         rcode = b"\x81\x82" if labels[0] == "fail" else b"\x81\x83"
         s.sendto(head + rcode + struct.pack(">HHHH", 1, 0, 0, 0) +
@@ -352,6 +427,9 @@ dns_tests() {
 	done
 	sign sel example.com "$tmp/d.fail" "$tmp/d.two" \
 	    --headers from,to,subject || return 0
+	sign slow example.com "$tmp/dmsg" "$tmp/d.slow1" \
+	    --headers from,to,subject || return 0
+	many_sigs 90 "$tmp/d.slow1" "$tmp/dmsg" "$tmp/d.slow"
 	dns_server
 	echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
 	cat >"$tmp/dnsrun.sh" <<EOF
@@ -368,6 +446,11 @@ for m in sel fail nokey drop two; do
 	RES_OPTIONS="timeout:1 attempts:1" "$DKIM_CHECK" - "$tmp/d.\$m" \
 	    example.com >"$tmp/dns.\$m" 2>&1
 done
+# 90 signatures whose keys come 2 s late, DKIMTimeout 3 s: without a
+# deadline this takes minutes.
+t0=\$(date +%s)
+"$DKIM_CHECK" - "$tmp/d.slow" example.com 3 >"$tmp/dns.slow" 2>&1
+echo \$((\$(date +%s) - t0)) >"$tmp/dns.slowtime"
 kill \$pid
 EOF
 	if ! unshare -m -n sh "$tmp/dnsrun.sh"; then
@@ -383,6 +466,12 @@ EOF
 	    '^temperror .*drop\._domainkey'
 	dns_result "DNS: SERVFAIL for one signature, another passes" two \
 	    '^pass d=example\.com$'
+	dns_result "DNS: 90 signatures, keys 2 s late" slow \
+	    '^fail DKIM check exceeded DKIMTimeout \(3 s\)$'
+	# 3 s, and 2 s of margin for a loaded machine.
+	st=$(cat "$tmp/dns.slowtime" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" -le 5 ] && ok "DNS: 90 slow signatures: $st s" ||
+	    notok "DNS: 90 slow signatures took ${st:-?} s (DKIMTimeout 3 + 2)"
 }
 
 dns_tests

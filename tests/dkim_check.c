@@ -1,11 +1,12 @@
 /*
  * dkim_check.c - run dkim_auth over a message file, as the milter would.
  *
- *   dkim_check KEYFILE MESSAGE FROM_DOMAIN
+ *   dkim_check KEYFILE MESSAGE FROM_DOMAIN [TIMEOUT]
  *
  * KEYFILE "-" means DNS.  The message may have LF or CRLF line ends.
  * Headers and body go in as libmilter hands them (rawmsg.h: folds kept,
  * body with CRLF line ends in odd-sized chunks), as `tlsrpt import` does.
+ * TIMEOUT is DKIMTimeout in seconds (default: none).
  * Prints "pass D", "fail WHY", "none WHY" or "temperror WHY"; exit 0,
  * or 2 on a usage or I/O error.
  */
@@ -70,9 +71,9 @@ main(int argc, char **argv)
 	char err[256], signer[256], why[256], *msg;
 	size_t len, body;
 
-	if (argc != 4) {
+	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: dkim_check KEYFILE|- MESSAGE "
-		    "FROM_DOMAIN\n");
+		    "FROM_DOMAIN [TIMEOUT]\n");
 		return 2;
 	}
 	da = dkim_auth_new(strcmp(argv[1], "-") == 0 ? NULL : argv[1], err,
@@ -81,13 +82,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "dkim_check: %s\n", err);
 		return 2;
 	}
+	if (argc == 5)
+		dkim_auth_set_timeout(da, (unsigned)strtoul(argv[4], NULL, 10));
 	msg = slurp(argv[2], &len);
 	if (msg == NULL) {
 		perror(argv[2]);
 		dkim_auth_free(da);
 		return 2;
 	}
-	m = dkim_auth_msg_new(da, "dkim_check");
+	m = dkim_auth_msg_new(da, "dkim_check", argv[3]);
 	if (m == NULL) {
 		fprintf(stderr, "dkim_check: dkim_auth_msg_new failed\n");
 		free(msg);

@@ -63,6 +63,8 @@ def main():
     ap.add_argument("--length", action="store_true", help="add l=")
     ap.add_argument("--canon", default="relaxed/simple",
                     help="header/body canonicalization")
+    ap.add_argument("--algo", default="rsa-sha256",
+                    help="signing algorithm (a=): rsa-sha256 or rsa-sha1")
     ap.add_argument("--crlf", action="store_true",
                     help="write CRLF line ends")
     args = ap.parse_args()
@@ -78,6 +80,7 @@ def main():
     hcanon, _, bcanon = args.canon.partition("/")
     sig = dkim.sign(msg, args.selector.encode(), args.domain.encode(), key,
                     include_headers=hdrs, length=args.length,
+                    signature_algorithm=args.algo.encode(),
                     canonicalize=(hcanon.encode(), (bcanon or "simple")
                                   .encode()))
     out = sig + msg

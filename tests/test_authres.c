@@ -190,6 +190,33 @@ static const struct servid_row servid_rows[] = {
 	    " none", -1, NULL },
 };
 
+/*
+ * Only the topmost header with a trusted authserv-id counts: the copy an
+ * attacker put below the trusted hop's own verdict is not looked at.
+ */
+static void
+test_topmost(void)
+{
+	const char *hop_none[] = {
+		"mx.example.net; dkim=none",
+		"mx.example.net; dkim=pass header.d=google.com",
+	};
+	const char *behind_others[] = {
+		"spf=pass smtp.mailfrom=x.example",	/* Microsoft: no id */
+		"relay.other.example; dkim=pass header.d=google.com",
+		"MX.Example.NET; dkim=pass header.d=google.com",
+		"mx.google.com; dkim=fail header.d=google.com",
+	};
+	const char *untrusted[] = { "evil.example; dkim=pass header.d=google.com" };
+
+	CHECK(authres_trusted_topmost(hop_none, 2, trusted, 2) == 0);
+	CHECK(authres_trusted_topmost(behind_others, 4, trusted, 2) == 2);
+	CHECK(authres_trusted_topmost(untrusted, 1, trusted, 2) == -1);
+	CHECK(authres_trusted_topmost(hop_none, 0, trusted, 2) == -1);
+	CHECK(authres_trusted_topmost(hop_none, 2, NULL, 0) == -1);
+	CHECK(authres_trusted_topmost(NULL, 0, trusted, 2) == -1);
+}
+
 /* A long header.b and a deep comment do not upset the parser. */
 static void
 test_big(void)
@@ -263,5 +290,6 @@ main(void)
 	CHECK(authres_servid("x.example; none", NULL, 0) == -1);
 
 	test_big();
+	test_topmost();
 	return test_summary("authres");
 }
