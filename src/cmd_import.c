@@ -61,7 +61,7 @@ struct import {
 	struct progress *prog;
 	uint64_t done_bytes;
 	unsigned long items, messages, report_files, reports, stored,
-	    duplicates, upgraded, unverified, not_reports, failed;
+	    duplicates, unverified, not_reports, failed;
 	struct {
 		char name[80];
 		unsigned long n;
@@ -216,7 +216,6 @@ record(struct import *im, const char *name, const struct tlsrpt_result *res,
 			break;
 		case STORE_DUPLICATE:
 			im->duplicates++;
-			im->upgraded += errbuf[0] != '\0';	/* see store.h */
 			break;
 		case STORE_ERROR:
 			fail(im, name, "store error", errbuf);
@@ -381,10 +380,7 @@ summary(const struct import *im, double secs)
 		printf("  reports stored:  %lu", im->stored);
 		if (im->unverified > 0)
 			printf(" (%lu unverified)", im->unverified);
-		printf("\n  duplicates:      %lu", im->duplicates);
-		if (im->upgraded > 0)
-			printf(" (%lu upgraded to verified)", im->upgraded);
-		printf("\n");
+		printf("\n  duplicates:      %lu\n", im->duplicates);
 	}
 	printf("  not reports:     %lu (skipped)\n", im->not_reports);
 	printf("  failed:          %lu\n", im->failed);

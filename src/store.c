@@ -32,7 +32,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -113,6 +113,25 @@ fail:
 		free(doms[i]);
 	free(doms);
 	return NULL;
+}
+
+int
+store_signer_key(const struct store_provenance *prov, char *buf, size_t size)
+{
+	const char *d;
+	size_t i, len;
+
+	if (size == 0)
+		return -1;
+	buf[0] = '\0';
+	if (prov == NULL || !prov->verified || (d = prov->dkim_domain) == NULL)
+		return 0;
+	if ((len = strlen(d)) >= size)
+		return -1;
+	/* ASCII only, as lower() in the migration steps */
+	for (i = 0; i <= len; i++)
+		buf[i] = d[i] >= 'A' && d[i] <= 'Z' ? (char)(d[i] - 'A' + 'a') : d[i];
+	return 0;
 }
 
 /* Length of an RFC 3986 scheme at the start of URI, or 0 when there is none. */

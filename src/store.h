@@ -9,8 +9,11 @@
  * the report with all its policies and failure details lands, or nothing
  * does.  A report delivered twice (two rua addresses, two MX hosts, a
  * retry) is stored once: reports are unique on (organization-name,
- * report-id, start, end, policy domains).  Errors come back as a status
- * plus a message in ERRBUF; nothing here logs or exits.
+ * report-id, start, end, policy domains, signer), the signer being who
+ * signed it (store_signer_key()).  So a copy signed by anyone else, or
+ * not authenticated at all, can never take the place of the reporter's
+ * own: it is stored beside it, under its own signer.  Errors come back as
+ * a status plus a message in ERRBUF; nothing here logs or exits.
  */
 #ifndef TLSRPT_STORE_H
 #define TLSRPT_STORE_H
@@ -60,7 +63,8 @@ struct store *store_open(const char *uri, char *errbuf, size_t errlen);
 
 /*
  * Store REP as store_fold_report() caps it.  On STORE_STORED, ERRBUF is ""
- * or, when details were folded, a note saying how many (to be logged).
+ * or, when details were folded, a note saying how many (to be logged); on
+ * STORE_DUPLICATE it is "".
  */
 enum store_status store_put_report(struct store *st,
     const struct tlsrpt_report *rep, const struct store_provenance *prov,
@@ -205,5 +209,16 @@ extern const struct store_backend store_pgsql_backend;
  */
 char *store_policy_domains_key(const struct tlsrpt_report *rep);
 char *store_json_array(const char *const *strings, size_t n);
+
+/*
+ * For backends: the signer part of the dedup key, in BUF: PROV's
+ * dkim_domain lower-cased when PROV is verified, "" when it is not (or
+ * PROV is NULL), so every unverified copy shares one key and none shares
+ * a verified one's.  -1 when the domain does not fit BUF (a domain name
+ * has at most 253 characters; STORE_SIGNER_MAX leaves room), else 0.
+ */
+#define STORE_SIGNER_MAX	256
+int store_signer_key(const struct store_provenance *prov, char *buf,
+    size_t size);
 
 #endif

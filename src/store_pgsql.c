@@ -13,13 +13,13 @@
  * the URI in store_pgsql_conn.c.
  *
  * A report goes in as one transaction.  INSERT ... ON CONFLICT DO NOTHING
- * on the dedup key (see store_sqlite.c) tells a new report from a
- * duplicate, also against another MX host storing the same report at the
- * same moment: the second insert waits for the first to commit, then does
- * nothing.  A verified copy upgrades an unverified stored one, as in
- * SQLite.  Values travel only as parameters of prepared statements; a
- * policy's failure details go as one statement (a parameter array per
- * column), so a report costs a few round trips however many it holds.
+ * on the dedup key, who signed it included (see store_sqlite.c), tells a
+ * new report from a duplicate, also against another MX host storing the
+ * same report at the same moment: the second insert waits for the first
+ * to commit, then does nothing.  Values travel only as parameters of
+ * prepared statements; a policy's failure details go as one statement (a
+ * parameter array per column), so a report costs a few round trips
+ * however many it holds.
  *
  * A connection found broken (the server restarted) is reset once and the
  * transaction tried once more; a handle whose server is down reconnects on
@@ -45,8 +45,6 @@
 /* The statements of store_put_report, prepared on each (re)connection. */
 enum stmt_id {
 	ST_INSERT_REPORT,
-	ST_FIND,
-	ST_UPGRADE,
 	ST_INSERT_POLICY,
 	ST_INSERT_DETAILS,
 	ST__COUNT
@@ -60,19 +58,11 @@ static const struct {
 	    "INSERT INTO reports (organization_name, contact_info, report_id,"
 	    " start_time, end_time, policy_domains, total_successful,"
 	    " total_failure, verified, queue_id, mail_from, dkim_domain,"
-	    " auth_method, source, received_time, stored_time, warnings)"
+	    " auth_method, source, received_time, stored_time, warnings, signer)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-	    " $14, $15, $16, $17)"
+	    " $14, $15, $16, $17, $18)"
 	    " ON CONFLICT (organization_name, report_id, start_time, end_time,"
-	    " md5(policy_domains)) DO NOTHING RETURNING id" },
-	[ST_FIND] = { "tlsrpt_find",
-	    "SELECT id, verified FROM reports WHERE organization_name = $1"
-	    " AND report_id = $2 AND start_time = $3 AND end_time = $4"
-	    " AND md5(policy_domains) = md5($5) AND policy_domains = $5" },
-	[ST_UPGRADE] = { "tlsrpt_upgrade",
-	    "UPDATE reports SET verified = 1, queue_id = $2, mail_from = $3,"
-	    " dkim_domain = $4, auth_method = $5, source = $6,"
-	    " received_time = $7 WHERE id = $1 AND verified = 0" },
+	    " md5(policy_domains), signer) DO NOTHING RETURNING id" },
 	[ST_INSERT_POLICY] = { "tlsrpt_insert_policy",
 	    "INSERT INTO policies (report_fk, policy_index, policy_type,"
 	    " policy_domain, policy_strings, mx_hosts, total_successful,"
@@ -220,7 +210,7 @@ fail:
 
 /* ---- storing ---------------------------------------------------------- */
 
-#define MAX_PARAMS	17
+#define MAX_PARAMS	18
 
 /* Parameters as text, in order; NULL is SQL NULL. */
 struct params {
@@ -307,8 +297,13 @@ insert_report(struct store_pgsql *s, const struct tlsrpt_report *rep,
     char *errbuf, size_t errlen)
 {
 	struct params p = { .n = 0 };
+	char *warnings, signer[STORE_SIGNER_MAX];
 	PGresult *res;
-	char *warnings;
+
+	if (store_signer_key(prov, signer, sizeof(signer)) < 0) {
+		pgsql_err(s, errbuf, errlen, "signer domain longer than a domain name");
+		return -1;
+	}
 
 	if ((warnings = store_json_array(rep->warnings, rep->n_warnings)) == NULL) {
 		pgsql_err(s, errbuf, errlen, "out of memory");
@@ -326,6 +321,7 @@ insert_report(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	p_provenance(&p, prov, rep);
 	p_int(&p, (int64_t)time(NULL));
 	p_text(&p, warnings);
+	p_text(&p, signer);
 	res = run(s, ST_INSERT_REPORT, &p, "inserting the report", errbuf, errlen);
 	free(warnings);
 	if (res == NULL)
@@ -498,64 +494,12 @@ insert_details(struct store_pgsql *s, int64_t policy_pk, size_t pidx,
 	return 0;
 }
 
-/*
- * The key is taken: upgrade an unverified stored copy when this one is
- * verified, else write nothing.  Inside the transaction; ends it on success.
- */
-static enum store_status
-duplicate(struct store_pgsql *s, const struct tlsrpt_report *rep,
-    const struct store_provenance *prov, const char *domains, char *errbuf,
-    size_t errlen)
-{
-	struct params p = { .n = 0 };
-	PGresult *res;
-	int64_t id;
-	int verified;
-
-	p_text(&p, rep->organization_name);
-	p_text(&p, rep->report_id);
-	p_int(&p, (int64_t)rep->start);
-	p_int(&p, (int64_t)rep->end);
-	p_text(&p, domains);
-	if ((res = run(s, ST_FIND, &p, "looking up the report", errbuf,
-	    errlen)) == NULL)
-		return STORE_ERROR;
-	if (PQntuples(res) != 1) {
-		/* deleted between our insert and this look-up */
-		pgsql_err(s, errbuf, errlen, "looking up the report: the stored copy "
-		    "went away; try again");
-		PQclear(res);
-		return STORE_ERROR;
-	}
-	id = returned_id(res);
-	verified = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
-	PQclear(res);
-	if (verified || !prov->verified) {
-		if (pgsql_simple(s, "ROLLBACK", "ending the transaction", errbuf,
-		    errlen) < 0)
-			return STORE_ERROR;
-		return STORE_DUPLICATE;
-	}
-	p.n = 0;
-	p_int(&p, id);
-	p_provenance(&p, prov, rep);
-	if ((res = run(s, ST_UPGRADE, &p, "upgrading the stored report to verified",
-	    errbuf, errlen)) == NULL)
-		return STORE_ERROR;
-	PQclear(res);
-	if (pgsql_commit(s, errbuf, errlen) < 0)
-		return STORE_ERROR;
-	errbuf_printf(errbuf, errlen, "already stored unverified; upgraded to verified");
-	return STORE_DUPLICATE;
-}
-
 /* One attempt: BEGIN ... COMMIT, or nothing. */
 static enum store_status
 put_once(struct store_pgsql *s, const struct tlsrpt_report *rep,
     const struct store_provenance *prov, const char *domains, char *errbuf,
     size_t errlen)
 {
-	enum store_status status;
 	int64_t report_pk, policy_pk;
 	size_t p;
 	int inserted;
@@ -568,10 +512,11 @@ put_once(struct store_pgsql *s, const struct tlsrpt_report *rep,
 	    errlen)) < 0)
 		goto rollback;
 	if (!inserted) {
-		if ((status = duplicate(s, rep, prov, domains, errbuf, errlen)) ==
-		    STORE_ERROR)
+		/* The key is taken: nothing to write. */
+		if (pgsql_simple(s, "ROLLBACK", "ending the transaction", errbuf,
+		    errlen) < 0)
 			goto rollback;
-		return status;
+		return STORE_DUPLICATE;
 	}
 	for (p = 0; p < rep->n_policies; p++) {
 		const struct tlsrpt_policy *pol = &rep->policies[p];

@@ -99,6 +99,21 @@ static const struct migration migrations[] = {
 	{ 3,
 	"ALTER TABLE failure_details ADD COLUMN folded_details bigint NOT NULL DEFAULT 0;\n"
 	},
+	/*
+	 * 4: the dedup key names who signed (store_sqlite.c); lower-cased as
+	 * store_signer_key() does, ASCII only.  A domain name is short, so
+	 * the key stays within a btree entry.
+	 */
+	{ 4,
+	"ALTER TABLE reports ADD COLUMN signer TEXT NOT NULL DEFAULT '';\n"
+	"UPDATE reports SET signer = translate(dkim_domain,\n"
+	"  'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')\n"
+	"  WHERE verified = 1 AND dkim_domain IS NOT NULL;\n"
+	"ALTER TABLE reports ALTER COLUMN signer DROP DEFAULT;\n"
+	"DROP INDEX reports_dedup;\n"
+	"CREATE UNIQUE INDEX reports_dedup ON reports (organization_name,\n"
+	"  report_id, start_time, end_time, md5(policy_domains), signer);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

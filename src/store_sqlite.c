@@ -12,11 +12,13 @@
  * A report goes in as one BEGIN IMMEDIATE ... COMMIT: the reports row,
  * then its policies, then their failure details; any error rolls it all
  * back.  The dedup key is (organization_name, report_id, start_time,
- * end_time, policy_domains), policy_domains being the report's policy
- * domains lower-cased, sorted, de-duplicated and joined with ",".  A
- * duplicate writes nothing, except that a verified copy upgrades an
- * unverified stored one (verified = 1 and the new provenance).  On that
- * upgrade ERRBUF gets a note saying so; on other successes it is "".
+ * end_time, policy_domains, signer), policy_domains being the report's
+ * policy domains lower-cased, sorted, de-duplicated and joined with ",",
+ * signer store_signer_key(): who signed it, '' when unverified (not NULL:
+ * NULLs never collide in a UNIQUE constraint).  A duplicate writes
+ * nothing.  Copies from different signers, and a verified copy after an
+ * unverified one, are different reports: a copy that arrives first can
+ * never keep out, or lend its numbers to, the reporter's own.
  */
 #include "store.h"
 #include "errbuf.h"
@@ -114,6 +116,50 @@ static const struct migration migrations[] = {
 	{ 3,
 	"ALTER TABLE failure_details ADD COLUMN folded_details INTEGER NOT NULL DEFAULT 0;\n"
 	},
+	/*
+	 * 4: the dedup key names who signed the report.  SQLite cannot change
+	 * a UNIQUE constraint in place: the table is rebuilt, ids kept, with
+	 * foreign keys off (see migrate()) so policies stay where they are.
+	 * The old key's rows are unique under the new, finer one.
+	 */
+	{ 4,
+	"CREATE TABLE reports_new (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  organization_name TEXT NOT NULL,\n"
+	"  contact_info TEXT,\n"
+	"  report_id TEXT NOT NULL,\n"
+	"  start_time INTEGER NOT NULL,\n"
+	"  end_time INTEGER NOT NULL,\n"
+	"  policy_domains TEXT NOT NULL,\n"
+	"  signer TEXT NOT NULL,\n"		/* the dedup form, see above */
+	"  total_successful INTEGER NOT NULL,\n"
+	"  total_failure INTEGER NOT NULL,\n"
+	"  verified INTEGER NOT NULL CHECK (verified IN (0, 1)),\n"
+	"  queue_id TEXT,\n"
+	"  mail_from TEXT,\n"
+	"  dkim_domain TEXT,\n"
+	"  auth_method TEXT,\n"
+	"  source TEXT,\n"
+	"  received_time INTEGER,\n"
+	"  stored_time INTEGER NOT NULL,\n"
+	"  warnings TEXT NOT NULL,\n"
+	"  UNIQUE (organization_name, report_id, start_time, end_time,\n"
+	"    policy_domains, signer)\n"
+	");\n"
+	"INSERT INTO reports_new (id, organization_name, contact_info, report_id,\n"
+	"  start_time, end_time, policy_domains, signer, total_successful,\n"
+	"  total_failure, verified, queue_id, mail_from, dkim_domain, auth_method,\n"
+	"  source, received_time, stored_time, warnings)\n"
+	" SELECT id, organization_name, contact_info, report_id, start_time,\n"
+	"  end_time, policy_domains, CASE WHEN verified = 1\n"
+	"  THEN lower(coalesce(dkim_domain, '')) ELSE '' END, total_successful,\n"
+	"  total_failure, verified, queue_id, mail_from, dkim_domain, auth_method,\n"
+	"  source, received_time, stored_time, warnings FROM reports;\n"
+	"DROP TABLE reports;\n"
+	"ALTER TABLE reports_new RENAME TO reports;\n"
+	"CREATE INDEX reports_start_time ON reports (start_time);\n"
+	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -130,7 +176,6 @@ enum stmt_id {
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_FIND,
-	ST_UPGRADE,
 	ST_INSERT_REPORT,
 	ST_INSERT_POLICY,
 	ST_INSERT_DETAIL,
@@ -142,20 +187,16 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_FIND] =
-	    "SELECT id, verified FROM reports WHERE organization_name = ?1"
+	    "SELECT id FROM reports WHERE organization_name = ?1"
 	    " AND report_id = ?2 AND start_time = ?3 AND end_time = ?4"
-	    " AND policy_domains = ?5",
-	[ST_UPGRADE] =
-	    "UPDATE reports SET verified = 1, queue_id = ?2, mail_from = ?3,"
-	    " dkim_domain = ?4, auth_method = ?5, source = ?6,"
-	    " received_time = ?7 WHERE id = ?1 AND verified = 0",
+	    " AND policy_domains = ?5 AND signer = ?6",
 	[ST_INSERT_REPORT] =
 	    "INSERT INTO reports (organization_name, contact_info, report_id,"
 	    " start_time, end_time, policy_domains, total_successful,"
 	    " total_failure, verified, queue_id, mail_from, dkim_domain,"
-	    " auth_method, source, received_time, stored_time, warnings)"
+	    " auth_method, source, received_time, stored_time, warnings, signer)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16, ?17)",
+	    " ?14, ?15, ?16, ?17, ?18)",
 	[ST_INSERT_POLICY] =
 	    "INSERT INTO policies (report_fk, policy_index, policy_type,"
 	    " policy_domain, policy_strings, mx_hosts, total_successful,"
@@ -264,7 +305,7 @@ current_version(sqlite3 *db, int *version_r)
 static int
 migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 {
-	int latest = store_schema_version(), version;
+	int latest = store_schema_version(), version, dangling;
 	char what[64];
 	size_t i;
 
@@ -276,6 +317,17 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 	/* The common case, without taking the write lock. */
 	if (current_version(db, &version) < 0) {
 		db_error(db, path, "reading the schema version", errbuf, errlen);
+		return -1;
+	}
+	/*
+	 * A step may rebuild a table that others reference: with foreign keys
+	 * on, dropping the old one would cascade to them.  Off for the
+	 * migration (the pragma is a no-op inside a transaction), and each
+	 * step must leave every reference intact.
+	 */
+	if (version < latest && sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		db_error(db, path, "migrating the schema", errbuf, errlen);
 		return -1;
 	}
 	while (version < latest) {
@@ -300,18 +352,30 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 			    migrations[i].version);
 			if (sql == NULL ||
 			    sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK ||
-			    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+			    query_int(db, "SELECT count(*) FROM pragma_foreign_key_check",
+			    &dangling) < 0) {
 				db_error(db, path, what, errbuf, errlen);
 				sqlite3_free(sql);
 				goto rollback;
 			}
 			sqlite3_free(sql);
+			if (dangling > 0) {
+				errbuf_printf(errbuf, errlen, "sqlite:%s: %s: %d broken "
+				    "foreign key reference(s)", path, what, dangling);
+				goto rollback;
+			}
 			version = migrations[i].version;
 		}
 		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 			db_error(db, path, "committing the schema", errbuf, errlen);
 			goto rollback;
 		}
+	}
+	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		db_error(db, path, "migrating the schema", errbuf, errlen);
+		return -1;
 	}
 	if (version > latest) {
 		errbuf_printf(errbuf, errlen, "sqlite:%s: database schema version %d is newer "
@@ -323,6 +387,7 @@ migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
 rollback:
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 
@@ -510,14 +575,10 @@ bind_provenance(struct binder *b, int first, const struct store_provenance *prov
 	bind_time(b, first + 5, prov->received);
 }
 
-/*
- * Look the report up by its key.  Returns 1 and sets *id_r and
- * *verified_r when found, 0 when not, -1 on error.
- */
+/* Whether the report is stored under its key: 1 yes, 0 no, -1 on error. */
 static int
 find_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
-    const char *domains, sqlite3_int64 *id_r, int *verified_r, char *errbuf,
-    size_t errlen)
+    const char *domains, const char *signer, char *errbuf, size_t errlen)
 {
 	sqlite3_stmt *st = s->stmt[ST_FIND];
 	struct binder b = { st, SQLITE_OK };
@@ -528,11 +589,10 @@ find_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 	bind_int(&b, 3, (sqlite3_int64)rep->start);
 	bind_int(&b, 4, (sqlite3_int64)rep->end);
 	bind_text(&b, 5, domains);
+	bind_text(&b, 6, signer);
 	if ((rc = b.rc) == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			*id_r = sqlite3_column_int64(st, 0);
-			*verified_r = sqlite3_column_int(st, 1);
 			found = 1;
 			rc = SQLITE_OK;
 		} else if (rc == SQLITE_DONE)
@@ -548,8 +608,8 @@ find_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 
 static int
 insert_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
-    const struct store_provenance *prov, const char *domains, char *errbuf,
-    size_t errlen)
+    const struct store_provenance *prov, const char *domains,
+    const char *signer, char *errbuf, size_t errlen)
 {
 	struct binder b = { s->stmt[ST_INSERT_REPORT], SQLITE_OK };
 
@@ -565,6 +625,7 @@ insert_report(struct store_sqlite *s, const struct tlsrpt_report *rep,
 	bind_provenance(&b, 10, prov, rep);
 	bind_int(&b, 16, (sqlite3_int64)time(NULL));
 	bind_owned_text(&b, 17, store_json_array(rep->warnings, rep->n_warnings));
+	bind_text(&b, 18, signer);
 	return run(s, ST_INSERT_REPORT, b.rc, errbuf, errlen, "inserting the report");
 }
 
@@ -612,20 +673,6 @@ insert_detail(struct store_sqlite *s, sqlite3_int64 policy_pk, size_t pidx,
 	return run(s, ST_INSERT_DETAIL, b.rc, errbuf, errlen, what);
 }
 
-/* The stored copy is unverified and this one is: take its provenance. */
-static int
-upgrade_report(struct store_sqlite *s, sqlite3_int64 id,
-    const struct tlsrpt_report *rep, const struct store_provenance *prov,
-    char *errbuf, size_t errlen)
-{
-	struct binder b = { s->stmt[ST_UPGRADE], SQLITE_OK };
-
-	bind_int(&b, 1, id);
-	bind_provenance(&b, 2, prov, rep);
-	return run(s, ST_UPGRADE, b.rc, errbuf, errlen,
-	    "upgrading the stored report to verified");
-}
-
 static enum store_status
 sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
     const struct store_provenance *prov, char *errbuf, size_t errlen)
@@ -634,9 +681,9 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 	struct store_sqlite *s = (struct store_sqlite *)st;
 	enum store_status status = STORE_ERROR;
 	sqlite3_int64 report_pk, policy_pk;
-	char *domains;
+	char *domains, signer[STORE_SIGNER_MAX];
 	size_t p, d;
-	int found, verified;
+	int found;
 
 	errbuf_printf(errbuf, errlen, "%s", "");
 	if (prov == NULL)
@@ -646,33 +693,28 @@ sqlite_put_report(struct store *st, const struct tlsrpt_report *rep,
 		    rep->organization_name == NULL ? "organization-name" : "report-id");
 		return STORE_ERROR;
 	}
+	if (store_signer_key(prov, signer, sizeof(signer)) < 0) {
+		errbuf_printf(errbuf, errlen, "sqlite: signer domain longer than "
+		    "a domain name");
+		return STORE_ERROR;
+	}
 	if ((domains = store_policy_domains_key(rep)) == NULL) {
 		errbuf_printf(errbuf, errlen, "sqlite: out of memory");
 		return STORE_ERROR;
 	}
 	if (run(s, ST_BEGIN, SQLITE_OK, errbuf, errlen, "beginning a transaction") < 0)
 		goto out;
-	if ((found = find_report(s, rep, domains, &report_pk, &verified, errbuf,
-	    errlen)) < 0)
+	if ((found = find_report(s, rep, domains, signer, errbuf, errlen)) < 0)
 		goto rollback;
 	if (found) {
-		if (verified || !prov->verified) {
-			/* Nothing to write; end the transaction. */
-			if (run(s, ST_ROLLBACK, SQLITE_OK, errbuf, errlen,
-			    "ending the transaction") < 0)
-				goto out;
-			status = STORE_DUPLICATE;
+		/* Nothing to write; end the transaction. */
+		if (run(s, ST_ROLLBACK, SQLITE_OK, errbuf, errlen,
+		    "ending the transaction") < 0)
 			goto out;
-		}
-		if (upgrade_report(s, report_pk, rep, prov, errbuf, errlen) < 0)
-			goto rollback;
-		if (run(s, ST_COMMIT, SQLITE_OK, errbuf, errlen, "committing") < 0)
-			goto rollback;
-		errbuf_printf(errbuf, errlen, "already stored unverified; upgraded to verified");
 		status = STORE_DUPLICATE;
 		goto out;
 	}
-	if (insert_report(s, rep, prov, domains, errbuf, errlen) < 0)
+	if (insert_report(s, rep, prov, domains, signer, errbuf, errlen) < 0)
 		goto rollback;
 	report_pk = sqlite3_last_insert_rowid(s->db);
 	for (p = 0; p < rep->n_policies; p++) {

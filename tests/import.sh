@@ -12,9 +12,9 @@
 # .dat: kinds come from content); an unsigned and a tampered message; a
 # signed message whose report is broken; a CRLF message; ordinary mail.
 # Checks the summary counts, the rows (sqlite3), that a second import
-# stores nothing new, --no-verify (verified=0, auth_method import) and the
-# upgrade of such rows by a verified import, --dry-run, MaxMessageSize, an
-# empty and a truncated mbox, the progress line on a terminal only, the
+# stores nothing new, --no-verify (verified=0, auth_method import) and a
+# verified import of such a report stored beside it, --dry-run,
+# MaxMessageSize, an empty and a truncated mbox, the progress line on a terminal only, the
 # exit codes, and once against PostgreSQL when the server binaries are
 # there and we are root (tests/pg-lib.sh).
 # Skips (77) without openssl, sqlite3 or python3-dkim.
@@ -177,21 +177,30 @@ expect_eq "bare reports: verified=0, auth_method import, no signer" \
 		FROM reports WHERE report_id LIKE 'imp-json-%' ORDER BY report_id" | tr '\n' ' ')" \
 	"imp-json-1|0|import|- imp-json-2|0|import|- "
 run "--no-verify on the whole folder" 1 -c "$tmp/a.conf" import --no-verify "$tmp/files"
-expect_eq "--no-verify folder: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "2/4/0/1"
+# Unverified copies of the two verified reports (imp-21 and the tampered
+# imp-1) are rows of their own: no signer vouches for them.
+expect_eq "--no-verify folder: stored/duplicates/not reports/failed" "$(counts "$tmp/out")" "4/2/0/1"
 expect_eq "the unsigned message stored unverified" \
 	"$(q "$tmp/a.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-30'")" "0import"
-expect_eq "the tampered copy of a stored report is a duplicate" \
-	"$(q "$tmp/a.db" "SELECT count(*) || verified FROM reports WHERE report_id = 'imp-1'")" "11"
+expect_eq "the tampered copy of a stored report leaves the verified row alone" \
+	"$(q "$tmp/a.db" "SELECT group_concat(verified || auth_method, ' ') FROM
+		(SELECT * FROM reports WHERE report_id = 'imp-1' ORDER BY id)")" "1dkim 0import"
 expect_eq "the broken report still fails" "$(sed -n 's/^ *invalid report (json-syntax) *//p' "$tmp/out")" 1
 
-# A report first stored unverified, then imported verified: upgraded.
+# A report first stored unverified, then imported verified: a verified
+# row of its own beside the unverified one; importing either again adds
+# nothing.
 run "--no-verify on signed mail" 0 -c "$tmp/a.conf" import --no-verify "$tmp/gen/14.eml"
 expect_eq "signed mail with --no-verify: verified=0" \
 	"$(q "$tmp/a.db" "SELECT verified FROM reports WHERE report_id = 'imp-14'")" 0
 run "the same mail verified" 0 -c "$tmp/a.conf" import "$tmp/gen/14.eml"
-expect_in "summary: upgraded" "$tmp/out" "(1 upgraded to verified)"
-expect_eq "upgraded to verified=1, method dkim" \
-	"$(q "$tmp/a.db" "SELECT verified || auth_method FROM reports WHERE report_id = 'imp-14'")" "1dkim"
+expect_eq "verified after unverified: stored/duplicates/not reports/failed" \
+	"$(counts "$tmp/out")" "1/0/0/0"
+expect_eq "both rows, the unverified one untouched" \
+	"$(q "$tmp/a.db" "SELECT group_concat(verified || auth_method, ' ') FROM
+		(SELECT * FROM reports WHERE report_id = 'imp-14' ORDER BY id)")" "0import 1dkim"
+run "the same mail verified, again" 0 -c "$tmp/a.conf" import "$tmp/gen/14.eml"
+expect_eq "again: a duplicate" "$(counts "$tmp/out")" "0/1/0/0"
 
 # --- AuthMode authres, RecordUnverified, ReportAddresses -------------------
 conf "$tmp/c.db" "AuthMode authres" "TrustedAuthservIDs mx.example.net" >"$tmp/authres.conf"

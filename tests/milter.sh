@@ -163,12 +163,14 @@ expect_sql() {	# NAME SQL WANT
 	got=$(q "$2")
 	[ "$got" = "$3" ] && ok "$1" || bad "$1: got '$got', want '$3'"
 }
-# The variants carry Google's report again: duplicates of Q-GOOGLE's.
-expect_sql "two reports recorded, the duplicate once" "SELECT count(*) FROM reports" 2
-expect_sql "both verified" "SELECT count(*) FROM reports WHERE verified = 1" 2
+# The variants carry Google's report again: duplicates of Q-GOOGLE's when
+# google.com signed them; attacker.example's copy is a row of its own.
+expect_sql "three reports recorded, the duplicate once" "SELECT count(*) FROM reports" 3
+expect_sql "all verified" "SELECT count(*) FROM reports WHERE verified = 1" 3
 expect_sql "provenance: queue id and signer" \
 	"SELECT queue_id || ' ' || dkim_domain FROM reports ORDER BY queue_id" \
-	"Q-GOOGLE google.com
+	"Q-ATTACKER attacker.example
+Q-GOOGLE google.com
 Q-MSFT microsoft.com"
 grep -q 'Q-ATTACKER: verified: reason="reporter attacker.example not in KnownReporters" submitter=attacker.example' \
 	"$tmp/milter.log" && ok "verified logged with its reason" || bad "verified logged with its reason"

@@ -97,8 +97,12 @@ lua ACTION=discard CASES="$tmp/cases"
 grep -q "DISC-PASS: discarded: submitter=google.com report-id=2024-03-01T00:00:00Z_example.net (stored 1, duplicate 0)" \
 	"$tmp/milter.log" && ok "discard logged with queue id, submitter and report id" ||
 	bad "discard logged with queue id, submitter and report id"
-[ "$(q "SELECT queue_id FROM reports WHERE dkim_domain = 'google.com'")" = DISC-PASS ] &&
-	ok "the discarded report is in the database" || bad "the discarded report is in the database"
+# The verified case carries the same report signed by attacker.example: a
+# row of its own, under its signer.
+got=$(q "SELECT queue_id || ' ' || dkim_domain FROM reports ORDER BY queue_id" | tr '\n' ' ')
+[ "$got" = "DISC-PASS google.com DISC-VER attacker.example " ] &&
+	ok "the discarded report is in the database, one row per signer" ||
+	bad "the discarded report is in the database, one row per signer: $got"
 grep -q "DISC-VER: verified: reason=\"reporter attacker.example not in KnownReporters\"" \
 	"$tmp/milter.log" && ! grep -q "DISC-VER: discard" "$tmp/milter.log" &&
 	ok "verified is recorded but never discarded" || bad "verified is recorded but never discarded"

@@ -2,9 +2,10 @@
 # postfix.sh - end to end: a private Postfix on loopback with tlsrpt-milter
 # in smtpd_milters; mail injected over SMTP with swaks lands in Maildirs.
 #
-# Checks: a signed report arrives tagged pass and is recorded; a phishing
-# mail signed and aligned by attacker.example, to ceo@, with a text/html
-# part, a valid report and invoice.exe, arrives without pass; ordinary
+# Checks: a phishing mail signed and aligned by attacker.example, to ceo@,
+# with a text/html part, a copy of Google's report and invoice.exe,
+# arrives without pass; Google's own report, coming after it, arrives
+# tagged pass and is recorded (not taken for a duplicate); ordinary
 # mail arrives untouched; a forged tag on ordinary mail is removed; an
 # unsigned "report" arrives tagged fail and is not recorded; the same
 # report delivered twice counts once; and with the filter killed by
@@ -61,19 +62,8 @@ ok "private postfix on 127.0.0.1:$port with the milter"
 mailbox() { echo "$tmp/pf/mail/example.net/$1"; }
 newest() { ls -t "$(mailbox "$1")/new/"* 2>/dev/null | head -1; }
 
-# A signed Google report.
-tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks google"
-if pf_wait_mail "$(mailbox tlsrpt)" 1 30; then
-	m=$(newest tlsrpt)
-	grep -q '^X-TLSRPT: pass submitter=google.com domain=example.net' "$m" &&
-		ok "report delivered tagged pass" || { bad "report delivered tagged pass"; grep -i '^x-tlsrpt' "$m"; }
-	[ "$(grep -ci '^X-TLSRPT:' "$m")" -eq 1 ] && ok "exactly one tag" || bad "exactly one tag"
-	grep -q '^TLS-Report-Domain: example.net' "$m" && ok "report otherwise intact" || bad "report otherwise intact"
-else
-	bad "report delivered"
-fi
-
-# The signed phish to ceo@: delivered, but never with a tag a rule trusts.
+# The signed phish to ceo@, first: delivered, but never with a tag a rule
+# trusts.  It carries Google's report, claiming "Google Inc.".
 tl_send "$tmp/phish.eml" ceo@example.net || bad "swaks phish"
 if pf_wait_mail "$(mailbox ceo)" 1 30; then
 	m=$(newest ceo)
@@ -93,6 +83,28 @@ fi
 grep -q 'verified: reason="reporter attacker.example not in KnownReporters" submitter=attacker.example' \
 	"$tmp/milter.log" && ok "the milter logged verified with the reason" ||
 	bad "the milter logged verified with the reason"
+grep -Eq ': recorded report [^ ]+ from attacker\.example \(organization-name "Google Inc\."\)$' \
+	"$tmp/milter.log" && ok "the attacker's copy is recorded under its signer" ||
+	bad "the attacker's copy is recorded under its signer"
+
+# The genuine Google report, after the attacker's copy of it: recorded,
+# not taken for a duplicate of the copy that came first.
+tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks google"
+if pf_wait_mail "$(mailbox tlsrpt)" 1 30; then
+	m=$(newest tlsrpt)
+	grep -q '^X-TLSRPT: pass submitter=google.com domain=example.net' "$m" &&
+		ok "report delivered tagged pass" || { bad "report delivered tagged pass"; grep -i '^x-tlsrpt' "$m"; }
+	[ "$(grep -ci '^X-TLSRPT:' "$m")" -eq 1 ] && ok "exactly one tag" || bad "exactly one tag"
+	grep -q '^TLS-Report-Domain: example.net' "$m" && ok "report otherwise intact" || bad "report otherwise intact"
+else
+	bad "report delivered"
+fi
+grep -Eq ': recorded report [^ ]+ from google\.com \(organization-name "Google Inc\."\)$' \
+	"$tmp/milter.log" && ok "the genuine report after the attacker's copy: recorded" ||
+	{ bad "the genuine report after the attacker's copy: recorded"; grep ' report ' "$tmp/milter.log"; }
+grep -q ': duplicate report [^ ]* from google\.com' "$tmp/milter.log" &&
+	bad "the genuine report was taken for a duplicate" ||
+	ok "the genuine report was not taken for a duplicate"
 
 # Ordinary mail, untouched: same headers and body as sent (Postfix adds
 # only its trace headers above them).
@@ -129,11 +141,12 @@ grep -l '^X-TLSRPT: fail reason="no DKIM signature"' "$(mailbox tlsrpt)"/new/* >
 tl_send "$tmp/google.eml" tlsrpt@example.net || bad "swaks duplicate"
 pf_wait_mail "$(mailbox tlsrpt)" 3 30 && ok "duplicate delivered" || bad "duplicate delivered"
 q() { sqlite3 "$tmp/db/tlsrpt.db" "$1"; }
-# (The phish carried the same report: whether the store counts it apart by
-# its signer is not this test's business.)
+# One row per signer: Google's own, counted once, and the attacker's copy.
+rows=$(q "SELECT dkim_domain || '=' || count(*) FROM reports GROUP BY dkim_domain
+	ORDER BY dkim_domain" | tr '\n' ' ')
+[ "$rows" = "attacker.example=1 google.com=1 " ] && ok "the report recorded once per signer" ||
+	bad "the report recorded once per signer: $rows"
 G="FROM reports WHERE dkim_domain = 'google.com'"
-[ "$(q "SELECT count(*) $G")" = 1 ] && ok "the report recorded once" ||
-	bad "the report recorded once: $(q "SELECT count(*) $G")"
 [ "$(q "SELECT total_successful $G")" = 342 ] && ok "its sessions recorded" ||
 	bad "its sessions recorded"
 qid=$(q "SELECT queue_id $G")

@@ -120,7 +120,7 @@ expect_eq "SQL injection: every table still there, nothing else touched" \
 	"$(pg_psql -tAc "SELECT (SELECT count(*) FROM reports WHERE report_id
 	LIKE 'same-%') || '/' || (SELECT count(*) FROM schema_version) || '/'
 	|| (SELECT count(*) FROM policies) || '/' || (SELECT count(*) FROM failure_details)")" \
-	"200/3/403/604"
+	"200/4/403/604"
 ask "file $tmp/evil.json"
 expect_eq "SQL injection: the same report again is a duplicate" "$reply" "DUPLICATE"
 
@@ -159,8 +159,9 @@ expect_eq "the outage reports, once each" "$(rows 'outage-%')" "3/3"
 pg_psql -c "ALTER ROLE tlsrpt SET statement_timeout = '1s'"
 pg_psql -c "BEGIN" -c "INSERT INTO reports (organization_name, report_id,
 	start_time, end_time, policy_domains, total_successful, total_failure,
-	verified, stored_time, warnings) VALUES ('Helper Reporter', 'held-1',
-	1709251200, 1709337599, 'example.net,example.org', 0, 0, 1, 0, '[]')" \
+	verified, stored_time, warnings, signer) VALUES ('Helper Reporter', 'held-1',
+	1709251200, 1709337599, 'example.net,example.org', 0, 0, 1, 0, '[]',
+	'reporter.example')" \
 	-c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
 holder=$!
 sleep 1

@@ -1,7 +1,8 @@
 /*
  * test_store_sqlite.c - the store suite, for either backend: what lands in
- * each table, the schema's shape, one copy per report, the
- * unverified-to-verified upgrade, schema versions, clear open errors,
+ * each table, the schema's shape, one copy per report and signer (a copy
+ * signed by another, or unverified, never keeps the reporter's own out),
+ * schema versions and migrations, clear open errors,
  * all-or-nothing storing, waiting for a writer holding the same report,
  * writer threads (distinct and identical reports), and strings that look
  * like SQL.
@@ -449,6 +450,7 @@ test_columns(void)
 		{ "SELECT queue_id FROM reports", NULL, "4XyZ1abc" },
 		{ "SELECT mail_from FROM reports", NULL, "noreply@reporter.example" },
 		{ "SELECT dkim_domain FROM reports", NULL, "reporter.example" },
+		{ "SELECT signer FROM reports", NULL, "reporter.example" },
 		{ "SELECT auth_method FROM reports", NULL, "dkim" },
 		{ "SELECT source FROM reports", NULL,
 		  "part 2 (application/tlsrpt+gzip)" },
@@ -574,7 +576,7 @@ test_schema_shape(void)
 		  " reports.end_time reports.id reports.mail_from"
 		  " reports.organization_name reports.policy_domains"
 		  " reports.queue_id reports.received_time reports.report_id"
-		  " reports.source reports.start_time reports.stored_time"
+		  " reports.signer reports.source reports.start_time reports.stored_time"
 		  " reports.total_failure reports.total_successful reports.verified"
 		  " reports.warnings schema_version.applied_time"
 		  " schema_version.version" },
@@ -766,57 +768,88 @@ test_dedup(void)
 	store_close(st);
 }
 
-/* Unverified then verified upgrades; verified is never downgraded. */
+/*
+ * One copy per report and signer.  An attacker's copy of a reporter's
+ * report (same organization-name, report-id, dates, domains), signed by
+ * the attacker and arriving first, does not make the genuine one a
+ * duplicate; nor does an unverified copy, and neither is touched by it.
+ */
 static void
-test_verified_upgrade(void)
+test_signer_dedup(void)
 {
-	struct store_provenance later_unverified = prov_unverified;
-	struct store_provenance later_verified = prov_verified;
+	static const struct spec google = { "Google Inc.", "2024-03-01T00:00:00Z_example.org",
+	    "2024-03-01", "example.org", NULL, NULL };
 	static const struct spec other = { "Example Reporter", "rpt-0009",
 	    "2024-03-05", "example.org", NULL, NULL };
-	char path[TARGET_MAX], err[512];
+	struct store_provenance attacker = prov_verified, genuine = prov_verified;
+	struct store_provenance genuine_upper = prov_verified;
+	struct store_provenance unverified_signed = prov_unverified;
+	struct store_provenance long_signer = prov_verified;
+	char path[TARGET_MAX], err[512], longname[300];
 	struct store *st;
 	struct raw *db;
 
-	later_unverified.queue_id = "7Later";
-	later_verified.queue_id = "8Again";
-	new_db_path(path, sizeof(path), "upgrade");
+	attacker.queue_id = "1Attacker";
+	attacker.dkim_domain = "attacker.example";
+	genuine.queue_id = "2Genuine";
+	genuine.dkim_domain = "google.com";
+	genuine_upper.queue_id = "3Upper";
+	genuine_upper.dkim_domain = "Google.COM";
+	unverified_signed.queue_id = "6Unv";
+	unverified_signed.dkim_domain = "other.example";
+	new_db_path(path, sizeof(path), "signer");
 	if ((st = open_path(path)) == NULL || (db = raw_open(path)) == NULL) {
 		store_close(st);
 		return;
 	}
 
+	/* the attacker's copy first, then the genuine one: both stored */
+	CHECK_INT(put_spec(st, &google, &attacker, err, sizeof(err)), STORE_STORED);
+	CHECK_INT(put_spec(st, &google, &genuine, err, sizeof(err)), STORE_STORED);
+	CHECK_STR(err, "");
+	CHECK_STR(q(db, "SELECT count(*) FROM reports"), "2");
+	CHECK_STR(q(db, dialect("SELECT group_concat(queue_id || ':' || dkim_domain || ':'"
+	    " || signer, ' ') FROM (SELECT * FROM reports ORDER BY id)",
+	    "SELECT string_agg(queue_id || ':' || dkim_domain || ':' || signer, ' '"
+	    " ORDER BY id) FROM reports")),
+	    "1Attacker:attacker.example:attacker.example 2Genuine:google.com:google.com");
+	CHECK_COUNTS(path, 2, 2, 4);
+	/* the genuine one again, its signer in any case: a duplicate */
+	CHECK_INT(put_spec(st, &google, &genuine, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_STR(err, "");
+	CHECK_INT(put_spec(st, &google, &genuine_upper, err, sizeof(err)),
+	    STORE_DUPLICATE);
+	CHECK_INT(put_spec(st, &google, &attacker, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_COUNTS(path, 2, 2, 4);
+
+	/* an unverified copy first, then the verified one: both stored */
 	CHECK_INT(put_spec(st, &base_spec, &prov_unverified, err, sizeof(err)),
 	    STORE_STORED);
+	CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
+	    STORE_STORED);
+	CHECK_STR(err, "");
 	CHECK_STR(q(db, "SELECT verified || queue_id || auth_method ||"
-	    " coalesce(dkim_domain, '-') FROM reports"), "05Unvnone-");
-	CHECK_STR(q(db, "SELECT source FROM reports"), "");
-
+	    " coalesce(dkim_domain, '-') || '[' || signer || ']' FROM reports"
+	    " WHERE report_id = 'rpt-0001' AND verified = 0"), "05Unvnone-[]");
+	CHECK_STR(q(db, "SELECT verified || queue_id || auth_method || dkim_domain"
+	    " || received_time || source FROM reports WHERE report_id = 'rpt-0001'"
+	    " AND verified = 1"),
+	    "14XyZ1abcdkimreporter.example1710000000part 2 (application/tlsrpt+gzip)");
+	/* any unverified copy is one signer, '': a duplicate of the first */
+	CHECK_INT(put_spec(st, &base_spec, &unverified_signed, err, sizeof(err)),
+	    STORE_DUPLICATE);
 	CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
 	    STORE_DUPLICATE);
-	CHECK_CONTAINS(err, "upgraded to verified");
-	CHECK_STR(q(db, "SELECT verified || queue_id || auth_method || dkim_domain"
-	    " || received_time || source FROM reports"),
-	    "14XyZ1abcdkimreporter.example1710000000part 2 (application/tlsrpt+gzip)");
-	CHECK_COUNTS(path, 1, 2, 3);
+	CHECK_COUNTS(path, 4, 6, 10);
 
-	/* neither an unverified nor another verified copy changes it now */
-	CHECK_INT(put_spec(st, &base_spec, &later_unverified, err, sizeof(err)),
-	    STORE_DUPLICATE);
-	CHECK_STR(err, "");
-	CHECK_INT(put_spec(st, &base_spec, &later_verified, err, sizeof(err)),
-	    STORE_DUPLICATE);
-	CHECK_STR(err, "");
-	CHECK_STR(q(db, "SELECT verified || queue_id FROM reports"), "14XyZ1abc");
-
-	/* verified first, then unverified: stays verified */
+	/* verified first, then unverified: the verified row stays as it was */
 	CHECK_INT(put_spec(st, &other, &prov_verified, err, sizeof(err)),
 	    STORE_STORED);
 	CHECK_INT(put_spec(st, &other, &prov_unverified, err, sizeof(err)),
-	    STORE_DUPLICATE);
+	    STORE_STORED);
 	CHECK_STR(q(db, "SELECT verified || queue_id FROM reports"
-	    " WHERE report_id = 'rpt-0009'"), "14XyZ1abc");
-	CHECK_COUNTS(path, 2, 3, 5);
+	    " WHERE report_id = 'rpt-0009' AND verified = 1"), "14XyZ1abc");
+	CHECK_COUNTS(path, 6, 8, 14);
 
 	/* no provenance at all: stored as unverified with NULLs */
 	{
@@ -824,14 +857,25 @@ test_verified_upgrade(void)
 		    "2024-03-06", "example.org", NULL, NULL };
 		struct tlsrpt_result *res = parse_spec(&bare);
 
-		if (res != NULL)
+		if (res != NULL) {
 			CHECK_INT(store_put_report(st, &res->reports[0], NULL, err,
 			    sizeof(err)), STORE_STORED);
+			CHECK_INT(store_put_report(st, &res->reports[0],
+			    &prov_unverified, err, sizeof(err)), STORE_DUPLICATE);
+		}
 		tlsrpt_result_free(res);
 		CHECK_STR(q(db, "SELECT verified || coalesce(queue_id, auth_method,"
-		    " CAST(received_time AS TEXT), source, '-') FROM reports WHERE report_id ="
-		    " 'rpt-0010'"), "0-");
+		    " CAST(received_time AS TEXT), source, '-') || '[' || signer || ']'"
+		    " FROM reports WHERE report_id = 'rpt-0010'"), "0-[]");
 	}
+
+	/* a signer longer than any domain name: refused, nothing written */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	long_signer.dkim_domain = longname;
+	CHECK_INT(put_spec(st, &google, &long_signer, err, sizeof(err)), STORE_ERROR);
+	CHECK_CONTAINS(err, "signer domain longer than a domain name");
+	CHECK_COUNTS(path, 7, 9, 16);
 	raw_close(db);
 	store_close(st);
 }
@@ -1197,9 +1241,9 @@ test_concurrent_writer(void)
 		exec_ok(h.db, dialect("BEGIN IMMEDIATE", "BEGIN"));
 		exec_ok(h.db, "INSERT INTO reports (organization_name, report_id,"
 		    " start_time, end_time, policy_domains, total_successful,"
-		    " total_failure, verified, stored_time, warnings) VALUES"
+		    " total_failure, verified, stored_time, warnings, signer) VALUES"
 		    " ('Example Reporter', 'rpt-0001', 1709251200, 1709337599,"
-		    " 'example.net,example.org', 0, 0, 1, 0, '[]')");
+		    " 'example.net,example.org', 0, 0, 1, 0, '[]', 'reporter.example')");
 		if (pthread_create(&t, NULL, hold_then_end, &h) == 0) {
 			t0 = now_seconds();
 			CHECKF(put_spec(st, &base_spec, &prov_verified, err,
@@ -1344,7 +1388,7 @@ test_sql_injection(void)
 		  " AND policy_fk = (SELECT max(id) FROM policies)",
 		  "x'); UPDATE reports SET verified = 0; --" },
 		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT count(*) FROM schema_version", "3" },
+		{ "SELECT count(*) FROM schema_version", "4" },
 	};
 	char path[TARGET_MAX], err[512];
 	struct store *st;
@@ -1627,13 +1671,54 @@ test_query(void)
 	store_close(st);
 }
 
+/*
+ * Back to what schema version 3 had: reports unique on (organization,
+ * report-id, dates, policy domains), no signer column.  Rows kept.
+ */
+static void
+downgrade_to_3(struct raw *db)
+{
+	if (pg_mode) {
+		exec_ok(db, "DROP INDEX reports_dedup");
+		exec_ok(db, "ALTER TABLE reports DROP COLUMN signer");
+		exec_ok(db, "CREATE UNIQUE INDEX reports_dedup ON reports"
+		    " (organization_name, report_id, start_time, end_time,"
+		    " md5(policy_domains))");
+	} else {
+		exec_ok(db, "PRAGMA foreign_keys = OFF");
+		exec_ok(db, "BEGIN");
+		exec_ok(db, "CREATE TABLE reports_v3 (id INTEGER PRIMARY KEY,"
+		    " organization_name TEXT NOT NULL, contact_info TEXT,"
+		    " report_id TEXT NOT NULL, start_time INTEGER NOT NULL,"
+		    " end_time INTEGER NOT NULL, policy_domains TEXT NOT NULL,"
+		    " total_successful INTEGER NOT NULL, total_failure INTEGER NOT NULL,"
+		    " verified INTEGER NOT NULL CHECK (verified IN (0, 1)),"
+		    " queue_id TEXT, mail_from TEXT, dkim_domain TEXT, auth_method TEXT,"
+		    " source TEXT, received_time INTEGER, stored_time INTEGER NOT NULL,"
+		    " warnings TEXT NOT NULL, UNIQUE (organization_name, report_id,"
+		    " start_time, end_time, policy_domains))");
+		exec_ok(db, "INSERT INTO reports_v3 SELECT id, organization_name,"
+		    " contact_info, report_id, start_time, end_time, policy_domains,"
+		    " total_successful, total_failure, verified, queue_id, mail_from,"
+		    " dkim_domain, auth_method, source, received_time, stored_time,"
+		    " warnings FROM reports");
+		exec_ok(db, "DROP TABLE reports");
+		exec_ok(db, "ALTER TABLE reports_v3 RENAME TO reports");
+		exec_ok(db, "CREATE INDEX reports_start_time ON reports (start_time)");
+		exec_ok(db, "CREATE INDEX reports_organization ON reports"
+		    " (organization_name, start_time)");
+		exec_ok(db, "COMMIT");
+	}
+	exec_ok(db, "DELETE FROM schema_version WHERE version >= 4");
+}
+
 /* A store left at schema version 1 catches up on open, data intact. */
 static void
 test_migrate_from_1(void)
 {
 	static const struct spec a = { "Old Reporter", "m-1", "2024-07-01", "example.org",
 	    NULL, NULL };
-	char path[TARGET_MAX], err[512];
+	char path[TARGET_MAX], err[512], version[16];
 	struct store *st;
 	struct raw *db;
 
@@ -1645,6 +1730,7 @@ test_migrate_from_1(void)
 	/* Back to what version 1 created. */
 	if ((db = raw_open(path)) == NULL)
 		return;
+	downgrade_to_3(db);
 	exec_ok(db, "DROP INDEX reports_organization");
 	if (pg_mode) {
 		exec_ok(db, "DROP INDEX reports_dedup");
@@ -1661,11 +1747,94 @@ test_migrate_from_1(void)
 	store_close(st);
 	if ((db = raw_open(path)) == NULL)
 		return;
-	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "3");
+	snprintf(version, sizeof(version), "%d", store_schema_version());
+	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), version);
 	CHECK_STR(q(db, "SELECT count(*) FROM reports"), "1");
+	CHECK_STR(q(db, "SELECT signer FROM reports"), "reporter.example");
 	CHECK_STR(q(db, "SELECT count(*) FROM failure_details WHERE folded_details = 0"),
 	    q(db, "SELECT count(*) FROM failure_details"));
 	raw_close(db);
+}
+
+/*
+ * A store at schema version 3 gets the signer in its dedup key: every
+ * row, policy and detail kept under its id, the signer filled in from
+ * what was stored (lower-cased, '' when unverified), references intact;
+ * then the new key holds, whichever copy came first.
+ */
+static void
+test_migrate_from_3(void)
+{
+	static const struct spec google = { "Google Inc.", "g-1", "2024-07-01",
+	    "example.org", NULL, NULL };
+	static const struct spec other = { "Other Reporter", "o-1", "2024-07-02",
+	    "example.org", NULL, NULL };
+	struct store_provenance attacker = prov_verified, genuine = prov_verified;
+	struct store_provenance upper = prov_verified;
+	char path[TARGET_MAX], err[512], ids[64];
+	struct store *st;
+	struct raw *db;
+
+	attacker.dkim_domain = "attacker.example";
+	genuine.dkim_domain = "google.com";
+	upper.dkim_domain = "Google.COM";
+	new_db_path(path, sizeof(path), "migrate3");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK_INT(put_spec(st, &google, &attacker, err, sizeof(err)), STORE_STORED);
+	CHECK_INT(put_spec(st, &base_spec, &prov_unverified, err, sizeof(err)),
+	    STORE_STORED);
+	CHECK_INT(put_spec(st, &other, &upper, err, sizeof(err)), STORE_STORED);
+	store_close(st);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	downgrade_to_3(db);
+	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "3");
+	snprintf(ids, sizeof(ids), "%s", q(db, "SELECT sum(id) FROM reports"));
+	raw_close(db);
+	CHECK_COUNTS(path, 3, 4, 7);
+
+	if ((st = open_path(path)) == NULL)
+		return;
+	if ((db = raw_open(path)) == NULL) {
+		store_close(st);
+		return;
+	}
+	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "4");
+	CHECK_COUNTS(path, 3, 4, 7);
+	CHECK_STR(q(db, "SELECT sum(id) FROM reports"), ids);
+	CHECK_STR(q(db, dialect("SELECT group_concat(report_id || '[' || signer || ']',"
+	    " ' ') FROM (SELECT * FROM reports ORDER BY id)",
+	    "SELECT string_agg(report_id || '[' || signer || ']', ' ' ORDER BY id)"
+	    " FROM reports")), "g-1[attacker.example] rpt-0001[] o-1[google.com]");
+	CHECK_STR(q(db, "SELECT count(*) FROM policies p LEFT JOIN reports r"
+	    " ON r.id = p.report_fk WHERE r.id IS NULL"), "0");
+	if (!pg_mode) {
+		CHECK_STR(q(db, "SELECT count(*) FROM pragma_foreign_key_list('policies')"
+		    " WHERE \"table\" = 'reports' AND on_delete = 'CASCADE'"), "1");
+		CHECK_STR(q(db, "PRAGMA foreign_key_check"), "(no row)");
+		CHECK_STR(q(db, "PRAGMA integrity_check"), "ok");
+	}
+
+	/* the new key: the genuine copy after the attacker's is stored */
+	CHECK_INT(put_spec(st, &google, &genuine, err, sizeof(err)), STORE_STORED);
+	CHECK_INT(put_spec(st, &google, &genuine, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_INT(put_spec(st, &google, &attacker, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_INT(put_spec(st, &base_spec, &prov_verified, err, sizeof(err)),
+	    STORE_STORED);
+	CHECK_INT(put_spec(st, &base_spec, &prov_unverified, err, sizeof(err)),
+	    STORE_DUPLICATE);
+	/* a migrated signer compares as the store writes it */
+	CHECK_INT(put_spec(st, &other, &genuine, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_COUNTS(path, 5, 7, 12);
+
+	/* deleting a report still takes its policies and details with it */
+	if (!pg_mode)
+		exec_ok(db, "PRAGMA foreign_keys = ON");
+	exec_ok(db, "DELETE FROM reports WHERE report_id = 'rpt-0001'");
+	CHECK_COUNTS(path, 3, 3, 6);
+	raw_close(db);
+	store_close(st);
 }
 
 static void
@@ -1955,7 +2124,7 @@ main(int argc, char **argv)
 	test_schema_shape();
 	test_dedup();
 	test_fold();
-	test_verified_upgrade();
+	test_signer_dedup();
 	test_reopen();
 	test_open_errors();
 	test_rollback();
@@ -1966,6 +2135,7 @@ main(int argc, char **argv)
 	test_fixtures();
 	test_big_dedup_key();
 	test_migrate_from_1();
+	test_migrate_from_3();
 	test_query();
 
 	if (pg_mode) {
