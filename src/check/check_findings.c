@@ -1,7 +1,7 @@
 /*
- * check_report.c - collect the findings of `tlsrpt check`.
+ * check_findings.c - collect the findings of `tlsrpt check`.
  */
-#include "check_report.h"
+#include "check_findings.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * check_report.h - the findings of `tlsrpt check`, one list per run.
+ * check_findings.h - the findings of `tlsrpt check`, one list per run.
  *
  * Every checker (record and policy grammars, DNS, HTTPS, SMTP/TLS probes)
  * appends findings to a caller-owned struct check_report: a level, a
@@ -11,8 +11,8 @@
  * findings are counted in `dropped` but the worst level still rises, so
  * the exit status never hides a failure.
  */
-#ifndef TLSRPT_CHECK_REPORT_H
-#define TLSRPT_CHECK_REPORT_H
+#ifndef TLSRPT_CHECK_FINDINGS_H
+#define TLSRPT_CHECK_FINDINGS_H
 
 #include <stddef.h>
 

@@ -9,16 +9,8 @@
 #ifndef TLSRPT_CHECK_LIVE_H
 #define TLSRPT_CHECK_LIVE_H
 
-#include "check_report.h"
-
-struct check_options {
-	const char *domain;
-	const char *resolver;		/* "HOST:PORT" or NULL */
-	const char *ca_file;		/* NULL: the system store */
-	int smtp_port;			/* 25 */
-	int https_port;			/* 443; another only for tests */
-	int timeout;			/* seconds, per network step */
-};
+#include "check_findings.h"
+#include "check_options.h"
 
 /* Record, MTA-STS and every MX of opt->domain. */
 int check_live_domain(const struct check_options *opt,

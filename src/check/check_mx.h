@@ -6,8 +6,8 @@
 #ifndef TLSRPT_CHECK_MX_H
 #define TLSRPT_CHECK_MX_H
 
-#include "check_live.h"
-#include "check_report.h"
+#include "check_findings.h"
+#include "check_options.h"
 #include "dns_lookup.h"
 
 /* Days before expiry under which a certificate earns a warning. */

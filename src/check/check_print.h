@@ -9,7 +9,7 @@
 #ifndef TLSRPT_CHECK_PRINT_H
 #define TLSRPT_CHECK_PRINT_H
 
-#include "check_report.h"
+#include "check_findings.h"
 
 #include <stdio.h>
 

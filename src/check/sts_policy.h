@@ -11,7 +11,7 @@
 #ifndef TLSRPT_STS_POLICY_H
 #define TLSRPT_STS_POLICY_H
 
-#include "check_report.h"
+#include "check_findings.h"
 
 #include <stddef.h>
 

@@ -16,10 +16,10 @@
  * an address outside DOMAIN, a record over 255 bytes (must be split
  * into several strings), "v=TLSRPTv1" not followed directly by ";".
  */
-#ifndef TLSRPT_RECORD_CHECK_H
-#define TLSRPT_RECORD_CHECK_H
+#ifndef TLSRPT_TLSRPT_RECORD_H
+#define TLSRPT_TLSRPT_RECORD_H
 
-#include "check_report.h"
+#include "check_findings.h"
 
 #include <stddef.h>
 

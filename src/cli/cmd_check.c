@@ -10,7 +10,7 @@
  */
 #include "check_live.h"
 #include "check_print.h"
-#include "check_report.h"
+#include "check_findings.h"
 #include "cmd.h"
 #include "file_read.h"
 #include "sts_policy.h"

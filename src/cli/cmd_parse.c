@@ -3,7 +3,7 @@
  */
 #include "cmd.h"
 #include "file_read.h"
-#include "report_print.h"
+#include "parse_print.h"
 #include "text_safe.h"
 #include "tlsrpt.h"
 

@@ -270,7 +270,7 @@ cmd_report(int argc, char **argv)
 		return 1;
 	}
 	if (check)
-		rc = report_check(stdout, model, &limits);
+		rc = report_nagios(stdout, model, &limits);
 	else if (output != NULL)
 		rc = render_to_file(output, format, model) < 0 ? 1 : 0;
 	else {

@@ -1,5 +1,5 @@
 /*
- * tlsrpt.c - the admin's command: dispatch to a subcommand.
+ * main.c - the admin's command: dispatch to a subcommand.
  */
 #include "cli_config.h"
 #include "cmd.h"

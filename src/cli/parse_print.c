@@ -1,7 +1,7 @@
 /*
- * report_print.c - text and JSON Lines output; see report_print.h.
+ * parse_print.c - text and JSON Lines output; see parse_print.h.
  */
-#include "report_print.h"
+#include "parse_print.h"
 #include "result_types.h"
 #include "rfc3339.h"
 #include "text_safe.h"

@@ -1,5 +1,5 @@
 /*
- * report_print.h - a parsed report as text for people or JSON for tools.
+ * parse_print.h - a parsed report as text for people or JSON for tools.
  *
  * Text: submitter, policy domains, UTC date range, sessions, failures by
  * result type with a one-line meaning, warnings.  JSON: one line
@@ -8,8 +8,8 @@
  * arrays, absent optional fields omitted).  Both write to FP and return
  * 0, or -1 when out of memory.
  */
-#ifndef TLSRPT_REPORT_PRINT_H
-#define TLSRPT_REPORT_PRINT_H
+#ifndef TLSRPT_PARSE_PRINT_H
+#define TLSRPT_PARSE_PRINT_H
 
 #include <stdio.h>
 

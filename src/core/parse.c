@@ -12,7 +12,7 @@
 #include "core.h"
 #include "inflate.h"
 #include "mime.h"
-#include "report_json.h"
+#include "rfc8460_json.h"
 
 #include <gmime/gmime.h>
 #include <stdlib.h>

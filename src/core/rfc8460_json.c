@@ -1,7 +1,7 @@
 /*
- * report_json.c - RFC 8460 JSON -> report structs; see report_json.h.
+ * rfc8460_json.c - RFC 8460 JSON -> report structs; see rfc8460_json.h.
  */
-#include "report_json.h"
+#include "rfc8460_json.h"
 #include "core.h"
 #include "json_details.h"
 #include "json_scan.h"

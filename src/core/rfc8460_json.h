@@ -1,5 +1,5 @@
 /*
- * report_json.h - RFC 8460 JSON text -> struct tlsrpt_report.
+ * rfc8460_json.h - RFC 8460 JSON text -> struct tlsrpt_report.
  *
  * Tolerates what real reporters send (see FACTS.md): date-times without a
  * zone, fractional seconds, contact-info null or missing, missing IPs and
@@ -12,8 +12,8 @@
  * All strings are copied into arena A; REP is filled in place.  The error
  * message names the JSON path: "report: policies[0].summary...: why".
  */
-#ifndef TLSRPT_REPORT_JSON_H
-#define TLSRPT_REPORT_JSON_H
+#ifndef TLSRPT_RFC8460_JSON_H
+#define TLSRPT_RFC8460_JSON_H
 
 #include "arena.h"
 #include "tlsrpt.h"

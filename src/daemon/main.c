@@ -1,5 +1,5 @@
 /*
- * tlsrpt_milter.c - the daemon: options, configuration, socket,
+ * main.c - the daemon: options, configuration, socket,
  * privileges, then libmilter's main loop.
  *
  * Start-up errors are fatal and say why; after start-up nothing exits

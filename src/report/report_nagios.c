@@ -1,5 +1,5 @@
 /*
- * report_check.c - `tlsrpt report --check`: the model judged against
+ * report_nagios.c - `tlsrpt report --check`: the model judged against
  * thresholds, as one status line for Nagios/Icinga (plugin convention:
  * "TLSRPT STATE - text | perfdata") or cron, with exit 0 OK, 1 WARNING,
  * 2 CRITICAL.  A domain's rate is its worst reporter's (report_trust.h),
@@ -56,7 +56,7 @@ add_rate(char *buf, size_t size, const char *domain, double rate,
 }
 
 int
-report_check(FILE *fp, struct json_object *model,
+report_nagios(FILE *fp, struct json_object *model,
     const struct report_check_limits *limits)
 {
 	static const char *const names[] = { "OK", "WARNING", "CRITICAL" };

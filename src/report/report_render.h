@@ -26,7 +26,7 @@ struct report_check_limits {
 };
 
 /* One line for Nagios/Icinga/cron; returns the exit status 0, 1 or 2. */
-int report_check(FILE *fp, struct json_object *model,
+int report_nagios(FILE *fp, struct json_object *model,
     const struct report_check_limits *limits);
 
 #endif

@@ -9,7 +9,7 @@
  * never echo the whole URI: a later backend's URI may hold a password.
  */
 #include "store.h"
-#include "store_query.h"
+#include "store_backend.h"
 #include "errbuf.h"
 #include "result_types.h"
 

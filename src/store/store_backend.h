@@ -1,10 +1,10 @@
 /*
- * store_query.h - the read side of each backend (store.h store_query()),
+ * store_backend.h - the read side of each backend (store.h store_query()),
  * kept apart from the write side: each takes the backend's open
  * connection and does nothing else with it.
  */
-#ifndef TLSRPT_STORE_QUERY_H
-#define TLSRPT_STORE_QUERY_H
+#ifndef TLSRPT_STORE_BACKEND_H
+#define TLSRPT_STORE_BACKEND_H
 
 #include "store.h"
 

@@ -26,7 +26,7 @@
  * its next use.
  */
 #include "store_pgsql.h"
-#include "store_query.h"
+#include "store_backend.h"
 #include "errbuf.h"
 
 #include <errno.h>

@@ -22,7 +22,7 @@
  */
 #include "store.h"
 #include "errbuf.h"
-#include "store_query.h"
+#include "store_backend.h"
 
 #include <errno.h>
 #include <sqlite3.h>

@@ -3,7 +3,7 @@
  * the same selection of reports, each stepped row by row into the
  * visitor, so memory does not grow with the store.
  */
-#include "store_query.h"
+#include "store_backend.h"
 #include "errbuf.h"
 
 #include <stdint.h>
