@@ -1,7 +1,7 @@
 /*
  * rfc8460_json.h - RFC 8460 JSON text -> struct tlsrpt_report.
  *
- * Tolerates what real reporters send (see FACTS.md): date-times without a
+ * Tolerates what real reporters send (see doc/facts.md): date-times without a
  * zone, fractional seconds, contact-info null or missing, missing IPs and
  * MX names, mx-host as string or array with "mx: " prefixes, both spellings
  * of mx-host(-pattern) and additional-info(rmation|-uri), Microsoft's TLSA
