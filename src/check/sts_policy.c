@@ -348,7 +348,8 @@ sts_txt_check(const char *data, size_t len, char *id_r,
 	struct txt_field fields[TXT_FIELDS_MAX];
 	char err[160];
 	size_t i, j;
-	int n, ids = 0, bad = 0;
+	enum txt_open_error why;
+	int n, ids = 0, bad = 0, loose;
 
 	id_r[0] = '\0';
 	if (len > 1024) {
@@ -362,18 +363,17 @@ sts_txt_check(const char *data, size_t len, char *id_r,
 		    "senders ignore it and apply no policy");
 		return -1;
 	}
-	if ((n = txt_fields_split(data, len, fields, TXT_FIELDS_MAX, err,
-	    sizeof(err))) < 0) {
-		check_add(rep, CHECK_FAIL, "sts-txt-syntax", NULL,
-		    "_mta-sts record: %s", err);
+	if ((n = txt_fields_open(data, len, "STSv1", fields, TXT_FIELDS_MAX,
+	    &why, &loose, err, sizeof(err))) < 0) {
+		if (why == TXT_OPEN_SYNTAX)
+			check_add(rep, CHECK_FAIL, "sts-txt-syntax", NULL,
+			    "_mta-sts record: %s", err);
+		else
+			check_add(rep, CHECK_FAIL, "sts-txt-version", NULL,
+			    "the version must be exactly \"v=STSv1\"");
 		return -1;
 	}
-	if (!txt_field_is(&fields[0], "v") || fields[0].value_len != 5) {
-		check_add(rep, CHECK_FAIL, "sts-txt-version", NULL,
-		    "the version must be exactly \"v=STSv1\"");
-		return -1;
-	}
-	if (len > 7 && data[7] != ';')
+	if (loose)
 		check_add(rep, CHECK_WARN, "sts-txt-delim", NULL,
 		    "RFC 8461 has senders discard TXT records that do not "
 		    "begin with \"v=STSv1;\": remove the space before \";\"");

@@ -303,7 +303,8 @@ tlsrpt_record_check(const char *data, size_t len, const char *domain,
 	struct txt_field fields[TXT_FIELDS_MAX];
 	char err[160];
 	size_t from = rep->count, i, ruas = 0;
-	int n, bad = 0;
+	enum txt_open_error why;
+	int n, bad = 0, loose;
 
 	memset(rec, 0, sizeof(*rec));
 	if (len > TLSRPT_RECORD_MAX) {
@@ -329,18 +330,17 @@ tlsrpt_record_check(const char *data, size_t len, const char *domain,
 		    "the record is %zu bytes: a TXT string holds 255, so "
 		    "publish it as several quoted strings (\"...\" \"...\"), "
 		    "which DNS joins", len);
-	if ((n = txt_fields_split(data, len, fields, TXT_FIELDS_MAX, err,
-	    sizeof(err))) < 0) {
-		check_add(rep, CHECK_FAIL, "record-syntax", NULL,
-		    "%s; senders ignore a malformed record", err);
+	if ((n = txt_fields_open(data, len, "TLSRPTv1", fields, TXT_FIELDS_MAX,
+	    &why, &loose, err, sizeof(err))) < 0) {
+		if (why == TXT_OPEN_SYNTAX)
+			check_add(rep, CHECK_FAIL, "record-syntax", NULL,
+			    "%s; senders ignore a malformed record", err);
+		else
+			check_add(rep, CHECK_FAIL, "version-missing", NULL,
+			    "the version must be exactly \"v=TLSRPTv1\"");
 		return -1;
 	}
-	if (!txt_field_is(&fields[0], "v") || fields[0].value_len != 8) {
-		check_add(rep, CHECK_FAIL, "version-missing", NULL,
-		    "the version must be exactly \"v=TLSRPTv1\"");
-		return -1;
-	}
-	if (len > 10 && data[10] != ';')
+	if (loose)
 		check_add(rep, CHECK_WARN, "version-delim", NULL,
 		    "RFC 8460 has senders discard TXT records that do not "
 		    "begin with \"v=TLSRPTv1;\" and strict ones apply that "

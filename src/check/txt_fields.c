@@ -94,3 +94,25 @@ txt_fields_split(const char *data, size_t len, struct txt_field *fields,
 			return (int)n;	/* a trailing delimiter is allowed */
 	}
 }
+
+int
+txt_fields_open(const char *data, size_t len, const char *version,
+    struct txt_field *fields, size_t max, enum txt_open_error *why_r,
+    int *loose_r, char *err, size_t errlen)
+{
+	size_t vlen = strlen(version);
+	int n;
+
+	*loose_r = 0;
+	if ((n = txt_fields_split(data, len, fields, max, err, errlen)) < 0) {
+		*why_r = TXT_OPEN_SYNTAX;
+		return -1;
+	}
+	if (!txt_field_is(&fields[0], "v") || fields[0].value_len != vlen ||
+	    memcmp(fields[0].value, version, vlen) != 0) {
+		*why_r = TXT_OPEN_VERSION;
+		return -1;
+	}
+	*loose_r = len > 2 + vlen && data[2 + vlen] != ';';
+	return n;
+}

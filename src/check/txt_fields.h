@@ -33,6 +33,21 @@ struct txt_field {
 int txt_fields_split(const char *data, size_t len, struct txt_field *fields,
     size_t max, char *err, size_t errlen);
 
+/* Why txt_fields_open() refused a record. */
+enum txt_open_error { TXT_OPEN_SYNTAX = 1, TXT_OPEN_VERSION };
+
+/*
+ * Split DATA as txt_fields_split() does and check that its first field
+ * is exactly "v=VERSION", the opening both grammars demand.  Returns the
+ * number of fields, or -1 with *WHY_R set (and ERR the syntax error for
+ * TXT_OPEN_SYNTAX).  *LOOSE_R is 1 when something other than ";" follows
+ * the version directly ("v=STSv1 ;"): the RFCs have senders discard
+ * such a record, so callers warn.
+ */
+int txt_fields_open(const char *data, size_t len, const char *version,
+    struct txt_field *fields, size_t max, enum txt_open_error *why_r,
+    int *loose_r, char *err, size_t errlen);
+
 /* True when the field's name is NAME exactly (case-sensitive, as %s""). */
 int txt_field_is(const struct txt_field *f, const char *name);
 

@@ -91,17 +91,11 @@ filename_says_other(const char *name)
 static int
 starts_json_object(const unsigned char *p, size_t len)
 {
-	size_t i = 0;
-
-	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		i = 3;
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
-	return i < len && p[i] == '{';
+	return tlsrpt_first_byte(p, len) == '{';
 }
 
-int
+/* Does DATA look like a report payload: gzip of JSON, or a JSON object? */
+static int
 payload_looks_like_report(const unsigned char *data, size_t len)
 {
 	unsigned char head[64];

@@ -43,7 +43,4 @@ enum tlsrpt_errcode mime_find_reports(const char *data, size_t len,
     unsigned *n_parts_r, char *shape_r, size_t shape_size,
     struct tlsrpt_error *err);
 
-/* Does DATA look like a report payload: gzip of JSON, or a JSON object? */
-int payload_looks_like_report(const unsigned char *data, size_t len);
-
 #endif

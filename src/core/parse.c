@@ -44,8 +44,8 @@ tlsrpt_result_free(struct tlsrpt_result *result)
 		arena_free(result->arena);	/* the result lives in its arena */
 }
 
-static int
-skip_space(const unsigned char *p, size_t len)
+int
+tlsrpt_first_byte(const unsigned char *p, size_t len)
 {
 	size_t i = 0;
 
@@ -91,7 +91,7 @@ parse_payload(const unsigned char *data, size_t len,
 		if ((code = gunzip_bounded(data, len, lim, &json, &json_len,
 		    err)) != TLSRPT_OK)
 			return code;
-		if (skip_space((unsigned char *)json, json_len) != '{')
+		if (tlsrpt_first_byte((unsigned char *)json, json_len) != '{')
 			code = tlsrpt_seterr(err, json_len == 0 ? TLSRPT_E_EMPTY :
 			    TLSRPT_E_JSON, "gzip payload is not a JSON object");
 		else
@@ -99,7 +99,7 @@ parse_payload(const unsigned char *data, size_t len,
 		free(json);
 		return code;
 	}
-	first = skip_space(data, len);
+	first = tlsrpt_first_byte(data, len);
 	if (first == '{' || first == '[' || first == '"')
 		return report_from_json((const char *)data, len, lim, a, rep, err);
 	return tlsrpt_seterr(err, TLSRPT_E_UNRECOGNIZED,
@@ -208,7 +208,7 @@ tlsrpt_sniff(const char *data, size_t len)
 
 	if (len == 0)
 		return TLSRPT_KIND_EMPTY;
-	first = skip_space((const unsigned char *)data, len);
+	first = tlsrpt_first_byte((const unsigned char *)data, len);
 	/* '[' and '"' cannot start a header but can start JSON: say what is
 	 * wrong with that JSON rather than calling it an odd message. */
 	if (is_gzip((const unsigned char *)data, len))
