@@ -124,3 +124,29 @@ model_str_at(struct json_object *a, size_t i)
 		return NULL;
 	return json_object_get_string(v);
 }
+
+long long
+mval_int(struct json_object *obj, const char *key)
+{
+	return (long long)model_int(obj, key, 0);
+}
+
+double
+mval_double(struct json_object *obj, const char *key)
+{
+	return model_num(obj, key, 0.0);
+}
+
+const char *
+mval_str(struct json_object *obj, const char *key)
+{
+	const char *s = model_str(obj, key);
+
+	return s != NULL ? s : "";
+}
+
+struct json_object *
+mval_array(struct json_object *obj, const char *key)
+{
+	return model_array(obj, key);
+}

@@ -39,4 +39,14 @@ const char *model_str_at(struct json_object *a, size_t i);
 /* V (not a key lookup) as an integer, like model_int. */
 int64_t model_int_value(struct json_object *v, int64_t dflt);
 
+/*
+ * The same lookups for the aggregation and the text renderers, over the
+ * model they build themselves: absent reads as 0, 0.0 or "" (never
+ * NULL), so a value goes straight to printf.
+ */
+long long mval_int(struct json_object *obj, const char *key);
+double mval_double(struct json_object *obj, const char *key);
+const char *mval_str(struct json_object *obj, const char *key);
+struct json_object *mval_array(struct json_object *obj, const char *key);
+
 #endif

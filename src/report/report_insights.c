@@ -3,6 +3,7 @@
  * report_insights.h.  Each detector reads the aggregates, never the store.
  */
 #include "report_insights.h"
+#include "model_get.h"
 
 #include <stdarg.h>
 #include <stdio.h>

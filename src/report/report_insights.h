@@ -14,7 +14,7 @@
 
 #include <json.h>
 
-#include "report_model.h"
+#include "report_options.h"
 
 /* Thresholds, exposed for the documentation and the tests. */
 #define INSIGHT_BURST_MAX_DAYS		3	/* tlsa-invalid that clears within */

@@ -116,73 +116,7 @@ set_array(struct json_object *set)
 	return arr;
 }
 
-long long
-mval_int(struct json_object *obj, const char *key)
-{
-	struct json_object *o;
-
-	return json_object_object_get_ex(obj, key, &o) ? json_object_get_int64(o) : 0;
-}
-
-double
-mval_double(struct json_object *obj, const char *key)
-{
-	struct json_object *o;
-
-	return json_object_object_get_ex(obj, key, &o) ? json_object_get_double(o) : 0.0;
-}
-
-const char *
-mval_str(struct json_object *obj, const char *key)
-{
-	struct json_object *o;
-
-	if (json_object_object_get_ex(obj, key, &o) &&
-	    json_object_is_type(o, json_type_string))
-		return json_object_get_string(o);
-	return "";
-}
-
-struct json_object *
-mval_array(struct json_object *obj, const char *key)
-{
-	struct json_object *o;
-
-	if (json_object_object_get_ex(obj, key, &o) &&
-	    json_object_is_type(o, json_type_array))
-		return o;
-	return NULL;
-}
-
-/* ---- dates -------------------------------------------------------------- */
-
-void
-report_date(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
-int
-report_parse_date(const char *s, time_t *t_r)
-{
-	struct tm tm;
-	char back[16];
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) != 10 || strptime(s, "%Y-%m-%d", &tm) == NULL)
-		return -1;
-	t = timegm(&tm);
-	/* strptime takes 2026-02-31; the round trip does not. */
-	report_date(t, back, sizeof(back));
-	if (strcmp(back, s) != 0)
-		return -1;
-	*t_r = t;
-	return 0;
-}
+/* ---- days ---------------------------------------------------------------- */
 
 static void
 day_name(long day, char *buf, size_t size)

@@ -14,38 +14,11 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "model_get.h"
+#include "report_options.h"
 #include "store.h"
-
-#define REPORT_DAY		86400
-/* How far before --since reporters' history is read, for cadence. */
-#define REPORT_HISTORY_DAYS	120
-
-struct report_options {
-	time_t since;		/* first day, 00:00 UTC */
-	time_t until;		/* the day after the last day, 00:00 UTC */
-	const char *domain;	/* only this policy domain, or NULL */
-	int include_unverified;
-	int silence_days;	/* a reporter is silent after this; 0 = from its cadence */
-	time_t generated;	/* "now", for the document */
-};
 
 struct json_object *report_model_build(struct store *st,
     const struct report_options *opt, char *errbuf, size_t errlen);
-
-/* "YYYY-MM-DD" of T (UTC) into BUF (11 bytes or more). */
-void report_date(time_t t, char *buf, size_t size);
-
-/* Parse "YYYY-MM-DD" into 00:00 UTC of that day; 0 or -1. */
-int report_parse_date(const char *s, time_t *t_r);
-
-/*
- * Accessors for the aggregation and the text renderers: missing or
- * mistyped keys give 0 or "" (never NULL), so they go straight to printf.
- * The HTML renderer uses model_get.h, whose absent is NULL.
- */
-long long mval_int(struct json_object *obj, const char *key);
-double mval_double(struct json_object *obj, const char *key);
-const char *mval_str(struct json_object *obj, const char *key);
-struct json_object *mval_array(struct json_object *obj, const char *key);
 
 #endif

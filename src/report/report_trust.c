@@ -2,7 +2,8 @@
  * report_trust.c - reporters are who signed; see report_trust.h.
  */
 #include "report_trust.h"
-#include "report_model.h"
+#include "model_get.h"
+#include "report_options.h"
 
 #include <ctype.h>
 #include <stdarg.h>
