@@ -14,6 +14,7 @@
 #include "result_types.h"
 
 #include <json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,15 +176,6 @@ scheme_is(const char *name, const char *uri, size_t n)
 	return name != NULL && strlen(name) == n && strncasecmp(name, uri, n) == 0;
 }
 
-static struct store *
-backend_open(const struct store_backend *be, const char *rest,
-    const struct store_options *opt, char *errbuf, size_t errlen)
-{
-	if (be->open_with != NULL)
-		return be->open_with(rest, opt, errbuf, errlen);
-	return be->open(rest, errbuf, errlen);
-}
-
 struct store *
 store_open(const char *uri, char *errbuf, size_t errlen)
 {
@@ -202,7 +194,7 @@ store_open_with(const char *uri, const struct store_options *opt,
 		return NULL;
 	}
 	if (uri[0] == '/')
-		return backend_open(&store_sqlite_backend, uri, opt, errbuf, errlen);
+		return store_sqlite_backend.open(uri, opt, errbuf, errlen);
 	if ((n = scheme_length(uri)) == 0) {
 		errbuf_printf(errbuf, errlen, "database URI has no scheme: expected "
 		    "scheme:location, such as sqlite:/var/lib/tlsrpt-milter/tlsrpt.db");
@@ -211,7 +203,7 @@ store_open_with(const char *uri, const struct store_options *opt,
 	for (i = 0; i < N_BACKENDS; i++)
 		if (scheme_is(backends[i]->scheme, uri, n) ||
 		    scheme_is(backends[i]->alias, uri, n))
-			return backend_open(backends[i], uri + n + 1, opt, errbuf,
+			return backends[i]->open(uri + n + 1, opt, errbuf,
 			    errlen);
 	list_schemes(known, sizeof(known));
 	errbuf_printf(errbuf, errlen, "database URI: unknown scheme \"%.*s\" "
@@ -343,6 +335,18 @@ store_query(struct store *st, const struct store_filter *filter,
 		return -1;
 	}
 	return st->backend->query(st, filter, visitor, errbuf, errlen);
+}
+
+long long
+store_filter_since(const struct store_filter *filter)
+{
+	return filter->since > 0 ? (long long)filter->since : INT64_MIN;
+}
+
+long long
+store_filter_until(const struct store_filter *filter)
+{
+	return filter->until > 0 ? (long long)filter->until : INT64_MAX;
 }
 
 int

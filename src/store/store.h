@@ -175,32 +175,6 @@ void store_close(struct store *st);
 /* The schema version this build writes (for `tlsrpt` and tests). */
 int store_schema_version(void);
 
-/* Backends fill one of these; store.c dispatches on the URI scheme. */
-struct store_backend {
-	const char *scheme;		/* "sqlite" */
-	const char *alias;		/* another name for it ("postgres"), or NULL */
-	/* REST is what follows "scheme:"; a backend sets open or open_with. */
-	struct store *(*open)(const char *rest, char *errbuf, size_t errlen);
-	struct store *(*open_with)(const char *rest,
-	    const struct store_options *opt, char *errbuf, size_t errlen);
-	enum store_status (*put_report)(struct store *st,
-	    const struct tlsrpt_report *rep,
-	    const struct store_provenance *prov, char *errbuf, size_t errlen);
-	int (*query)(struct store *st, const struct store_filter *filter,
-	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
-	void (*close)(struct store *st);
-};
-
-/* Every handle starts with this, so store.c can find the backend. */
-struct store {
-	const struct store_backend *backend;
-};
-
-extern const struct store_backend store_sqlite_backend;
-extern const struct store_backend store_pgsql_backend;
-
-
-
 /*
  * For backends: the dedup form of a report's policy domains (lower-cased,
  * sorted, unique, joined with ","; policies without a domain add nothing),

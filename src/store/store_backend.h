@@ -1,21 +1,38 @@
 /*
- * store_backend.h - the read side of each backend (store.h store_query()),
- * kept apart from the write side: each takes the backend's open
- * connection and does nothing else with it.
+ * store_backend.h - what store.c and the engines share, private to
+ * src/store/ (callers use store.h): the function table each engine
+ * fills, the handle every engine's handle starts with, and the read
+ * side's common parts.  No database library's header: store.c knows the
+ * engines only through their tables, and each engine's own files share
+ * a header of their own (store_sqlite.h, store_pgsql.h).
  */
 #ifndef TLSRPT_STORE_BACKEND_H
 #define TLSRPT_STORE_BACKEND_H
 
 #include "store.h"
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
+/* An engine; store.c dispatches on the URI scheme. */
+struct store_backend {
+	const char *scheme;		/* "sqlite" */
+	const char *alias;		/* another name for it ("postgres"), or NULL */
+	/* REST is what follows "scheme:"; OPT may be NULL (the defaults). */
+	struct store *(*open)(const char *rest,
+	    const struct store_options *opt, char *errbuf, size_t errlen);
+	enum store_status (*put_report)(struct store *st,
+	    const struct tlsrpt_report *rep,
+	    const struct store_provenance *prov, char *errbuf, size_t errlen);
+	int (*query)(struct store *st, const struct store_filter *filter,
+	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+	void (*close)(struct store *st);
+};
 
-int store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
-    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+/* Every handle starts with this, so store.c can find the engine. */
+struct store {
+	const struct store_backend *backend;
+};
 
-int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
-    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+extern const struct store_backend store_sqlite_backend;
+extern const struct store_backend store_pgsql_backend;
 
 /* What both backends select, in the column order store_visit_columns() reads. */
 #define STORE_REPORT_COLUMNS \

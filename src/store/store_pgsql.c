@@ -26,7 +26,6 @@
  * its next use.
  */
 #include "store_pgsql.h"
-#include "store_backend.h"
 #include "errbuf.h"
 
 #include <errno.h>
@@ -599,7 +598,7 @@ pgsql_query(struct store *st, const struct store_filter *filter,
 const struct store_backend store_pgsql_backend = {
 	.scheme = "postgresql",
 	.alias = "postgres",
-	.open_with = pgsql_open,
+	.open = pgsql_open,
 	.put_report = pgsql_put_report,
 	.query = pgsql_query,
 	.close = pgsql_close,

@@ -6,7 +6,7 @@
 #ifndef TLSRPT_STORE_PGSQL_H
 #define TLSRPT_STORE_PGSQL_H
 
-#include "store.h"
+#include "store_backend.h"
 
 #include <libpq-fe.h>
 #include <stddef.h>
@@ -54,5 +54,9 @@ void pgsql_rollback(struct store_pgsql *s);
 
 /* Bring the schema to store_schema_version(), once across MX hosts. */
 int pgsql_migrate(struct store_pgsql *s, char *errbuf, size_t errlen);
+
+/* The read side: takes the open connection and does nothing else with it. */
+int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen);
 
 #endif

@@ -4,7 +4,7 @@
  * they agree, each read in single-row mode so a million failure details
  * never sit in memory at once.
  */
-#include "store_backend.h"
+#include "store_pgsql.h"
 #include "errbuf.h"
 
 #include <stdio.h>

@@ -20,9 +20,8 @@
  * unverified one, are different reports: a copy that arrives first can
  * never keep out, or lend its numbers to, the reporter's own.
  */
-#include "store.h"
+#include "store_sqlite.h"
 #include "errbuf.h"
-#include "store_backend.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -452,11 +451,13 @@ sqlite_close(struct store *st)
 }
 
 static struct store *
-sqlite_open(const char *path, char *errbuf, size_t errlen)
+sqlite_open(const char *path, const struct store_options *opt, char *errbuf,
+    size_t errlen)
 {
 	struct store_sqlite *s;
 	size_t i;
 
+	(void)opt;		/* its one option is PostgreSQL's password file */
 	if (path == NULL || path[0] == '\0') {
 		errbuf_printf(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
 		return NULL;

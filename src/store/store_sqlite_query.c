@@ -3,7 +3,7 @@
  * the same selection of reports, each stepped row by row into the
  * visitor, so memory does not grow with the store.
  */
-#include "store_backend.h"
+#include "store_sqlite.h"
 #include "errbuf.h"
 
 #include <stdint.h>
@@ -28,18 +28,6 @@ static const char sql_failures[] =
 	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk"
 	" JOIN reports r ON r.id = p.report_fk"
 	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY f.id";
-
-long long
-store_filter_since(const struct store_filter *filter)
-{
-	return filter->since > 0 ? (long long)filter->since : INT64_MIN;
-}
-
-long long
-store_filter_until(const struct store_filter *filter)
-{
-	return filter->until > 0 ? (long long)filter->until : INT64_MAX;
-}
 
 static const char *
 col_text(const void *row, int col)
