@@ -341,15 +341,19 @@ sts_txt_is_candidate(const char *data, size_t len)
 	return len >= 7 && memcmp(data, "v=STSv1", 7) == 0;
 }
 
+static const struct txt_opening sts_opening = {
+	"STSv1", "sts-txt-syntax", "_mta-sts record: ", "", "sts-txt-version",
+	"sts-txt-delim", "RFC 8461 has senders discard TXT records that do not "
+	"begin with \"v=STSv1;\": remove the space before \";\"",
+};
+
 int
 sts_txt_check(const char *data, size_t len, char *id_r,
     struct check_report *rep)
 {
 	struct txt_field fields[TXT_FIELDS_MAX];
-	char err[160];
 	size_t i, j;
-	enum txt_open_error why;
-	int n, ids = 0, bad = 0, loose;
+	int n, ids = 0, bad = 0;
 
 	id_r[0] = '\0';
 	if (len > 1024) {
@@ -363,20 +367,9 @@ sts_txt_check(const char *data, size_t len, char *id_r,
 		    "senders ignore it and apply no policy");
 		return -1;
 	}
-	if ((n = txt_fields_open(data, len, "STSv1", fields, TXT_FIELDS_MAX,
-	    &why, &loose, err, sizeof(err))) < 0) {
-		if (why == TXT_OPEN_SYNTAX)
-			check_add(rep, CHECK_FAIL, "sts-txt-syntax", NULL,
-			    "_mta-sts record: %s", err);
-		else
-			check_add(rep, CHECK_FAIL, "sts-txt-version", NULL,
-			    "the version must be exactly \"v=STSv1\"");
+	if ((n = txt_fields_open(rep, &sts_opening, data, len, fields,
+	    TXT_FIELDS_MAX)) < 0)
 		return -1;
-	}
-	if (loose)
-		check_add(rep, CHECK_WARN, "sts-txt-delim", NULL,
-		    "RFC 8461 has senders discard TXT records that do not "
-		    "begin with \"v=STSv1;\": remove the space before \";\"");
 	for (i = 1; i < (size_t)n; i++) {
 		const struct txt_field *f = &fields[i];
 

@@ -296,15 +296,21 @@ ext_check(const struct txt_field *f, struct check_report *rep)
 	return 0;
 }
 
+static const struct txt_opening record_opening = {
+	"TLSRPTv1", "record-syntax", "", "; senders ignore a malformed record",
+	"version-missing", "version-delim",
+	"RFC 8460 has senders discard TXT records that do not begin with "
+	"\"v=TLSRPTv1;\" and strict ones apply that to this record: remove "
+	"the space before \";\"",
+};
+
 int
 tlsrpt_record_check(const char *data, size_t len, const char *domain,
     unsigned flags, struct tlsrpt_record *rec, struct check_report *rep)
 {
 	struct txt_field fields[TXT_FIELDS_MAX];
-	char err[160];
 	size_t from = rep->count, i, ruas = 0;
-	enum txt_open_error why;
-	int n, bad = 0, loose;
+	int n, bad = 0;
 
 	memset(rec, 0, sizeof(*rec));
 	if (len > TLSRPT_RECORD_MAX) {
@@ -330,21 +336,9 @@ tlsrpt_record_check(const char *data, size_t len, const char *domain,
 		    "the record is %zu bytes: a TXT string holds 255, so "
 		    "publish it as several quoted strings (\"...\" \"...\"), "
 		    "which DNS joins", len);
-	if ((n = txt_fields_open(data, len, "TLSRPTv1", fields, TXT_FIELDS_MAX,
-	    &why, &loose, err, sizeof(err))) < 0) {
-		if (why == TXT_OPEN_SYNTAX)
-			check_add(rep, CHECK_FAIL, "record-syntax", NULL,
-			    "%s; senders ignore a malformed record", err);
-		else
-			check_add(rep, CHECK_FAIL, "version-missing", NULL,
-			    "the version must be exactly \"v=TLSRPTv1\"");
+	if ((n = txt_fields_open(rep, &record_opening, data, len, fields,
+	    TXT_FIELDS_MAX)) < 0)
 		return -1;
-	}
-	if (loose)
-		check_add(rep, CHECK_WARN, "version-delim", NULL,
-		    "RFC 8460 has senders discard TXT records that do not "
-		    "begin with \"v=TLSRPTv1;\" and strict ones apply that "
-		    "to this record: remove the space before \";\"");
 	for (i = 1; i < (size_t)n; i++) {
 		if (txt_field_is(&fields[i], "v")) {
 			check_add(rep, CHECK_FAIL, "version-repeated", NULL,

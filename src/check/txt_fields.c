@@ -2,6 +2,7 @@
  * txt_fields.c - the field syntax shared by TLS-RPT and MTA-STS records.
  */
 #include "txt_fields.h"
+#include "check_findings.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -96,23 +97,26 @@ txt_fields_split(const char *data, size_t len, struct txt_field *fields,
 }
 
 int
-txt_fields_open(const char *data, size_t len, const char *version,
-    struct txt_field *fields, size_t max, enum txt_open_error *why_r,
-    int *loose_r, char *err, size_t errlen)
+txt_fields_open(struct check_report *rep, const struct txt_opening *opening,
+    const char *data, size_t len, struct txt_field *fields, size_t max)
 {
-	size_t vlen = strlen(version);
+	size_t vlen = strlen(opening->version);
+	char err[160];
 	int n;
 
-	*loose_r = 0;
-	if ((n = txt_fields_split(data, len, fields, max, err, errlen)) < 0) {
-		*why_r = TXT_OPEN_SYNTAX;
+	if ((n = txt_fields_split(data, len, fields, max, err, sizeof(err))) < 0) {
+		check_add(rep, CHECK_FAIL, opening->syntax_id, NULL, "%s%s%s",
+		    opening->syntax_pre, err, opening->syntax_post);
 		return -1;
 	}
 	if (!txt_field_is(&fields[0], "v") || fields[0].value_len != vlen ||
-	    memcmp(fields[0].value, version, vlen) != 0) {
-		*why_r = TXT_OPEN_VERSION;
+	    memcmp(fields[0].value, opening->version, vlen) != 0) {
+		check_add(rep, CHECK_FAIL, opening->version_id, NULL,
+		    "the version must be exactly \"v=%s\"", opening->version);
 		return -1;
 	}
-	*loose_r = len > 2 + vlen && data[2 + vlen] != ';';
+	if (len > 2 + vlen && data[2 + vlen] != ';')
+		check_add(rep, CHECK_WARN, opening->delim_id, NULL, "%s",
+		    opening->delim_text);
 	return n;
 }

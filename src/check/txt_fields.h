@@ -33,20 +33,28 @@ struct txt_field {
 int txt_fields_split(const char *data, size_t len, struct txt_field *fields,
     size_t max, char *err, size_t errlen);
 
-/* Why txt_fields_open() refused a record. */
-enum txt_open_error { TXT_OPEN_SYNTAX = 1, TXT_OPEN_VERSION };
+struct check_report;
+
+/* How one record type words the findings of its opening. */
+struct txt_opening {
+	const char *version;		/* "STSv1": the record opens "v=STSv1" */
+	const char *syntax_id;		/* finding for a malformed record */
+	const char *syntax_pre;		/* its text: PRE, the error, POST */
+	const char *syntax_post;
+	const char *version_id;		/* finding for a wrong version */
+	const char *delim_id;		/* warning for "v=X ;" */
+	const char *delim_text;
+};
 
 /*
- * Split DATA as txt_fields_split() does and check that its first field
- * is exactly "v=VERSION", the opening both grammars demand.  Returns the
- * number of fields, or -1 with *WHY_R set (and ERR the syntax error for
- * TXT_OPEN_SYNTAX).  *LOOSE_R is 1 when something other than ";" follows
- * the version directly ("v=STSv1 ;"): the RFCs have senders discard
- * such a record, so callers warn.
+ * Split DATA as txt_fields_split() does and check the opening both
+ * grammars demand: a first field exactly "v=VERSION", then ";" right
+ * after it (the RFCs have senders discard "v=STSv1 ;", so that is a
+ * warning).  Findings go to REP in OPENING's words.  Returns the number
+ * of fields, or -1 after a failure finding.
  */
-int txt_fields_open(const char *data, size_t len, const char *version,
-    struct txt_field *fields, size_t max, enum txt_open_error *why_r,
-    int *loose_r, char *err, size_t errlen);
+int txt_fields_open(struct check_report *rep, const struct txt_opening *opening,
+    const char *data, size_t len, struct txt_field *fields, size_t max);
 
 /* True when the field's name is NAME exactly (case-sensitive, as %s""). */
 int txt_field_is(const struct txt_field *f, const char *name);
