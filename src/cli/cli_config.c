@@ -3,6 +3,7 @@
  * cli_config.h.
  */
 #include "cli_config.h"
+#include "runtime.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,12 +15,6 @@
 #include <unistd.h>
 
 struct cli_globals cli_globals = { CLI_DEFAULT_CONFIG, 0, NULL };
-
-struct config *
-cli_global_config(void)
-{
-	return cli_load_config(cli_globals.config_path, cli_globals.config_given);
-}
 
 struct config *
 cli_load_config(const char *path, int given)
@@ -128,12 +123,32 @@ cli_verb_setup(int argc, char **argv, const char *verb,
 		usage(stderr);
 		return 2;
 	}
-	if ((*cfg_r = cli_load_config(path, given)) == NULL)
+	if ((*cfg_r = cli_config_as_user(path, given)) == NULL)
 		return 1;
-	if (cli_become_user((*cfg_r)->user_id) < 0) {
-		config_free(*cfg_r);
-		*cfg_r = NULL;
-		return 1;
-	}
 	return -1;
+}
+
+struct config *
+cli_config_as_user(const char *path, int given)
+{
+	struct config *cfg;
+
+	if ((cfg = cli_load_config(path, given)) == NULL)
+		return NULL;
+	if (cli_become_user(cfg->user_id) < 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct store *
+cli_store_open(const struct config *cfg)
+{
+	struct store *st;
+	char err[512];
+
+	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL)
+		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+	return st;
 }

@@ -33,9 +33,6 @@ extern struct cli_globals cli_globals;
  */
 struct config *cli_load_config(const char *path, int given);
 
-/* The configuration the global options name (cli_load_config of them). */
-struct config *cli_global_config(void);
-
 /*
  * `tlsrpt SUBCOMMAND VERB [-c CONFIG]` (-c here wins over the global -c):
  * check ARGV (argv[0] is the
@@ -49,5 +46,16 @@ int cli_verb_setup(int argc, char **argv, const char *verb,
 
 /* As root with UserID SPEC set: become that user (and group); 0 or -1. */
 int cli_become_user(const char *spec);
+
+/*
+ * The way in of every command that writes the store: cli_load_config(PATH,
+ * GIVEN), then become its UserID, so files the store creates keep the
+ * daemon's owner.  NULL after the error is printed.
+ */
+struct config *cli_config_as_user(const char *path, int given);
+
+struct store;
+/* CFG's store (config_store_open); NULL after "tlsrpt: Database: ...". */
+struct store *cli_store_open(const struct config *cfg);
 
 #endif

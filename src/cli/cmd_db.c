@@ -23,14 +23,12 @@ cmd_db(int argc, char **argv)
 {
 	struct config *cfg;
 	struct store *st;
-	char err[512];
 	int rc;
 
 	if ((rc = cli_verb_setup(argc, argv, "migrate", usage, &cfg)) >= 0)
 		return rc;
 	/* Opening migrates, in a transaction, under the backend's lock. */
-	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+	if ((st = cli_store_open(cfg)) == NULL) {
 		config_free(cfg);
 		return 1;
 	}

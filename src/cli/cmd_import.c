@@ -443,14 +443,10 @@ cmd_import(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if ((cfg = cli_global_config()) == NULL)
+	/* The mail must then be readable by the daemon's user. */
+	if ((cfg = cli_config_as_user(cli_globals.config_path,
+	    cli_globals.config_given)) == NULL)
 		return 1;
-	/* As the other store commands: files the store creates keep the
-	 * daemon's owner, so the mail must be readable by that user. */
-	if (cli_become_user(cfg->user_id) < 0) {
-		config_free(cfg);
-		return 1;
-	}
 	tlsrpt_library_init();
 	if ((im.rt = runtime_new(cfg, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tlsrpt: %s\n", err);
@@ -458,9 +454,7 @@ cmd_import(int argc, char **argv)
 		return 1;
 	}
 	im.rt->refs = 1;		/* ours alone: runtime_release() frees it */
-	if (!im.dry_run && (im.store = config_store_open(im.rt->cfg, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+	if (!im.dry_run && (im.store = cli_store_open(im.rt->cfg)) == NULL) {
 		rc = 1;
 		goto out;
 	}

@@ -251,18 +251,13 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 
-	if ((cfg = cli_global_config()) == NULL)
+	if ((cfg = cli_config_as_user(cli_globals.config_path,
+	    cli_globals.config_given)) == NULL)
 		return 1;
-	if (cli_become_user(cfg->user_id) < 0) {
-		config_free(cfg);
-		return 1;
-	}
-	st = config_store_open(cfg, err, sizeof(err));
+	st = cli_store_open(cfg);
 	config_free(cfg);
-	if (st == NULL) {
-		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+	if (st == NULL)
 		return 1;
-	}
 	model = report_model_build(st, &ro, err, sizeof(err));
 	store_close(st);
 	if (model == NULL) {

@@ -61,8 +61,7 @@ replay(const struct config *cfg)
 		printf("spool %s: empty\n", dir);
 		return 0;
 	}
-	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt: Database: %s\n", err);
+	if ((st = cli_store_open(cfg)) == NULL) {
 		printf("spool %s: 0 files replayed; %ld left\n", dir, waiting);
 		return 1;
 	}

@@ -30,12 +30,6 @@ log_set_level(int level)
 	max_level = level;
 }
 
-int
-log_get_level(void)
-{
-	return max_level;
-}
-
 /* The format attribute lets clang's -Wformat-nonliteral see FMT's origin. */
 static void vlog(int, const char *, const char *, va_list, int)
     __attribute__((format(printf, 3, 0)));

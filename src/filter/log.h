@@ -19,7 +19,6 @@
 /* FOREGROUND: log to stderr instead of syslog. */
 void log_init(const char *ident, int foreground, int facility);
 void log_set_level(int level);		/* LOG_ERR .. LOG_DEBUG */
-int log_get_level(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
