@@ -12,6 +12,7 @@
  * record "v=STSv1; id=1*32(ALPHA / DIGIT)".
  */
 #include "sts_policy.h"
+#include "ascii.h"
 #include "txt_fields.h"
 
 #include <ctype.h>
@@ -20,9 +21,6 @@
 #include <strings.h>
 
 #define INVALID "sts-policy-invalid"
-#define IS_WSP(c) ((c) == ' ' || (c) == '\t')
-#define IS_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && \
-	(c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
 
 const char *
 sts_mode_name(enum sts_mode mode)
@@ -43,27 +41,11 @@ sts_mode_name(enum sts_mode mode)
 static int
 domain_ok(const char *s, size_t n, int wild)
 {
-	size_t i, label = 0, labels = 1;
-
 	if (wild && n > 2 && s[0] == '*' && s[1] == '.') {
 		s += 2;
 		n -= 2;
 	}
-	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.' ||
-	    s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			labels++;
-		} else if (!IS_ALNUM(s[i]) && !(s[i] == '-' && label > 0))
-			return 0;
-		else if (++label > 63)
-			return 0;
-	}
-	return labels >= 2;
+	return txt_hostname_ok(s, n);
 }
 
 int
@@ -105,10 +87,10 @@ policy_line(const char *line, size_t n, unsigned lineno, int first,
 			return -1;
 		}
 	}
-	while (k < n && (IS_ALNUM(line[k]) || line[k] == '_' ||
+	while (k < n && (ASCII_IS_ALNUM(line[k]) || line[k] == '_' ||
 	    line[k] == '-' || line[k] == '.'))
 		k++;
-	if (k == 0 || k >= n || line[k] != ':' || !IS_ALNUM(line[0]) ||
+	if (k == 0 || k >= n || line[k] != ':' || !ASCII_IS_ALNUM(line[0]) ||
 	    k > 32) {
 		check_add(rep, CHECK_FAIL, "policy-syntax", INVALID,
 		    "line %u: \"%.*s\" is not \"key: value\"", lineno,
@@ -116,11 +98,11 @@ policy_line(const char *line, size_t n, unsigned lineno, int first,
 		return -1;
 	}
 	v = k + 1;
-	while (v < n && IS_WSP(line[v]))
+	while (v < n && ASCII_IS_WSP(line[v]))
 		v++;
 	val = line + v;
 	vlen = n - v;
-	while (vlen > 0 && IS_WSP(val[vlen - 1]))
+	while (vlen > 0 && ASCII_IS_WSP(val[vlen - 1]))
 		vlen--;
 	if (vlen == 0) {
 		check_add(rep, CHECK_FAIL, "policy-empty-value", INVALID,
@@ -128,7 +110,7 @@ policy_line(const char *line, size_t n, unsigned lineno, int first,
 		return -1;
 	}
 	for (j = 0; j < vlen; j++)
-		if (IS_WSP(val[j])) {
+		if (ASCII_IS_WSP(val[j])) {
 			check_add(rep, CHECK_FAIL, "policy-value-space", INVALID,
 			    "line %u: whitespace inside the value of \"%.*s\"",
 			    lineno, (int)k, line);
@@ -380,7 +362,7 @@ sts_txt_check(const char *data, size_t len, char *id_r,
 				bad = 1;
 				continue;
 			}
-			for (j = 0; j < f->value_len && IS_ALNUM(f->value[j]); j++)
+			for (j = 0; j < f->value_len && ASCII_IS_ALNUM(f->value[j]); j++)
 				;
 			if (f->value_len == 0 || j != f->value_len ||
 			    f->value_len > STS_ID_MAX) {

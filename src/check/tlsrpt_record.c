@@ -11,17 +11,13 @@
  * The field split is txt_fields.c; this file judges the values.
  */
 #include "tlsrpt_record.h"
+#include "ascii.h"
 #include "txt_fields.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#define IS_WSP(c) ((c) == ' ' || (c) == '\t')
-#define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
-#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
-#define IS_HEX(c) (IS_DIGIT(c) || ((c) >= 'a' && (c) <= 'f') || \
-	((c) >= 'A' && (c) <= 'F'))
 
 static const char RECORD_VERSION[] = "v=TLSRPTv1";
 
@@ -30,32 +26,6 @@ tlsrpt_record_is_candidate(const char *data, size_t len)
 {
 	return len >= sizeof(RECORD_VERSION) - 1 &&
 	    memcmp(data, RECORD_VERSION, sizeof(RECORD_VERSION) - 1) == 0;
-}
-
-/* A DNS host name: LDH labels of 1..63, at least two labels, <= 253. */
-static int
-hostname_ok(const char *s, size_t n)
-{
-	size_t i, label = 0, labels = 1;
-
-	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			labels++;
-			continue;
-		}
-		if (!IS_ALPHA(s[i]) && !IS_DIGIT(s[i]) && s[i] != '-')
-			return 0;
-		if (label == 0 && s[i] == '-')
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return labels >= 2 && s[n - 1] != '-';
 }
 
 /* HOST equals DOMAIN or is below it (case-insensitive, no trailing dot). */
@@ -88,8 +58,8 @@ uri_check(const char *u, size_t n, const char *domain,
 		unsigned char c = (unsigned char)u[i];
 
 		if (c == '%') {
-			if (i + 2 >= n || !IS_HEX(u[i + 1]) ||
-			    !IS_HEX(u[i + 2])) {
+			if (i + 2 >= n || !ASCII_IS_HEX(u[i + 1]) ||
+			    !ASCII_IS_HEX(u[i + 2])) {
 				check_add(rep, CHECK_FAIL, "rua-bad-escape", NULL,
 				    "\"%.*s\": \"%%\" must start a %%XX escape",
 				    (int)n, u);
@@ -105,7 +75,7 @@ uri_check(const char *u, size_t n, const char *domain,
 			    "in TLS-RPT)", (int)n, u);
 			return -1;
 		}
-		if (IS_ALPHA(c) || IS_DIGIT(c) || strchr("-._~:/?#[]@$&'()*+=", c))
+		if (ASCII_IS_ALPHA(c) || ASCII_IS_DIGIT(c) || strchr("-._~:/?#[]@$&'()*+=", c))
 			continue;
 		check_add(rep, CHECK_FAIL, "rua-bad-char", NULL,
 		    "\"%.*s\": character '%c' is not allowed in a URI "
@@ -137,7 +107,7 @@ uri_check(const char *u, size_t n, const char *domain,
 			return -1;
 		}
 		host = u + at + 1;
-		if (!hostname_ok(host, (size_t)(u + end - host))) {
+		if (!txt_hostname_ok(host, (size_t)(u + end - host))) {
 			check_add(rep, CHECK_FAIL, "rua-bad-mailto", NULL,
 			    "\"%.*s\": \"%.*s\" is not a mail domain", (int)n, u,
 			    (int)(u + end - host), host);
@@ -165,7 +135,7 @@ uri_check(const char *u, size_t n, const char *domain,
 		i = (size_t)(host - u);
 		while (i < end && u[i] != ':')
 			i++;
-		if (!hostname_ok(host, (size_t)(u + i - host))) {
+		if (!txt_hostname_ok(host, (size_t)(u + i - host))) {
 			check_add(rep, CHECK_FAIL, "rua-bad-https", NULL,
 			    "\"%.*s\": \"%.*s\" is not a host name", (int)n, u,
 			    (int)(u + i - host), host);
@@ -176,7 +146,7 @@ uri_check(const char *u, size_t n, const char *domain,
 
 			if (p == end || end - p > 5)
 				p = end + 1;
-			while (p < end && IS_DIGIT(u[p]))
+			while (p < end && ASCII_IS_DIGIT(u[p]))
 				p++;
 			if (p != end) {
 				check_add(rep, CHECK_FAIL, "rua-bad-https", NULL,
@@ -215,7 +185,7 @@ rua_check(const char *data, const struct txt_field *f, const char *domain,
 		const char *u = v;
 		size_t j;
 
-		while (v < end && *v != ',' && !IS_WSP(*v))
+		while (v < end && *v != ',' && !ASCII_IS_WSP(*v))
 			v++;
 		if (v == u) {
 			check_add(rep, CHECK_FAIL, "rua-empty-uri", NULL,
@@ -239,7 +209,7 @@ rua_check(const char *data, const struct txt_field *f, const char *domain,
 		rec->rua[rec->rua_count].off = (size_t)(u - data);
 		rec->rua[rec->rua_count].len = (size_t)(v - u);
 		rec->rua_count++;
-		while (v < end && IS_WSP(*v))
+		while (v < end && ASCII_IS_WSP(*v))
 			v++;
 		if (v == end)
 			break;
@@ -251,7 +221,7 @@ rua_check(const char *data, const struct txt_field *f, const char *domain,
 			return -1;
 		}
 		v++;
-		while (v < end && IS_WSP(*v))
+		while (v < end && ASCII_IS_WSP(*v))
 			v++;
 		if (v == end) {
 			check_add(rep, CHECK_FAIL, "rua-empty-uri", NULL,

@@ -2,14 +2,12 @@
  * txt_fields.c - the field syntax shared by TLS-RPT and MTA-STS records.
  */
 #include "txt_fields.h"
+#include "ascii.h"
 #include "check_findings.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define IS_WSP(c) ((c) == ' ' || (c) == '\t')
-#define IS_ALNUM(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && \
-	(c) <= 'Z') || ((c) >= '0' && (c) <= '9'))
 
 int
 txt_field_is(const struct txt_field *f, const char *name)
@@ -39,7 +37,7 @@ txt_fields_split(const char *data, size_t len, struct txt_field *fields,
 		snprintf(err, errlen, "the record is empty");
 		return -1;
 	}
-	if (IS_WSP(data[0])) {
+	if (ASCII_IS_WSP(data[0])) {
 		snprintf(err, errlen, "the record starts with whitespace");
 		return -1;
 	}
@@ -52,12 +50,12 @@ txt_fields_split(const char *data, size_t len, struct txt_field *fields,
 			    "(two \";\" in a row)", i);
 			return -1;
 		}
-		if (i >= len || !IS_ALNUM(data[i])) {
+		if (i >= len || !ASCII_IS_ALNUM(data[i])) {
 			snprintf(err, errlen, "offset %zu: a field name must "
 			    "start with a letter or digit", i);
 			return -1;
 		}
-		while (i < len && (IS_ALNUM(data[i]) || data[i] == '_' ||
+		while (i < len && (ASCII_IS_ALNUM(data[i]) || data[i] == '_' ||
 		    data[i] == '-' || data[i] == '.'))
 			i++;
 		if (i - start > TXT_NAME_MAX) {
@@ -84,12 +82,12 @@ txt_fields_split(const char *data, size_t len, struct txt_field *fields,
 		while (i < len && data[i] != ';')
 			i++;
 		f->value_len = (size_t)(data + i - f->value);
-		while (f->value_len > 0 && IS_WSP(f->value[f->value_len - 1]))
+		while (f->value_len > 0 && ASCII_IS_WSP(f->value[f->value_len - 1]))
 			f->value_len--;
 		if (i >= len)
 			return (int)n;
 		i++;			/* the ";" */
-		while (i < len && IS_WSP(data[i]))
+		while (i < len && ASCII_IS_WSP(data[i]))
 			i++;
 		if (i >= len)
 			return (int)n;	/* a trailing delimiter is allowed */
@@ -119,4 +117,29 @@ txt_fields_open(struct check_report *rep, const struct txt_opening *opening,
 		check_add(rep, CHECK_WARN, opening->delim_id, NULL, "%s",
 		    opening->delim_text);
 	return n;
+}
+
+int
+txt_hostname_ok(const char *s, size_t n)
+{
+	size_t i, label = 0, labels = 1;
+
+	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			labels++;
+			continue;
+		}
+		if (!ASCII_IS_ALPHA(s[i]) && !ASCII_IS_DIGIT(s[i]) && s[i] != '-')
+			return 0;
+		if (label == 0 && s[i] == '-')
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return labels >= 2 && s[n - 1] != '-';
 }

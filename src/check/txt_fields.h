@@ -56,6 +56,12 @@ struct txt_opening {
 int txt_fields_open(struct check_report *rep, const struct txt_opening *opening,
     const char *data, size_t len, struct txt_field *fields, size_t max);
 
+/*
+ * Is S/N a DNS host name as both grammars' values need: LDH labels of 1
+ * to 63 characters, at least two labels, 253 at most, no trailing dot?
+ */
+int txt_hostname_ok(const char *s, size_t n);
+
 /* True when the field's name is NAME exactly (case-sensitive, as %s""). */
 int txt_field_is(const struct txt_field *f, const char *name);
 

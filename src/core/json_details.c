@@ -2,6 +2,7 @@
  * json_details.c - locate the failure-details arrays; see json_details.h.
  */
 #include "json_details.h"
+#include "ascii.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,18 +50,6 @@ skip_container(const char *text, size_t len, size_t i)
 	return len;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Whether the JSON string at [S, E) (quotes included) decodes to WANT, an
  * ASCII word: "failure\u002ddetails" is "failure-details" to json-c too.
@@ -81,7 +70,7 @@ key_is(const char *text, size_t s, size_t e, const char *want)
 				int k, v = 0;
 
 				for (k = 0; k < 4 && i < end; k++, i++) {
-					int h = hexval(text[i]);
+					int h = ascii_hexval(text[i]);
 
 					if (h < 0)
 						return 0;

@@ -46,22 +46,20 @@ set_text(struct json_object *o, const char *key, const char *fmt, ...)
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
-static void
-evidence(struct json_object *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-evidence(struct json_object *o, const char *fmt, ...)
+void
+insight_evidence(struct json_object *o, const char *fmt, ...)
 {
 	struct json_object *arr = mval_array(o, "evidence");
+	size_t n = arr != NULL ? json_object_array_length(arr) : MAX_EVIDENCE;
 	char buf[1024];
 	va_list ap;
 
-	if (arr == NULL || json_object_array_length(arr) >= MAX_EVIDENCE)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n >= MAX_EVIDENCE || (n > 0 && strcmp(buf, json_object_get_string(
+	    json_object_array_get_idx(arr, n - 1))) == 0))
+		return;
 	json_object_array_add(arr, json_object_new_string(buf));
 }
 
@@ -197,14 +195,14 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 					json_object_object_add(hosts, h, json_object_new_boolean(1));
 				}
 			}
-			evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
+			insight_evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
 			    d[k], mval_int(c, "failed"), mx, who);
 		}
 		names(hosts, hnames, sizeof(hnames));
 		if (cleared) {
 			set_text(o, "title", "%s: tlsa-invalid on %s from %s to %s (%lld sessions), "
 			    "then cleared", domain, hnames, d[i], d[j], total);
-			evidence(o, "after %s: reports with no tlsa-invalid (last report %s)",
+			insight_evidence(o, "after %s: reports with no tlsa-invalid (last report %s)",
 			    d[j], last_day);
 		} else
 			set_text(o, "title", "%s: tlsa-invalid on %s since %s (%lld sessions), "
@@ -281,10 +279,10 @@ mx_certificate(struct json_object *model, struct json_object *list,
 		set_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
 		    json_object_object_length(fine) > 1 ? "are" : "is");
 		json_object_object_foreach(affected, ah, e) {
-			evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
+			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
 			    mval_int(e, "failed"), rt, mval_str(e, "first"), mval_str(e, "last"));
 		}
-		evidence(o, "no %s on %s", rt, good);
+		insight_evidence(o, "no %s on %s", rt, good);
 		if (strcmp(rt, "certificate-expired") == 0)
 			set_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
 			    "reloaded it (compare with %s, which is fine): openssl s_client -starttls "
@@ -333,7 +331,7 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 			struct json_object *ck = get(by_date, d[k]);
 
 			names(get(ck, "reporters"), who, sizeof(who));
-			evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
+			insight_evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
 			    mval_int(ck, "failed"), who);
 		}
 		if (strcmp(rt, "sts-webpki-invalid") == 0)
@@ -441,7 +439,7 @@ rate_spikes(struct json_object *list, struct json_object *by_domain,
 			for (k = i; k <= j; k++) {
 				struct json_object *e = json_object_array_get_idx(days, k);
 
-				evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
+				insight_evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
 				    "%.2f%% (median of the previous %d days)", mval_str(e, "date"),
 				    mval_int(e, "failed"),
 				    mval_int(e, "failed") + mval_int(e, "successful"),
@@ -502,7 +500,7 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 		for (k = 0; k < m; k++) {
 			struct json_object *e = json_object_array_get_idx(g, k);
 
-			evidence(o, "%s: report %s says %lld failed sessions, its details add "
+			insight_evidence(o, "%s: report %s says %lld failed sessions, its details add "
 			    "up to %lld", mval_str(e, "date"), mval_str(e, "report_id"),
 			    mval_int(e, "summary_failed"), mval_int(e, "details_failed"));
 		}
@@ -531,7 +529,7 @@ silent_reporters(struct json_object *model, struct json_object *list)
 		set_text(o, "title", "%s has sent no report for %lld days (allowed gap: %lld)",
 		    mval_str(r, "name"), mval_int(r, "silent_days"),
 		    mval_int(r, "allowed_gap_days"));
-		evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
+		insight_evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
 		    mval_str(r, "last_seen"), mval_str(r, "first_seen"),
 		    mval_double(r, "cadence_days"));
 		set_text(o, "fix", "Check that its reports still reach the rua address (spam "

@@ -25,6 +25,13 @@
 #define INSIGHT_SPIKE_MIN_FAILED	10
 #define INSIGHT_STS_MIN_REPORTERS	2
 
+/*
+ * Add a line of evidence (printf FMT) to insight O's "evidence" array,
+ * unless it repeats the last line or the list is full (6 lines).
+ */
+void insight_evidence(struct json_object *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* True for the result types whose cells the insights read. */
 int report_insight_type(const char *result_type);
 

@@ -2,6 +2,7 @@
  * report_trust.c - reporters are who signed; see report_trust.h.
  */
 #include "report_trust.h"
+#include "report_insights.h"
 #include "model_get.h"
 #include "report_options.h"
 
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_EVIDENCE	6
 
 /*
  * Organizations known to send TLS-RPT reports, by a word of their
@@ -132,28 +132,6 @@ insight(struct json_object *trust, const char *kind, const char *severity,
 	return o;
 }
 
-static void
-evidence(struct json_object *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Add a line of evidence, unless it is the last one again or there are enough. */
-static void
-evidence(struct json_object *o, const char *fmt, ...)
-{
-	struct json_object *arr = mval_array(o, "evidence");
-	size_t n = arr != NULL ? json_object_array_length(arr) : MAX_EVIDENCE;
-	char buf[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n >= MAX_EVIDENCE || (n > 0 && strcmp(buf, json_object_get_string(
-	    json_object_array_get_idx(arr, n - 1))) == 0))
-		return;
-	json_object_array_add(arr, json_object_new_string(buf));
-}
-
 void
 report_trust_check_claim(struct json_object *trust, const char *signer,
     const char *org, const char *report_id, time_t start)
@@ -175,7 +153,7 @@ report_trust_check_claim(struct json_object *trust, const char *signer,
 	    "counted as %s's, not %s's; if %s is not a reporter you expect, leave it "
 	    "out of KnownReporters, and treat the mail it sends with suspicion.",
 	    name, domains[0], signer, name, signer);
-	evidence(insight(trust, "impersonation", "warning", title, fix, date),
+	insight_evidence(insight(trust, "impersonation", "warning", title, fix, date),
 	    "%s: report %.200s, organization-name \"%.200s\"", date, report_id, org);
 }
 
@@ -197,7 +175,7 @@ report_trust_implausible(struct json_object *trust, const char *reporter,
 	report_date(start, date, sizeof(date));
 	snprintf(title, sizeof(title), "%s sent reports with more sessions than any "
 	    "reporter delivers: left out of every count", reporter);
-	evidence(insight(trust, "implausible-report", "warning", title,
+	insight_evidence(insight(trust, "implausible-report", "warning", title,
 	    "No sender delivers more than 10^9 TLS sessions a day to one receiver; "
 	    "such a report is forged or broken. Check who signed it.", date),
 	    "%s: report %.200s (organization-name \"%.200s\"): %lld sessions in %lld day(s)",
@@ -214,7 +192,7 @@ report_trust_folded(struct json_object *trust, const char *reporter,
 	(void)count;
 	snprintf(title, sizeof(title), "failure details from %s past the store's cap are "
 	    "counted by result type only", reporter);
-	evidence(insight(trust, "folded-details", "info", title,
+	insight_evidence(insight(trust, "folded-details", "info", title,
 	    "A report with that many distinct failure details is unusual; real "
 	    "reporters send a handful per policy. Nothing to fix if the counts look "
 	    "right.", date),

@@ -4,6 +4,7 @@
  * ever appears in one.  See store_pgsql.h.
  */
 #include "store_pgsql.h"
+#include "ascii.h"
 #include "errbuf.h"
 
 #include <errno.h>
@@ -99,18 +100,6 @@ pgsql_result_message(struct store_pgsql *s, const PGresult *res)
 
 /* ---- the URI ---------------------------------------------------------- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Remember LEN bytes at P, and their percent-decoded form, to mask. */
 static int
 add_secret(struct store_pgsql *s, const char *p, size_t len)
@@ -129,9 +118,9 @@ add_secret(struct store_pgsql *s, const char *p, size_t len)
 		return -1;
 	}
 	for (i = 0, w = dec; i < len; i++) {
-		if (p[i] == '%' && i + 2 < len && hexval(p[i + 1]) >= 0 &&
-		    hexval(p[i + 2]) >= 0) {
-			*w++ = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+		if (p[i] == '%' && i + 2 < len && ascii_hexval(p[i + 1]) >= 0 &&
+		    ascii_hexval(p[i + 2]) >= 0) {
+			*w++ = (char)(ascii_hexval(p[i + 1]) * 16 + ascii_hexval(p[i + 2]));
 			i += 2;
 		} else
 			*w++ = p[i];
