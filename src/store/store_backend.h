@@ -48,6 +48,24 @@ extern const struct store_backend store_pgsql_backend;
 	" f.additional_information, f.failure_reason_code," \
 	" f.failed_session_count, f.folded_details"
 
+/*
+ * The three statements of the read side, the same on both engines but
+ * for their placeholders: REPORT selects the reports (alias r), POLICY
+ * the policies (alias p) among them.
+ */
+#define STORE_SQL_REPORTS(REPORT) \
+	"SELECT " STORE_REPORT_COLUMNS \
+	" FROM reports r WHERE " REPORT " ORDER BY r.id"
+#define STORE_SQL_POLICIES(REPORT, POLICY) \
+	"SELECT " STORE_POLICY_COLUMNS \
+	" FROM policies p JOIN reports r ON r.id = p.report_fk" \
+	" WHERE " REPORT POLICY " ORDER BY p.id"
+#define STORE_SQL_FAILURES(REPORT, POLICY) \
+	"SELECT " STORE_FAILURE_COLUMNS \
+	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk" \
+	" JOIN reports r ON r.id = p.report_fk" \
+	" WHERE " REPORT POLICY " ORDER BY f.id"
+
 /* The three kinds of row, visited in this order. */
 enum store_row_kind { STORE_ROW_REPORT, STORE_ROW_POLICY, STORE_ROW_FAILURE };
 

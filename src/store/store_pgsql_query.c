@@ -17,18 +17,11 @@
 	"  WHERE dp.report_fk = r.id AND dp.policy_domain = $3::text))"
 #define SELECTED_POLICY	" AND ($3::text IS NULL OR p.policy_domain = $3::text)"
 
-static const char sql_reports[] =
-	"SELECT " STORE_REPORT_COLUMNS
-	" FROM reports r WHERE " SELECTED_REPORT " ORDER BY r.id";
+static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
 static const char sql_policies[] =
-	"SELECT " STORE_POLICY_COLUMNS
-	" FROM policies p JOIN reports r ON r.id = p.report_fk"
-	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY p.id";
+    STORE_SQL_POLICIES(SELECTED_REPORT, SELECTED_POLICY);
 static const char sql_failures[] =
-	"SELECT " STORE_FAILURE_COLUMNS
-	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk"
-	" JOIN reports r ON r.id = p.report_fk"
-	" WHERE " SELECTED_REPORT SELECTED_POLICY " ORDER BY f.id";
+    STORE_SQL_FAILURES(SELECTED_REPORT, SELECTED_POLICY);
 
 static const char *
 col_text(const void *row, int col)
