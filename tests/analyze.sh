@@ -1,5 +1,5 @@
 #!/bin/bash
-# analyze.sh SRCDIR BUILDDIR -- CPPFLAGS...: static analysis of src/*.c,
+# analyze.sh SRCDIR BUILDDIR -- CPPFLAGS...: static analysis of src/*/*.c,
 # run by `make analyze` (and so by ./quickstart test).
 #
 #  - cppcheck --enable=warning,performance,portability, with the
@@ -17,6 +17,9 @@ jobs=${ANALYZE_JOBS:-$(nproc 2>/dev/null || echo 1)}
 out=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-analyze.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 rc=0
+# One folder per layer (HACKING.md); two of them hold a main.c.
+sources=$(ls "$srcdir"/src/*/*.c)
+incs=$(for d in "$srcdir"/src/*/; do printf -- '-I %s ' "$d"; done)
 
 for tool in "$cppcheck" "$clang"; do
 	command -v "$tool" >/dev/null ||
@@ -25,30 +28,30 @@ done
 
 "$cppcheck" --enable=warning,performance,portability --std=c11 --quiet \
 	--inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 \
-	-I "$srcdir/src" --include="$builddir/config.h" -D__GNUC__ \
+	$incs --include="$builddir/config.h" -D__GNUC__ \
 	-DSYSCONFDIR='"/etc"' -DLOCALSTATEDIR='"/var"' -DRUNSTATEDIR='"/run"' \
 	--template='{file}:{line}: {severity}: {message} [{id}]' \
-	"$srcdir"/src/*.c >"$out/cppcheck" 2>&1
+	$sources >"$out/cppcheck" 2>&1
 cc=$?
 n=$(grep -c ': \(error\|warning\|style\|performance\|portability\): ' "$out/cppcheck")
 if [ "$cc" -ne 0 ] || [ "$n" -ne 0 ]; then
 	cat "$out/cppcheck"; echo "analyze: cppcheck: $n findings"; rc=1
 else
-	echo "analyze: cppcheck: 0 findings in $(ls "$srcdir"/src/*.c | wc -l) files"
+	echo "analyze: cppcheck: 0 findings in $(echo "$sources" | wc -l) files"
 fi
 
 # The build's CPPFLAGS go into a response file (clang @FILE), quoted, so
 # that -DSYSCONFDIR="/etc" survives; -analyzer-werror turns each finding
 # into an error, so the exit status says it.
 for a in "$@"; do printf '%s\n' "$a" | sed 's/[\\"]/\\&/g; s/.*/"&"/'; done >"$out/flags"
-printf '%s\n' "$srcdir"/src/*.c | xargs -P "$jobs" -n 1 sh -c \
+printf '%s\n' $sources | xargs -P "$jobs" -n 1 sh -c \
 	'"$0" --analyze -Xclang -analyzer-output=text -Xclang -analyzer-werror \
-	   "@$1" -o /dev/null "$3" >"$2/$(basename "$3").log" 2>&1 ||
+	   "@$1" -o /dev/null "$3" >"$2/$(echo "$3" | tr / _).log" 2>&1 ||
 	 echo "$3" >>"$2/failed"' "$clang" "$out/flags" "$out"
 if [ -s "$out/failed" ]; then
-	for f in $(cat "$out/failed"); do cat "$out/$(basename "$f").log"; done
+	for f in $(cat "$out/failed"); do cat "$out/$(echo "$f" | tr / _).log"; done
 	echo "analyze: clang --analyze: findings in $(wc -l <"$out/failed") files"; rc=1
 else
-	echo "analyze: clang --analyze: 0 findings in $(ls "$srcdir"/src/*.c | wc -l) files"
+	echo "analyze: clang --analyze: 0 findings in $(echo "$sources" | wc -l) files"
 fi
 exit $rc

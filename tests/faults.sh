@@ -1,6 +1,6 @@
 #!/bin/bash
 # faults.sh - tlsrpt-milter faults under load, through a real Postfix on
-# loopback (issue 8).  The rig is tests/load.sh's (tests/load-lib.sh):
+# loopback.  The rig is tests/load.sh's (tests/load-lib.sh):
 # the milter in smtpd_milters with default_action=accept, messages from
 # tests/load_send.py over 20 concurrent SMTP sessions (90% ordinary mail,
 # 9% valid signed reports, 1% broken or forged ones), FAULT_MESSAGES per

@@ -1,5 +1,5 @@
 #!/bin/bash
-# fleet_pgsql.sh - an MX fleet sharing one PostgreSQL store (issue 5).
+# fleet_pgsql.sh - an MX fleet sharing one PostgreSQL store.
 #
 # One private PostgreSQL on loopback (tests/pg-lib.sh); two tlsrpt-milter
 # instances (inet sockets, the same Database URI with DatabasePasswordFile,

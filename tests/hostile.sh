@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile.sh - the inputs issue 8 names, DKIM-signed by google.com so they
+# hostile.sh - hostile inputs, DKIM-signed by google.com so they
 # reach the parser, through the running daemon (over miltertest, as the
 # MTA would hand them over): a gzip bomb (1 GiB of zeros, ~1 MB sent), MIME
 # nested 1024 levels, 100,000 tiny parts.  Each must be tagged `invalid`

@@ -1,6 +1,5 @@
 #!/bin/bash
-# load.sh - tlsrpt-milter under load, through a real Postfix on loopback
-# (issue 8).
+# load.sh - tlsrpt-milter under load, through a real Postfix on loopback.
 #
 # A private Postfix (tests/postfix-lib.sh) with the milter in smtpd_milters
 # (default_action=accept) delivering to Maildirs; tests/load_send.py builds

@@ -1,5 +1,5 @@
 #!/bin/bash
-# spool_pgsql.sh - nothing lost while PostgreSQL is down (issue 5).
+# spool_pgsql.sh - nothing lost while PostgreSQL is down.
 #
 # A private PostgreSQL on loopback (tests/pg-lib.sh), reached over TCP with
 # a password from DatabasePasswordFile; tlsrpt-milter driven by miltertest

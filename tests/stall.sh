@@ -1,5 +1,5 @@
 #!/bin/bash
-# stall.sh - connections that stall must not exhaust the daemon (issue 8).
+# stall.sh - connections that stall must not exhaust the daemon.
 #
 # libmilter here runs a worker pool: a connection waiting between
 # commands sits in one poll set and holds no thread; a worker is held only

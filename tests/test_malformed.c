@@ -542,7 +542,7 @@ static const struct row rows[] = {
 	    TLSRPT_E_LIMIT_STRING, "longer than 65536 bytes" },
 	{ "string longer than a lowered limit", LIT(GOOD), l_string,
 	    TLSRPT_E_LIMIT_STRING, "longer than 2 bytes" },
-	/* Fields the store indexes have natural sizes (report_json.c). */
+	/* Fields the store indexes have natural sizes (rfc8460_json.c). */
 	{ "policy-domain of 256 bytes", BUILD(b_domain_256), NULL, TLSRPT_E_LIMIT_STRING,
 	    "policy-domain: 256 bytes, too long for a domain name (at most 255)" },
 	{ "report-id of 1025 bytes", BUILD(b_report_id_1025), NULL, TLSRPT_E_LIMIT_STRING,

@@ -3,7 +3,7 @@
  * quirks real reporters send.
  */
 #include "arena.h"
-#include "report_json.h"
+#include "rfc8460_json.h"
 #include "testlib.h"
 
 #include <stdint.h>

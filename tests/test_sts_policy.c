@@ -2,7 +2,7 @@
  * test_sts_policy.c - RFC 8461 policy files, _mta-sts TXT records and mx
  * pattern matching, table-driven.
  */
-#include "check_report.h"
+#include "check_findings.h"
 #include "sts_policy.h"
 #include "testlib.h"
 

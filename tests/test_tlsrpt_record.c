@@ -3,7 +3,7 @@
  * each row is a record, the verdict (0 usable / -1 ignored by senders),
  * the worst level and one finding id that must be present.
  */
-#include "check_report.h"
+#include "check_findings.h"
 #include "testlib.h"
 #include "tlsrpt_record.h"
 

@@ -7,7 +7,7 @@
  */
 #include "arena.h"
 #include "fuzz.h"
-#include "report_json.h"
+#include "rfc8460_json.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
  * one finding; every finding has an id and a non-empty printable
  * message; every rua URI lies inside the input.
  */
-#include "check_report.h"
+#include "check_findings.h"
 #include "fuzz.h"
 #include "tlsrpt_record.h"
 

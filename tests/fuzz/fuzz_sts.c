@@ -9,7 +9,7 @@
  * are NUL-terminated lower-case text; max_age is -1 or in range; the id
  * fits STS_ID_MAX.
  */
-#include "check_report.h"
+#include "check_findings.h"
 #include "fuzz.h"
 #include "sts_policy.h"
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_util.c - invariant helpers for the fuzz targets (see fuzz.h).
  */
-#include "check_report.h"
+#include "check_findings.h"
 #include "fuzz.h"
 #include "json_scan.h"
 #include "tlsrpt.h"

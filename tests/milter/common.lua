@@ -2,7 +2,7 @@
 --
 -- Each script is run by tests/milter.sh as
 --   miltertest -s SCRIPT   with MILTER_SOCKET and FIXTURES in the environment.
--- A Lua error() makes miltertest exit 1 without a word (FACTS.md), so
+-- A Lua error() makes miltertest exit 1 without a word (doc/facts.md), so
 -- scripts wrap their body in run(), which prints the error first.
 
 SOCKET = os.getenv("MILTER_SOCKET")

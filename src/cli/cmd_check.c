@@ -1,0 +1,197 @@
+/*
+ * cmd_check.c - `tlsrpt check`: find what senders would report before
+ * they report it.  Offline: `record TEXT` and `sts FILE`; the argument
+ * parsing and the output live here, the checks in their modules
+ * (tlsrpt_record.c, sts_policy.c, and for live checks check_live.c).
+ *
+ * Exit status: 0 every check passed, 1 warnings only, 2 failures; a
+ * usage error or an unreadable input is also 2, with a message on
+ * stderr and no findings.
+ */
+#include "check_live.h"
+#include "check_print.h"
+#include "check_findings.h"
+#include "cmd.h"
+#include "file_read.h"
+#include "sts_policy.h"
+#include "tlsrpt_record.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: tlsrpt check [OPTIONS] record 'v=TLSRPTv1; rua=...'\n"
+	    "       tlsrpt check [OPTIONS] sts FILE|-\n"
+	    "       tlsrpt check [OPTIONS] --domain DOMAIN\n"
+	    "       tlsrpt check [OPTIONS] mx --domain DOMAIN | mx HOST\n"
+	    "options:\n"
+	    "  --domain DOMAIN       the policy domain (live checks; for record,\n"
+	    "                        flags report addresses outside it)\n"
+	    "  --format text|json    output (default text)\n"
+	    "  --resolver HOST:PORT  ask this DNS server (default: resolv.conf)\n"
+	    "  --ca-file FILE        trusted roots for SMTP and HTTPS (default:\n"
+	    "                        the system store)\n"
+	    "  --port N              SMTP port of the MX hosts (default 25)\n"
+	    "  --timeout SECONDS     per network step (default 10)\n"
+	    "  --verbose             name each finding's id\n"
+	    "  --https-port N        test only: fetch the policy from port N\n"
+	    "exit: 0 all passed, 1 warnings, 2 failures or usage error\n");
+}
+
+static int
+check_record(const char *text, const char *domain, struct check_report *rep)
+{
+	struct tlsrpt_record rec;
+
+	check_report_subject(rep, "record");
+	(void)tlsrpt_record_check(text, strlen(text), domain, 0, &rec, rep);
+	return 0;
+}
+
+static int
+check_sts_file(const char *path, struct check_report *rep)
+{
+	struct sts_policy *pol;
+	char *buf;
+	size_t len;
+
+	if (file_read_bounded(path, STS_POLICY_MAX, &buf, &len) < 0) {
+		fprintf(stderr, "tlsrpt: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if ((pol = malloc(sizeof(*pol))) == NULL) {
+		fprintf(stderr, "tlsrpt: out of memory\n");
+		free(buf);
+		return -1;
+	}
+	check_report_subject(rep, "sts %s", path);
+	(void)sts_policy_check(buf, len, pol, rep);
+	free(pol);
+	free(buf);
+	return 0;
+}
+
+/* A decimal number in [lo, hi], or -1. */
+static long
+number_arg(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "domain", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "resolver", required_argument, NULL, 'r' },
+		{ "ca-file", required_argument, NULL, 'C' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "https-port", required_argument, NULL, 'H' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct check_options opt;
+	struct check_report *rep;
+	const char *verb;
+	int c, json = 0, verbose = 0, rc;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.smtp_port = 25;
+	opt.https_port = 443;
+	opt.timeout = 10;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt.domain = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "tlsrpt: --format is text or json\n");
+				return 2;
+			}
+			break;
+		case 'r':
+			opt.resolver = optarg;
+			break;
+		case 'C':
+			opt.ca_file = optarg;
+			break;
+		case 'p':
+		case 'H':
+			if (number_arg(optarg, 1, 65535) < 0) {
+				fprintf(stderr, "tlsrpt: bad port \"%s\"\n", optarg);
+				return 2;
+			}
+			*(c == 'p' ? &opt.smtp_port : &opt.https_port) =
+			    (int)number_arg(optarg, 1, 65535);
+			break;
+		case 't':
+			if ((opt.timeout = (int)number_arg(optarg, 1, 600)) < 0) {
+				fprintf(stderr, "tlsrpt: --timeout is 1 to 600 "
+				    "seconds\n");
+				return 2;
+			}
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	verb = argc > 0 ? argv[0] : NULL;
+	if ((rep = malloc(sizeof(*rep))) == NULL) {
+		fprintf(stderr, "tlsrpt: out of memory\n");
+		return 2;
+	}
+	check_report_init(rep);
+	if (verb != NULL && strcmp(verb, "record") == 0 && argc == 2)
+		rc = check_record(argv[1], opt.domain, rep);
+	else if (verb != NULL && strcmp(verb, "sts") == 0 && argc == 2)
+		rc = check_sts_file(argv[1], rep);
+	else if (verb != NULL && strcmp(verb, "mx") == 0 &&
+	    (argc == 2 || (argc == 1 && opt.domain != NULL)))
+		rc = check_live_mx(&opt, argc == 2 ? argv[1] : NULL, rep);
+	else if (verb == NULL && opt.domain != NULL)
+		rc = check_live_domain(&opt, rep);
+	else {
+		usage(stderr);
+		free(rep);
+		return 2;
+	}
+	if (rc < 0) {
+		free(rep);
+		return 2;
+	}
+	if ((json ? check_print_json(stdout, rep) :
+	    check_print_text(stdout, rep, verbose)) < 0)
+		fprintf(stderr, "tlsrpt: out of memory\n");
+	rc = check_exit_status(rep);
+	free(rep);
+	return rc;
+}

@@ -1,0 +1,280 @@
+/*
+ * cmd_report.c - `tlsrpt report`: read the store, build the model
+ * (report_model.h) and render it in the asked format.
+ *
+ * Exit 0 on success, 1 when the store cannot be read, 2 on a usage error;
+ * with --check, the check's own 0/1/2 (OK/WARNING/CRITICAL).
+ */
+#include "cli_config.h"
+#include "cmd.h"
+#include "outfile.h"
+#include "report_html.h"
+#include "report_model.h"
+#include "report_render.h"
+#include "runtime.h"
+#include "store.h"
+#include "text_safe.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_DAYS	30
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: tlsrpt [-c FILE] [--db URI] report [OPTIONS]\n"
+	    "  --since DATE        first day (YYYY-MM-DD, UTC; default %d days before --until)\n"
+	    "  --until DATE        last day, included (default today)\n"
+	    "  --days N            the N days up to --until (instead of --since)\n"
+	    "  --domain DOMAIN     only this policy domain\n"
+	    "  --format FORMAT     text (default), json, csv, prometheus or html\n"
+	    "  -o, --output FILE   write there instead of standard output (atomically)\n"
+	    "  --include-unverified  count reports stored with RecordUnverified too\n"
+	    "  --silence-days N    a reporter is silent after N days without a report\n"
+	    "                      (default: 3 times its usual gap, at least 3)\n"
+	    "  --check             one status line and exit 0/1/2 (OK/WARNING/CRITICAL)\n"
+	    "  --warn-rate R       --check: WARNING at a domain failure rate >= R (default 0.01)\n"
+	    "  --crit-rate R       --check: CRITICAL at >= R (default 0.05)\n"
+	    "  --silent-critical   --check: a silent reporter is CRITICAL, not WARNING\n"
+	    "  --color WHEN        text: auto (default: on a terminal, unless NO_COLOR), always, never\n"
+	    "  -h, --help          this help\n", DEFAULT_DAYS);
+}
+
+enum format { F_TEXT, F_JSON, F_CSV, F_PROMETHEUS, F_HTML };
+
+static int
+parse_rate(const char *s, double *r)
+{
+	char *end;
+
+	errno = 0;
+	*r = strtod(s, &end);
+	return errno != 0 || end == s || *end != '\0' || *r < 0 || *r > 1 ? -1 : 0;
+}
+
+/* "Now", overridable for reproducible output (SOURCE_DATE_EPOCH). */
+static time_t
+now(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+
+	if (s != NULL && *s != '\0')
+		return (time_t)strtoll(s, NULL, 10);
+	return time(NULL);
+}
+
+static int
+render(FILE *fp, enum format format, struct json_object *model, int color)
+{
+	char err[256];
+
+	switch (format) {
+	case F_JSON:
+		text_json_fputs(fp, json_object_to_json_string_ext(model,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+		return fputc('\n', fp) == EOF ? -1 : 0;
+	case F_CSV:
+		return report_csv_write(fp, model);
+	case F_PROMETHEUS:
+		return report_prometheus_write(fp, model);
+	case F_HTML:
+		if (report_html_write(fp, model, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt: html: %s\n", err);
+			return -1;
+		}
+		return 0;
+	default:
+		return report_text_write(fp, model, color);
+	}
+}
+
+/* Render into PATH through outfile.h: never half a file, never a device
+ * or FIFO replaced, never a planted link written through. */
+static int
+render_to_file(const char *path, enum format format, struct json_object *model)
+{
+	struct outfile *of;
+	char err[512];
+
+	if ((of = outfile_open(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt: %s\n", err);
+		return -1;
+	}
+	if (render(outfile_stream(of), format, model, 0) < 0) {
+		fprintf(stderr, "tlsrpt: cannot write %s\n", path);
+		outfile_abort(of);
+		return -1;
+	}
+	if (outfile_commit(of, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt: cannot write %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	enum { O_SINCE = 256, O_UNTIL, O_DAYS, O_DOMAIN, O_FORMAT, O_UNVERIFIED,
+	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR };
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ "days", required_argument, NULL, O_DAYS },
+		{ "domain", required_argument, NULL, O_DOMAIN },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "include-unverified", no_argument, NULL, O_UNVERIFIED },
+		{ "silence-days", required_argument, NULL, O_SILENCE },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "warn-rate", required_argument, NULL, O_WARN },
+		{ "crit-rate", required_argument, NULL, O_CRIT },
+		{ "silent-critical", no_argument, NULL, O_SILENT_CRIT },
+		{ "color", required_argument, NULL, O_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const formats[] = { "text", "json", "csv", "prometheus", "html" };
+	struct report_check_limits limits = { 0.01, 0.05, 1 };
+	struct report_options ro;
+	const char *since_s = NULL, *until_s = NULL, *output = NULL, *color_s = "auto";
+	enum format format = F_TEXT;
+	struct json_object *model;
+	struct config *cfg;
+	struct store *st;
+	char err[512];
+	int c, check = 0, color, rc, days = 0;
+	size_t i;
+
+	memset(&ro, 0, sizeof(ro));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_SINCE: since_s = optarg; break;
+		case O_UNTIL: until_s = optarg; break;
+		case O_DAYS:
+			days = atoi(optarg);
+			if (days < 1 || days > 36500 || strspn(optarg, "0123456789") !=
+			    strlen(optarg)) {
+				fprintf(stderr, "tlsrpt: report: --days: a number of days, "
+				    "got \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case O_DOMAIN: ro.domain = optarg; break;
+		case 'o': output = optarg; break;
+		case O_UNVERIFIED: ro.include_unverified = 1; break;
+		case O_CHECK: check = 1; break;
+		case O_SILENT_CRIT: limits.silent_is = 2; break;
+		case O_COLOR: color_s = optarg; break;
+		case O_FORMAT:
+			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+				if (strcmp(optarg, formats[i]) == 0)
+					break;
+			if (i == sizeof(formats) / sizeof(formats[0])) {
+				fprintf(stderr, "tlsrpt: report: unknown format \"%s\" "
+				    "(text, json, csv, prometheus, html)\n", optarg);
+				return 2;
+			}
+			format = (enum format)i;
+			break;
+		case O_SILENCE:
+			ro.silence_days = atoi(optarg);
+			if (ro.silence_days < 1 || ro.silence_days > 3650) {
+				fprintf(stderr, "tlsrpt: report: --silence-days: 1 to 3650\n");
+				return 2;
+			}
+			break;
+		case O_WARN:
+		case O_CRIT:
+			if (parse_rate(optarg, c == O_WARN ? &limits.warn_rate :
+			    &limits.crit_rate) < 0) {
+				fprintf(stderr, "tlsrpt: report: %s: a rate from 0 to 1, "
+				    "got \"%s\"\n", c == O_WARN ? "--warn-rate" : "--crit-rate",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "tlsrpt: report: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(color_s, "auto") != 0 && strcmp(color_s, "always") != 0 &&
+	    strcmp(color_s, "never") != 0) {
+		fprintf(stderr, "tlsrpt: report: --color: auto, always or never\n");
+		return 2;
+	}
+	if (format == F_HTML && output == NULL && !check) {
+		fprintf(stderr, "tlsrpt: report: --format html needs --output FILE\n");
+		return 2;
+	}
+	ro.generated = now();
+	if (until_s != NULL) {
+		if (report_parse_date(until_s, &ro.until) < 0) {
+			fprintf(stderr, "tlsrpt: report: --until: not a date (YYYY-MM-DD): "
+			    "\"%s\"\n", until_s);
+			return 2;
+		}
+	} else
+		ro.until = ro.generated - ro.generated % REPORT_DAY;
+	ro.until += REPORT_DAY;
+	if (since_s != NULL && days > 0) {
+		fprintf(stderr, "tlsrpt: report: --since or --days, not both\n");
+		return 2;
+	}
+	if (since_s != NULL) {
+		if (report_parse_date(since_s, &ro.since) < 0) {
+			fprintf(stderr, "tlsrpt: report: --since: not a date (YYYY-MM-DD): "
+			    "\"%s\"\n", since_s);
+			return 2;
+		}
+	} else
+		ro.since = ro.until - (time_t)(days > 0 ? days : DEFAULT_DAYS) * REPORT_DAY;
+	if (ro.since >= ro.until) {
+		fprintf(stderr, "tlsrpt: report: --since is after --until\n");
+		return 2;
+	}
+
+	if ((cfg = cli_config_as_user(cli_globals.config_path,
+	    cli_globals.config_given)) == NULL)
+		return 1;
+	st = cli_store_open(cfg);
+	config_free(cfg);
+	if (st == NULL)
+		return 1;
+	model = report_model_build(st, &ro, err, sizeof(err));
+	store_close(st);
+	if (model == NULL) {
+		fprintf(stderr, "tlsrpt: report: %s\n", err);
+		return 1;
+	}
+	if (check)
+		rc = report_nagios(stdout, model, &limits);
+	else if (output != NULL)
+		rc = render_to_file(output, format, model) < 0 ? 1 : 0;
+	else {
+		const char *no_color = getenv("NO_COLOR");
+
+		color = strcmp(color_s, "always") == 0 || (strcmp(color_s, "auto") == 0 &&
+		    isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0'));
+		rc = render(stdout, format, model, color) < 0 || fflush(stdout) != 0 ? 1 : 0;
+	}
+	json_object_put(model);
+	return rc;
+}

@@ -1,0 +1,637 @@
+/*
+ * report_insights.c - derive the insights of a report model; see
+ * report_insights.h.  Each detector reads the aggregates, never the store.
+ */
+#include "report_insights.h"
+#include "model_get.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EVIDENCE	6
+
+static struct json_object *
+insight(struct json_object *list, const char *kind, const char *severity,
+    const char *domain, const char *first, const char *last)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	json_object_object_add(o, "severity", json_object_new_string(severity));
+	json_object_object_add(o, "domain", domain ? json_object_new_string(domain) : NULL);
+	json_object_object_add(o, "title", json_object_new_string(""));
+	json_object_object_add(o, "evidence", json_object_new_array());
+	json_object_object_add(o, "fix", json_object_new_string(""));
+	json_object_object_add(o, "first_date", first ? json_object_new_string(first) : NULL);
+	json_object_object_add(o, "last_date", last ? json_object_new_string(last) : NULL);
+	json_object_array_add(list, o);
+	return o;
+}
+
+static void
+set_text(struct json_object *o, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_text(struct json_object *o, const char *key, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+void
+insight_evidence(struct json_object *o, const char *fmt, ...)
+{
+	struct json_object *arr = mval_array(o, "evidence");
+	size_t n = arr != NULL ? json_object_array_length(arr) : MAX_EVIDENCE;
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= MAX_EVIDENCE || (n > 0 && strcmp(buf, json_object_get_string(
+	    json_object_array_get_idx(arr, n - 1))) == 0))
+		return;
+	json_object_array_add(arr, json_object_new_string(buf));
+}
+
+static struct json_object *
+get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static long
+day_number(const char *date)
+{
+	time_t t;
+
+	return report_parse_date(date, &t) == 0 ? (long)(t / REPORT_DAY) : -1;
+}
+
+/* "a, b and c" of the keys of OBJ (at most 4 named) into BUF. */
+static void
+names(struct json_object *obj, char *buf, size_t size)
+{
+	size_t n = obj ? json_object_object_length(obj) : 0, i = 0, len = 0;
+
+	buf[0] = '\0';
+	if (obj == NULL)
+		return;
+	json_object_object_foreach(obj, k, v) {
+		(void)v;
+		if (i == 4) {
+			snprintf(buf + len, size - len, " and %zu more", n - 4);
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ", k);
+		if (len >= size)
+			return;
+		i++;
+	}
+}
+
+static int
+cmp_date(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted dates of a result type's cells. */
+static size_t
+sorted_dates(struct json_object *by_date, const char ***dates_r)
+{
+	size_t n = json_object_object_length(by_date), k = 0;
+	const char **d = malloc(sizeof(*d) * (n + 1));
+
+	*dates_r = d;
+	if (d == NULL)
+		return 0;
+	json_object_object_foreach(by_date, date, cell) {
+		(void)cell;
+		d[k++] = date;
+	}
+	qsort(d, k, sizeof(*d), cmp_date);
+	return k;
+}
+
+static struct json_object *
+domain_entry(struct json_object *model, const char *domain)
+{
+	struct json_object *arr = mval_array(model, "domains");
+	size_t i, n = arr ? json_object_array_length(arr) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *d = json_object_array_get_idx(arr, i);
+
+		if (strcmp(mval_str(d, "domain"), domain) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* The last day with any report for DOMAIN. */
+static const char *
+last_report_day(struct json_object *model, const char *domain)
+{
+	struct json_object *days = mval_array(domain_entry(model, domain), "daily");
+	size_t n = days ? json_object_array_length(days) : 0;
+
+	return n ? mval_str(json_object_array_get_idx(days, n - 1), "date") : "";
+}
+
+/* ---- tlsa-invalid that starts and clears within about two days -------- */
+
+static void
+tlsa_rollover(struct json_object *model, struct json_object *list,
+    const char *domain, struct json_object *by_date)
+{
+	const char **d;
+	size_t n = sorted_dates(by_date, &d), i = 0;
+	const char *last_day = last_report_day(model, domain);
+
+	while (i < n) {
+		size_t j = i;
+		long len;
+		int cleared;
+		struct json_object *o, *hosts = json_object_new_object();
+		long long total = 0;
+		char hnames[300];
+
+		while (j + 1 < n && day_number(d[j + 1]) == day_number(d[j]) + 1)
+			j++;
+		len = day_number(d[j]) - day_number(d[i]) + 1;
+		cleared = strcmp(last_day, d[j]) > 0;
+		if (cleared && len > INSIGHT_BURST_MAX_DAYS) {
+			json_object_put(hosts);
+			i = j + 1;
+			continue;
+		}
+		o = insight(list, "tlsa-rollover", cleared ? "warning" : "critical",
+		    domain, d[i], d[j]);
+		for (size_t k = i; k <= j; k++) {
+			struct json_object *c = get(by_date, d[k]);
+			char mx[300], who[300];
+
+			names(get(c, "mx_hosts"), mx, sizeof(mx));
+			names(get(c, "reporters"), who, sizeof(who));
+			total += mval_int(c, "failed");
+			if (get(c, "mx_hosts") != NULL) {
+				json_object_object_foreach(get(c, "mx_hosts"), h, v) {
+					(void)v;
+					json_object_object_add(hosts, h, json_object_new_boolean(1));
+				}
+			}
+			insight_evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
+			    d[k], mval_int(c, "failed"), mx, who);
+		}
+		names(hosts, hnames, sizeof(hnames));
+		if (cleared) {
+			set_text(o, "title", "%s: tlsa-invalid on %s from %s to %s (%lld sessions), "
+			    "then cleared", domain, hnames, d[i], d[j], total);
+			insight_evidence(o, "after %s: reports with no tlsa-invalid (last report %s)",
+			    d[j], last_day);
+		} else
+			set_text(o, "title", "%s: tlsa-invalid on %s since %s (%lld sessions), "
+			    "not cleared", domain, hnames, d[i], total);
+		set_text(o, "fix", "A certificate was most likely replaced with a new key "
+		    "before the TLSA record was updated. Renew keeping the key (certbot renew "
+		    "--reuse-key), publish TLSA 3 1 1 (public key SHA-256), and publish the next "
+		    "key's TLSA record before switching to it. See: tlsrpt explain tlsa-invalid");
+		json_object_put(hosts);
+		i = j + 1;
+	}
+	free(d);
+}
+
+/* ---- a certificate problem on one MX while the others are fine -------- */
+
+static void
+mx_certificate(struct json_object *model, struct json_object *list,
+    const char *domain, const char *rt, struct json_object *by_date)
+{
+	struct json_object *affected = json_object_new_object(), *fine, *o;
+	struct json_object *mxs = mval_array(model, "mx_hosts");
+	const char **d;
+	size_t n = sorted_dates(by_date, &d), i;
+	char bad[300], good[300];
+
+	for (i = 0; i < n; i++) {
+		struct json_object *hosts = get(get(by_date, d[i]), "mx_hosts");
+
+		if (hosts == NULL)
+			continue;
+		json_object_object_foreach(hosts, h, cnt) {
+			struct json_object *e = get(affected, h);
+
+			if (e == NULL) {
+				e = json_object_new_object();
+				json_object_object_add(affected, h, e);
+				json_object_object_add(e, "first", json_object_new_string(d[i]));
+			}
+			json_object_object_add(e, "last", json_object_new_string(d[i]));
+			json_object_object_add(e, "failed", json_object_new_int64(
+			    mval_int(e, "failed") + json_object_get_int64(cnt)));
+		}
+	}
+	/* The domain's other MX hosts: named by its policies or seen failing otherwise. */
+	fine = json_object_new_object();
+	{
+		struct json_object *known = get(domain_entry(model, domain), "_mx_known");
+
+		if (known != NULL) {
+			json_object_object_foreach(known, k, v) {
+				(void)v;
+				if (get(affected, k) == NULL)
+					json_object_object_add(fine, k, json_object_new_boolean(1));
+			}
+		}
+	}
+	for (i = 0; mxs != NULL && i < json_object_array_length(mxs); i++) {
+		struct json_object *m = json_object_array_get_idx(mxs, i);
+		const char *host = mval_str(m, "mx_host");
+		struct json_object *doms = mval_array(m, "domains");
+		size_t j;
+
+		for (j = 0; doms != NULL && j < json_object_array_length(doms); j++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(doms, j)),
+			    domain) == 0 && get(affected, host) == NULL && host[0] != '(')
+				json_object_object_add(fine, host, json_object_new_boolean(1));
+	}
+	if (n > 0 && json_object_object_length(affected) > 0 &&
+	    json_object_object_length(fine) > 0) {
+		names(affected, bad, sizeof(bad));
+		names(fine, good, sizeof(good));
+		o = insight(list, "mx-certificate", "critical", domain, d[0], d[n - 1]);
+		set_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
+		    json_object_object_length(fine) > 1 ? "are" : "is");
+		json_object_object_foreach(affected, ah, e) {
+			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
+			    mval_int(e, "failed"), rt, mval_str(e, "first"), mval_str(e, "last"));
+		}
+		insight_evidence(o, "no %s on %s", rt, good);
+		if (strcmp(rt, "certificate-expired") == 0)
+			set_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
+			    "reloaded it (compare with %s, which is fine): openssl s_client -starttls "
+			    "smtp -connect %s:25 -servername %s | openssl x509 -noout -dates. "
+			    "See: tlsrpt explain certificate-expired", bad, good, bad, bad);
+		else
+			set_text(o, "fix", "The certificate on %s does not name the host senders "
+			    "connect to; install one whose subjectAltName covers it, as on %s. "
+			    "See: tlsrpt explain certificate-host-mismatch", bad, good);
+	}
+	json_object_put(affected);
+	json_object_put(fine);
+	free(d);
+}
+
+/* ---- MTA-STS failures reported by several reporters on one day -------- */
+
+static void
+sts_outage(struct json_object *list, const char *domain, const char *rt,
+    struct json_object *by_date)
+{
+	const char **d;
+	size_t n = sorted_dates(by_date, &d), i = 0;
+
+	while (i < n) {
+		struct json_object *c = get(by_date, d[i]), *o;
+		size_t j = i;
+		char who[300];
+
+		if (json_object_object_length(get(c, "reporters")) < INSIGHT_STS_MIN_REPORTERS) {
+			i++;
+			continue;
+		}
+		while (j + 1 < n && day_number(d[j + 1]) == day_number(d[j]) + 1 &&
+		    json_object_object_length(get(get(by_date, d[j + 1]), "reporters")) >=
+		    INSIGHT_STS_MIN_REPORTERS)
+			j++;
+		o = insight(list, "sts-outage", "critical", domain, d[i], d[j]);
+		names(get(c, "reporters"), who, sizeof(who));
+		if (i == j)
+			set_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, d[i]);
+		else
+			set_text(o, "title", "%s: %s reported by several reporters, %s to %s",
+			    domain, rt, d[i], d[j]);
+		for (size_t k = i; k <= j; k++) {
+			struct json_object *ck = get(by_date, d[k]);
+
+			names(get(ck, "reporters"), who, sizeof(who));
+			insight_evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
+			    mval_int(ck, "failed"), who);
+		}
+		if (strcmp(rt, "sts-webpki-invalid") == 0)
+			set_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
+			    "senders (expired, wrong name or incomplete chain): curl -v "
+			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
+			    "sts-webpki-invalid", domain, domain);
+		else
+			set_text(o, "fix", "Senders could not fetch the MTA-STS policy: check that "
+			    "https://mta-sts.%s/.well-known/mta-sts.txt answers 200 with text/plain "
+			    "from the internet (DNS, web server, firewall): curl -v "
+			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
+			    "sts-policy-fetch-error", domain, domain);
+		i = j + 1;
+	}
+	free(d);
+}
+
+/* ---- a domain's failure rate well above its own recent past ----------- */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Does an insight of DOMAIN (in BY_DOMAIN: domain -> insights) cover a day in [FIRST, LAST]? */
+static int
+overlaps(struct json_object *by_domain, const char *domain, const char *first,
+    const char *last)
+{
+	struct json_object *list = get(by_domain, domain);
+	size_t i, n = list ? json_object_array_length(list) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+
+		if (strcmp(mval_str(o, "first_date"), last) <= 0 &&
+		    strcmp(mval_str(o, "last_date"), first) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+rate_spikes(struct json_object *list, struct json_object *by_domain,
+    struct json_object *dom)
+{
+	struct json_object *days = mval_array(dom, "daily");
+	const char *domain = mval_str(dom, "domain");
+	size_t n = days ? json_object_array_length(days) : 0, i;
+	double *rates = calloc(n + 1, sizeof(double)), window[INSIGHT_BASELINE_DAYS];
+	int *spike = calloc(n + 1, sizeof(int));
+	double *base = calloc(n + 1, sizeof(double));
+
+	if (rates == NULL || spike == NULL || base == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(days, i);
+		long long ok = mval_int(e, "successful"), failed = mval_int(e, "failed");
+
+		rates[i] = ok + failed > 0 ? (double)failed / (double)(ok + failed) : 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(days, i);
+		long day = day_number(mval_str(e, "date"));
+		size_t k, w = 0;
+		double b;
+
+		/* Baseline: the median rate of the previous days, spikes left out. */
+		for (k = i; k-- > 0 && w < INSIGHT_BASELINE_DAYS;) {
+			long kd = day_number(mval_str(json_object_array_get_idx(days, k), "date"));
+
+			if (day - kd > INSIGHT_BASELINE_DAYS)
+				break;
+			if (!spike[k])
+				window[w++] = rates[k];
+		}
+		if (w < INSIGHT_BASELINE_MIN_DAYS)
+			continue;
+		qsort(window, w, sizeof(double), cmp_double);
+		b = w % 2 ? window[w / 2] : (window[w / 2 - 1] + window[w / 2]) / 2;
+		base[i] = b;
+		if (mval_int(e, "failed") >= INSIGHT_SPIKE_MIN_FAILED &&
+		    rates[i] >= b * INSIGHT_SPIKE_FACTOR && rates[i] >= b + INSIGHT_SPIKE_MARGIN)
+			spike[i] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t j = i, k;
+		const char *first, *last;
+		struct json_object *o;
+
+		if (!spike[i])
+			continue;
+		while (j + 1 < n && spike[j + 1])
+			j++;
+		first = mval_str(json_object_array_get_idx(days, i), "date");
+		last = mval_str(json_object_array_get_idx(days, j), "date");
+		if (!overlaps(by_domain, domain, first, last)) {
+			o = insight(list, "failure-rate-spike", "warning", domain, first, last);
+			set_text(o, "title", "%s: failure rate %.1f%% on %s, against a baseline "
+			    "of %.2f%%", domain, rates[i] * 100, first, base[i] * 100);
+			for (k = i; k <= j; k++) {
+				struct json_object *e = json_object_array_get_idx(days, k);
+
+				insight_evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
+				    "%.2f%% (median of the previous %d days)", mval_str(e, "date"),
+				    mval_int(e, "failed"),
+				    mval_int(e, "failed") + mval_int(e, "successful"),
+				    rates[k] * 100, base[k] * 100, INSIGHT_BASELINE_DAYS);
+			}
+			set_text(o, "fix", "See which result types and MX hosts failed on those "
+			    "days: tlsrpt report --since %s --until %s --domain %s", first, last,
+			    domain);
+		}
+		i = j;
+	}
+out:
+	free(rates);
+	free(spike);
+	free(base);
+}
+
+/* ---- reports whose details disagree with their own totals ------------- */
+
+static void
+inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
+{
+	struct json_object *groups = json_object_new_object();
+	size_t i, n = json_object_array_length(inconsistent);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(inconsistent, i), *g;
+		char key[600];
+
+		snprintf(key, sizeof(key), "%s\t%s", mval_str(e, "organization"),
+		    mval_str(e, "domain"));
+		if ((g = get(groups, key)) == NULL) {
+			g = json_object_new_array();
+			json_object_object_add(groups, key, g);
+		}
+		json_object_array_add(g, json_object_get(e));
+	}
+	json_object_object_foreach(groups, key, g) {
+		size_t m = json_object_array_length(g), k;
+		struct json_object *e0 = json_object_array_get_idx(g, 0), *o;
+		const char *org = mval_str(e0, "organization");
+		const char *first = mval_str(e0, "date"), *last = first;
+
+		(void)key;
+		for (k = 1; k < m; k++) {
+			const char *dk = mval_str(json_object_array_get_idx(g, k), "date");
+
+			if (strcmp(dk, first) < 0)
+				first = dk;
+			if (strcmp(dk, last) > 0)
+				last = dk;
+		}
+		o = insight(list, "inconsistent-report", "info", mval_str(e0, "domain"),
+		    first, last);
+		set_text(o, "title", "%s: %zu report%s from %s whose failure details do not "
+		    "add up to their own totals", mval_str(e0, "domain"), m, m == 1 ? "" : "s",
+		    org);
+		for (k = 0; k < m; k++) {
+			struct json_object *e = json_object_array_get_idx(g, k);
+
+			insight_evidence(o, "%s: report %s says %lld failed sessions, its details add "
+			    "up to %lld", mval_str(e, "date"), mval_str(e, "report_id"),
+			    mval_int(e, "summary_failed"), mval_int(e, "details_failed"));
+		}
+		set_text(o, "fix", "Nothing to fix on your side: %s's details do not match its "
+		    "summary (some reporters, Mail.ru for one, do this). Rates here use the "
+		    "summary totals.", org);
+	}
+	json_object_put(groups);
+}
+
+/* ---- reporters that stopped, and no reports at all -------------------- */
+
+static void
+silent_reporters(struct json_object *model, struct json_object *list)
+{
+	struct json_object *reps = mval_array(model, "reporters");
+	size_t i, n = reps ? json_object_array_length(reps) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *r = json_object_array_get_idx(reps, i), *o, *s;
+
+		if (!json_object_object_get_ex(r, "silent", &s) || !json_object_get_boolean(s))
+			continue;
+		o = insight(list, "silent-reporter", "warning", NULL,
+		    mval_str(r, "last_seen"), mval_str(r, "last_seen"));
+		set_text(o, "title", "%s has sent no report for %lld days (allowed gap: %lld)",
+		    mval_str(r, "name"), mval_int(r, "silent_days"),
+		    mval_int(r, "allowed_gap_days"));
+		insight_evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
+		    mval_str(r, "last_seen"), mval_str(r, "first_seen"),
+		    mval_double(r, "cadence_days"));
+		set_text(o, "fix", "Check that its reports still reach the rua address (spam "
+		    "folder, filters, a full mailbox), and that the _smtp._tls record is unchanged "
+		    "(tlsrpt check --domain DOMAIN). A reporter only sends after delivering mail "
+		    "to you, and may stop on its own.");
+	}
+}
+
+static const char *const checklist =
+	"No reports yet. Few providers send TLS-RPT (Google, Microsoft, Comcast, Mail.ru, "
+	"Mimecast), and only after they delivered mail to you. Check the record with "
+	"`tlsrpt check --domain DOMAIN` (_smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=mailto:...\"), "
+	"look in the spam folder of the rua mailbox, and allow 24-72 hours after publishing.";
+
+int
+report_insight_type(const char *rt)
+{
+	static const char *const types[] = { "tlsa-invalid", "certificate-expired",
+	    "certificate-host-mismatch", "sts-policy-fetch-error", "sts-webpki-invalid" };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(rt, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+severity_rank(const char *s)
+{
+	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
+}
+
+static int
+by_severity(const void *a, const void *b)
+{
+	struct json_object *x = *(struct json_object *const *)a;
+	struct json_object *y = *(struct json_object *const *)b;
+	int c = severity_rank(mval_str(x, "severity")) - severity_rank(mval_str(y, "severity"));
+
+	if (c == 0)
+		c = strcmp(mval_str(x, "first_date"), mval_str(y, "first_date"));
+	if (c == 0)
+		c = strcmp(mval_str(x, "domain"), mval_str(y, "domain"));
+	if (c == 0)
+		c = strcmp(mval_str(x, "title"), mval_str(y, "title"));
+	return c;
+}
+
+void
+report_insights(struct json_object *model, struct json_object *cells,
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt)
+{
+	struct json_object *list = json_object_new_array(), *doms, *by_domain;
+	size_t i, n;
+
+	(void)opt;
+	json_object_object_foreach(cells, domain, by_type) {
+		struct json_object *c;
+
+		if ((c = get(by_type, "tlsa-invalid")) != NULL)
+			tlsa_rollover(model, list, domain, c);
+		if ((c = get(by_type, "certificate-expired")) != NULL)
+			mx_certificate(model, list, domain, "certificate-expired", c);
+		if ((c = get(by_type, "certificate-host-mismatch")) != NULL)
+			mx_certificate(model, list, domain, "certificate-host-mismatch", c);
+		if ((c = get(by_type, "sts-policy-fetch-error")) != NULL)
+			sts_outage(list, domain, "sts-policy-fetch-error", c);
+		if ((c = get(by_type, "sts-webpki-invalid")) != NULL)
+			sts_outage(list, domain, "sts-webpki-invalid", c);
+	}
+	doms = mval_array(model, "domains");
+	n = doms ? json_object_array_length(doms) : 0;
+	/* What the spikes must not repeat: the insights so far, per domain. */
+	by_domain = json_object_new_object();
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i), *arr;
+		const char *d = mval_str(o, "domain");
+
+		if ((arr = get(by_domain, d)) == NULL) {
+			arr = json_object_new_array();
+			json_object_object_add(by_domain, d, arr);
+		}
+		json_object_array_add(arr, json_object_get(o));
+	}
+	for (i = 0; i < n; i++)
+		rate_spikes(list, by_domain, json_object_array_get_idx(doms, i));
+	json_object_put(by_domain);
+	inconsistent_reports(list, inconsistent);
+	silent_reporters(model, list);
+	if (mval_int(get(model, "totals"), "reports") == 0) {
+		struct json_object *o = insight(list, "no-reports", "warning", NULL, NULL, NULL);
+
+		set_text(o, "title", "no reports in this period");
+		set_text(o, "fix", "%s", checklist);
+	}
+	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
+		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
+	json_object_array_sort(list, by_severity);
+	json_object_object_add(model, "insights", list);
+	for (i = 0; i < n; i++)
+		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");
+}

@@ -1,0 +1,43 @@
+/*
+ * report_insights.h - what changed, derived from the aggregated data:
+ * each insight names its evidence (dates, counts, hosts, reporters) and
+ * the fix.  The kinds are listed in doc/report-json.md.
+ *
+ * CELLS is domain -> result type -> date -> {failed, mx_hosts {host: n},
+ * reporters {org: n}}; INCONSISTENT an array of policies whose failure
+ * details do not add up to their summary.  report_insights() adds the
+ * "insights" array to MODEL, which must already hold "domains" (with
+ * "daily"), "mx_hosts", "reporters" and "totals".
+ */
+#ifndef TLSRPT_REPORT_INSIGHTS_H
+#define TLSRPT_REPORT_INSIGHTS_H
+
+#include <json.h>
+
+#include "report_options.h"
+
+/* Thresholds, exposed for the documentation and the tests. */
+#define INSIGHT_BURST_MAX_DAYS		3	/* tlsa-invalid that clears within */
+#define INSIGHT_BASELINE_DAYS		14	/* a domain's own recent past */
+#define INSIGHT_BASELINE_MIN_DAYS	3
+#define INSIGHT_SPIKE_FACTOR		3.0
+#define INSIGHT_SPIKE_MARGIN		0.05	/* and at least 5 points above */
+#define INSIGHT_SPIKE_MIN_FAILED	10
+#define INSIGHT_STS_MIN_REPORTERS	2
+
+/*
+ * Add a line of evidence (printf FMT) to insight O's "evidence" array,
+ * unless it repeats the last line or the list is full (6 lines).
+ */
+void insight_evidence(struct json_object *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True for the result types whose cells the insights read. */
+int report_insight_type(const char *result_type);
+
+/* EXTRA: insights made elsewhere (report_trust.h), sorted in with these. */
+void report_insights(struct json_object *model, struct json_object *cells,
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt);
+
+#endif

@@ -1,0 +1,900 @@
+/*
+ * report_model.c - read the store once and aggregate it into the model
+ * of doc/report-json.md.  See report_model.h.
+ *
+ * Rows arrive reports first, then policies, then failure details, each in
+ * id order (store.h), so a policy finds its report and a failure detail
+ * its policy by binary search in arrays kept here.  The aggregates are
+ * json-c objects keyed by name while they grow (json-c's hash tables), and
+ * become the sorted arrays of the model at the end.
+ */
+#include "report_model.h"
+#include "report_insights.h"
+#include "report_trust.h"
+#include "result_types.h"
+#include "errbuf.h"
+#include "rfc3339.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rep {
+	long long id;
+	long day;			/* days since the epoch of its start */
+	char *org;			/* the reporter: who signed it (report_trust.h) */
+	char *claim;			/* its organization-name */
+	char *report_id;
+	int excluded;			/* implausible counts: left out */
+	size_t n_details;		/* failure rows seen */
+};
+
+struct pol {
+	long long id;
+	size_t rep;			/* index into reps */
+	char *domain;			/* lower-cased; "(none)" when absent */
+	long long failed;		/* its summary's failed sessions */
+	long long detail_sum;		/* its failure details' sessions */
+	size_t n_details;		/* rows seen */
+};
+
+struct agg {
+	const struct report_options *opt;
+	struct rep *reps;
+	size_t n_reps, cap_reps;
+	struct pol *pols;
+	size_t n_pols, cap_pols;
+	int oom;
+	struct json_object *domains, *result_types, *failures, *mx_hosts,
+	    *mtas, *daily, *cells, *reporters, *history;
+	struct json_object *claims;	/* reporter -> {organization-name: reports} */
+	struct json_object *trust;	/* insights of report_trust.h */
+	size_t n_excluded;
+};
+
+/* ---- small json-c helpers --------------------------------------------- */
+
+static struct json_object *
+child(struct json_object *parent, const char *key)
+{
+	struct json_object *o;
+
+	if (json_object_object_get_ex(parent, key, &o))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(parent, key, o);
+	return o;
+}
+
+static void
+add_int(struct json_object *obj, const char *key, long long n)
+{
+	struct json_object *o;
+
+	if (json_object_object_get_ex(obj, key, &o))
+		json_object_set_int64(o, json_object_get_int64(o) + n);
+	else
+		json_object_object_add(obj, key, json_object_new_int64(n));
+}
+
+static void
+set_add(struct json_object *set, const char *key)
+{
+	if (key != NULL && key[0] != '\0' && !json_object_object_get_ex(set, key, NULL))
+		json_object_object_add(set, key, json_object_new_boolean(1));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of SET as a sorted array of strings. */
+static struct json_object *
+set_array(struct json_object *set)
+{
+	struct json_object *arr = json_object_new_array();
+	const char **keys;
+	size_t n = 0, i;
+
+	if (set == NULL)
+		return arr;
+	keys = malloc(sizeof(*keys) * (json_object_object_length(set) + 1));
+	if (keys == NULL)
+		return arr;
+	json_object_object_foreach(set, k, v) {
+		(void)v;
+		keys[n++] = k;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(keys[i]));
+	free(keys);
+	return arr;
+}
+
+/* ---- days ---------------------------------------------------------------- */
+
+static void
+day_name(long day, char *buf, size_t size)
+{
+	report_date((time_t)day * REPORT_DAY, buf, size);
+}
+
+static long
+day_of(time_t t)
+{
+	return (long)(t >= 0 ? t / REPORT_DAY : -((-t + REPORT_DAY - 1) / REPORT_DAY));
+}
+
+/* ---- collecting ---------------------------------------------------------- */
+
+static char *
+lower_dup(const char *s, const char *absent)
+{
+	char *d, *p;
+	size_t n;
+
+	if (s == NULL || s[0] == '\0')
+		s = absent;
+	if ((d = strdup(s)) == NULL)
+		return NULL;
+	for (p = d; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	/* "mx.example.com." and "mx.example.com" are one host. */
+	if ((n = strlen(d)) > 1 && d[n - 1] == '.')
+		d[n - 1] = '\0';
+	return d;
+}
+
+static int
+on_report(void *ctx, const struct store_report_row *row)
+{
+	struct agg *a = ctx;
+	struct rep *r;
+
+	if (a->n_reps == a->cap_reps) {
+		size_t cap = a->cap_reps ? a->cap_reps * 2 : 256;
+		struct rep *n = realloc(a->reps, cap * sizeof(*n));
+
+		if (n == NULL)
+			return a->oom = 1;
+		a->reps = n;
+		a->cap_reps = cap;
+	}
+	r = &a->reps[a->n_reps];
+	memset(r, 0, sizeof(*r));
+	r->id = row->id;
+	r->day = day_of(row->start);
+	r->org = report_trust_reporter(row->verified, row->dkim_domain);
+	r->claim = strdup(row->organization_name ? row->organization_name : "(unnamed)");
+	r->report_id = strdup(row->report_id ? row->report_id : "");
+	if (r->org == NULL || r->claim == NULL || r->report_id == NULL) {
+		free(r->org);
+		free(r->claim);
+		free(r->report_id);
+		return a->oom = 1;
+	}
+	a->n_reps++;
+	add_int(child(a->claims, r->org), r->claim, 1);
+	if (row->verified && row->dkim_domain != NULL)
+		report_trust_check_claim(a->trust, r->org, r->claim, r->report_id,
+		    row->start);
+	if (report_trust_implausible(a->trust, r->org, r->claim, r->report_id,
+	    row->start, row->end, row->successful, row->failed)) {
+		r->excluded = 1;
+		a->n_excluded++;
+	}
+	return 0;
+}
+
+static long
+find_rep(const struct agg *a, long long id)
+{
+	size_t lo = 0, hi = a->n_reps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->reps[mid].id == id)
+			return (long)mid;
+		if (a->reps[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static long
+find_pol(const struct agg *a, long long id)
+{
+	size_t lo = 0, hi = a->n_pols;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->pols[mid].id == id)
+			return (long)mid;
+		if (a->pols[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The policy's MX hosts (not the wildcard patterns) into SET. */
+static void
+known_mx(struct json_object *set, const char *json)
+{
+	struct json_object *arr;
+	size_t i, n;
+
+	if (json == NULL || (arr = json_tokener_parse(json)) == NULL)
+		return;
+	n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	for (i = 0; i < n; i++) {
+		const char *h = json_object_get_string(json_object_array_get_idx(arr, i));
+		char *l;
+
+		if (h == NULL || strchr(h, '*') != NULL)
+			continue;
+		if (strncmp(h, "mx: ", 4) == 0)	/* seen in one real report */
+			h += 4;
+		if ((l = lower_dup(h, "")) != NULL) {
+			set_add(set, l);
+			free(l);
+		}
+	}
+	json_object_put(arr);
+}
+
+static int
+on_policy(void *ctx, const struct store_policy_row *row)
+{
+	struct agg *a = ctx;
+	struct json_object *d, *pt, *day, *daily, *rp;
+	char date[16], key[600];
+	long ri = find_rep(a, row->report);
+	struct pol *p;
+	struct rep *r;
+	long long last;
+
+	if (ri < 0 || a->reps[ri].excluded)
+		return 0;	/* cannot happen: same snapshot; or left out */
+	r = &a->reps[ri];
+	if (a->n_pols == a->cap_pols) {
+		size_t cap = a->cap_pols ? a->cap_pols * 2 : 256;
+		struct pol *n = realloc(a->pols, cap * sizeof(*n));
+
+		if (n == NULL)
+			return a->oom = 1;
+		a->pols = n;
+		a->cap_pols = cap;
+	}
+	p = &a->pols[a->n_pols];
+	memset(p, 0, sizeof(*p));
+	p->id = row->id;
+	p->rep = (size_t)ri;
+	p->failed = row->failed;
+	if ((p->domain = lower_dup(row->policy_domain, "(none)")) == NULL)
+		return a->oom = 1;
+	a->n_pols++;
+
+	day_name(r->day, date, sizeof(date));
+	d = child(a->domains, p->domain);
+	/* A report counts once per domain, however many policies it has. */
+	last = mval_int(d, "_last_report");
+	if (last != r->id) {
+		add_int(d, "reports", 1);
+		json_object_object_add(d, "_last_report", json_object_new_int64(r->id));
+	}
+	add_int(d, "successful", row->successful);
+	add_int(d, "failed", row->failed);
+	pt = child(child(d, "policy_types"),
+	    row->policy_type != NULL ? row->policy_type : "unknown");
+	add_int(pt, "successful", row->successful);
+	add_int(pt, "failed", row->failed);
+	day = child(child(d, "daily"), date);
+	add_int(day, "successful", row->successful);
+	add_int(day, "failed", row->failed);
+	known_mx(child(d, "_mx_known"), row->mx_hosts);
+	rp = child(child(d, "reporters"), r->org);
+	add_int(rp, "successful", row->successful);
+	add_int(rp, "failed", row->failed);
+	add_int(rp, "reports", 0);
+	if (mval_int(rp, "_last_report") != r->id) {
+		add_int(rp, "reports", 1);
+		json_object_object_add(rp, "_last_report", json_object_new_int64(r->id));
+	}
+
+	snprintf(key, sizeof(key), "%s\t%s", date, p->domain);
+	daily = child(a->daily, key);
+	if (!json_object_object_get_ex(daily, "date", NULL)) {
+		json_object_object_add(daily, "date", json_object_new_string(date));
+		json_object_object_add(daily, "domain", json_object_new_string(p->domain));
+		json_object_object_add(daily, "result_types", json_object_new_object());
+	}
+	add_int(daily, "successful", row->successful);
+	add_int(daily, "failed", row->failed);
+
+	rp = child(a->reporters, r->org);
+	add_int(rp, "successful", row->successful);
+	add_int(rp, "failed", row->failed);
+	return 0;
+}
+
+static void
+first_last(struct json_object *o, const char *date)
+{
+	const char *first = mval_str(o, "first_date"), *last = mval_str(o, "last_date");
+
+	if (first[0] == '\0' || strcmp(date, first) < 0)
+		json_object_object_add(o, "first_date", json_object_new_string(date));
+	if (last[0] == '\0' || strcmp(date, last) > 0)
+		json_object_object_add(o, "last_date", json_object_new_string(date));
+}
+
+static int
+on_failure(void *ctx, const struct store_failure_row *row)
+{
+	struct agg *a = ctx;
+	struct json_object *f, *mx, *mta, *daily, *cell, *rp;
+	char date[16], key[600], *rt, *host;
+	long pi = find_pol(a, row->policy);
+	const struct pol *p;
+	struct rep *r;
+	long long n = row->failed;
+	int folded;
+
+	if (pi < 0)
+		return 0;
+	p = &a->pols[pi];
+	r = &a->reps[p->rep];
+	a->pols[pi].detail_sum += n;
+	a->pols[pi].n_details++;
+	day_name(r->day, date, sizeof(date));
+	/*
+	 * Rows past the store's cap (stored before it existed, or folded
+	 * rows) count by result type only, so that no stored report makes
+	 * this work grow with its size.
+	 */
+	folded = row->folded > 0 || p->n_details > STORE_MAX_DETAILS_PER_POLICY ||
+	    ++r->n_details > STORE_MAX_DETAILS_PER_REPORT;
+	if (folded) {
+		rt = strdup(row->result_type != NULL &&
+		    result_type_is_known(row->result_type) ? row->result_type :
+		    STORE_FOLDED_TYPE);
+		report_trust_folded(a->trust, r->org, r->claim, r->report_id, date,
+		    row->folded > 0 ? row->folded : 1);
+	} else
+		rt = lower_dup(row->result_type, "(none)");
+	if (rt == NULL)
+		return a->oom = 1;
+	if (folded)
+		host = strdup(STORE_FOLDED_TYPE);
+	else if (row->receiving_mx_hostname != NULL && row->receiving_mx_hostname[0] != '\0')
+		host = lower_dup(row->receiving_mx_hostname, "");
+	else {
+		snprintf(key, sizeof(key), "(not reported%s%s)",
+		    row->receiving_ip ? ": " : "", row->receiving_ip ? row->receiving_ip : "");
+		host = strdup(key);
+	}
+	if (host == NULL) {
+		free(rt);
+		return a->oom = 1;
+	}
+
+	add_int(a->result_types, rt, n);
+	f = child(a->failures, rt);
+	add_int(f, "failed", n);
+	set_add(child(f, "domains"), p->domain);
+	set_add(child(f, "mx_hosts"), host);
+	if (!folded)
+		set_add(child(f, "reason_codes"), row->failure_reason_code);
+	first_last(f, date);
+
+	mx = child(a->mx_hosts, host);
+	if (!folded)
+		set_add(child(mx, "receiving_ips"), row->receiving_ip);
+	set_add(child(mx, "domains"), p->domain);
+	add_int(mx, "failed", n);
+	add_int(child(mx, "result_types"), rt, n);
+
+	if (!folded && row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0') {
+		mta = child(a->mtas, row->sending_mta_ip);
+		add_int(mta, "failed", n);
+		set_add(child(mta, "reporters"), r->org);
+		add_int(child(mta, "result_types"), rt, n);
+	}
+
+	snprintf(key, sizeof(key), "%s\t%s", date, p->domain);
+	daily = child(a->daily, key);
+	add_int(child(daily, "result_types"), rt, n);
+
+	rp = child(child(child(a->domains, p->domain), "reporters"), r->org);
+	add_int(child(rp, "result_types"), rt, n);
+
+	/* For the insights: domain -> result type -> day -> who and where. */
+	if (report_insight_type(rt)) {
+		cell = child(child(child(a->cells, p->domain), rt), date);
+		add_int(cell, "failed", n);
+		add_int(child(cell, "mx_hosts"), host, n);
+		add_int(child(cell, "reporters"), r->org, n);
+	}
+	free(rt);
+	free(host);
+	return 0;
+}
+
+/* The reporters' history: report days per organization. */
+static int
+on_history(void *ctx, const struct store_report_row *row)
+{
+	struct agg *a = ctx;
+	struct json_object *h;
+	char date[16], *who = report_trust_reporter(row->verified, row->dkim_domain);
+
+	if (who == NULL)
+		return a->oom = 1;
+	h = child(a->history, who);
+	free(who);
+	report_date(row->start, date, sizeof(date));
+	add_int(child(h, "days"), date, 1);
+	if (row->start >= a->opt->since)
+		add_int(h, "reports", 1);
+	if (row->contact_info != NULL)
+		json_object_object_add(h, "contact", json_object_new_string(row->contact_info));
+	return 0;
+}
+
+/* ---- the model ----------------------------------------------------------- */
+
+static double
+rate(long long ok, long long failed)
+{
+	return ok + failed > 0 ? (double)failed / (double)(ok + failed) : 0.0;
+}
+
+static struct json_object *
+new_rate(double r)
+{
+	/* Four significant decimals: stable text in golden files. */
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.4f", r);
+	return json_object_new_double_s(r, buf);
+}
+
+/* Sort by "failed" descending, then by the string under NAME. */
+static const char *sort_name;
+
+static int
+by_failed(const void *a, const void *b)
+{
+	struct json_object *x = *(struct json_object *const *)a;
+	struct json_object *y = *(struct json_object *const *)b;
+	long long fx = mval_int(x, "failed"), fy = mval_int(y, "failed");
+
+	if (fx != fy)
+		return fx > fy ? -1 : 1;
+	return strcmp(mval_str(x, sort_name), mval_str(y, sort_name));
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(mval_str(*(struct json_object *const *)a, sort_name),
+	    mval_str(*(struct json_object *const *)b, sort_name));
+}
+
+/* A name -> object map as an array of its objects, each given NAME_KEY. */
+static struct json_object *
+map_array(struct json_object *map, const char *name_key,
+    int (*cmp)(const void *, const void *))
+{
+	struct json_object *arr = json_object_new_array();
+
+	json_object_object_foreach(map, k, v) {
+		/* The name first: the JSON reads better. */
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, name_key, json_object_new_string(k));
+		json_object_object_foreach(v, vk, vv) {
+			if (strcmp(vk, "_last_report") != 0)
+				json_object_object_add(e, vk, json_object_get(vv));
+		}
+		json_object_array_add(arr, e);
+	}
+	sort_name = name_key;
+	json_object_array_sort(arr, cmp);
+	return arr;
+}
+
+/* {name: count} sorted by count descending, then name. */
+static struct json_object *
+sorted_counts(struct json_object *counts)
+{
+	struct json_object *tmp = json_object_new_object(), *arr, *out;
+	size_t i, n;
+
+	json_object_object_foreach(counts, k, v) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "failed", json_object_new_int64(json_object_get_int64(v)));
+		json_object_object_add(tmp, k, e);
+	}
+	arr = map_array(tmp, "name", by_failed);
+	out = json_object_new_object();
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+
+		json_object_object_add(out, mval_str(e, "name"),
+		    json_object_new_int64(mval_int(e, "failed")));
+	}
+	json_object_put(arr);
+	json_object_put(tmp);
+	return out;
+}
+
+static void
+replace_counts(struct json_object *obj, const char *key)
+{
+	struct json_object *o;
+
+	if (json_object_object_get_ex(obj, key, &o))
+		json_object_object_add(obj, key, sorted_counts(o));
+}
+
+static void
+replace_set(struct json_object *obj, const char *key)
+{
+	struct json_object *o = NULL;
+
+	json_object_object_get_ex(obj, key, &o);
+	json_object_object_add(obj, key, set_array(o));
+}
+
+static struct json_object *
+build_domains(struct agg *a, long long *ok_r, long long *failed_r)
+{
+	static const char *const types[] = { "sts", "tlsa", "no-policy-found" };
+	struct json_object *arr = map_array(a->domains, "domain", by_failed);
+	size_t i, j, n = json_object_array_length(arr);
+	const char *worst_name;
+	double worst;
+
+	*ok_r = *failed_r = 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *d = json_object_array_get_idx(arr, i);
+		struct json_object *pt = child(d, "policy_types"), *days, *reps;
+		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
+
+		*ok_r += ok;
+		*failed_r += failed;
+		json_object_object_add(d, "failure_rate", new_rate(rate(ok, failed)));
+		for (j = 0; j < 3; j++) {
+			struct json_object *t = child(pt, types[j]);
+
+			add_int(t, "successful", 0);
+			add_int(t, "failed", 0);
+		}
+		days = map_array(child(d, "daily"), "date", by_name);
+		json_object_object_add(d, "daily", days);
+		reps = child(d, "reporters");
+		worst = -1.0;
+		worst_name = NULL;
+		json_object_object_foreach(reps, org, rv) {
+			long long rok = mval_int(rv, "successful"), rf = mval_int(rv, "failed");
+
+			json_object_object_del(rv, "_last_report");
+			replace_counts(rv, "result_types");
+			json_object_object_add(rv, "failure_rate", new_rate(rate(rok, rf)));
+			/* Each reporter on its own: a large one cannot hide another. */
+			if (rok + rf >= REPORT_JUDGE_MIN_SESSIONS && rate(rok, rf) > worst) {
+				worst = rate(rok, rf);
+				worst_name = org;
+			}
+		}
+		if (worst_name == NULL || rate(ok, failed) > worst) {
+			worst = rate(ok, failed);	/* no reporter large enough */
+			worst_name = NULL;
+		}
+		json_object_object_add(d, "worst_failure_rate", new_rate(worst));
+		json_object_object_add(d, "worst_reporter", worst_name != NULL ?
+		    json_object_new_string(worst_name) : NULL);
+	}
+	return arr;
+}
+
+static struct json_object *
+build_failures(struct agg *a)
+{
+	struct json_object *arr = map_array(a->failures, "result_type", by_failed);
+	size_t i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *f = json_object_array_get_idx(arr, i);
+		const char *rt = mval_str(f, "result_type");
+		const struct result_type_info *info = result_type_lookup(rt);
+		char explain[300];
+
+		json_object_object_add(f, "meaning", json_object_new_string(info->summary));
+		snprintf(explain, sizeof(explain), "tlsrpt explain %s", rt);
+		json_object_object_add(f, "explain", json_object_new_string(explain));
+		replace_set(f, "domains");
+		replace_set(f, "mx_hosts");
+		replace_set(f, "reason_codes");
+	}
+	return arr;
+}
+
+static struct json_object *
+build_places(struct json_object *map, const char *name_key,
+    const char *set1, const char *set2)
+{
+	struct json_object *arr = map_array(map, name_key, by_failed);
+	size_t i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i);
+
+		replace_set(o, set1);
+		if (set2 != NULL)
+			replace_set(o, set2);
+		replace_counts(o, "result_types");
+	}
+	return arr;
+}
+
+static int
+cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct json_object *
+build_reporters(struct agg *a)
+{
+	const struct report_options *opt = a->opt;
+	struct json_object *arr;
+	long last_day = day_of(opt->until) - 1;
+
+	/* Everyone heard from in the history, with or without period reports. */
+	json_object_object_foreach(a->history, org, h) {
+		struct json_object *r = child(a->reporters, org);
+		struct json_object *days = child(h, "days");
+		size_t nd = json_object_object_length(days), k = 0;
+		long *d = malloc(sizeof(long) * (nd + 1)), *gaps;
+		char first[16], last[16];
+		double cadence = 0;
+		long silent_days, threshold;
+
+		if (d == NULL)
+			continue;
+		json_object_object_foreach(days, date, cnt) {
+			time_t t;
+
+			(void)cnt;
+			if (report_parse_date(date, &t) == 0)
+				d[k++] = day_of(t);
+		}
+		qsort(d, k, sizeof(long), cmp_long);
+		if (k == 0) {
+			free(d);
+			continue;
+		}
+		gaps = malloc(sizeof(long) * k);
+		if (gaps != NULL && k >= 2) {
+			size_t g;
+
+			for (g = 0; g + 1 < k; g++)
+				gaps[g] = d[g + 1] - d[g];
+			qsort(gaps, k - 1, sizeof(long), cmp_long);
+			cadence = (k - 1) % 2 ? (double)gaps[(k - 1) / 2] :
+			    (gaps[(k - 1) / 2 - 1] + gaps[(k - 1) / 2]) / 2.0;
+		}
+		free(gaps);
+		day_name(d[0], first, sizeof(first));
+		day_name(d[k - 1], last, sizeof(last));
+		silent_days = last_day - d[k - 1];
+		if (silent_days < 0)
+			silent_days = 0;
+		threshold = opt->silence_days > 0 ? opt->silence_days :
+		    (long)(cadence * 3 + 0.5) > 3 ? (long)(cadence * 3 + 0.5) : 3;
+		json_object_object_add(r, "contact", json_object_new_string(mval_str(h, "contact")));
+		add_int(r, "reports", mval_int(h, "reports"));
+		json_object_object_add(r, "first_seen", json_object_new_string(first));
+		json_object_object_add(r, "last_seen", json_object_new_string(last));
+		json_object_object_add(r, "cadence_days", k >= 2 ?
+		    json_object_new_double(cadence) : NULL);
+		json_object_object_add(r, "silent_days", json_object_new_int64(silent_days));
+		json_object_object_add(r, "allowed_gap_days", json_object_new_int64(threshold));
+		/* "Used to send": a cadence needs a few reports. */
+		json_object_object_add(r, "silent",
+		    json_object_new_boolean(k >= 3 && silent_days > threshold));
+		add_int(r, "successful", 0);
+		add_int(r, "failed", 0);
+		free(d);
+	}
+	arr = map_array(a->reporters, "reporter", by_name);
+	report_trust_name_reporters(arr, a->claims);
+	return arr;
+}
+
+static struct json_object *
+build_inconsistent(struct agg *a)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < a->n_pols; i++) {
+		const struct pol *p = &a->pols[i];
+		const struct rep *r = &a->reps[p->rep];
+		struct json_object *o;
+		char date[16];
+
+		if (p->n_details == 0 || p->detail_sum == p->failed)
+			continue;
+		day_name(r->day, date, sizeof(date));
+		o = json_object_new_object();
+		json_object_object_add(o, "organization", json_object_new_string(r->claim));
+		json_object_object_add(o, "reporter", json_object_new_string(r->org));
+		json_object_object_add(o, "report_id", json_object_new_string(r->report_id));
+		json_object_object_add(o, "domain", json_object_new_string(p->domain));
+		json_object_object_add(o, "date", json_object_new_string(date));
+		json_object_object_add(o, "summary_failed", json_object_new_int64(p->failed));
+		json_object_object_add(o, "details_failed", json_object_new_int64(p->detail_sum));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void
+strip_keys(struct json_object *arr, const char *key)
+{
+	size_t i, n = arr ? json_object_array_length(arr) : 0;
+
+	for (i = 0; i < n; i++)
+		json_object_object_del(json_object_array_get_idx(arr, i), key);
+}
+
+static struct json_object *
+notes(void)
+{
+	struct json_object *arr = json_object_new_array();
+
+	json_object_array_add(arr, json_object_new_string(
+	    "These reports describe mail that other senders delivered TO your domains: "
+	    "failures point at your MX hosts, DNS records and MTA-STS policy, not at "
+	    "mail you send."));
+	json_object_array_add(arr, json_object_new_string(
+	    "A report belongs to the day its date range starts (UTC); senders send it "
+	    "a day later."));
+	return arr;
+}
+
+static void
+free_agg(struct agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_reps; i++) {
+		free(a->reps[i].org);
+		free(a->reps[i].claim);
+		free(a->reps[i].report_id);
+	}
+	for (i = 0; i < a->n_pols; i++)
+		free(a->pols[i].domain);
+	free(a->reps);
+	free(a->pols);
+	json_object_put(a->domains);
+	json_object_put(a->result_types);
+	json_object_put(a->failures);
+	json_object_put(a->mx_hosts);
+	json_object_put(a->mtas);
+	json_object_put(a->daily);
+	json_object_put(a->cells);
+	json_object_put(a->reporters);
+	json_object_put(a->history);
+	json_object_put(a->claims);
+	json_object_put(a->trust);
+}
+
+static void
+add_period(struct json_object *m, const struct report_options *opt)
+{
+	struct json_object *p = json_object_new_object(), *f = json_object_new_object();
+	char buf[32];
+
+	report_date(opt->since, buf, sizeof(buf));
+	json_object_object_add(p, "since", json_object_new_string(buf));
+	report_date(opt->until - REPORT_DAY, buf, sizeof(buf));
+	json_object_object_add(p, "until", json_object_new_string(buf));
+	json_object_object_add(p, "days",
+	    json_object_new_int64((opt->until - opt->since) / REPORT_DAY));
+	json_object_object_add(m, "period", p);
+	json_object_object_add(f, "domain",
+	    opt->domain ? json_object_new_string(opt->domain) : NULL);
+	json_object_object_add(f, "include_unverified",
+	    json_object_new_boolean(opt->include_unverified));
+	json_object_object_add(m, "filter", f);
+}
+
+struct json_object *
+report_model_build(struct store *st, const struct report_options *opt,
+    char *errbuf, size_t errlen)
+{
+	struct store_visitor main_pass, history_pass;
+	struct store_filter filter, history;
+	struct json_object *m, *totals, *inconsistent;
+	struct agg a;
+	long long ok, failed;
+	char buf[32];
+
+	memset(&a, 0, sizeof(a));
+	a.opt = opt;
+	a.domains = json_object_new_object();
+	a.result_types = json_object_new_object();
+	a.failures = json_object_new_object();
+	a.mx_hosts = json_object_new_object();
+	a.mtas = json_object_new_object();
+	a.daily = json_object_new_object();
+	a.cells = json_object_new_object();
+	a.reporters = json_object_new_object();
+	a.history = json_object_new_object();
+	a.claims = json_object_new_object();
+	a.trust = json_object_new_array();
+
+	filter.since = opt->since;
+	filter.until = opt->until;
+	filter.domain = opt->domain;
+	filter.include_unverified = opt->include_unverified;
+	history = filter;
+	history.since = opt->since - (time_t)REPORT_HISTORY_DAYS * REPORT_DAY;
+	main_pass = (struct store_visitor){ &a, on_report, on_policy, on_failure };
+	history_pass = (struct store_visitor){ &a, on_history, NULL, NULL };
+	if (store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
+	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 || a.oom) {
+		if (a.oom)
+			errbuf_printf(errbuf, errlen, "out of memory");
+		free_agg(&a);
+		return NULL;
+	}
+
+	m = json_object_new_object();
+	json_object_object_add(m, "version", json_object_new_int(1));
+	rfc3339_format(opt->generated, buf, sizeof(buf));
+	json_object_object_add(m, "generated", json_object_new_string(buf));
+	add_period(m, opt);
+	totals = json_object_new_object();
+	json_object_object_add(m, "totals", totals);
+	json_object_object_add(m, "domains", build_domains(&a, &ok, &failed));
+	json_object_object_add(totals, "reports",
+	    json_object_new_int64((int64_t)(a.n_reps - a.n_excluded)));
+	json_object_object_add(totals, "successful", json_object_new_int64(ok));
+	json_object_object_add(totals, "failed", json_object_new_int64(failed));
+	json_object_object_add(totals, "failure_rate", new_rate(rate(ok, failed)));
+	json_object_object_add(m, "result_types", sorted_counts(a.result_types));
+	json_object_object_add(m, "failures", build_failures(&a));
+	json_object_object_add(m, "mx_hosts",
+	    build_places(a.mx_hosts, "mx_host", "receiving_ips", "domains"));
+	json_object_object_add(m, "sending_mtas",
+	    build_places(a.mtas, "ip", "reporters", NULL));
+	json_object_object_add(m, "reporters", build_reporters(&a));
+	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
+	inconsistent = build_inconsistent(&a);
+	report_insights(m, a.cells, inconsistent, a.trust, opt);
+	json_object_put(inconsistent);
+	strip_keys(mval_array(m, "daily"), "_key");
+	json_object_object_add(m, "notes", notes());
+	free_agg(&a);
+	return m;
+}

@@ -1,0 +1,134 @@
+/*
+ * report_nagios.c - `tlsrpt report --check`: the model judged against
+ * thresholds, as one status line for Nagios/Icinga (plugin convention:
+ * "TLSRPT STATE - text | perfdata") or cron, with exit 0 OK, 1 WARNING,
+ * 2 CRITICAL.  A domain's rate is its worst reporter's (report_trust.h),
+ * never the sum over reporters.  CRITICAL: a domain at or above the
+ * critical failure rate, or a critical insight.  WARNING: the warning
+ * rate, a warning insight, a silent reporter (CRITICAL with
+ * --silent-critical), or no report at all.
+ * Domain names in the text are sanitized (text_safe.h) and a '|' in one
+ * becomes '/', so a report cannot add a line or forge performance data.
+ */
+#include "report_model.h"
+#include "report_render.h"
+#include "text_safe.h"
+
+#include <string.h>
+
+/* Append "; ITEM" (or ITEM) to BUF, as far as it fits. */
+static void
+add(char *buf, size_t size, const char *item)
+{
+	size_t len = strlen(buf);
+
+	if (len + 3 >= size)
+		return;
+	snprintf(buf + len, size - len, "%s%s", len > 0 ? "; " : "", item);
+}
+
+/* SRC sanitized (text_safe.h), with '|' as '/', into DST. */
+static void
+one_line(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	text_sanitize(dst, size, src);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '|')
+			dst[i] = '/';
+}
+
+/* "example.com failure rate 50.00% (google.com)": who saw it. */
+static void
+add_rate(char *buf, size_t size, const char *domain, double rate,
+    const char *reporter)
+{
+	char item[600], safe[256], safe_rep[256];
+
+	/* One line, and a '|' would start the performance data. */
+	one_line(safe, sizeof(safe), domain);
+	one_line(safe_rep, sizeof(safe_rep), reporter);
+	snprintf(item, sizeof(item), "%s failure rate %.2f%%%s%s%s", safe,
+	    rate * 100, safe_rep[0] != '\0' ? " (" : "", safe_rep,
+	    safe_rep[0] != '\0' ? ")" : "");
+	add(buf, size, item);
+}
+
+int
+report_nagios(FILE *fp, struct json_object *model,
+    const struct report_check_limits *limits)
+{
+	static const char *const names[] = { "OK", "WARNING", "CRITICAL" };
+	struct json_object *doms = mval_array(model, "domains");
+	struct json_object *ins = mval_array(model, "insights");
+	struct json_object *totals = NULL;
+	size_t i, nd = doms ? json_object_array_length(doms) : 0;
+	size_t ni = ins ? json_object_array_length(ins) : 0;
+	char text[900] = "";
+	int state = 0, silent = 0, crit = 0, warn = 0;
+
+	json_object_object_get_ex(model, "totals", &totals);
+	for (i = 0; i < nd; i++) {
+		/* The worst reporter's rate: others' sessions cannot dilute it. */
+		struct json_object *d = json_object_array_get_idx(doms, i);
+		double r = mval_double(d, "worst_failure_rate");
+		const char *who = mval_str(d, "worst_reporter");
+
+		if (r >= limits->crit_rate) {
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
+			state = 2;
+		} else if (r >= limits->warn_rate) {
+			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
+			if (state < 1)
+				state = 1;
+		}
+	}
+	for (i = 0; i < ni; i++) {
+		struct json_object *x = json_object_array_get_idx(ins, i);
+		const char *sev = mval_str(x, "severity");
+		const char *kind = mval_str(x, "kind");
+
+		if (strcmp(kind, "silent-reporter") == 0) {
+			silent++;
+			if (limits->silent_is > state)
+				state = limits->silent_is;
+			continue;
+		}
+		if (strcmp(kind, "no-reports") == 0) {
+			add(text, sizeof(text), "no reports in the period");
+			if (state < 1)
+				state = 1;
+			continue;
+		}
+		if (strcmp(sev, "critical") == 0) {
+			crit++;
+			state = 2;
+		} else if (strcmp(sev, "warning") == 0) {
+			warn++;
+			if (state < 1)
+				state = 1;
+		}
+	}
+	if (silent > 0) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%d silent reporter(s)", silent);
+		add(text, sizeof(text), n);
+	}
+	if (crit + warn > 0) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "%d critical and %d warning insight(s)", crit, warn);
+		add(text, sizeof(text), n);
+	}
+	if (text[0] == '\0')
+		snprintf(text, sizeof(text), "%lld reports, failure rate %.2f%%",
+		    mval_int(totals, "reports"), mval_double(totals, "failure_rate") * 100);
+	fprintf(fp, "TLSRPT %s - %s | reports=%lld failed=%lld successful=%lld "
+	    "failure_rate=%.4f insights_critical=%d insights_warning=%d silent_reporters=%d\n",
+	    names[state], text, mval_int(totals, "reports"), mval_int(totals, "failed"),
+	    mval_int(totals, "successful"), mval_double(totals, "failure_rate"), crit,
+	    warn, silent);
+	return state;
+}

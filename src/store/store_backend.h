@@ -1,0 +1,90 @@
+/*
+ * store_backend.h - what store.c and the engines share, private to
+ * src/store/ (callers use store.h): the function table each engine
+ * fills, the handle every engine's handle starts with, and the read
+ * side's common parts.  No database library's header: store.c knows the
+ * engines only through their tables, and each engine's own files share
+ * a header of their own (store_sqlite.h, store_pgsql.h).
+ */
+#ifndef TLSRPT_STORE_BACKEND_H
+#define TLSRPT_STORE_BACKEND_H
+
+#include "store.h"
+
+/* An engine; store.c dispatches on the URI scheme. */
+struct store_backend {
+	const char *scheme;		/* "sqlite" */
+	const char *alias;		/* another name for it ("postgres"), or NULL */
+	/* REST is what follows "scheme:"; OPT may be NULL (the defaults). */
+	struct store *(*open)(const char *rest,
+	    const struct store_options *opt, char *errbuf, size_t errlen);
+	enum store_status (*put_report)(struct store *st,
+	    const struct tlsrpt_report *rep,
+	    const struct store_provenance *prov, char *errbuf, size_t errlen);
+	int (*query)(struct store *st, const struct store_filter *filter,
+	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+	void (*close)(struct store *st);
+};
+
+/* Every handle starts with this, so store.c can find the engine. */
+struct store {
+	const struct store_backend *backend;
+};
+
+extern const struct store_backend store_sqlite_backend;
+extern const struct store_backend store_pgsql_backend;
+
+/* What both backends select, in the column order store_visit_columns() reads. */
+#define STORE_REPORT_COLUMNS \
+	"r.id, r.organization_name, r.contact_info, r.report_id," \
+	" r.start_time, r.end_time, r.received_time, r.verified," \
+	" r.total_successful, r.total_failure, r.dkim_domain"
+#define STORE_POLICY_COLUMNS \
+	"p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts," \
+	" p.total_successful, p.total_failure"
+#define STORE_FAILURE_COLUMNS \
+	"f.policy_fk, f.result_type, f.sending_mta_ip," \
+	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip," \
+	" f.additional_information, f.failure_reason_code," \
+	" f.failed_session_count, f.folded_details"
+
+/*
+ * The three statements of the read side, the same on both engines but
+ * for their placeholders: REPORT selects the reports (alias r), POLICY
+ * the policies (alias p) among them.
+ */
+#define STORE_SQL_REPORTS(REPORT) \
+	"SELECT " STORE_REPORT_COLUMNS \
+	" FROM reports r WHERE " REPORT " ORDER BY r.id"
+#define STORE_SQL_POLICIES(REPORT, POLICY) \
+	"SELECT " STORE_POLICY_COLUMNS \
+	" FROM policies p JOIN reports r ON r.id = p.report_fk" \
+	" WHERE " REPORT POLICY " ORDER BY p.id"
+#define STORE_SQL_FAILURES(REPORT, POLICY) \
+	"SELECT " STORE_FAILURE_COLUMNS \
+	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk" \
+	" JOIN reports r ON r.id = p.report_fk" \
+	" WHERE " REPORT POLICY " ORDER BY f.id"
+
+/* The three kinds of row, visited in this order. */
+enum store_row_kind { STORE_ROW_REPORT, STORE_ROW_POLICY, STORE_ROW_FAILURE };
+
+/*
+ * The current row of a backend's result, column by column in the order
+ * both backends select them; TEXT gives NULL for SQL NULL, NUM 0.
+ */
+struct store_columns {
+	const char *(*text)(const void *row, int col);
+	long long (*num)(const void *row, int col);
+	const void *row;
+};
+
+/* Build the KIND row from C and hand it to VISITOR; its callback's result. */
+int store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
+    const struct store_visitor *visitor);
+
+/* Both backends select with the same bounds: [since, until) as numbers. */
+long long store_filter_since(const struct store_filter *filter);
+long long store_filter_until(const struct store_filter *filter);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * store_pgsql_query.c - store_query() for PostgreSQL: the same three
+ * selections as the SQLite backend, in one REPEATABLE READ transaction so
+ * they agree, each read in single-row mode so a million failure details
+ * never sit in memory at once.
+ */
+#include "store_pgsql.h"
+#include "errbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SELECTED_REPORT \
+	"r.start_time >= $1::bigint AND r.start_time < $2::bigint" \
+	" AND (r.verified = 1 OR $4::boolean)" \
+	" AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM policies dp" \
+	"  WHERE dp.report_fk = r.id AND dp.policy_domain = $3::text))"
+#define SELECTED_POLICY	" AND ($3::text IS NULL OR p.policy_domain = $3::text)"
+
+static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
+static const char sql_policies[] =
+    STORE_SQL_POLICIES(SELECTED_REPORT, SELECTED_POLICY);
+static const char sql_failures[] =
+    STORE_SQL_FAILURES(SELECTED_REPORT, SELECTED_POLICY);
+
+static const char *
+col_text(const void *row, int col)
+{
+	const PGresult *res = row;
+
+	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
+}
+
+static long long
+col_num(const void *row, int col)
+{
+	const PGresult *res = row;
+
+	return PQgetisnull(res, 0, col) ? 0 : strtoll(PQgetvalue(res, 0, col), NULL, 10);
+}
+
+static int
+visit_row(const PGresult *res, int kind, const struct store_visitor *v)
+{
+	struct store_columns c = { col_text, col_num, res };
+
+	return store_visit_columns((enum store_row_kind)kind, &c, v);
+}
+
+static int
+simple(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* Drain what is left of a query that was stopped or failed. */
+static void
+drain(PGconn *conn)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+/* One selection; 0, -1 with ERRBUF set. */
+static int
+run_one(PGconn *conn, int kind, const char *const params[4],
+    const struct store_visitor *v, char *errbuf, size_t errlen)
+{
+	static const char *const sql[] = { sql_reports, sql_policies, sql_failures };
+	PGresult *res;
+	int stopped = 0, failed = 0;
+
+	if (!PQsendQueryParams(conn, sql[kind], 4, NULL, params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(conn)) {
+		errbuf_printf(errbuf, errlen, "postgresql: query: %s",
+		    PQerrorMessage(conn));
+		drain(conn);
+		return -1;
+	}
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType status = PQresultStatus(res);
+
+		if (status == PGRES_SINGLE_TUPLE && !stopped && !failed) {
+			if (visit_row(res, kind, v) != 0)
+				stopped = 1;
+		} else if (status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE &&
+		    !failed) {
+			errbuf_printf(errbuf, errlen, "postgresql: query: %s",
+			    PQresultErrorMessage(res));
+			failed = 1;
+		}
+		PQclear(res);
+	}
+	if (stopped && !failed)
+		errbuf_printf(errbuf, errlen, "stopped");
+	return stopped || failed ? -1 : 0;
+}
+
+int
+store_pgsql_query(PGconn *conn, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen)
+{
+	const int wanted[] = { visitor->report != NULL, visitor->policy != NULL,
+	    visitor->failure != NULL };
+	char since[32], until[32];
+	const char *params[4];
+	int kind, rc = 0;
+
+	snprintf(since, sizeof(since), "%lld", store_filter_since(filter));
+	snprintf(until, sizeof(until), "%lld", store_filter_until(filter));
+	params[0] = since;
+	params[1] = until;
+	params[2] = filter->domain;
+	params[3] = filter->include_unverified ? "true" : "false";
+	if (simple(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") < 0) {
+		errbuf_printf(errbuf, errlen, "postgresql: query: %s",
+		    PQerrorMessage(conn));
+		return -1;
+	}
+	for (kind = 0; kind < 3 && rc == 0; kind++)
+		if (wanted[kind])
+			rc = run_one(conn, kind, params, visitor, errbuf, errlen);
+	simple(conn, rc == 0 ? "COMMIT" : "ROLLBACK");
+	return rc;
+}
