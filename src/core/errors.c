@@ -1,5 +1,6 @@
 /*
- * errors.c - error codes, their stable names, and message formatting.
+ * errors.c - error codes, their stable names, message formatting, and the
+ * other helpers core.h shares among the core's modules.
  */
 #include "core.h"
 
@@ -99,4 +100,17 @@ tlsrpt_err_prefix(struct tlsrpt_error *err, const char *fmt, ...)
 	memmove(err->message + plen, err->message, mlen);
 	memcpy(err->message, prefix, plen);
 	err->message[plen + mlen] = '\0';
+}
+
+int
+tlsrpt_first_byte(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return (int)(i < len ? p[i] : -1);
 }

@@ -44,19 +44,6 @@ tlsrpt_result_free(struct tlsrpt_result *result)
 		arena_free(result->arena);	/* the result lives in its arena */
 }
 
-int
-tlsrpt_first_byte(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-
-	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		i = 3;
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
-	return (int)(i < len ? p[i] : -1);
-}
-
 /* RFC 5322 field name (printable ASCII but ':') then ':'. */
 static int
 looks_like_header(const char *p, size_t len)
