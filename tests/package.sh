@@ -265,9 +265,11 @@ fi
 useradd --system --no-create-home --home-dir "$tmp/reader" --shell /usr/sbin/nologin \
 	--user-group $READER
 install -d -o $READER -g $READER -m 0700 "$tmp/reader"
-echo "tlsrpt: $READER" >"$tmp/pf/etc/aliases"
+printf 'tlsrpt: %s\noldbox: tlsrpt\n' $READER >"$tmp/pf/etc/aliases"
 postconf -c "$tmp/pf/etc" -e "mydestination = example.com" \
-	"alias_maps = texthash:$tmp/pf/etc/aliases" "alias_database =" "home_mailbox = Maildir/"
+	"alias_maps = hash:$tmp/pf/etc/aliases" "alias_database = hash:$tmp/pf/etc/aliases" \
+	"home_mailbox = Maildir/"
+postalias -c "$tmp/pf/etc" "$tmp/pf/etc/aliases" || bad "postalias (newaliases)"
 pf_start || { bad "postfix did not start"; cat "$(pf_log)" 2>/dev/null; }
 box="$tmp/reader/Maildir"
 swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
@@ -284,6 +286,14 @@ grep -q 'milter.*\(Permission denied\|connect\|No such file\)' "$(pf_log)" &&
 	bad "chrooted Postfix reached the socket" || ok "chrooted Postfix reached the socket"
 [ -z "$(find /var/lib/tlsrpt-milter -newer "$tmp/7.eml" -path '*Maildir*' 2>/dev/null)" ] &&
 	ok "nothing delivered into the filter's state" || bad "mail delivered into the filter's state"
+# Until the admin moves it, the old user's mailbox still receives mail,
+# as the install said.
+printf 'Subject: to the old mailbox\n\nhello\n' >"$tmp/old.eml"
+swaks --silent 2 --server 127.0.0.1 --port "$port" --from sender@example.org \
+	--to oldbox@example.com --data @"$tmp/old.eml" >>"$tmp/swaks.log" 2>&1 || bad "swaks (old)"
+pf_wait_mail /var/lib/tlsrpt-milter/Maildir 2 30 &&
+	ok "upgrade: mail to the kept old user still arrives in its mailbox" ||
+	bad "upgrade: mail to the kept old user still arrives in its mailbox"
 
 # Stored in the packaged Database (read as _tlsrpt: a root reader could
 # leave root-owned WAL files behind).
@@ -366,11 +376,14 @@ else bad "dpkg --remove"; cat "$tmp/remove.log"; fi
 # --- purge ----------------------------------------------------------------
 if dpkg --purge tlsrpt-milter >"$tmp/purge.log" 2>&1; then ok "dpkg --purge"
 else bad "dpkg --purge"; cat "$tmp/purge.log"; fi
-grep -qi 'deluser\|userdel\|groupdel\|warning' "$tmp/purge.log" &&
+# dpkg's own "not empty so not removed" is about the folder kept above.
+grep -v 'not empty so not removed' "$tmp/purge.log" |
+	grep -qi 'deluser\|userdel\|groupdel\|gpasswd\|usermod\|warning' &&
 	{ bad "purge: no stray warnings"; cat "$tmp/purge.log"; } || ok "purge: no stray warnings"
 [ "$(ls "$box"/new | wc -l)" -ge 1 ] && ok "purge: the reports in $READER's mailbox stay" ||
 	bad "purge: the reports in $READER's mailbox stay"
-[ -f /var/lib/tlsrpt-milter/Maildir/new/1.old ] && ok "purge: the old user's mailbox stays" ||
+[ -f /var/lib/tlsrpt-milter/Maildir/new/1.old ] &&
+	[ "$(ls /var/lib/tlsrpt-milter/Maildir/new | wc -l)" -eq 2 ] && ok "purge: the old user's mailbox stays" ||
 	bad "purge: the old user's mailbox stays"
 expect_in "purge: says what it kept" "$tmp/purge.log" "kept /var/lib/tlsrpt-milter"
 [ "$(ls -A /var/lib/tlsrpt-milter 2>/dev/null)" = Maildir ] && ok "purge: the store's files are gone" ||
