@@ -266,7 +266,8 @@ useradd --system --no-create-home --home-dir "$tmp/reader" --shell /usr/sbin/nol
 	--user-group $READER
 install -d -o $READER -g $READER -m 0700 "$tmp/reader"
 printf 'tlsrpt: %s\noldbox: tlsrpt\n' $READER >"$tmp/pf/etc/aliases"
-postconf -c "$tmp/pf/etc" -e "mydestination = example.com" \
+# An alias's bare user name is qualified with $myorigin ($myhostname).
+postconf -c "$tmp/pf/etc" -e 'mydestination = example.com, $myhostname' \
 	"alias_maps = hash:$tmp/pf/etc/aliases" "alias_database = hash:$tmp/pf/etc/aliases" \
 	"home_mailbox = Maildir/"
 postalias -c "$tmp/pf/etc" "$tmp/pf/etc/aliases" || bad "postalias (newaliases)"
@@ -282,6 +283,9 @@ if pf_wait_mail "$box" 1 30; then
 else
 	bad "report delivered to $READER's mailbox"
 fi
+grep -q ': pass: submitter=google.com domain=example.net reports=1 ' "$tmp/milter.log" &&
+	ok "chrooted Postfix: the filter saw the first report (pass)" ||
+	bad "chrooted Postfix: the filter saw the first report (pass)"
 grep -q 'milter.*\(Permission denied\|connect\|No such file\)' "$(pf_log)" &&
 	bad "chrooted Postfix reached the socket" || ok "chrooted Postfix reached the socket"
 [ -z "$(find /var/lib/tlsrpt-milter -newer "$tmp/7.eml" -path '*Maildir*' 2>/dev/null)" ] &&
