@@ -229,14 +229,14 @@ expect "key record s=other" '^fail .*other\._domainkey\.example\.org' \
 
 sign gone google.com "$tmp/google" "$tmp/n1" &&
 expect "key missing from the key file" \
-    '^(fail|none) no key for gone\._domainkey\.google\.com$' "$K" \
+    '^(fail|none) no key for gone\._domainkey\.google\.com in DKIMKeyFile$' "$K" \
     "$tmp/n1" google.com
 # A key file with no keys at all (comments only): no NULL to qsort() or
 # bsearch() (UBSan's nonnull-attribute in the ASan run), just no key.
 printf '# no keys yet\n' >"$tmp/nokeys"
 sign gone google.com "$tmp/google" "$tmp/n2" &&
 expect "key file without keys" \
-    '^(fail|none) no key for gone\._domainkey\.google\.com$' "$tmp/nokeys" \
+    '^(fail|none) no key for gone\._domainkey\.google\.com in DKIMKeyFile$' "$tmp/nokeys" \
     "$tmp/n2" google.com
 
 sign wrong google.com "$tmp/google" "$tmp/w1" &&
@@ -346,7 +346,7 @@ if [ -f "$tmp/g1" ]; then
 	done
 	[ -f "$tmp/gone5" ] &&
 	expect "cap of 5: a sixth aligned signature is not verified" \
-	    '^fail no key for gone\._domainkey\.google\.com$' "$K" \
+	    '^fail no key for gone\._domainkey\.google\.com in DKIMKeyFile$' "$K" \
 	    "$tmp/gone5" google.com
 fi
 
@@ -461,7 +461,7 @@ EOF
 	    '^pass d=example\.com$'
 	dns_result "DNS: SERVFAIL" fail '^temperror .*fail\._domainkey'
 	dns_result "DNS: NXDOMAIN" nokey \
-	    '^fail no key for nokey\._domainkey\.example\.com$'
+	    '^fail no key for nokey\._domainkey\.example\.com in DNS$'
 	dns_result "DNS: no answer (timeout)" drop \
 	    '^temperror .*drop\._domainkey'
 	dns_result "DNS: SERVFAIL for one signature, another passes" two \

@@ -6,7 +6,10 @@
 #   /dev/null), a FIFO is written in place, a link planted at the old
 #   temporary name or at PATH is never written through, a failed write
 #   (RLIMIT_FSIZE) leaves PATH as it was and no temporary file behind, a
-#   replaced file keeps its mode.
+#   replaced file keeps its mode; as root with UserID, PATH is opened as
+#   root (a directory only root may write) while the store is read as
+#   UserID, and errors name the path and the user.  --format html without
+#   -o writes to standard output.
 #   Hostile strings (a C1 CSI, an OSC title, =HYPERLINK, a leading TAB,
 #   a bidi override) in a stored report: `tlsrpt report` text, CSV, JSON,
 #   Prometheus and --check, and `tlsrpt parse`, carry no raw ESC or C1.
@@ -210,5 +213,45 @@ fi
 mkdir "$tmp/dir"
 out -o "$tmp/dir" 2>"$tmp/err"
 [ $? -ne 0 ] && [ -d "$tmp/dir" ] && ok "-o DIRECTORY: refused" || bad "-o DIRECTORY: refused"
+
+# HTML goes to standard output when no -o names a file.
+"$TLSRPT" --db "$good" report --since 2000-01-01 --until 2030-12-31 --format html \
+	>"$tmp/stdout.html" 2>"$tmp/err"
+expect_eq "--format html without -o: exits 0" "$?" 0
+grep -q '^<!DOCTYPE html>' "$tmp/stdout.html" && grep -q '</html>' "$tmp/stdout.html" &&
+	ok "--format html without -o: the page on standard output" ||
+	{ bad "--format html without -o: the page on standard output"; cat "$tmp/err"; }
+
+# -o is the caller's: root with UserID nobody writes into a directory
+# only root may write, while the store is read as nobody (a store that
+# does not exist yet is made, so its owner shows who read it).
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 755 "$tmp"
+	mkdir -m 755 "$tmp/u" && mkdir "$tmp/u/db" && chown nobody "$tmp/u/db" &&
+		mkdir -m 700 "$tmp/u/rootonly" || bad "-o as root: setup"
+	printf 'UserID nobody\nDatabase sqlite:%s/u/db/t.db\n' "$tmp" >"$tmp/u/c.conf"
+	"$TLSRPT" -c "$tmp/u/c.conf" report --format html -o "$tmp/u/rootonly/x.html" 2>"$tmp/err"
+	expect_eq "-o as root, UserID nobody: exits 0" "$?" 0
+	grep -q '</html>' "$tmp/u/rootonly/x.html" 2>/dev/null &&
+		[ "$(stat -c %U "$tmp/u/rootonly/x.html")" = root ] &&
+		ok "-o as root: written into a directory only root may write" ||
+		{ bad "-o as root: written into a directory only root may write"; cat "$tmp/err"; }
+	expect_eq "-o as root: the store read as UserID" "$(stat -c %U "$tmp/u/db/t.db" 2>&1)" nobody
+	expect_eq "-o as root: no temporary file left" "$(ls -A "$tmp/u/rootonly" | grep -c tlsrpt)" 0
+	# A child that fails (an unknown UserID's store) leaves PATH as it was.
+	echo "the old page" >"$tmp/u/rootonly/x.html"
+	"$TLSRPT" -c "$tmp/u/c.conf" --db "sqlite:$tmp/u/nodir/t.db" report --format html \
+		-o "$tmp/u/rootonly/x.html" >/dev/null 2>"$tmp/err"
+	[ $? -eq 1 ] && [ "$(cat "$tmp/u/rootonly/x.html")" = "the old page" ] &&
+		[ "$(ls -A "$tmp/u/rootonly" | grep -c tlsrpt)" = 0 ] &&
+		ok "-o as root: a store that cannot be read leaves PATH as it was" ||
+		{ bad "-o as root: a store that cannot be read leaves PATH as it was"; cat "$tmp/err"; }
+	# Not writable by the caller: the message names the path and the user.
+	runuser -u nobody -- "$TLSRPT" -c "$tmp/u/c.conf" report -o "$tmp/u/rootonly/y.txt" \
+		>/dev/null 2>"$tmp/err"
+	expect_eq "-o as nobody into root's directory: exits 1" "$?" 1
+	expect_in "-o: the error names the path and the user" "$tmp/err" \
+		"cannot write $tmp/u/rootonly/y.txt as user nobody: Permission denied"
+fi
 
 tl_finish

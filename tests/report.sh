@@ -205,7 +205,7 @@ PY
 
 # Usage errors are 2, with a clear message.
 for args in "--since 2026-02-30" "--until yesterday" "--format xml" \
-    "--since 2026-03-01 --until 2026-02-01" "--format html" "--warn-rate 2" "extra" \
+    "--since 2026-03-01 --until 2026-02-01" "--warn-rate 2" "extra" \
     "--days 0" "--days 7x" "--days 3 --since 2026-01-01"; do
 	"$TLSRPT" --db "$empty_db" report $args >/dev/null 2>"$tmp/err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/err" ] && ok "usage error: $args" || bad "usage error: $args (exit $rc)"

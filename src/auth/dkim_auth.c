@@ -776,8 +776,8 @@ dkim_auth_body(struct dkim_auth_msg *m, const unsigned char *data,
 
 /* Judge one signature: RANK_NONE when it is good, else a reason. */
 static enum rank
-judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
-    size_t whylen)
+judge(const struct dkim_auth *da, DKIM *dkim, DKIM_SIGINFO *sig,
+    const char *from_domain, char *why, size_t whylen)
 {
 	unsigned int flags = dkim_sig_getflags(sig);
 	const char *dom = (const char *)dkim_sig_getdomain(sig);
@@ -792,7 +792,10 @@ judge(DKIM *dkim, DKIM_SIGINFO *sig, const char *from_domain, char *why,
 	    (flags & DKIM_SIGFLAG_IGNORE) != 0) {
 		if (err == DKIM_SIGERROR_NOKEY) {
 			key_name(sig, name, sizeof(name));
-			errbuf_printf(why, whylen, "no key for %s", name);
+			/* Where it looked: a key file is not DNS, and "no key"
+			 * alone sends the admin to check the wrong one. */
+			errbuf_printf(why, whylen, "no key for %s in %s", name,
+			    da->dns ? "DNS" : "DKIMKeyFile");
 			return RANK_KEY;
 		}
 		if (err == DKIM_SIGERROR_KEYFAIL ||
@@ -873,7 +876,7 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 		nsigs = 0;
 	for (i = 0; i < nsigs; i++) {
 		char r[160];
-		enum rank rk = judge(m->dkim, sigs[i], from_domain, r,
+		enum rank rk = judge(m->da, m->dkim, sigs[i], from_domain, r,
 		    sizeof(r));
 		const char *dom = (const char *)dkim_sig_getdomain(sigs[i]);
 

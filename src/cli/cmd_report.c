@@ -15,8 +15,11 @@
 #include "store.h"
 #include "text_safe.h"
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +37,8 @@ usage(FILE *fp)
 	    "  --days N            the N days up to --until (instead of --since)\n"
 	    "  --domain DOMAIN     only this policy domain\n"
 	    "  --format FORMAT     text (default), json, csv, prometheus or html\n"
-	    "  -o, --output FILE   write there instead of standard output (atomically)\n"
+	    "  -o, --output FILE   write there instead of standard output (atomically;\n"
+	    "                      opened as the caller, before switching to UserID)\n"
 	    "  --include-unverified  count reports stored with RecordUnverified too\n"
 	    "  --silence-days N    a reporter is silent after N days without a report\n"
 	    "                      (default: 3 times its usual gap, at least 3)\n"
@@ -95,26 +99,114 @@ render(FILE *fp, enum format format, struct json_object *model, int color)
 	}
 }
 
-/* Render into PATH through outfile.h: never half a file, never a device
- * or FIFO replaced, never a planted link written through. */
+/* The name of user UID, for messages; its number when it has none. */
+static const char *
+user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)uid);
+	return buf;
+}
+
+/* "tlsrpt: report: cannot write PATH as user U: WHY", WHY being ERR (from
+ * outfile.h, or strerror) less a leading "PATH: ". */
+static void
+write_error(const char *path, const char *err)
+{
+	size_t n = strlen(path);
+	char user[64];
+
+	if (strncmp(err, path, n) == 0 && strncmp(err + n, ": ", 2) == 0)
+		err += n + 2;
+	fprintf(stderr, "tlsrpt: report: cannot write %s as user %s: %s\n", path,
+	    user_name(geteuid(), user, sizeof(user)), err);
+}
+
+/*
+ * Become CFG's UserID, read the store and render into FP, flushed (with
+ * CHECK, the one status line).  The exit status, after saying what
+ * failed; PATH names FP in messages (NULL: standard output).
+ */
 static int
-render_to_file(const char *path, enum format format, struct json_object *model)
+produce(const struct config *cfg, const struct report_options *ro,
+    const struct report_check_limits *limits, int check, enum format format,
+    int color, FILE *fp, const char *path)
+{
+	struct json_object *model;
+	struct store *st;
+	char err[512];
+	int rc;
+
+	if (cli_become_user(cfg->user_id) < 0)
+		return 1;
+	if ((st = cli_store_open(cfg)) == NULL)
+		return 1;
+	model = report_model_build(st, ro, err, sizeof(err));
+	store_close(st);
+	if (model == NULL) {
+		fprintf(stderr, "tlsrpt: report: %s\n", err);
+		return 1;
+	}
+	if (check)
+		rc = report_nagios(fp, model, limits);
+	else {
+		errno = 0;
+		rc = render(fp, format, model, color) < 0 || fflush(fp) != 0 ? 1 : 0;
+		if (rc != 0)
+			write_error(path != NULL ? path : "standard output",
+			    strerror(errno != 0 ? errno : EIO));
+	}
+	json_object_put(model);
+	return rc;
+}
+
+/*
+ * -o PATH through outfile.h (never half a file, never a device or FIFO
+ * replaced, never a planted link written through), opened here as the
+ * caller: root may write where the filter's user cannot.  A child then
+ * becomes UserID, reads the store and writes into it, so the report's
+ * content is handled by the unprivileged user only; the file is
+ * committed (renamed, as the caller) only when the child succeeded.
+ */
+static int
+produce_to_file(const struct config *cfg, const struct report_options *ro,
+    enum format format, const char *path)
 {
 	struct outfile *of;
 	char err[512];
+	pid_t pid;
+	int status;
 
 	if ((of = outfile_open(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt: %s\n", err);
-		return -1;
+		write_error(path, err);
+		return 1;
 	}
-	if (render(outfile_stream(of), format, model, 0) < 0) {
-		fprintf(stderr, "tlsrpt: cannot write %s\n", path);
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "tlsrpt: report: fork: %s\n", strerror(errno));
 		outfile_abort(of);
-		return -1;
+		return 1;
+	}
+	if (pid == 0)
+		_exit(produce(cfg, ro, NULL, 0, format, 0, outfile_stream(of), path));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		outfile_abort(of);
+		return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0 ?
+		    WEXITSTATUS(status) : 1;
 	}
 	if (outfile_commit(of, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt: cannot write %s\n", err);
-		return -1;
+		write_error(path, err);
+		return 1;
 	}
 	return 0;
 }
@@ -146,10 +238,7 @@ cmd_report(int argc, char **argv)
 	struct report_options ro;
 	const char *since_s = NULL, *until_s = NULL, *output = NULL, *color_s = "auto";
 	enum format format = F_TEXT;
-	struct json_object *model;
 	struct config *cfg;
-	struct store *st;
-	char err[512];
 	int c, check = 0, color, rc, days = 0;
 	size_t i;
 
@@ -220,10 +309,6 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "tlsrpt: report: --color: auto, always or never\n");
 		return 2;
 	}
-	if (format == F_HTML && output == NULL && !check) {
-		fprintf(stderr, "tlsrpt: report: --format html needs --output FILE\n");
-		return 2;
-	}
 	ro.generated = now();
 	if (until_s != NULL) {
 		if (report_parse_date(until_s, &ro.until) < 0) {
@@ -251,30 +336,18 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 
-	if ((cfg = cli_config_as_user(cli_globals.config_path,
+	if ((cfg = cli_load_config(cli_globals.config_path,
 	    cli_globals.config_given)) == NULL)
 		return 1;
-	st = cli_store_open(cfg);
-	config_free(cfg);
-	if (st == NULL)
-		return 1;
-	model = report_model_build(st, &ro, err, sizeof(err));
-	store_close(st);
-	if (model == NULL) {
-		fprintf(stderr, "tlsrpt: report: %s\n", err);
-		return 1;
-	}
-	if (check)
-		rc = report_nagios(stdout, model, &limits);
-	else if (output != NULL)
-		rc = render_to_file(output, format, model) < 0 ? 1 : 0;
+	if (output != NULL && !check)
+		rc = produce_to_file(cfg, &ro, format, output);
 	else {
 		const char *no_color = getenv("NO_COLOR");
 
 		color = strcmp(color_s, "always") == 0 || (strcmp(color_s, "auto") == 0 &&
 		    isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0'));
-		rc = render(stdout, format, model, color) < 0 || fflush(stdout) != 0 ? 1 : 0;
+		rc = produce(cfg, &ro, &limits, check, format, color, stdout, NULL);
 	}
-	json_object_put(model);
+	config_free(cfg);
 	return rc;
 }
