@@ -29,7 +29,7 @@ sd_usable || tl_skip "no network namespaces (unshare, ip)"
 cleanup() { pf_stop; sd_stop; }
 tl_tmpdir cleanup
 chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
-port=$((20000 + $$ % 20000))
+tl_ports port
 
 # --- messages ----------------------------------------------------------------
 tl_dkim_google
