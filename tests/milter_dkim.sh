@@ -184,7 +184,7 @@ kill "$mpid"; tl_milter_wait_exit || bad "the filter did not stop"
 
 # --- slow DNS ---------------------------------------------------------------
 if ! sd_usable; then
-	echo "skip - slow DNS (needs root, unshare and ip)"
+	tl_skip_part "slow DNS" "needs root, unshare and ip"
 	tl_finish 40 "milter log" "$tmp/milter.log"
 fi
 sd_setup "$REAL_MILTER"

@@ -150,7 +150,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir "$tmp/full" && mount -t tmpfs -o size=8k tmpfs 
 	expect_in "-o: a failed write says why" "$tmp/err" "No space left on device"
 	umount "$tmp/full"
 else
-	echo "(full file system check skipped: needs root and a tmpfs mount)"
+	tl_skip_part "full file system" "needs root and a tmpfs mount"
 fi
 
 # A FIFO is written in place: its reader gets the report, it stays a FIFO.
@@ -184,7 +184,7 @@ if [ "$(id -u)" -eq 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
 	expect_eq "-o device: nothing else made in its directory" \
 		"$(ls -A "$tmp" | grep -c '^\.tlsrpt')" 0
 else
-	echo "(private device check skipped: needs root and mknod)"
+	tl_skip_part "private device" "needs root and mknod"
 fi
 ln -s /proc/self/fd/1 "$tmp/stdout"
 out -o "$tmp/stdout" 2>"$tmp/err" | $PY -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null &&
