@@ -199,7 +199,8 @@ tl_send() {
 
 # tl_ordinary_mail [BODY-LINE...]: $tmp/ordinary.eml, a personal message
 # from alice@example.org to bob@example.net (the BODY-LINEs end its body),
-# and $tmp/forged.eml, the same with an X-TLSRPT pass tag forged into it.
+# and $tmp/forged.eml, the same with two copies of an X-TLSRPT pass tag
+# forged into it, the second in lower case: every copy must go.
 tl_ordinary_mail() {
 	cat >"$tmp/ordinary.eml" <<'MSG'
 From: Alice <alice@example.org>
@@ -211,7 +212,8 @@ Date: Sat, 2 Mar 2024 10:00:00 +0000
 Shall we try the new place on Friday?
 MSG
 	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$tmp/ordinary.eml"
-	sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
+	sed -e 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
+	    -e 's/^Date: .*/&\nx-tlsrpt: pass submitter=microsoft.com domain=example.net/' \
 		"$tmp/ordinary.eml" >"$tmp/forged.eml"
 }
 
