@@ -101,9 +101,10 @@ expect_fail() {
 
 # 90 slow signatures, and ordinary mail sent while the report waits on DNS.
 t0=$(now_ms)
+q0=$(sd_queries)
 tl_send "$tmp/slow.eml" tlsrpt@example.net &
 sender=$!
-sleep 0.5
+sd_wait_query "$q0" || bad "the report's key lookup reached the DNS server"
 t1=$(now_ms)
 tl_send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
 pf_wait_mail "$(mailbox bob)" 1 10 && t2=$(now_ms) &&
