@@ -247,14 +247,15 @@ tl_milter_up() {
 }
 
 # tl_milter_reload: SIGHUP to the filter ($mpid); returns once it has
-# logged a new "configuration reloaded" line (0), or after 5 seconds (1).
+# logged a new "configuration reloaded" line (0), or after 10 seconds (1:
+# the daemon may run under valgrind).
 tl_milter_reload() {
 	tl_n0=$(grep -c "configuration reloaded" "$tmp/milter.log")
 	kill -HUP "$mpid"
 	tl_i=0
 	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$tl_n0" ] &&
-	    [ $tl_i -lt 50 ]; do sleep 0.1; tl_i=$((tl_i + 1)); done
-	[ $tl_i -lt 50 ]
+	    [ $tl_i -lt 100 ]; do sleep 0.1; tl_i=$((tl_i + 1)); done
+	[ $tl_i -lt 100 ]
 }
 
 # tl_milter_wait_exit: wait up to 10 seconds for the filter ($mpid), sent
