@@ -148,6 +148,15 @@ if [ "$(id -u)" -eq 0 ] && mkdir "$tmp/full" && mount -t tmpfs -o size=8k tmpfs 
 	expect_eq "-o: a failed write leaves no temporary file" \
 		"$(ls -A "$tmp/full" | grep -c tlsrpt)" 0
 	expect_in "-o: a failed write says why" "$tmp/err" "No space left on device"
+	# A report smaller than stdio's buffer: nothing fails until the last
+	# flush, at commit; PATH must still be the old report.
+	"$TLSRPT" --db "sqlite:$tmp/small.db" report --since 2000-01-01 --until 2000-01-02 \
+		-o "$tmp/full/f.html" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -ne 0 ] && ok "-o: a write failing at the last flush exits non-zero" ||
+		bad "-o: a write failing at the last flush exits non-zero ($rc)"
+	expect_eq "-o: a write failing at the last flush leaves PATH as it was" \
+		"$(cat "$tmp/full/f.html")" "the old report"
 	umount "$tmp/full"
 else
 	tl_skip_part "full file system" "needs root and a tmpfs mount"
