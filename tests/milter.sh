@@ -43,6 +43,10 @@ sign selector1 microsoft.com "$FIX/mime-microsoft.eml" microsoft.eml \
 	--headers from,to,subject,date,message-id,mime-version,content-type
 sign sel evil.example "$FIX/mime-google.eml" unaligned.eml
 cp "$FIX/mime-google.eml" "$tmp/unsigned.eml"
+# Signed, but its From has no domain: nothing to align the signer with.
+sed 's/^From: .*/From: Google TLS reports <noreply-smtp-tls-reporting>/' \
+	"$FIX/mime-google.eml" >"$tmp/nofrom.in"
+sign sel google.com "$tmp/nofrom.in" nofrom.eml
 sign sel google.com "$FIX/mime-google.eml" length.eml --length
 printf '\nAppended after signing, covered by nothing.\n' >>"$tmp/length.eml"
 sign sel google.com "$FIX/mime-google.eml" altered.eml
@@ -76,6 +80,7 @@ microsoft.eml|Q-MSFT|^pass submitter=microsoft%.com domain=example%.net
 google.eml|Q-DUP|^pass submitter=google%.com
 unaligned.eml|Q-UNAL|^fail reason=".*unaligned domain evil%.example"
 unsigned.eml|Q-UNSIG|^fail reason="no DKIM signature"
+nofrom.eml|Q-NOFROM|^fail reason="no From address to align with"
 length.eml|Q-LEN|^fail reason="l= tag present
 altered.eml|Q-ALT|^fail reason="body hash mismatch
 truncated.eml|Q-TRUNC|^invalid%s+reason="part 2 %(application/tlsrpt%+gzip%): inflate: 
