@@ -39,8 +39,7 @@ stop_daemons() {
 }
 tl_tmpdir stop_daemons
 chmod 755 "$tmp"
-port=$((20000 + ($$ + 13) % 20000))
-mport=$((port + 1)) rport=$((port + 2))
+tl_ports port mport rport
 
 # --- messages: genuine, attacker's, forged (unsigned + a fake pass) --------
 tl_dkim_google

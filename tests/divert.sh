@@ -27,8 +27,7 @@ tl_need_users postfix nobody
 
 tl_tmpdir pf_stop
 chmod 755 "$tmp"	# Postfix daemons and the filter (as nobody) reach in
-port=$((20000 + ($$ + 7) % 20000))
-mport=$((port + 1))
+tl_ports port mport
 
 # --- keys, messages: pass (distinct report ids), fail, invalid ------------
 tl_dkim_google

@@ -416,7 +416,7 @@ dns_tests() {
 	if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 ||
 	    ! command -v ip >/dev/null 2>&1 ||
 	    ! unshare -m -n true >/dev/null 2>&1; then
-		echo "skip - DNS mode (needs root, unshare and ip)"
+		tl_skip_part "DNS mode" "needs root, unshare and ip"
 		return 0
 	fi
 	printf 'From: noreply@example.com\nTo: tlsrpt@example.org\nSubject: dns\n\nreport\n' \

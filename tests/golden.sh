@@ -6,59 +6,21 @@
 # error after a "--- stderr" line, then "--- exit N".  Commands run inside
 # $srcdir/tests/fixtures so sources print as relative names.
 #
-# GOLDEN_UPDATE=1 rewrites the refs instead of comparing: read every
-# changed ref by hand before committing it.
+# Every fixture tests/fixtures/{mime-*.eml,json-*.json,json-*.json.gz} has
+# its two refs, and every ref its fixture: a ref without one fails.
+#
+# `golden.sh --update` (make golden-update, from a terminal) rewrites the
+# refs instead of comparing: read every changed ref by hand before
+# committing it.  make check never passes it.
 
 : "${srcdir:=.}"
 : "${TLSRPT:=./tlsrpt}"
-
-# The fixtures, one per line.
-FIXTURES='
-mime-google.eml
-mime-microsoft.eml
-mime-tlsrpt-json.eml
-mime-tlsrpt-bare.eml
-mime-qp-json.eml
-mime-gzip.eml
-mime-x-gzip.eml
-mime-json.eml
-mime-octet-desc.eml
-mime-octet-noname.eml
-mime-no-close-boundary.eml
-mime-forwarded.eml
-mime-two-reports.eml
-mime-second-corrupt.eml
-mime-mbox.eml
-mime-dmarc-only.eml
-mime-mixed.eml
-mime-gzip-members.eml
-json-no-zone.json
-json-fractional-seconds.json
-json-offset.json
-json-contact-null.json
-json-contact-missing.json
-json-no-ip-mx.json
-json-mx-string.json
-json-mx-array.json
-json-mx-prefix.json
-json-mx-host-pattern.json
-json-additional-info-uri.json
-json-ms-tlsa-string.json
-json-ms-tlsa-string.json.gz
-json-unknown-result-type.json
-json-unknown-policy-type.json
-json-sum-mismatch.json
-json-end-before-start.json
-json-no-policy-domain.json
-json-details-omitted.json
-json-details-empty.json
-json-empty-strings.json
-json-all-result-types.json
-json-multi-policy.json
-json-multi-policy.json.gz
-json-gzip-members.json.gz
-json-small-mta.json.gz
-'
+update=
+case ${1:-} in
+--update) update=yes ;;
+"") ;;
+*) echo "usage: golden.sh [--update]" >&2; exit 2 ;;
+esac
 
 abspath() {
 	case $1 in
@@ -97,11 +59,15 @@ run() {
 	echo "--- exit $rc"
 }
 
+# The fixtures, by name.
+FIXTURES=$(cd "$fixdir" && ls -d mime-*.eml json-*.json json-*.json.gz 2>/dev/null)
+[ -n "$FIXTURES" ] || { echo "golden: no fixtures in $fixdir"; exit 1; }
+
 for f in $FIXTURES; do
 	for kind in txt jsonl; do
 		ref="$refdir/$f.$kind.ref"
 		run "$kind" "$f" >"$tmp/got"
-		if [ -n "$GOLDEN_UPDATE" ]; then
+		if [ -n "$update" ]; then
 			if [ -f "$ref" ] && cmp -s "$tmp/got" "$ref"; then
 				echo "ok $f ($kind)"
 			else
@@ -121,6 +87,17 @@ for f in $FIXTURES; do
 			failed=$((failed + 1))
 		fi
 	done
+done
+
+# A ref whose fixture is gone is a check nobody runs.
+for ref in "$refdir"/*.ref; do
+	f=$(basename "$ref" .ref); f=${f%.txt}; f=${f%.jsonl}
+	[ -f "$fixdir/$f" ] && case " $(echo $FIXTURES) " in *" $f "*) continue ;; esac
+	if [ -n "$update" ]; then
+		rm -f "$ref"; echo "removed $(basename "$ref")"
+	else
+		bad "$(basename "$ref"): an orphaned ref, no fixture tests/fixtures/$f"
+	fi
 done
 
 tl_finish

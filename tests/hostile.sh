@@ -31,7 +31,7 @@ ldd "$MILTER" 2>/dev/null | grep -q libasan && RSS_LIMIT_KB=$((RSS_LIMIT_KB * 4)
 	REPORT_RSS_LIMIT_KB=$((REPORT_RSS_LIMIT_KB * 4))
 . "$srcdir/tests/testlib.sh"
 tl_init hostile
-tl_need_tools miltertest
+tl_need_tools miltertest /usr/bin/time
 tl_need_python_dkim
 tl_tmpdir
 

@@ -280,7 +280,7 @@ if command -v script >/dev/null 2>&1; then
 		bad "progress line on a terminal"; od -c "$tmp/tty" | head -n 20
 	fi
 else
-	echo "skip progress on a terminal: no script(1)"
+	tl_skip_part "progress on a terminal" "no script(1)"
 fi
 
 # --- PostgreSQL, once, when it is cheap -----------------------------------
@@ -299,7 +299,7 @@ if [ "$(id -u)" -eq 0 ] && . "$srcdir/tests/pg-lib.sh" && pg_find_bin &&
 		bad "PostgreSQL: the private server did not start"
 	fi
 else
-	echo "skip PostgreSQL: needs root and the server binaries"
+	tl_skip_part "PostgreSQL" "needs root and the server binaries"
 fi
 
 tl_finish

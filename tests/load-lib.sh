@@ -44,14 +44,7 @@ load_setup() {
 	spid= lockpid=
 	tl_tmpdir load_stop
 	chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
-	# Two free loopback ports, from the kernel: tests run in parallel.
-	set -- $("$PY" -c 'import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
-	port=${1:-} mport=${2:-}
-	[ -n "$mport" ] || { echo "$NAME: no free ports"; exit 99; }
+	tl_ports port mport	# tests run in parallel
 	mkdir "$tmp/keys" "$tmp/db" "$tmp/m"
 	openssl genrsa 2048 >"$tmp/keys/k.pem" 2>/dev/null || { echo "openssl genrsa failed"; exit 1; }
 	p=$(openssl rsa -in "$tmp/keys/k.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')

@@ -184,7 +184,7 @@ kill "$mpid"; tl_milter_wait_exit || bad "the filter did not stop"
 
 # --- slow DNS ---------------------------------------------------------------
 if ! sd_usable; then
-	echo "skip - slow DNS (needs root, unshare and ip)"
+	tl_skip_part "slow DNS" "needs root, unshare and ip"
 	tl_finish 40 "milter log" "$tmp/milter.log"
 fi
 sd_setup "$REAL_MILTER"
@@ -196,10 +196,11 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 lua t-slowdns.lua DKIM_TIMEOUT=3
 
 # Ordinary mail while a report waits on DNS: no slower than usual.
+q0=$(sd_queries)
 env MILTER_SOCKET="unix:$tmp/milter.sock" MILTER_LIB="$LIB" MESSAGES="$tmp" \
     DKIM_TIMEOUT=3 miltertest -s "$LIB/t-slowdns.lua" >"$tmp/bg.out" 2>&1 &
 bg=$!
-sleep 0.5
+sd_wait_query "$q0" || bad "the report's key lookup reached the DNS server"
 t0=$(now_ms)
 lua t-ordinary.lua
 t1=$(now_ms)
@@ -211,10 +212,11 @@ wait "$bg" && ok "the report beside it: $(tail -1 "$tmp/bg.out")" ||
 # SIGTERM with a report in its DKIM check: it finishes (fail, at its
 # deadline), then the daemon exits, well before the grace (13 s) is over:
 # within DKIMTimeout 3 s + libmilter's 5 s between looks at its stop flag.
+q0=$(sd_queries)
 env MILTER_SOCKET="unix:$tmp/milter.sock" MILTER_LIB="$LIB" MESSAGES="$tmp" \
     DKIM_TIMEOUT=3 miltertest -s "$LIB/t-slowdns.lua" >"$tmp/bg.out" 2>&1 &
 bg=$!
-sleep 0.5
+sd_wait_query "$q0" || bad "the report's key lookup reached the DNS server"
 t0=$(now_ms)
 kill -TERM "$mpid"
 tl_milter_wait_exit || bad "SIGTERM: still running after 10 s"

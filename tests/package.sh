@@ -21,10 +21,10 @@
 # left and the machine is as before.
 #
 # Skips (77) with TLSRPT_PACKAGE_TEST=no, and unless root with dpkg-buildpackage, debhelper, lintian,
-# postfix, swaks, python3-dkim, openssl and sqlite3; inside the package's
-# own build; and when the machine already has the package, its user or
-# its files (it never touches an installation it did not make; what an
-# earlier run of this test left of the old user tlsrpt it removes).
+# postfix, swaks, python3-dkim, openssl and sqlite3; and inside the
+# package's own build.  Cleans up after an interrupted run of its own (a
+# mark beside the install says it made it, the old user tlsrpt included);
+# refuses (99) an installation it did not make.
 set -u
 srcdir=${srcdir:-.}
 srcdir=$(cd "$srcdir" && pwd)
@@ -65,16 +65,34 @@ leftovers() {	# what of the package is on the machine, one per line
 	done
 	find /etc/systemd /var/lib/systemd -name 'tlsrpt-milter*' 2>/dev/null
 }
-# What an earlier run of this test may have left, with no package
-# installed: the old user tlsrpt (home the store's folder) and its mailbox.
-if ! dpkg-query -W -f='${Status}' tlsrpt-milter 2>/dev/null | grep -q ' installed' &&
-   [ "$(getent passwd tlsrpt | cut -d: -f6)" = /var/lib/tlsrpt-milter ]; then
-	userdel tlsrpt >/dev/null 2>&1; groupdel tlsrpt >/dev/null 2>&1
-	rm -rf /var/lib/tlsrpt-milter
-	echo "package: removed the old user tlsrpt an earlier run left"
-fi
+# An interrupted run leaves its install behind, with MARK beside it: that
+# is removed here and the test goes on.  Anything else of the package on
+# the machine is someone's installation: refused (exit 99), never touched
+# and never a skip, so it cannot hide the test run after run.
+MARK=/var/lib/tlsrpt-milter-package-test.mark
+purge_leftovers() {	# remove what "leftovers" lists: purge, users, files
+	dpkg --purge tlsrpt-milter >/dev/null 2>&1
+	leftovers | while read -r what name; do
+		case $what in
+		user) deluser --quiet --system "$name" >/dev/null 2>&1 ;;
+		group) delgroup --quiet --system "$name" >/dev/null 2>&1 ;;
+		esac
+	done
+	leftovers | grep '^/' | while read -r f; do rm -rf "$f"; done
+}
 before=$(leftovers)
-[ -n "$before" ] && tl_skip "the machine already has: $(echo $before)"
+[ -z "$before" ] && rm -f "$MARK"	# a mark with nothing left is stale
+if [ -n "$before" ] && [ -e "$MARK" ]; then
+	echo "removing what an interrupted run left: $(echo $before)"
+	purge_leftovers
+	before=$(leftovers)
+	[ -z "$before" ] && rm -f "$MARK"
+fi
+if [ -n "$before" ]; then
+	echo "package: ERROR: the machine has an installation this test did not make:" \
+		"$(echo $before); remove it (dpkg --purge tlsrpt-milter) or run elsewhere"
+	exit 99
+fi
 postfix_groups=$(id -nG postfix)
 
 installed=
@@ -100,7 +118,7 @@ uninstall() {
 }
 tl_tmpdir uninstall
 chmod 755 "$tmp"	# postfix and _tlsrpt read what is in it
-port=$((20000 + ($$ + 7) % 20000))
+tl_ports port
 check() {	# NAME COMMAND...: ok when the command succeeds
 	local name=$1; shift
 	if "$@"; then ok "$name"; else bad "$name"; fi
@@ -138,7 +156,7 @@ done
 # store and a spooled file of its own, and mail delivered to it there.
 adduser --quiet --system --group --no-create-home --home /var/lib/tlsrpt-milter \
 	--shell /usr/sbin/nologin --gecos "TLS-RPT report filter" tlsrpt
-installed=yes
+installed=yes; touch "$MARK"
 install -d -o tlsrpt -g tlsrpt -m 0750 /var/lib/tlsrpt-milter /var/spool/tlsrpt-milter
 install -o tlsrpt -g tlsrpt -m 0640 /dev/null /var/lib/tlsrpt-milter/old.db
 install -o tlsrpt -g tlsrpt -m 0640 /dev/null /var/spool/tlsrpt-milter/old-spooled
@@ -209,6 +227,8 @@ check "service enabled" test -L $WANTS
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify $UNIT >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
 		ok "systemd-analyze verify: clean" || { bad "systemd-analyze verify"; cat "$tmp/verify.out"; }
+else
+	tl_skip_part "systemd-analyze verify" "no systemd-analyze"
 fi
 ExecStart=$(sed -n 's/^ExecStart=//p' $UNIT)
 [ "$ExecStart" = "/usr/sbin/tlsrpt-milter -f -c /etc/tlsrpt-milter.conf" ] &&
@@ -414,6 +434,6 @@ after=$(leftovers)
 [ -z "$after" ] && ok "nothing left behind" || bad "left behind: $(echo $after)"
 [ "$(id -nG postfix)" = "$postfix_groups" ] && ok "postfix's groups as before" ||
 	bad "postfix's groups: $(id -nG postfix), were $postfix_groups"
-[ -z "$after" ] && installed=
+[ -z "$after" ] && { installed=; rm -f "$MARK"; }
 
 tl_finish 20 "milter log" "$tmp/milter.log" 20 "postfix log" "$(pf_log 2>/dev/null)"

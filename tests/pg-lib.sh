@@ -43,12 +43,11 @@ pg_as() {	# run a server binary as the postgres user
 	runuser -u postgres -- "$@"
 }
 
-# A TCP port nobody listens on (bash's /dev/tcp: a refused connect is free).
+# A TCP port on loopback, from the kernel (testlib.sh's tl_ports).
+command -v tl_ports >/dev/null 2>&1 || . "$srcdir/tests/testlib.sh"
 pg_free_port() {
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
+	tl_ports pg_p
+	echo "$pg_p"
 }
 
 pg_setup() {

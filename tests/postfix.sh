@@ -27,8 +27,7 @@ tl_need_users postfix
 
 tl_tmpdir pf_stop
 chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
-port=$((20000 + $$ % 20000))
-mport=$((port + 1))
+tl_ports port mport
 
 # --- keys, signed report messages -----------------------------------------
 tl_dkim_google

@@ -29,7 +29,7 @@ sd_usable || tl_skip "no network namespaces (unshare, ip)"
 cleanup() { pf_stop; sd_stop; }
 tl_tmpdir cleanup
 chmod 755 "$tmp"	# Postfix daemons run as postfix and must reach their dirs
-port=$((20000 + $$ % 20000))
+tl_ports port
 
 # --- messages ----------------------------------------------------------------
 tl_dkim_google
@@ -101,9 +101,10 @@ expect_fail() {
 
 # 90 slow signatures, and ordinary mail sent while the report waits on DNS.
 t0=$(now_ms)
+q0=$(sd_queries)
 tl_send "$tmp/slow.eml" tlsrpt@example.net &
 sender=$!
-sleep 0.5
+sd_wait_query "$q0" || bad "the report's key lookup reached the DNS server"
 t1=$(now_ms)
 tl_send "$tmp/ordinary.eml" bob@example.net || bad "swaks ordinary"
 pf_wait_mail "$(mailbox bob)" 1 10 && t2=$(now_ms) &&

@@ -7,10 +7,22 @@
 # hold whatever the golden files say (insights present or absent, exit
 # codes of --check, the text width, CSV and Prometheus syntax).
 #
-# GOLDEN_UPDATE=1 rewrites the refs instead of comparing: read every
-# changed ref by hand before committing it.
-# TLSRPT_TEST_STORE_URI=postgresql://... runs it against PostgreSQL.
+# `report.sh --update` (make golden-update, from a terminal) rewrites the
+# refs instead of comparing: read every changed ref by hand before
+# committing it.  make check never passes it.  A ref no case compares fails.
+# TLSRPT_TEST_STORE_URI=postgresql://... runs it against PostgreSQL, whose
+# output must equal the refs byte for byte: never with --update.
 set -u
+update=
+case ${1:-} in
+--update) update=yes ;;
+"") ;;
+*) echo "usage: report.sh [--update]" >&2; exit 2 ;;
+esac
+if [ -n "$update" ] && [ -n "${TLSRPT_TEST_STORE_URI:-}" ]; then
+	echo "report.sh: --update writes the SQLite refs; not with TLSRPT_TEST_STORE_URI" >&2
+	exit 2
+fi
 : "${srcdir:=.}"
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 : "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
@@ -29,12 +41,14 @@ grep -q "stored 309, duplicates 0" "$tmp/store.out" && ok "fixture: 309 reports 
 export SOURCE_DATE_EPOCH=1775001600	# 2026-04-01T00:00:00Z: "generated" is fixed
 export NO_COLOR=1
 
+compared=	# the refs compared so far, for the orphan check at the end
 # case NAME DB ARGS...: run `tlsrpt --db DB report ARGS`, compare with NAME.ref.
 case_() {
 	name=$1 uri=$2; shift 2
 	"$TLSRPT" --db "$uri" report "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	echo "--- exit $?" >>"$tmp/$name.out"
-	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+	compared="$compared $name"
+	if [ -n "$update" ]; then
 		cp "$tmp/$name.out" "$refs/$name.ref"
 		ok "$name (updated)"
 	elif diff -u "$refs/$name.ref" "$tmp/$name.out" >"$tmp/$name.diff"; then
@@ -64,7 +78,8 @@ case_ empty-check "$empty_db" --since 2026-01-01 --until 2026-01-31 --check
 # HTML: written with --output, compared like the others.
 "$TLSRPT" --db "$db" report $Q1 --format html --output "$tmp/all-html.out" 2>"$tmp/all-html.err"
 echo "--- exit $?" >>"$tmp/all-html.out"
-if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$tmp/all-html.out" "$refs/all-html.ref"; ok "all-html (updated)"
+compared="$compared all-html"
+if [ -n "$update" ]; then cp "$tmp/all-html.out" "$refs/all-html.ref"; ok "all-html (updated)"
 elif diff -u "$refs/all-html.ref" "$tmp/all-html.out" >"$tmp/all-html.diff"; then ok "all-html"
 else bad "all-html"; head -40 "$tmp/all-html.diff"; fi
 
@@ -214,5 +229,11 @@ done
 [ $rc -eq 1 ] && grep -q nodir "$tmp/err" && ok "a store that cannot be opened: exit 1" || bad "a store that cannot be opened: exit 1 ($rc)"
 "$TLSRPT" --db "$db" report $Q1 --format json -o "$tmp/out.json" && python3 -m json.tool "$tmp/out.json" >/dev/null &&
 	ok "--output writes the file" || bad "--output writes the file"
+
+# A ref no case compares is a check nobody runs.
+for ref in "$refs"/*.ref; do
+	n=$(basename "$ref" .ref)
+	case " $compared " in *" $n "*) ;; *) bad "$n.ref: an orphaned ref, no case compares it" ;; esac
+done
 
 tl_finish

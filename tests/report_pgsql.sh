@@ -15,4 +15,6 @@ cleanup() {
 }
 pg_setup "$tmp/pg" || { cleanup; exit 99; }
 trap cleanup EXIT
+# Compared with the SQLite refs, never written (report.sh refuses --update
+# against another store).
 PGPASSFILE=$PG_PASSFILE TLSRPT_TEST_STORE_URI=$PG_URI sh "$srcdir/tests/report.sh"

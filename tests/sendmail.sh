@@ -46,8 +46,7 @@ sm -d0.1 -bt -C /dev/null </dev/null 2>&1 | grep -q 'MILTER' ||
 	tl_skip "$SM does not run or lacks MILTER"
 
 tl_tmpdir sm_stop
-port=$((20000 + ($$ + 23) % 20000))
-mport=$((port + 1))
+tl_ports port mport
 sm_stop() {
 	# A moment for the daemon to reap its delivery children first: killed
 	# with them pending, they would be left to an init that may not reap.

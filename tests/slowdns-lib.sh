@@ -9,6 +9,9 @@
 #                        NXDOMAIN, as a hostile zone would.  exec keeps the
 #                        pid that tl_milter_start waits on and signals.
 #                        Unix sockets in the file system still connect.
+#   sd_wait_query N      wait (10 s at most) until the server has had more
+#                        than N queries: a lookup is then in flight;
+#                        sd_queries prints how many it has had
 #   sd_stop              stop that DNS server
 
 sd_usable() {
@@ -25,6 +28,8 @@ s.bind(("127.0.0.1", 53))
 open(sys.argv[1], "w").write("%d\n" % os.getpid())
 while True:
     q, peer = s.recvfrom(512)
+    with open(sys.argv[2], "a") as log:
+        log.write("query\n")
     i = 12
     while q[i]:
         i += 1 + q[i]
@@ -37,7 +42,7 @@ PYEOF
 ip link set lo up || exit 1
 mount --bind "$tmp/resolv.conf" /etc/resolv.conf || exit 1
 rm -f "$sd_pid_file"
-"$PY" "$tmp/slowdns.py" "$sd_pid_file" &
+"$PY" "$tmp/slowdns.py" "$sd_pid_file" "$tmp/slowdns.queries" &
 n=0
 while [ ! -s "$sd_pid_file" ] && [ \$n -lt 100 ]; do sleep 0.1; n=\$((n + 1)); done
 exec "$1" "\$@"
@@ -45,6 +50,19 @@ NSEOF
 	printf '#!/bin/sh\nexec unshare -m -n sh "%s" "$@"\n' "$tmp/nsrun.sh" >"$tmp/nsmilter"
 	chmod +x "$tmp/nsmilter"
 	MILTER="$tmp/nsmilter"
+}
+
+sd_queries() {
+	sd_n=$(cat "$tmp/slowdns.queries" 2>/dev/null | wc -l)
+	echo "${sd_n:-0}"
+}
+
+sd_wait_query() {
+	sd_i=0
+	while [ "$(sd_queries)" -le "$1" ]; do
+		sd_i=$((sd_i + 1)); [ $sd_i -gt 100 ] && return 1
+		sleep 0.1
+	done
 }
 
 sd_stop() {

@@ -29,13 +29,12 @@ TIMEOUT=3
 
 tl_init stall
 tl_need_root
-tl_need_tools postfix swaks miltertest openssl
+tl_need_tools postfix swaks miltertest openssl bc
 tl_need_python_dkim
 
 tl_tmpdir pf_stop
 chmod 755 "$tmp"
-port=$((20000 + $$ % 20000))
-mport=$((port + 1))
+tl_ports port mport
 
 tl_dkim_google
 tl_sign sel google.com "$srcdir/tests/fixtures/mime-google.eml" "$tmp/google.eml" || exit 1

@@ -160,6 +160,8 @@ static const struct pass_row pass_rows[] = {
 	    "google.com"),
 	NOPASS("stray close paren", "mx.example.net; dkim=pass ) "
 	    "header.d=google.com", "google.com"),
+	NOPASS("aligned pass, then a stray close paren", "mx.example.net; "
+	    "dkim=pass header.d=google.com )", "google.com"),
 	NOPASS("binary", "\x01\x02\xff; dkim=pass header.d=google.com",
 	    "google.com"),
 	NOPASS("empty From domain", "mx.example.net; dkim=pass "

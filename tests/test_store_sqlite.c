@@ -1244,8 +1244,12 @@ test_concurrent_writer(void)
 		    " total_failure, verified, stored_time, warnings, signer) VALUES"
 		    " ('Example Reporter', 'rpt-0001', 1709251200, 1709337599,"
 		    " 'example.net,example.org', 0, 0, 1, 0, '[]', 'reporter.example')");
+		/* The clock starts before the holder does: its 0.3 s end
+		 * comes after t0 + 0.3 however the threads are scheduled, so
+		 * "waited > 0.2" cannot fail under load; it fails only when
+		 * the put gave up on the lock instead of waiting it out. */
+		t0 = now_seconds();
 		if (pthread_create(&t, NULL, hold_then_end, &h) == 0) {
-			t0 = now_seconds();
 			CHECKF(put_spec(st, &base_spec, &prov_verified, err,
 			    sizeof(err)) == rows[i].want, "other writer %s: %s",
 			    rows[i].end, err);

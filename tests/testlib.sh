@@ -18,6 +18,8 @@
 #   tl_init NAME                  first: the name, counters at zero
 #   tl_need_root / tl_need_tools / tl_need_users / tl_need_python_dkim
 #   tl_skip REASON                exit 77
+#   tl_skip_part PART REASON      one part not run; the rest of the test goes on
+#   tl_ports VAR...               free TCP ports on 127.0.0.1, from the kernel
 #   tl_tmpdir [HOOK]              $tmp, removed on exit after HOOK
 #   ok / bad / expect_rc / expect_in / expect_not_in / expect_eq
 #   tl_finish [LINES LABEL FILE]...   the summary; exit 0 or 1
@@ -71,6 +73,31 @@ expect_eq() {
 tl_skip() {
 	echo "$TL_NAME: SKIP: $*"
 	exit 77
+}
+
+# tl_skip_part PART REASON: one part of the test does not run here; print
+# "SKIP-PART: NAME: PART: REASON" (PART without ": ") for the summary that
+# counts skips (make skips, quickstart's tests/skips.sh), and go on.
+tl_skip_part() {
+	tl_part=$1; shift
+	echo "SKIP-PART: $TL_NAME: $tl_part: $*"
+}
+
+# tl_ports VAR...: set each VAR to a distinct TCP port on 127.0.0.1 that
+# the kernel just handed out (all bound to port 0 at once, then released),
+# so tests running at once under make -j never pick the same one.  Exit 1
+# if python3 cannot bind.
+tl_ports() {
+	tl_plist=$("$PY" -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' $#) ||
+		{ echo "${TL_NAME:-test}: no free ports"; exit 1; }
+	for tl_v in "$@"; do
+		tl_p=${tl_plist%% *}; tl_plist=${tl_plist#* }
+		eval "$tl_v=\$tl_p"
+	done
 }
 
 # tl_need_root: skip unless running as root.
@@ -172,7 +199,8 @@ tl_send() {
 
 # tl_ordinary_mail [BODY-LINE...]: $tmp/ordinary.eml, a personal message
 # from alice@example.org to bob@example.net (the BODY-LINEs end its body),
-# and $tmp/forged.eml, the same with an X-TLSRPT pass tag forged into it.
+# and $tmp/forged.eml, the same with two copies of an X-TLSRPT pass tag
+# forged into it, the second in lower case: every copy must go.
 tl_ordinary_mail() {
 	cat >"$tmp/ordinary.eml" <<'MSG'
 From: Alice <alice@example.org>
@@ -184,7 +212,8 @@ Date: Sat, 2 Mar 2024 10:00:00 +0000
 Shall we try the new place on Friday?
 MSG
 	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$tmp/ordinary.eml"
-	sed 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
+	sed -e 's/^Subject: lunch on Friday?/Subject: you won\nX-TLSRPT: pass submitter=google.com domain=example.net/' \
+	    -e 's/^Date: .*/&\nx-tlsrpt: pass submitter=microsoft.com domain=example.net/' \
 		"$tmp/ordinary.eml" >"$tmp/forged.eml"
 }
 
@@ -218,13 +247,15 @@ tl_milter_up() {
 }
 
 # tl_milter_reload: SIGHUP to the filter ($mpid); returns once it has
-# logged a new "configuration reloaded" line, or after 5 seconds.
+# logged a new "configuration reloaded" line (0), or after 10 seconds (1:
+# the daemon may run under valgrind).
 tl_milter_reload() {
 	tl_n0=$(grep -c "configuration reloaded" "$tmp/milter.log")
 	kill -HUP "$mpid"
 	tl_i=0
 	while [ "$(grep -c "configuration reloaded" "$tmp/milter.log")" -le "$tl_n0" ] &&
-	    [ $tl_i -lt 50 ]; do sleep 0.1; tl_i=$((tl_i + 1)); done
+	    [ $tl_i -lt 100 ]; do sleep 0.1; tl_i=$((tl_i + 1)); done
+	[ $tl_i -lt 100 ]
 }
 
 # tl_milter_wait_exit: wait up to 10 seconds for the filter ($mpid), sent
