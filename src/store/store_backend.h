@@ -23,6 +23,8 @@ struct store_backend {
 	    const struct store_provenance *prov, char *errbuf, size_t errlen);
 	int (*query)(struct store *st, const struct store_filter *filter,
 	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+	int (*prune)(struct store *st, struct store_prune *pr, char *errbuf,
+	    size_t errlen);
 	void (*close)(struct store *st);
 };
 
