@@ -68,6 +68,7 @@ suite() {
 	expect_in "$kind: ... says what went" "$tmp/out" \
 		"pruned 3 reports (3 policies, 3 failure details) that ended before"
 	expect_in "$kind: ... and the age" "$tmp/out" "(30 days ago)"
+	expect_in "$kind: ... in one transaction" "$tmp/out" "1 transaction, the longest "
 	expect_eq "$kind: the new report and its rows stay" "$($count)" "1/1/1"
 
 	expect_rc "$kind: import again" 0 "$TLSRPT" -c "$tmp/$kind.conf" import --no-verify "$tmp/r"

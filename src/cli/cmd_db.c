@@ -154,6 +154,10 @@ prune(int argc, char **argv)
 	    "pruned", pr.reports, pr.reports == 1 ? "" : "s", pr.policies,
 	    pr.policies == 1 ? "y" : "ies", pr.details, pr.details == 1 ? "" : "s",
 	    when, days, days == 1 ? "" : "s");
+	if (pr.batches > 0)
+		printf("%lld transaction%s, the longest %lld.%03lld s\n", pr.batches,
+		    pr.batches == 1 ? "" : "s", pr.longest_ms / 1000,
+		    pr.longest_ms % 1000);
 	return 0;
 }
 

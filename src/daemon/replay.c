@@ -159,10 +159,12 @@ prune_pass(void)
 		rc = -1;
 	} else
 		log_notice("retention: pruned %lld report%s (%lld polic%s, %lld "
-		    "failure detail%s) that ended over %u day%s ago", pr.reports,
+		    "failure detail%s) that ended over %u day%s ago; %lld "
+		    "transaction%s, the longest %lld ms", pr.reports,
 		    pr.reports == 1 ? "" : "s", pr.policies,
 		    pr.policies == 1 ? "y" : "ies", pr.details,
-		    pr.details == 1 ? "" : "s", days, days == 1 ? "" : "s");
+		    pr.details == 1 ? "" : "s", days, days == 1 ? "" : "s",
+		    pr.batches, pr.batches == 1 ? "" : "s", pr.longest_ms);
 	store_close(st);
 out:
 	runtime_release(rt);

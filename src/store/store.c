@@ -347,12 +347,21 @@ store_prune(struct store *st, struct store_prune *pr, char *errbuf,
 		return -1;
 	}
 	pr->reports = pr->policies = pr->details = 0;
-	pr->batches = pr->keys_expired = 0;
+	pr->batches = pr->keys_expired = pr->longest_ms = 0;
 	if (pr->now == 0)
 		pr->now = time(NULL);
 	if (pr->batch == 0)
 		pr->batch = STORE_PRUNE_BATCH;
 	return st->backend->prune(st, pr, errbuf, errlen);
+}
+
+long long
+store_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 long long

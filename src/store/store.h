@@ -194,6 +194,7 @@ struct store_prune {
 	void *arg;			/*   between batches (returns 0) */
 	long long reports, policies, details;	/* out: pruned (or would be) */
 	long long batches;		/* out: transactions committed */
+	long long longest_ms;		/* out: the longest one, milliseconds */
 	long long keys_expired;		/* out: old dedup keys dropped */
 };
 

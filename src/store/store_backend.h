@@ -85,6 +85,9 @@ struct store_columns {
 int store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
     const struct store_visitor *visitor);
 
+/* A monotonic clock in milliseconds, to time prune's transactions. */
+long long store_clock_ms(void);
+
 /* Both backends select with the same bounds: [since, until) as numbers. */
 long long store_filter_since(const struct store_filter *filter);
 long long store_filter_until(const struct store_filter *filter);

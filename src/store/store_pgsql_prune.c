@@ -91,7 +91,7 @@ store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
 	int64_t v[3] = { (int64_t)pr->cutoff, (int64_t)pr->batch,
 	    (int64_t)pr->now };
 	int64_t expire = (int64_t)pr->now - STORE_PRUNE_KEEP_KEYS;
-	long long n[3];
+	long long n[3], t0, ms;
 	PGresult *res;
 
 	pgsql_rollback(s);		/* whatever an earlier failure left open */
@@ -111,11 +111,14 @@ store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
 	pr->keys_expired = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	do {
+		t0 = store_clock_ms();
 		if ((res = exec(s, sql_batch, 3, v, n, "deleting reports", errbuf,
 		    errlen)) == NULL)
 			return -1;
 		PQclear(res);
 		if (n[0] > 0) {
+			if ((ms = store_clock_ms() - t0) > pr->longest_ms)
+				pr->longest_ms = ms;
 			pr->reports += n[0];
 			pr->policies += n[1];
 			pr->details += n[2];

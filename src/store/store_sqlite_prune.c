@@ -7,9 +7,10 @@
  * reports that ended before the cutoff into a temporary table, counts
  * their policies and failure details, keeps their dedup keys in
  * pruned_reports, and deletes them (policies and details go by ON DELETE
- * CASCADE).  Between batches the lock is left free for longer than the
- * longest sleep of SQLite's busy handler (100 ms), so a writer that
- * waited gets in before the next batch.
+ * CASCADE).  Between batches the lock is left free for as long as the
+ * batch held it, and never less than the longest sleep of SQLite's busy
+ * handler (100 ms), so a writer that waited gets in before the next
+ * batch and the prune never holds the lock more than half the time.
  */
 #include "store_sqlite.h"
 #include "errbuf.h"
@@ -87,7 +88,7 @@ step(sqlite3 *db, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
 static long long
 prune_batch(sqlite3 *db, struct store_prune *pr, char *errbuf, size_t errlen)
 {
-	long long n[3];
+	long long n[3], t0 = store_clock_ms(), ms;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(db, "beginning a transaction", errbuf, errlen);
@@ -106,6 +107,8 @@ prune_batch(sqlite3 *db, struct store_prune *pr, char *errbuf, size_t errlen)
 		return fail(db, "deleting reports", errbuf, errlen);
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(db, "committing", errbuf, errlen);
+	if ((ms = store_clock_ms() - t0) > pr->longest_ms)
+		pr->longest_ms = ms;
 	pr->reports += n[0];
 	pr->policies += n[1];
 	pr->details += n[2];
@@ -117,7 +120,7 @@ int
 store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
     size_t errlen)
 {
-	long long n[3], got;
+	long long n[3], got, t0, took;
 
 	if (pr->dry_run) {
 		if (step(db, sql_count, (sqlite3_int64)pr->cutoff, 0, n) < 0)
@@ -134,8 +137,15 @@ store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
 	pr->keys_expired = sqlite3_changes(db);
 	if (step(db, sql_batch_table, 0, 0, NULL) < 0)
 		return fail(db, "creating a temporary table", errbuf, errlen);
-	while ((got = prune_batch(db, pr, errbuf, errlen)) > 0 &&
-	    (size_t)got == pr->batch && (pr->stop == NULL || !pr->stop(pr->arg)))
-		sqlite3_sleep(PAUSE_MS);
+	for (;;) {
+		t0 = store_clock_ms();
+		if ((got = prune_batch(db, pr, errbuf, errlen)) <= 0 ||
+		    (size_t)got < pr->batch || (pr->stop != NULL && pr->stop(pr->arg)))
+			break;
+		/* At least as long as the batch held the lock: half for others. */
+		took = store_clock_ms() - t0;
+		sqlite3_sleep(took > PAUSE_MS ? (int)(took < 5000 ? took : 5000) :
+		    PAUSE_MS);
+	}
 	return got < 0 ? -1 : 0;
 }
