@@ -4,8 +4,8 @@
  * signed by another, or unverified, never keeps the reporter's own out),
  * schema versions and migrations, clear open errors,
  * all-or-nothing storing, waiting for a writer holding the same report,
- * writer threads (distinct and identical reports), and strings that look
- * like SQL.
+ * writer threads (distinct and identical reports), strings that look
+ * like SQL, and retention (prune, its batches and kept dedup keys).
  *
  * Without TLSRPT_TEST_STORE_URI every case uses a fresh SQLite database in
  * a private temporary directory (under $TMPDIR or /tmp), removed at the
@@ -222,7 +222,7 @@ pg_message(PGconn *conn)
 static const char *
 q(struct raw *db, const char *sql)
 {
-	static char buf[1024];
+	static char buf[2048];
 	sqlite3_stmt *st;
 	PGresult *res;
 	int rc;
@@ -572,6 +572,10 @@ test_schema_shape(void)
 		  " policies.policy_domain policies.policy_index"
 		  " policies.policy_strings policies.policy_type policies.report_fk"
 		  " policies.total_failure policies.total_successful"
+		  " pruned_reports.end_time pruned_reports.organization_name"
+		  " pruned_reports.policy_domains pruned_reports.pruned_time"
+		  " pruned_reports.report_id pruned_reports.signer"
+		  " pruned_reports.start_time"
 		  " reports.auth_method reports.contact_info reports.dkim_domain"
 		  " reports.end_time reports.id reports.mail_from"
 		  " reports.organization_name reports.policy_domains"
@@ -586,17 +590,18 @@ test_schema_shape(void)
 		  "SELECT string_agg(indexname, ' ' ORDER BY indexname COLLATE \"C\")"
 		  " FROM pg_indexes WHERE schemaname = current_schema()"
 		  " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'"
-		  " AND indexname <> 'reports_dedup'",
+		  " AND indexname NOT IN ('reports_dedup', 'pruned_reports_dedup')",
 		  "failure_details_mx failure_details_result_type policies_domain"
-		  " reports_organization reports_start_time" },
+		  " pruned_reports_time reports_end_time reports_organization"
+		  " reports_start_time" },
 		{ "unique constraints",
 		  "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
 		  " AND name LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\'",
-		  /* two UNIQUE constraints and the dedup key's unique index */
+		  /* two UNIQUE constraints and the dedup keys' unique indexes */
 		  "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
 		  " JOIN pg_namespace n ON c.relnamespace = n.oid"
 		  " WHERE n.nspname = current_schema() AND i.indisunique"
-		  " AND NOT i.indisprimary AND c.relname NOT LIKE 'schema\\_version%'", "3" },
+		  " AND NOT i.indisprimary AND c.relname NOT LIKE 'schema\\_version%'", "4" },
 		{ "foreign keys",
 		  "SELECT count(*) FROM sqlite_master m JOIN"
 		  " pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
@@ -1392,7 +1397,7 @@ test_sql_injection(void)
 		  " AND policy_fk = (SELECT max(id) FROM policies)",
 		  "x'); UPDATE reports SET verified = 0; --" },
 		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT count(*) FROM schema_version", "4" },
+		{ "SELECT count(*) FROM schema_version", "5" },
 	};
 	char path[TARGET_MAX], err[512];
 	struct store *st;
@@ -1675,6 +1680,15 @@ test_query(void)
 	store_close(st);
 }
 
+/* Back to what schema version 4 had: no retention. */
+static void
+downgrade_to_4(struct raw *db)
+{
+	exec_ok(db, "DROP TABLE pruned_reports");
+	exec_ok(db, "DROP INDEX reports_end_time");
+	exec_ok(db, "DELETE FROM schema_version WHERE version >= 5");
+}
+
 /*
  * Back to what schema version 3 had: reports unique on (organization,
  * report-id, dates, policy domains), no signer column.  Rows kept.
@@ -1682,6 +1696,7 @@ test_query(void)
 static void
 downgrade_to_3(struct raw *db)
 {
+	downgrade_to_4(db);
 	if (pg_mode) {
 		exec_ok(db, "DROP INDEX reports_dedup");
 		exec_ok(db, "ALTER TABLE reports DROP COLUMN signer");
@@ -1804,7 +1819,8 @@ test_migrate_from_3(void)
 		store_close(st);
 		return;
 	}
-	CHECK_STR(q(db, "SELECT max(version) FROM schema_version"), "4");
+	CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"),
+	    store_schema_version());
 	CHECK_COUNTS(path, 3, 4, 7);
 	CHECK_STR(q(db, "SELECT sum(id) FROM reports"), ids);
 	CHECK_STR(q(db, dialect("SELECT group_concat(report_id || '[' || signer || ']',"
@@ -1924,6 +1940,211 @@ test_fixtures(void)
 		}
 		tlsrpt_result_free(res);
 	}
+}
+
+/* ---- retention ------------------------------------------------------- */
+
+static int
+stop_after_one(void *arg)
+{
+	return ++*(int *)arg >= 1;
+}
+
+/* A prune of ST at CUTOFF with NOW, BATCH and DRY_RUN; counts in PR. */
+static int
+prune(struct store *st, struct store_prune *pr, time_t cutoff, time_t now,
+    size_t batch, int dry_run)
+{
+	char err[512] = "";
+	int rc;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->cutoff = cutoff;
+	pr->now = now;
+	pr->batch = batch;
+	pr->dry_run = dry_run;
+	rc = store_prune(st, pr, err, sizeof(err));
+	CHECKF(rc == 0, "store_prune: %s", err);
+	return rc;
+}
+
+/*
+ * Reports whose date range ended before the cutoff go with their
+ * policies and failure details, batch by batch; newer ones and the end
+ * itself stay; a dry run changes nothing; a late resend of a pruned
+ * report is a duplicate while its key is kept (signer included), and a
+ * new report once the key has expired.
+ */
+static void
+test_prune(void)
+{
+	/* two policies, three details each; one policy, two details */
+	static const struct spec old1 = { "Old Reporter", "p-1", "2024-01-01",
+	    "example.org", "example.net", NULL };
+	static const struct spec old2 = { "Old Reporter", "p-2", "2024-01-02",
+	    "example.org", NULL, NULL };
+	static const struct spec new1 = { "New Reporter", "p-3", "2024-06-01",
+	    "example.org", "example.net", NULL };
+	struct store_provenance other = prov_verified;
+	time_t end2, march, now = 1720000000;
+	struct store_prune pr;
+	char path[TARGET_MAX], err[512];
+	struct store *st;
+	struct raw *db;
+	int calls = 0;
+
+	other.dkim_domain = "other.example";
+	rfc3339_parse("2024-01-02T23:59:59Z", &end2);
+	rfc3339_parse("2024-03-01T00:00:00Z", &march);
+	new_db_path(path, sizeof(path), "prune");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK_INT(put_spec(st, &old1, &prov_verified, err, sizeof(err)), STORE_STORED);
+	CHECK_INT(put_spec(st, &old2, &prov_verified, err, sizeof(err)), STORE_STORED);
+	CHECK_INT(put_spec(st, &new1, &prov_verified, err, sizeof(err)), STORE_STORED);
+	CHECK_COUNTS(path, 3, 5, 8);
+
+	/* dry runs: strictly before the cutoff; nothing written */
+	if (prune(st, &pr, end2, now, 0, 1) == 0) {
+		CHECK_INT(pr.reports, 1);
+		CHECK_INT(pr.policies, 2);
+		CHECK_INT(pr.details, 3);
+	}
+	if (prune(st, &pr, march, now, 0, 1) == 0) {
+		CHECK_INT(pr.reports, 2);
+		CHECK_INT(pr.policies, 3);
+		CHECK_INT(pr.details, 5);
+		CHECK_INT(pr.batches, 0);
+	}
+	CHECK_COUNTS(path, 3, 5, 8);
+	if ((db = raw_open(path)) == NULL) {
+		store_close(st);
+		return;
+	}
+	CHECK_INT(qi(db, "SELECT count(*) FROM pruned_reports"), 0);
+
+	/* stopped between batches: one batch of one report done */
+	memset(&pr, 0, sizeof(pr));
+	pr.cutoff = march;
+	pr.now = now;
+	pr.batch = 1;
+	pr.stop = stop_after_one;
+	pr.arg = &calls;
+	CHECKF(store_prune(st, &pr, err, sizeof(err)) == 0, "stopped: %s", err);
+	CHECK_INT(pr.reports, 1);
+	CHECK_INT(pr.batches, 1);
+	CHECK_INT(calls, 1);
+	CHECK_COUNTS(path, 2, 3, 5);		/* the oldest went: old1 */
+
+	/* the rest, one report per batch */
+	if (prune(st, &pr, march, now, 1, 0) == 0) {
+		CHECK_INT(pr.reports, 1);
+		CHECK_INT(pr.policies, 1);
+		CHECK_INT(pr.details, 2);
+		CHECK_INT(pr.keys_expired, 0);
+	}
+	CHECK_COUNTS(path, 1, 2, 3);
+	CHECK_STR(q(db, "SELECT report_id FROM reports"), "p-3");
+	CHECK_INT(qi(db, "SELECT count(*) FROM policies p LEFT JOIN reports r"
+	    " ON r.id = p.report_fk WHERE r.id IS NULL"), 0);
+	CHECK_STR(q(db, dialect("SELECT group_concat(report_id || '[' || signer"
+	    " || ']' || pruned_time, ' ') FROM (SELECT * FROM pruned_reports"
+	    " ORDER BY report_id)", "SELECT string_agg(report_id || '[' || signer"
+	    " || ']' || pruned_time, ' ' ORDER BY report_id) FROM pruned_reports")),
+	    "p-1[reporter.example]1720000000 p-2[reporter.example]1720000000");
+
+	/* nothing left to prune: no batch */
+	if (prune(st, &pr, march, now, 1, 0) == 0) {
+		CHECK_INT(pr.reports, 0);
+		CHECK_INT(pr.batches, 0);
+	}
+
+	/* a late resend of a pruned report is still a duplicate ... */
+	CHECK_INT(put_spec(st, &old1, &prov_verified, err, sizeof(err)),
+	    STORE_DUPLICATE);
+	CHECK_INT(put_spec(st, &old2, &prov_verified, err, sizeof(err)),
+	    STORE_DUPLICATE);
+	/* ... under its own signer only: a copy signed by another is not */
+	CHECK_INT(put_spec(st, &old1, &other, err, sizeof(err)), STORE_STORED);
+	CHECK_COUNTS(path, 2, 4, 6);
+
+	/* later: the old keys expire, the other copy is pruned, its key kept */
+	if (prune(st, &pr, march, now + STORE_PRUNE_KEEP_KEYS + 1, 0, 0) == 0) {
+		CHECK_INT(pr.keys_expired, 2);
+		CHECK_INT(pr.reports, 1);
+	}
+	CHECK_STR(q(db, "SELECT signer FROM pruned_reports"), "other.example");
+	CHECK_INT(put_spec(st, &old1, &other, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_INT(put_spec(st, &old1, &prov_verified, err, sizeof(err)), STORE_STORED);
+	CHECK_COUNTS(path, 2, 4, 6);
+	raw_close(db);
+	store_close(st);
+}
+
+/* Many reports in small batches: all old ones go, every new one stays. */
+static void
+test_prune_batches(void)
+{
+	char path[TARGET_MAX], err[512], id[32];
+	struct spec sp = { "Bulk Reporter", NULL, NULL, "example.org", NULL, NULL };
+	struct store_prune pr;
+	time_t cutoff;
+	struct store *st;
+	int i;
+
+	rfc3339_parse("2024-02-01T00:00:00Z", &cutoff);
+	new_db_path(path, sizeof(path), "prunebatch");
+	if ((st = open_path(path)) == NULL)
+		return;
+	for (i = 0; i < 60; i++) {
+		snprintf(id, sizeof(id), "b-%d", i);
+		sp.id = id;
+		sp.start = i < 45 ? "2024-01-15" : "2024-02-15";
+		CHECK_INT(put_spec(st, &sp, &prov_verified, err, sizeof(err)),
+		    STORE_STORED);
+	}
+	if (prune(st, &pr, cutoff, 0, 10, 0) == 0) {
+		CHECK_INT(pr.reports, 45);
+		CHECK_INT(pr.details, 90);
+		CHECK_INT(pr.batches, 5);
+	}
+	CHECK_COUNTS(path, 15, 15, 30);
+	store_close(st);
+}
+
+/* A store at schema version 4 gets retention's table on open. */
+static void
+test_migrate_from_4(void)
+{
+	static const struct spec a = { "Old Reporter", "m4-1", "2024-01-01",
+	    "example.org", NULL, NULL };
+	char path[TARGET_MAX], err[512];
+	struct store_prune pr;
+	struct store *st;
+	struct raw *db;
+
+	new_db_path(path, sizeof(path), "migrate4");
+	if ((st = open_path(path)) == NULL)
+		return;
+	CHECK_INT(put_spec(st, &a, &prov_verified, err, sizeof(err)), STORE_STORED);
+	store_close(st);
+	if ((db = raw_open(path)) == NULL)
+		return;
+	downgrade_to_4(db);
+	CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"), 4);
+	raw_close(db);
+	if ((st = open_path(path)) == NULL)
+		return;
+	if ((db = raw_open(path)) != NULL) {
+		CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"), 5);
+		CHECK_INT(qi(db, "SELECT count(*) FROM pruned_reports"), 0);
+		raw_close(db);
+	}
+	if (prune(st, &pr, 1720000000, 1720000000, 0, 0) == 0)
+		CHECK_INT(pr.reports, 1);
+	CHECK_INT(put_spec(st, &a, &prov_verified, err, sizeof(err)), STORE_DUPLICATE);
+	CHECK_COUNTS(path, 0, 0, 0);
+	store_close(st);
 }
 
 /* ---- helper modes for tests/store_pgsql.sh ----------------------------- */
@@ -2141,6 +2362,9 @@ main(int argc, char **argv)
 	test_migrate_from_1();
 	test_migrate_from_3();
 	test_query();
+	test_prune();
+	test_prune_batches();
+	test_migrate_from_4();
 
 	if (pg_mode) {
 		drop_schemas();

@@ -22,7 +22,7 @@ static const struct {
 	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
-	{ "db", cmd_db, "create or migrate the store's schema: tlsrpt db migrate [-c CONFIG]" },
+	{ "db", cmd_db, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
 };
 
 static void

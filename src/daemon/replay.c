@@ -1,5 +1,6 @@
 /*
- * replay.c - the background thread that empties the spool; see replay.h.
+ * replay.c - the background thread that empties the spool and, once a
+ * day, prunes the store; see replay.h.
  */
 #include "replay.h"
 #include "log.h"
@@ -13,6 +14,8 @@
 #include <time.h>
 
 #define BATCH	100	/* files per spool_replay() call: stop is checked between */
+#define PRUNE_INTERVAL	86400	/* seconds between prunes, with RetentionDays */
+#define PRUNE_RETRY	3600	/* after a failed one */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake;
@@ -120,17 +123,70 @@ out:
 	runtime_release(rt);
 }
 
+static int
+prune_stop(void *arg)
+{
+	(void)arg;
+	return stop_requested();
+}
+
+/*
+ * Retention, when RetentionDays is set: one prune, in short batches the
+ * milter's threads write between (store_prune()).  0 when it ran (or had
+ * nothing to do), -1 when it failed, to be tried again at the next look.
+ */
+static int
+prune_pass(void)
+{
+	struct runtime *rt = runtime_acquire();
+	unsigned days = rt->cfg->retention_days;
+	struct store_prune pr;
+	struct store *st;
+	char err[512];
+	int rc = 0;
+
+	if (days == 0)
+		goto out;
+	memset(&pr, 0, sizeof(pr));
+	pr.now = time(NULL);
+	pr.cutoff = pr.now - (time_t)days * 86400;
+	pr.stop = prune_stop;
+	if ((st = config_store_open(rt->cfg, err, sizeof(err))) == NULL ||
+	    store_prune(st, &pr, err, sizeof(err)) < 0) {
+		log_warnx("retention: prune failed after %lld report%s, tried again "
+		    "in %d s: %s", pr.reports, pr.reports == 1 ? "" : "s",
+		    PRUNE_RETRY, err);
+		rc = -1;
+	} else
+		log_notice("retention: pruned %lld report%s (%lld polic%s, %lld "
+		    "failure detail%s) that ended over %u day%s ago; %lld "
+		    "transaction%s, the longest %lld ms", pr.reports,
+		    pr.reports == 1 ? "" : "s", pr.policies,
+		    pr.policies == 1 ? "y" : "ies", pr.details,
+		    pr.details == 1 ? "" : "s", days, days == 1 ? "" : "s",
+		    pr.batches, pr.batches == 1 ? "" : "s", pr.longest_ms);
+	store_close(st);
+out:
+	runtime_release(rt);
+	return rc;
+}
+
 static void *
 replay_thread(void *arg)
 {
-	struct timespec until;
+	struct timespec until, now;
 	enum trouble last = FINE;
+	time_t next_prune = 0;		/* monotonic seconds; 0: at once */
 
 	(void)arg;
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
 		pthread_mutex_unlock(&lock);
 		replay_pass(&last);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec >= next_prune && !stop_requested())
+			next_prune = now.tv_sec + (prune_pass() == 0 ?
+			    PRUNE_INTERVAL : PRUNE_RETRY);
 		pthread_mutex_lock(&lock);
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += interval;

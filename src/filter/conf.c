@@ -77,6 +77,8 @@ static const struct config_key keys[] = {
 	  "Largest decompressed report accepted (k, M, G suffixes)." },
 	{ "MilterTimeout", CONFIG_SECONDS, "7210", OFF(milter_timeout),
 	  "Seconds libmilter waits on the MTA (s, m, h suffixes); keep it above the MTA's own timeouts. Read at start only." },
+	{ "RetentionDays", CONFIG_DAYS, "0", OFF(retention_days),
+	  "Days a report is kept after its date range ends; the milter prunes older ones once a day (tlsrpt db prune). 0 keeps them forever." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {
@@ -134,6 +136,23 @@ parse_list(const char *value, char ***list_r, size_t *n_r)
 	}
 	*list_r = list;
 	*n_r = n;
+	return 0;
+}
+
+/* A whole number of days, 0 (none) to CONFIG_MAX_DAYS. */
+static int
+parse_days(const char *value, unsigned *out)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*value))
+		return -1;
+	n = strtoul(value, &end, 10);
+	if (errno != 0 || *end != '\0' || n > CONFIG_MAX_DAYS)
+		return -1;
+	*out = (unsigned)n;
 	return 0;
 }
 
@@ -297,6 +316,13 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		if (parse_seconds(value, (unsigned *)(void *)field) < 0) {
 			errbuf_printf(why, whylen, "\"%s\" is not a time from 1s to 24h (e.g. 300, 5m, 2h)",
 			    value);
+			return -1;
+		}
+		return 0;
+	case CONFIG_DAYS:
+		if (parse_days(value, (unsigned *)(void *)field) < 0) {
+			errbuf_printf(why, whylen, "\"%s\" is not a number of days "
+			    "from 0 to %d", value, CONFIG_MAX_DAYS);
 			return -1;
 		}
 		return 0;
@@ -550,6 +576,7 @@ config_print(const struct config *cfg, FILE *fp)
 			fprintf(fp, "%zu", *(const size_t *)(const void *)field);
 			break;
 		case CONFIG_SECONDS:
+		case CONFIG_DAYS:
 			fprintf(fp, "%u", *(const unsigned *)(const void *)field);
 			break;
 		case CONFIG_LIST: {

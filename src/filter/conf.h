@@ -44,12 +44,16 @@ struct config {
 	size_t max_message_size;
 	size_t max_inflated_size;
 	unsigned milter_timeout;	/* seconds, for smfi_settimeout() */
+	unsigned retention_days;	/* prune reports older; 0 = keep forever */
 };
+
+/* RetentionDays at most: a century. */
+#define CONFIG_MAX_DAYS	36500
 
 enum config_type {
 	CONFIG_STRING, CONFIG_BOOL, CONFIG_SIZE, CONFIG_LIST,
 	CONFIG_FACILITY, CONFIG_LOGLEVEL, CONFIG_AUTHMODE, CONFIG_HEADER,
-	CONFIG_ACTION, CONFIG_ADDRESS, CONFIG_SECONDS
+	CONFIG_ACTION, CONFIG_ADDRESS, CONFIG_SECONDS, CONFIG_DAYS
 };
 
 struct config_key {

@@ -33,7 +33,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -335,6 +335,33 @@ store_query(struct store *st, const struct store_filter *filter,
 		return -1;
 	}
 	return st->backend->query(st, filter, visitor, errbuf, errlen);
+}
+
+int
+store_prune(struct store *st, struct store_prune *pr, char *errbuf,
+    size_t errlen)
+{
+	if (st == NULL || pr == NULL) {
+		errbuf_printf(errbuf, errlen, "store_prune: no %s",
+		    st == NULL ? "store" : "request");
+		return -1;
+	}
+	pr->reports = pr->policies = pr->details = 0;
+	pr->batches = pr->keys_expired = pr->longest_ms = 0;
+	if (pr->now == 0)
+		pr->now = time(NULL);
+	if (pr->batch == 0)
+		pr->batch = STORE_PRUNE_BATCH;
+	return st->backend->prune(st, pr, errbuf, errlen);
+}
+
+long long
+store_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 long long

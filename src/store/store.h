@@ -170,6 +170,37 @@ struct store_visitor {
 int store_query(struct store *st, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
 
+/*
+ * Retention: delete the reports whose date range ended before CUTOFF,
+ * with their policies and failure details, BATCH reports per transaction
+ * (0: STORE_PRUNE_BATCH), pausing between batches so a milter waiting to
+ * write gets in; no transaction holds the write lock for long.  Each
+ * pruned report leaves its dedup key (signer included) behind for
+ * STORE_PRUNE_KEEP_KEYS seconds, so a late resend of it is still a
+ * STORE_DUPLICATE; older keys are dropped by the same run.  With DRY_RUN
+ * nothing is written and the counts say what would go.  NOW is the clock
+ * (0: time(NULL)).  0 with the counts filled, or -1 + ERRBUF (the counts
+ * then say what the batches committed so far removed).
+ */
+#define STORE_PRUNE_BATCH	500
+#define STORE_PRUNE_KEEP_KEYS	(10 * 86400)
+
+struct store_prune {
+	time_t cutoff;			/* in: end_time before it goes */
+	time_t now;			/* in: 0 = time(NULL) */
+	size_t batch;			/* in: reports per transaction */
+	int dry_run;			/* in */
+	int (*stop)(void *arg);		/* in, or NULL: non-zero ends the run */
+	void *arg;			/*   between batches (returns 0) */
+	long long reports, policies, details;	/* out: pruned (or would be) */
+	long long batches;		/* out: transactions committed */
+	long long longest_ms;		/* out: the longest one, milliseconds */
+	long long keys_expired;		/* out: old dedup keys dropped */
+};
+
+int store_prune(struct store *st, struct store_prune *pr, char *errbuf,
+    size_t errlen);
+
 void store_close(struct store *st);
 
 /* The schema version this build writes (for `tlsrpt` and tests). */

@@ -23,6 +23,8 @@ struct store_backend {
 	    const struct store_provenance *prov, char *errbuf, size_t errlen);
 	int (*query)(struct store *st, const struct store_filter *filter,
 	    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+	int (*prune)(struct store *st, struct store_prune *pr, char *errbuf,
+	    size_t errlen);
 	void (*close)(struct store *st);
 };
 
@@ -82,6 +84,9 @@ struct store_columns {
 /* Build the KIND row from C and hand it to VISITOR; its callback's result. */
 int store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
     const struct store_visitor *visitor);
+
+/* A monotonic clock in milliseconds, to time prune's transactions. */
+long long store_clock_ms(void);
 
 /* Both backends select with the same bounds: [since, until) as numbers. */
 long long store_filter_since(const struct store_filter *filter);

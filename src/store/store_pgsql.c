@@ -16,7 +16,9 @@
  * on the dedup key, who signed it included (see store_sqlite.c), tells a
  * new report from a duplicate, also against another MX host storing the
  * same report at the same moment: the second insert waits for the first
- * to commit, then does nothing.  Values travel only as parameters of
+ * to commit, then does nothing.  A report pruned a few days ago has left
+ * its key in pruned_reports (store_pgsql_prune.c), so a late resend of
+ * it is a duplicate too.  Values travel only as parameters of
  * prepared statements; a policy's failure details go as one statement (a
  * parameter array per column), so a report costs a few round trips
  * however many it holds.
@@ -58,8 +60,14 @@ static const struct {
 	    " start_time, end_time, policy_domains, total_successful,"
 	    " total_failure, verified, queue_id, mail_from, dkim_domain,"
 	    " auth_method, source, received_time, stored_time, warnings, signer)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-	    " $14, $15, $16, $17, $18)"
+	    " SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint,"
+	    " $6::text, $7::bigint, $8::bigint, $9::integer, $10::text,"
+	    " $11::text, $12::text, $13::text, $14::text, $15::bigint,"
+	    " $16::bigint, $17::text, $18::text"
+	    " WHERE NOT EXISTS (SELECT 1 FROM pruned_reports k"
+	    " WHERE k.organization_name = $1 AND k.report_id = $3"
+	    " AND k.start_time = $4 AND k.end_time = $5"
+	    " AND md5(k.policy_domains) = md5($6) AND k.signer = $18)"
 	    " ON CONFLICT (organization_name, report_id, start_time, end_time,"
 	    " md5(policy_domains), signer) DO NOTHING RETURNING id" },
 	[ST_INSERT_POLICY] = { "tlsrpt_insert_policy",
@@ -595,11 +603,24 @@ pgsql_query(struct store *st, const struct store_filter *filter,
 	return store_pgsql_query(s->conn, filter, visitor, errbuf, errlen);
 }
 
+static int
+pgsql_prune(struct store *st, struct store_prune *pr, char *errbuf,
+    size_t errlen)
+{
+	struct store_pgsql *s = (struct store_pgsql *)st;
+
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    reconnect(s, errbuf, errlen) < 0)
+		return -1;
+	return store_pgsql_prune(s, pr, errbuf, errlen);
+}
+
 const struct store_backend store_pgsql_backend = {
 	.scheme = "postgresql",
 	.alias = "postgres",
 	.open = pgsql_open,
 	.put_report = pgsql_put_report,
 	.query = pgsql_query,
+	.prune = pgsql_prune,
 	.close = pgsql_close,
 };

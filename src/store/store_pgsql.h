@@ -59,4 +59,8 @@ int pgsql_migrate(struct store_pgsql *s, char *errbuf, size_t errlen);
 int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
 
+/* store_prune() for PostgreSQL (store_pgsql_prune.c). */
+int store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
+    char *errbuf, size_t errlen);
+
 #endif

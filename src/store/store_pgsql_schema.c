@@ -114,6 +114,27 @@ static const struct migration migrations[] = {
 	"CREATE UNIQUE INDEX reports_dedup ON reports (organization_name,\n"
 	"  report_id, start_time, end_time, md5(policy_domains), signer);\n"
 	},
+	/*
+	 * 5: retention (store_pgsql_prune.c): prune picks reports by their
+	 * end, and a pruned report's dedup key stays a few days so a late
+	 * resend is still a duplicate (store_pgsql.c).
+	 */
+	{ 5,
+	"CREATE INDEX reports_end_time ON reports (end_time);\n"
+	"CREATE TABLE pruned_reports (\n"
+	"  organization_name TEXT NOT NULL,\n"
+	"  report_id TEXT NOT NULL,\n"
+	"  start_time BIGINT NOT NULL,\n"
+	"  end_time BIGINT NOT NULL,\n"
+	"  policy_domains TEXT NOT NULL,\n"
+	"  signer TEXT NOT NULL,\n"
+	"  pruned_time BIGINT NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX pruned_reports_dedup ON pruned_reports\n"
+	"  (organization_name, report_id, start_time, end_time,\n"
+	"  md5(policy_domains), signer);\n"
+	"CREATE INDEX pruned_reports_time ON pruned_reports (pruned_time);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

@@ -16,9 +16,11 @@
  * policy domains lower-cased, sorted, de-duplicated and joined with ",",
  * signer store_signer_key(): who signed it, '' when unverified (not NULL:
  * NULLs never collide in a UNIQUE constraint).  A duplicate writes
- * nothing.  Copies from different signers, and a verified copy after an
- * unverified one, are different reports: a copy that arrives first can
- * never keep out, or lend its numbers to, the reporter's own.
+ * nothing, and so does a late resend of a report pruned a few days ago
+ * (store_sqlite_prune.c).  Copies from different signers, and a verified
+ * copy after an unverified one, are different reports: a copy that
+ * arrives first can never keep out, or lend its numbers to, the
+ * reporter's own.
  */
 #include "store_sqlite.h"
 #include "errbuf.h"
@@ -159,6 +161,26 @@ static const struct migration migrations[] = {
 	"CREATE INDEX reports_start_time ON reports (start_time);\n"
 	"CREATE INDEX reports_organization ON reports (organization_name, start_time);\n"
 	},
+	/*
+	 * 5: retention (store_sqlite_prune.c).  Prune picks reports by their
+	 * end; a pruned report's dedup key stays here for a few days, so a
+	 * late resend is still a duplicate (see ST_FIND).
+	 */
+	{ 5,
+	"CREATE INDEX reports_end_time ON reports (end_time);\n"
+	"CREATE TABLE pruned_reports (\n"
+	"  organization_name TEXT NOT NULL,\n"
+	"  report_id TEXT NOT NULL,\n"
+	"  start_time INTEGER NOT NULL,\n"
+	"  end_time INTEGER NOT NULL,\n"
+	"  policy_domains TEXT NOT NULL,\n"
+	"  signer TEXT NOT NULL,\n"
+	"  pruned_time INTEGER NOT NULL,\n"
+	"  UNIQUE (organization_name, report_id, start_time, end_time,\n"
+	"    policy_domains, signer)\n"
+	");\n"
+	"CREATE INDEX pruned_reports_time ON pruned_reports (pruned_time);\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -185,8 +207,12 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	/* Stored, or pruned so recently that a resend is still a duplicate. */
 	[ST_FIND] =
-	    "SELECT id FROM reports WHERE organization_name = ?1"
+	    "SELECT 1 FROM reports WHERE organization_name = ?1"
+	    " AND report_id = ?2 AND start_time = ?3 AND end_time = ?4"
+	    " AND policy_domains = ?5 AND signer = ?6"
+	    " UNION ALL SELECT 1 FROM pruned_reports WHERE organization_name = ?1"
 	    " AND report_id = ?2 AND start_time = ?3 AND end_time = ?4"
 	    " AND policy_domains = ?5 AND signer = ?6",
 	[ST_INSERT_REPORT] =
@@ -745,6 +771,14 @@ out:
 }
 
 static int
+sqlite_prune(struct store *st, struct store_prune *pr, char *errbuf,
+    size_t errlen)
+{
+	return store_sqlite_prune(((struct store_sqlite *)st)->db, pr, errbuf,
+	    errlen);
+}
+
+static int
 sqlite_query(struct store *st, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen)
 {
@@ -757,5 +791,6 @@ const struct store_backend store_sqlite_backend = {
 	.open = sqlite_open,
 	.put_report = sqlite_put_report,
 	.query = sqlite_query,
+	.prune = sqlite_prune,
 	.close = sqlite_close,
 };

@@ -1,7 +1,7 @@
 /*
  * store_sqlite.h - what the SQLite engine's files share (private to
- * store_sqlite*.c): the read side, which takes the open database and
- * does nothing else with it.
+ * store_sqlite*.c): the read side and retention, which take the open
+ * database and do nothing else with it.
  */
 #ifndef TLSRPT_STORE_SQLITE_H
 #define TLSRPT_STORE_SQLITE_H
@@ -12,5 +12,9 @@
 
 int store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
+
+/* store_prune() for SQLite (store_sqlite_prune.c). */
+int store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
+    size_t errlen);
 
 #endif
