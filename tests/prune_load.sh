@@ -23,7 +23,7 @@
 # milter's busy timeout is 5 s); 10,000 messages took 42.3 s alone and
 # 46.6 s beside the prune (ratio 1.10), none tempfailed or spooled.
 #
-# Opt-in, being a few minutes long: PRUNE_LOAD=1 make check
+# Opt-in, being a few minutes long: make check-prune-load
 # TESTS=tests/prune_load.sh (else it skips).  Defaults: 100,000 reports,
 # 10,000 messages per batch.  Skips (77) unless root with postfix, openssl, sqlite3
 # and python3-dkim.
