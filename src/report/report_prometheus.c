@@ -106,6 +106,26 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 			}
 		}
 	}
+	help(fp, "tlsrpt_failed_sessions", "failed TLS sessions over the period, by policy "
+	    "domain, receiving MX host (as reported) and result type");
+	for (i = 0; i < nd; i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+		struct json_object *mxs = get(d, "mx_failures");
+
+		if (mxs == NULL || !json_object_is_type(mxs, json_type_object))
+			continue;
+		json_object_object_foreach(mxs, mx, types) {
+			if (!json_object_is_type(types, json_type_object))
+				continue;
+			json_object_object_foreach(types, rt, cnt) {
+				fputs("tlsrpt_failed_sessions{", fp);
+				label(fp, "domain", mval_str(d, "domain"), 0);
+				label(fp, "mx", mx, 0);
+				label(fp, "result", rt, 1);
+				fprintf(fp, " %lld\n", (long long)json_object_get_int64(cnt));
+			}
+		}
+	}
 	help(fp, "tlsrpt_failure_rate", "failed / all sessions over the period, by policy domain");
 	for (i = 0; i < nd; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
