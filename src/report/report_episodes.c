@@ -28,6 +28,7 @@ struct episode {
 	struct json_object *last_seen;	/* org -> last day it reported the failure */
 	struct json_object *ips;	/* set */
 	int ongoing;
+	int earlier;			/* the domain failed the day before the period */
 };
 
 static struct json_object *
@@ -182,9 +183,13 @@ static const char *const policy_types[] = { "sts-policy-fetch-error",
     "sts-policy-invalid", "sts-webpki-invalid", "tlsa-invalid", "dnssec-invalid",
     "dane-required", NULL };
 
-/* The fix for result type RT on host H (or every MX host) of domain D. */
+/*
+ * The fix for result type RT on host H (or every MX host) of domain D; on
+ * a MERGED detector insight only the command that confirms it.
+ */
 static void
-fix_for(struct json_object *o, const char *rt, const char *mx, const char *d)
+fix_for(struct json_object *o, const char *rt, const char *mx, const char *d,
+    int merged)
 {
 	char h[300], fix[1024], confirm[1024];
 
@@ -253,6 +258,19 @@ fix_for(struct json_object *o, const char *rt, const char *mx, const char *d)
 		snprintf(fix, sizeof(fix), "The reports name a result type this version does "
 		    "not know.");
 		snprintf(confirm, sizeof(confirm), "tlsrpt check --domain %s", d);
+	}
+	if (merged) {
+		/* A detector's own advice, with the command that confirms it. */
+		const char *old = mval_str(o, "fix"), *see = strstr(old, " See: ");
+
+		if (strstr(old, "Confirm: ") != NULL)
+			return;
+		if (see != NULL)
+			insight_text(o, "fix", "%.*s Confirm: %s.%s", (int)(see - old), old,
+			    confirm, see);
+		else
+			insight_text(o, "fix", "%s Confirm: %s.", old, confirm);
+		return;
 	}
 	insight_text(o, "fix", "%s Confirm: %s. See: tlsrpt explain %s", fix, confirm, rt);
 }
@@ -401,16 +419,17 @@ emit(struct json_object *list, struct episode *ep, const char **dates,
 		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
 		    first, last);
 		if (ep->ongoing)
-			insight_text(o, "title", "%s: %s on %s since %s, still failing (%s)",
-			    ep->domain, ep->rt, where, first, names);
+			insight_text(o, "title", "%s: %s on %s since %s%s, still failing (%s)",
+			    ep->domain, ep->rt, where, first, ep->earlier ? " or earlier" : "",
+			    names);
 		else if (ep->first == ep->last)
 			insight_text(o, "title", "%s: %s on %s on %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, names);
 		else
 			insight_text(o, "title", "%s: %s on %s from %s to %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, last, names);
-		fix_for(o, ep->rt, ep->mx, ep->domain);
 	}
+	fix_for(o, ep->rt, ep->mx, ep->domain, merged);
 	episode_keys(o, ep);
 	if (merged)
 		return;
@@ -453,9 +472,25 @@ emit(struct json_object *list, struct episode *ep, const char **dates,
 	}
 }
 
+/*
+ * Is FIRST the period's first day, and had the domain failures (of any
+ * kind: the days before hold no more detail) on the day before it?
+ */
+static int
+failed_before(struct json_object *model, struct json_object *before, const char *first)
+{
+	char prev[16];
+
+	if (strcmp(mval_str(model_object(model, "period"), "since"), first) != 0)
+		return 0;
+	report_date((time_t)(day_number(first) - 1) * REPORT_DAY, prev, sizeof(prev));
+	return mval_int(get(before, prev), "failed") > 0;
+}
+
 /* Split the failure days of one (domain, type, mx) into episodes. */
 static void
-one_key(struct json_object *list, const char *domain, const char *key,
+one_key(struct json_object *model, struct json_object *before, struct json_object *list,
+    const char *domain, const char *key,
     struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
     size_t n_mx)
 {
@@ -498,6 +533,7 @@ one_key(struct json_object *list, const char *domain, const char *key,
 				    r->days[r->n - 1] <= day_number(json_object_get_string(seen)))
 					ep.ongoing = 1;
 			}
+			ep.earlier = ep.first == 0 && failed_before(model, before, dates[0]);
 			emit(list, &ep, dates, by_date, reps, n_reps, n_mx);
 			json_object_put(ep.reporters);
 			json_object_put(ep.last_seen);
@@ -549,7 +585,8 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 		size_t n = sorted_keys(by_key, &keys), i;
 
 		for (i = 0; reps != NULL && i < n; i++)
-			one_key(list, domain, keys[i], get(by_key, keys[i]), reps, n_reps, n_mx);
+			one_key(model, get(ed->before, domain), list, domain, keys[i],
+			    get(by_key, keys[i]), reps, n_reps, n_mx);
 		free(keys);
 		free_rep_days(reps, n_reps);
 	}

@@ -444,7 +444,9 @@ print_episode(const struct out *o, struct json_object *x)
 		return;
 	num(f, sizeof(f), mval_int(x, "failed_sessions"));
 	len = (size_t)snprintf(line, sizeof(line), "%s: %s on %s", mval_str(x, "status"),
-	    mval_str(x, "result_type"), mx[0] != '\0' ? mx : "(MX not reported)");
+	    mval_str(x, "result_type"), mx[0] != '\0' ? mx :
+	    strncmp(mval_str(x, "result_type"), "sts-", 4) == 0 ? "the MTA-STS policy" :
+	    "an MX host not reported");
 	for (i = 0; ips != NULL && i < json_object_array_length(ips) && len < sizeof(line); i++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? ", " : " (",
 		    json_object_get_string(json_object_array_get_idx(ips, i)));
