@@ -305,19 +305,17 @@ known_mx_count(struct json_object *model, struct json_object *cells, const char 
 	return count;
 }
 
-/* An insight of a detector covering EP's domain, type and days, or NULL. */
+/* An insight of a detector (DETECTED: its domain's) covering EP's type and days. */
 static struct json_object *
-covering(struct json_object *list, const struct episode *ep, const char *first,
+covering(struct json_object *detected, const struct episode *ep, const char *first,
     const char *last)
 {
-	size_t i, n = json_object_array_length(list);
+	size_t i, n = model_len(detected);
 
 	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
+		struct json_object *o = json_object_array_get_idx(detected, i);
 
-		if (strcmp(mval_str(o, "kind"), "failure-episode") != 0 &&
-		    strcmp(mval_str(o, "domain"), ep->domain) == 0 &&
-		    strcmp(mval_str(o, "result_type"), ep->rt) == 0 &&
+		if (strcmp(mval_str(o, "result_type"), ep->rt) == 0 &&
 		    strcmp(mval_str(o, "first_date"), last) <= 0 &&
 		    strcmp(mval_str(o, "last_date"), first) >= 0)
 			return o;
@@ -381,9 +379,9 @@ severity(const struct episode *ep, size_t n_mx)
 	return crit ? "warning" : "info";
 }
 
-/* Write episode EP over DATES[first..last] into LIST. */
+/* Write episode EP over DATES[first..last] into LIST, or onto a detector's insight. */
 static void
-emit(struct json_object *list, struct episode *ep, const char **dates,
+emit(struct json_object *list, struct json_object *detected, struct episode *ep, const char **dates,
     struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
     size_t n_mx)
 {
@@ -404,7 +402,7 @@ emit(struct json_object *list, struct episode *ep, const char **dates,
 		snprintf(where, sizeof(where), "the MTA-STS policy");
 	else
 		snprintf(where, sizeof(where), "an MX host the reports do not name");
-	if ((o = covering(list, ep, first, last)) != NULL) {
+	if ((o = covering(detected, ep, first, last)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
 		if (get(o, "_severity") == NULL)
@@ -490,7 +488,7 @@ failed_before(struct json_object *model, struct json_object *before, const char 
 /* Split the failure days of one (domain, type, mx) into episodes. */
 static void
 one_key(struct json_object *model, struct json_object *before, struct json_object *list,
-    const char *domain, const char *key,
+    struct json_object *detected, const char *domain, const char *key,
     struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
     size_t n_mx)
 {
@@ -534,7 +532,7 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 					ep.ongoing = 1;
 			}
 			ep.earlier = ep.first == 0 && failed_before(model, before, dates[0]);
-			emit(list, &ep, dates, by_date, reps, n_reps, n_mx);
+			emit(list, detected, &ep, dates, by_date, reps, n_reps, n_mx);
 			json_object_put(ep.reporters);
 			json_object_put(ep.last_seen);
 			json_object_put(ep.ips);
@@ -567,7 +565,9 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 		if (get(c, "ips") != NULL) {
 			json_object_object_foreach(get(c, "ips"), ip, v) {
 				(void)v;
-				json_object_object_add(ep.ips, ip, json_object_new_boolean(1));
+				if (json_object_object_length(ep.ips) < EPISODE_MAX_IPS)
+					json_object_object_add(ep.ips, ip,
+					    json_object_new_boolean(1));
 			}
 		}
 	}
@@ -578,6 +578,19 @@ void
 report_episodes(struct json_object *model, const struct report_episode_data *ed,
     struct json_object *list)
 {
+	/* The detectors' insights so far, by domain: what an episode may refine. */
+	struct json_object *detected = json_object_new_object();
+	size_t k;
+
+	for (k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *o = json_object_array_get_idx(list, k), *arr;
+
+		if ((arr = get(detected, mval_str(o, "domain"))) == NULL) {
+			arr = json_object_new_array();
+			json_object_object_add(detected, mval_str(o, "domain"), arr);
+		}
+		json_object_array_add(arr, json_object_get(o));
+	}
 	json_object_object_foreach(ed->cells, domain, by_key) {
 		size_t n_reps, n_mx = known_mx_count(model, by_key, domain);
 		struct rep_days *reps = load_rep_days(get(ed->repdays, domain), &n_reps);
@@ -585,11 +598,12 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 		size_t n = sorted_keys(by_key, &keys), i;
 
 		for (i = 0; reps != NULL && i < n; i++)
-			one_key(model, get(ed->before, domain), list, domain, keys[i],
-			    get(by_key, keys[i]), reps, n_reps, n_mx);
+			one_key(model, get(ed->before, domain), list, get(detected, domain),
+			    domain, keys[i], get(by_key, keys[i]), reps, n_reps, n_mx);
 		free(keys);
 		free_rep_days(reps, n_reps);
 	}
+	json_object_put(detected);
 }
 
 const char *

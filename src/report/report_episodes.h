@@ -29,6 +29,7 @@
 #define EPISODE_NOISE_SESSIONS	5
 #define EPISODE_CRITICAL_SHARE	0.5
 #define EPISODE_WARNING_SHARE	0.05
+#define EPISODE_MAX_IPS		4	/* receiving IPs kept per episode */
 
 /* What report_model.c collects for the episodes; all borrowed. */
 struct report_episode_data {

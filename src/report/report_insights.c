@@ -581,26 +581,61 @@ severity_rank(const char *s)
 	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
 }
 
+/* An insight with its sort keys read once: a sort compares them often. */
+struct ranked {
+	struct json_object *o;
+	int resolved, severity;
+	const char *last, *first, *domain, *title;
+};
+
 /* Ongoing first; then critical, warning, info; then the most recent. */
 static int
 by_rank(const void *a, const void *b)
 {
-	struct json_object *x = *(struct json_object *const *)a;
-	struct json_object *y = *(struct json_object *const *)b;
-	int c = (strcmp(mval_str(x, "status"), "ongoing") != 0) -
-	    (strcmp(mval_str(y, "status"), "ongoing") != 0);
+	const struct ranked *x = a, *y = b;
+	int c = x->resolved - y->resolved;
 
 	if (c == 0)
-		c = severity_rank(mval_str(x, "severity")) - severity_rank(mval_str(y, "severity"));
+		c = x->severity - y->severity;
 	if (c == 0)
-		c = strcmp(mval_str(y, "last_date"), mval_str(x, "last_date"));
+		c = strcmp(y->last, x->last);
 	if (c == 0)
-		c = strcmp(mval_str(y, "first_date"), mval_str(x, "first_date"));
+		c = strcmp(y->first, x->first);
 	if (c == 0)
-		c = strcmp(mval_str(x, "domain"), mval_str(y, "domain"));
+		c = strcmp(x->domain, y->domain);
 	if (c == 0)
-		c = strcmp(mval_str(x, "title"), mval_str(y, "title"));
+		c = strcmp(x->title, y->title);
 	return c;
+}
+
+/* LIST in the order of by_rank, as a new array (LIST is released). */
+static struct json_object *
+ranked(struct json_object *list)
+{
+	size_t i, n = json_object_array_length(list);
+	struct ranked *r = calloc(n + 1, sizeof(*r));
+	struct json_object *out;
+
+	if (r == NULL)
+		return list;
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+
+		r[i].o = o;
+		r[i].resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
+		r[i].severity = severity_rank(mval_str(o, "severity"));
+		r[i].last = mval_str(o, "last_date");
+		r[i].first = mval_str(o, "first_date");
+		r[i].domain = mval_str(o, "domain");
+		r[i].title = mval_str(o, "title");
+	}
+	qsort(r, n, sizeof(*r), by_rank);
+	out = json_object_new_array_ext((int)n);
+	for (i = 0; i < n; i++)
+		json_object_array_add(out, json_object_get(r[i].o));
+	free(r);
+	json_object_put(list);
+	return out;
 }
 
 /* Every insight gets the episode keys; those without an episode their defaults. */
@@ -686,7 +721,7 @@ report_insights(struct json_object *model, struct json_object *cells,
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
 	for (i = 0; i < json_object_array_length(list); i++)
 		complete(model, json_object_array_get_idx(list, i));
-	json_object_array_sort(list, by_rank);
+	list = ranked(list);
 	json_object_object_add(model, "insights", list);
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");

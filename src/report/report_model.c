@@ -9,6 +9,7 @@
  * become the sorted arrays of the model at the end.
  */
 #include "report_model.h"
+#include "report_episodes.h"
 #include "report_insights.h"
 #include "report_trust.h"
 #include "result_types.h"
@@ -466,7 +467,9 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	if (p->enforce)
 		add_int(cell, "enforced", n);
 	add_int(child(cell, "reporters"), r->org, n);
-	if (!folded)
+	/* A few receiving IPs name the host well enough; a pool has hundreds. */
+	if (!folded && row->receiving_ip != NULL && row->receiving_ip[0] != '\0' &&
+	    json_object_object_length(child(cell, "ips")) < EPISODE_MAX_IPS)
 		set_add(child(cell, "ips"), row->receiving_ip);
 
 	/* For the insights: domain -> result type -> day -> who and where. */

@@ -61,21 +61,21 @@ add_rate(char *buf, size_t size, const char *domain, double rate,
 	add(buf, size, item);
 }
 
-/* Has DOMAIN a problem (warning or worse) still going on at the end of the period? */
-static int
-domain_ongoing(struct json_object *ins, const char *domain)
+/* The domains with a problem (warning or worse) still going on, as a set. */
+static struct json_object *
+ongoing_domains(struct json_object *ins)
 {
+	struct json_object *set = json_object_new_object();
 	size_t i, n = ins ? json_object_array_length(ins) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
-		const char *d = mval_str(x, "domain");
 
-		if (strcmp(mval_str(x, "status"), "ongoing") == 0 && strcmp(d, domain) == 0 &&
+		if (strcmp(mval_str(x, "status"), "ongoing") == 0 &&
 		    strcmp(mval_str(x, "severity"), "info") != 0)
-			return 1;
+			json_object_object_add(set, mval_str(x, "domain"), NULL);
 	}
-	return 0;
+	return set;
 }
 
 /*
@@ -117,8 +117,10 @@ report_nagios(FILE *fp, struct json_object *model,
 	size_t ni = ins ? json_object_array_length(ins) : 0;
 	char text[900] = "";
 	int state = 0, silent = 0, crit = 0, warn = 0;
+	struct json_object *ongoing;
 
 	json_object_object_get_ex(model, "totals", &totals);
+	ongoing = ongoing_domains(ins);
 	/* Insights come ongoing first, worst first: the line names those. */
 	for (i = 0; i < ni; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
@@ -165,7 +167,7 @@ report_nagios(FILE *fp, struct json_object *model,
 		const char *who = mval_str(d, "worst_reporter");
 
 		/* A domain whose problems are all resolved is fine again. */
-		if (!domain_ongoing(ins, mval_str(d, "domain")))
+		if (!json_object_object_get_ex(ongoing, mval_str(d, "domain"), NULL))
 			continue;
 		if (r >= limits->crit_rate) {
 			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
@@ -176,6 +178,7 @@ report_nagios(FILE *fp, struct json_object *model,
 				state = 1;
 		}
 	}
+	json_object_put(ongoing);
 	if (silent > 0) {
 		char n[64];
 

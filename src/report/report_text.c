@@ -16,6 +16,7 @@
 
 #define WIDTH		100
 #define MAX_ROWS	25	/* per table, except domains and insights */
+#define MAX_PROBLEMS	50	/* insights shown, the worst first */
 
 struct col {
 	const char *head;
@@ -493,7 +494,7 @@ print_insights(const struct out *o, struct json_object *m)
 		    paint(o, RESET));
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < MAX_PROBLEMS; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
 		struct json_object *ev = mval_array(x, "evidence");
 		const char *sev = mval_str(x, "severity");
@@ -511,6 +512,9 @@ print_insights(const struct out *o, struct json_object *m)
 			wrap(o, "  - ", 4, json_object_get_string(json_object_array_get_idx(ev, k)));
 		wrap(o, "  fix: ", 7, mval_str(x, "fix"));
 	}
+	if (n > MAX_PROBLEMS)
+		fprintf(o->fp, "\n... and %zu more problems, less recent or less severe: "
+		    "--domain narrows the list, --format json has them all.\n", n - MAX_PROBLEMS);
 }
 
 static void
