@@ -237,6 +237,8 @@ html_section_insights(FILE *fp, struct json_object *model)
 		fputs("</p>\n", fp);
 		ev = model_array(in, "evidence");
 		if ((m = model_len(ev)) > 0) {
+			/* Folded: the titles and fixes of every problem fit a screen. */
+			fprintf(fp, "<details><summary>Evidence (%zu)</summary>", m);
 			fputs("<ul class=\"evidence\">", fp);
 			for (j = 0; j < m && j < 20; j++) {
 				if ((s = model_str_at(ev, j)) == NULL)
@@ -247,7 +249,7 @@ html_section_insights(FILE *fp, struct json_object *model)
 			}
 			if (m > 20)
 				fprintf(fp, "<li class=\"muted\">%zu more</li>", m - 20);
-			fputs("</ul>\n", fp);
+			fputs("</ul></details>\n", fp);
 		}
 		if ((s = model_str(in, "fix")) != NULL) {
 			fputs("<p class=\"fix\"><strong>Fix:</strong> ", fp);
