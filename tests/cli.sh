@@ -59,6 +59,14 @@ for t in starttls-not-supported certificate-host-mismatch certificate-expired \
 done
 
 expect_rc "explain certificate-expired" 0 "$TLSRPT" explain certificate-expired
+# Policy types too; no-policy-found is no failure.
+"$TLSRPT" explain no-policy-found sts TLSA >"$tmp/pt.out" 2>&1
+grep -q "^no-policy-found .*neither MTA-STS nor DANE" "$tmp/pt.out" &&
+	grep -q "This is not a failure" "$tmp/pt.out" && grep -q "^sts .*MTA-STS policy" "$tmp/pt.out" &&
+	grep -q "^tlsa .*DANE" "$tmp/pt.out" && ! grep -q "not in the IANA" "$tmp/pt.out" &&
+	ok "explain: policy types" || bad "explain: policy types"
+"$TLSRPT" explain | grep -q "^no-policy-found " && ok "explain lists the policy types" ||
+	bad "explain lists the policy types"
 expect_in "expired: confirm with openssl" "$tmp/out" "openssl s_client -starttls smtp"
 expect_in "expired: says the direction" "$tmp/out" "TO your domain"
 expect_rc "explain is case-insensitive" 0 "$TLSRPT" explain STARTTLS-NOT-SUPPORTED

@@ -118,9 +118,9 @@ else
 fi
 
 # Screenshots.  Tall enough that the first charts are in the picture.
-browser phone "file://$page" --window-size=390,3400 --screenshot="$tmp/phone.png"
+browser phone "file://$page" --window-size=390,5200 --screenshot="$tmp/phone.png"
 browser laptop "file://$page" --window-size=1280,2600 --screenshot="$tmp/laptop.png"
-for shot in phone:390:3400 laptop:1280:2600; do
+for shot in phone:390:5200 laptop:1280:2600; do
 	name=${shot%%:*} wh=${shot#*:}
 	w=${wh%%:*} h=${wh#*:}
 	if console_lines "$tmp/$name.err" >"$tmp/console.txt"; then

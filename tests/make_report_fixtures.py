@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """make_report_fixtures.py DIR - write the TLS-RPT reports of the fixture
-database that tests/report.sh renders: three domains, six reporters,
+database that tests/report.sh renders (with --scenarios, those of
+tests/report_episodes.sh: see scenarios() below): three domains, six reporters,
 2026-01-01 to 2026-03-31, each insight's pattern present once (and a
 near miss that must not trigger it).  Deterministic: no randomness.
 
@@ -182,4 +183,109 @@ def main():
         json.dump(rep, f, indent=1)
 
 
-main()
+# ---- scenarios: one domain each, 2026-05-01 to 2026-06-29 (days 0-59) ----
+SC_START = datetime.date(2026, 5, 1)
+SC_DAYS = 60
+RESULT_TYPES = ["starttls-not-supported", "certificate-host-mismatch",
+                "certificate-expired", "certificate-not-trusted", "validation-failure",
+                "tlsa-invalid", "dnssec-invalid", "dane-required",
+                "sts-policy-fetch-error", "sts-policy-invalid", "sts-webpki-invalid"]
+DANE_TYPES = ("tlsa-invalid", "dnssec-invalid", "dane-required")
+SC_BASE = {"Google Inc.": 1000, "Microsoft Corporation": 400, "Comcast": 100}
+
+
+def sc_policy(domain, mxs, org, failures, mode="enforce", ptype="sts"):
+    """FAILURES: [(result type, mx or None, share of this reporter's sessions)]."""
+    total = SC_BASE[org]
+    det = []
+    for rt, mx, share in failures:
+        n = int(total * share)
+        ip = "192.0.2.%d" % (mxs.index(mx) + 1) if mx in mxs else None
+        det.append(detail(rt, n, mx, ip, SENDERS[org], None))
+    failed = sum(x["failed-session-count"] for x in det)
+    strings = (["version: STSv1", "mode: %s" % mode] + ["mx: " + m for m in mxs] +
+               ["max_age: 604800"]) if ptype == "sts" else \
+        ["_25._tcp.%s. IN TLSA 3 1 1 %s" % (mxs[0], "ab" * 32)]
+    return policy(ptype, domain, mxs, total - failed, failed, det, strings)
+
+
+def scenario_domains():
+    """domain -> function(org, day) -> policy or None (no report)."""
+    out = {}
+
+    def episode(rt, first, last, mxname):
+        def f(org, n, domain):
+            if org == "Comcast":
+                return None
+            mxs = ["mx1." + domain, "mx2." + domain]
+            mx = None if rt.startswith("sts-") else mxs[0]
+            fails = [(rt, mx, 0.3)] if first <= n <= last else []
+            return sc_policy(domain, mxs, org, fails,
+                             ptype="tlsa" if rt in DANE_TYPES else "sts")
+        return f
+    for rt in RESULT_TYPES:
+        out["ongoing-%s.example" % rt] = episode(rt, 40, SC_DAYS - 1, "mx1")
+        out["resolved-%s.example" % rt] = episode(rt, 20, 29, "mx1")
+
+    def single_mx(org, n, domain):
+        if org == "Comcast":
+            return None
+        fails = [("certificate-expired", "mx." + domain, 1.0)] if 45 <= n <= 52 else []
+        return sc_policy(domain, ["mx." + domain], org, fails)
+    out["single-mx.example"] = single_mx
+
+    def backup_mx(org, n, domain):
+        if org == "Comcast":
+            return None
+        return sc_policy(domain, ["mx1." + domain, "mx2." + domain], org,
+                         [("starttls-not-supported", "mx2." + domain, 0.12)], mode="testing")
+    out["backup-mx.example"] = backup_mx
+
+    def one_reporter(org, n, domain):
+        if org == "Comcast":
+            return None
+        fails = [("sts-webpki-invalid", None, 0.2)] if (
+            org == "Microsoft Corporation" and n >= 30) else []
+        return sc_policy(domain, ["mx1." + domain, "mx2." + domain], org, fails)
+    out["one-reporter.example"] = one_reporter
+
+    def healthy(org, n, domain):
+        if org == "Comcast":
+            return None
+        return sc_policy(domain, ["mx1." + domain, "mx2." + domain], org, [])
+    out["healthy.example"] = healthy
+
+    def silent(org, n, domain):
+        if org == "Microsoft Corporation" or (org == "Comcast" and n > 30):
+            return None
+        return sc_policy(domain, ["mx1." + domain], org, [])
+    out["silent.example"] = silent
+    return out
+
+
+def scenarios(out):
+    """Each domain its own story; reports from Google and Microsoft daily
+    (Comcast only for silent.example, until day 30), one policy each."""
+    os.makedirs(out, exist_ok=True)
+    doms = scenario_domains()
+    for n in range(SC_DAYS):
+        d = SC_START + datetime.timedelta(days=n)
+        for org in ("Google Inc.", "Microsoft Corporation", "Comcast"):
+            pols = [p for p in (f(org, n, dom) for dom, f in sorted(doms.items())) if p]
+            if not pols:
+                continue
+            rep = {"organization-name": org,
+                   "date-range": {"start-datetime": iso(d) + "T00:00:00Z",
+                                  "end-datetime": iso(d) + "T23:59:59Z"},
+                   "contact-info": CONTACTS[org],
+                   "report-id": "sc-%s-%s" % (org.split()[0].lower(), iso(d)),
+                   "policies": pols}
+            name = "sc_%s_%s@%s.json" % (iso(d), org.split()[0].lower(), SIGNERS[org])
+            with open(os.path.join(out, name), "w") as f:
+                json.dump(rep, f, indent=1)
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--scenarios":
+    scenarios(sys.argv[2])
+else:
+    main()

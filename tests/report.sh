@@ -34,6 +34,8 @@ tl_tmpdir
 db=${TLSRPT_TEST_STORE_URI:-sqlite:$tmp/fixture.db}
 empty_db=sqlite:$tmp/empty.db
 python3 "$srcdir/tests/make_report_fixtures.py" "$tmp/reports" || exit 1
+# report never creates a store: the empty one is made as an admin would.
+"$TLSRPT" --db "$empty_db" db migrate >/dev/null 2>&1 || { bad "db migrate"; exit 1; }
 "$FIXTURE_STORE" "$db" "$tmp"/reports/*.json >"$tmp/store.out" 2>&1 ||
 	{ cat "$tmp/store.out"; exit 1; }
 grep -q "stored 309, duplicates 0" "$tmp/store.out" && ok "fixture: 309 reports stored" ||
@@ -93,7 +95,7 @@ has all-json tlsa-rollover:example.net
 has all-json mx-certificate:example.com
 has all-json sts-outage:example.org
 hasnt all-json sts-outage:example.com
-has all-json failure-rate-spike:example.com
+has all-json failure-episode:example.com
 has all-json inconsistent-report:example.com
 has all-json silent-reporter:
 hasnt org-json mx-certificate:example.org
@@ -126,11 +128,20 @@ grep -q "delivered TO your domains" "$tmp/all-text.out" &&
 grep -q "Google, Microsoft, Comcast, Mail.ru" "$tmp/empty-text.out" &&
 	ok "empty: the checklist" || bad "empty: the checklist"
 if LC_ALL=C grep -q "$(printf '\033')" "$tmp/all-text.out"; then bad "no colour when not a terminal"; else ok "no colour when not a terminal"; fi
-"$TLSRPT" --db "$db" report $Q1 --color always >"$tmp/color.out"
+"$TLSRPT" --db "$db" report --domain example.com --since 2026-03-01 --until 2026-03-06 \
+	--color always >"$tmp/color.out"
 LC_ALL=C grep -q "$(printf '\033')\[31m" "$tmp/color.out" && ok "--color always: colour" || bad "--color always: colour"
 cmp -s "$tmp/days-check.out" "$tmp/com-late-check.out" && ok "--days 12 --until D is --since D-11" ||
 	bad "--days 12 --until D is --since D-11"
-for c in all-check:2 com-late-check:1 org-march-check:0 empty-check:1; do
+# The spike of 02-20 refines the episode it belongs to.
+python3 - "$tmp/all-json.out" <<'PY' && ok "spike: evidence of the starttls episode" || bad "spike: evidence of the starttls episode"
+import json, sys
+m = json.loads(open(sys.argv[1]).read().rsplit("--- exit", 1)[0])
+e = [i for i in m["insights"] if i["result_type"] == "starttls-not-supported"]
+assert len(e) == 1 and e[0]["status"] == "resolved" and e[0]["mx_host"] == "mx1.example.com", e
+assert any(l.startswith("failure rate on 2026-02-20") for l in e[0]["evidence"]), e
+PY
+for c in all-check:1 com-late-check:1 org-march-check:0 empty-check:1; do
 	n=${c%:*} want=${c#*:}
 	tail -1 "$tmp/$n.out" | grep -qx -- "--- exit $want" && ok "$n: exit $want" || bad "$n: exit $want"
 done
@@ -189,7 +200,7 @@ imp_db=sqlite:$tmp/imp.db
 	"$FIXTURE_STORE" "$imp_db" "$tmp"/imp/*.json >"$tmp/imp.out" 2>&1 || cat "$tmp/imp.out"
 	IQ="--since 2026-05-01 --until 2026-05-31"
 	"$TLSRPT" --db "$imp_db" report $IQ --check >"$tmp/imp-check.out"; rc=$?
-	[ $rc -eq 2 ] && grep -q "^TLSRPT CRITICAL - example.com failure rate 50.00% (google.com)" "$tmp/imp-check.out" &&
+	[ $rc -eq 2 ] && grep -q "^TLSRPT CRITICAL - .*example.com failure rate 50.00% (google.com)" "$tmp/imp-check.out" &&
 		ok "impersonation: --check stays CRITICAL and names google.com" ||
 		{ bad "impersonation: --check stays CRITICAL and names google.com (exit $rc)"; cat "$tmp/imp-check.out"; }
 	"$TLSRPT" --db "$imp_db" report $IQ --format json >"$tmp/imp.json"
@@ -225,8 +236,19 @@ for args in "--since 2026-02-30" "--until yesterday" "--format xml" \
 	"$TLSRPT" --db "$empty_db" report $args >/dev/null 2>"$tmp/err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/err" ] && ok "usage error: $args" || bad "usage error: $args (exit $rc)"
 done
-"$TLSRPT" --db "sqlite:$tmp/nodir/x.db" report >/dev/null 2>"$tmp/err"; rc=$?
-[ $rc -eq 1 ] && grep -q nodir "$tmp/err" && ok "a store that cannot be opened: exit 1" || bad "a store that cannot be opened: exit 1 ($rc)"
+# Reading never creates a store: a typo in --db is an error naming the path.
+for f in text json csv prometheus html; do
+	"$TLSRPT" --db "sqlite:$tmp/nodir/x.db" report --format $f -o "$tmp/x.$f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	[ $rc -eq 2 ] && grep -q "$tmp/nodir/x.db" "$tmp/err" && grep -q "tlsrpt db migrate" "$tmp/err" &&
+		[ ! -e "$tmp/nodir" ] && ! grep -q "No reports yet" "$tmp/out" &&
+		ok "a missing store ($f): exit 2, names it, creates nothing" ||
+		bad "a missing store ($f): exit 2, names it, creates nothing ($rc)"
+done
+"$TLSRPT" --db "sqlite:$tmp/typo.db" report --check >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/typo.db" ] && ok "a missing store (--check): exit 2, creates nothing" ||
+	bad "a missing store (--check): exit 2, creates nothing ($rc)"
+"$TLSRPT" --db "sqlite:$tmp" report >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "$tmp" "$tmp/err" && ok "a store that cannot be opened: exit 1" || bad "a store that cannot be opened: exit 1 ($rc)"
 "$TLSRPT" --db "$db" report $Q1 --format json -o "$tmp/out.json" && python3 -m json.tool "$tmp/out.json" >/dev/null &&
 	ok "--output writes the file" || bad "--output writes the file"
 

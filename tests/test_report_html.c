@@ -54,6 +54,7 @@ count(const char *hay, const char *needle)
 static const char *const container_tags[] = {
 	"html", "head", "title", "style", "body", "main", "header", "footer",
 	"nav", "section", "article", "div", "p", "h1", "h2", "h3", "ul", "li",
+	"details", "summary",
 	"dl", "dt", "dd", "a", "span", "strong", "em", "code", "table", "thead",
 	"tbody", "tr", "th", "td", "figure", "figcaption", "svg", "g", "text",
 	"desc", NULL

@@ -1,5 +1,6 @@
 /*
- * cmd_explain.c - `tlsrpt explain [RESULT-TYPE...]`: what a failure means.
+ * cmd_explain.c - `tlsrpt explain [TYPE...]`: what a failure (a result
+ * type) or a policy type means.
  */
 #include "cmd.h"
 #include "result_types.h"
@@ -16,11 +17,11 @@ cmd_explain(int argc, char **argv)
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
-		printf("usage: tlsrpt explain [RESULT-TYPE...]\n");
+		printf("usage: tlsrpt explain [RESULT-TYPE|POLICY-TYPE...]\n");
 		return 0;
 	}
 	if (argc > 1 && argv[1][0] == '-') {
-		fprintf(stderr, "usage: tlsrpt explain [RESULT-TYPE...]\n");
+		fprintf(stderr, "usage: tlsrpt explain [RESULT-TYPE|POLICY-TYPE...]\n");
 		return 2;
 	}
 	if (argc <= 1) {
@@ -30,9 +31,18 @@ cmd_explain(int argc, char **argv)
 		all = result_types_all(&n);
 		for (i = 0; i < n; i++)
 			result_type_explain(stdout, &all[i], all[i].name);
+		printf("Policy types (RFC 8460 section 4.4): which policy the sender applied.\n\n");
+		for (i = 0; policy_type_name(i) != NULL; i++)
+			printf("%s\n", policy_type_explanation(policy_type_name(i)));
 		return 0;
 	}
-	for (a = 1; a < argc; a++)
-		result_type_explain(stdout, result_type_lookup(argv[a]), argv[a]);
+	for (a = 1; a < argc; a++) {
+		const char *p = policy_type_explanation(argv[a]);
+
+		if (p != NULL)
+			printf("%s\n", p);
+		else
+			result_type_explain(stdout, result_type_lookup(argv[a]), argv[a]);
+	}
 	return 0;
 }

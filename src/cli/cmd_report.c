@@ -2,7 +2,8 @@
  * cmd_report.c - `tlsrpt report`: read the store, build the model
  * (report_model.h) and render it in the asked format.
  *
- * Exit 0 on success, 1 when the store cannot be read, 2 on a usage error;
+ * Exit 0 on success, 1 when the store cannot be read, 2 on a usage error
+ * or a missing SQLite store (it never creates one);
  * with --check, the check's own 0/1/2 (OK/WARNING/CRITICAL).
  */
 #include "cli_config.h"
@@ -26,6 +27,28 @@
 #include <unistd.h>
 
 #define DEFAULT_DAYS	30
+
+/*
+ * The store, read only in spirit: a missing SQLite file is an error (exit
+ * 2, a typo in --db is no empty store), other failures exit 1 (RC_R).
+ */
+static struct store *
+open_existing(const struct config *cfg, int *rc_r)
+{
+	struct store_options so = { .password_file =
+	    cfg->database_password_file[0] != '\0' ? cfg->database_password_file : NULL,
+	    .must_exist = 1 };
+	struct store *st;
+	char err[600];
+
+	*rc_r = 1;
+	if (strncmp(cfg->database, "sqlite:", 7) == 0 && cfg->database[7] != '\0' &&
+	    access(cfg->database + 7, F_OK) < 0 && errno == ENOENT)
+		*rc_r = 2;
+	if ((st = store_open_with(cfg->database, &so, err, sizeof(err))) == NULL)
+		fprintf(stderr, "tlsrpt: report: Database: %s\n", err);
+	return st;
+}
 
 static void
 usage(FILE *fp)
@@ -143,8 +166,8 @@ produce(const struct config *cfg, const struct report_options *ro,
 
 	if (cli_become_user(cfg->user_id) < 0)
 		return 1;
-	if ((st = cli_store_open(cfg)) == NULL)
-		return 1;
+	if ((st = open_existing(cfg, &rc)) == NULL)
+		return rc;
 	model = report_model_build(st, ro, err, sizeof(err));
 	store_close(st);
 	if (model == NULL) {

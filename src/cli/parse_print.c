@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Failure details printed per policy in the text output. */
+#define PRINT_MAX_DETAILS	50
+
 struct type_total {
 	const char *result_type;
 	int64_t sessions;
@@ -87,6 +90,43 @@ print_domains(FILE *fp, const struct tlsrpt_report *rep)
 	fputs(printed ? "\n" : "(none given)\n", fp);
 }
 
+/* One field of a failure detail: " LABEL VALUE", when present. */
+static void
+detail_field(FILE *fp, const char *label, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	fprintf(fp, " %s ", label);
+	text_fputs(fp, value);
+}
+
+/*
+ * A policy's failure details, one a line: count, result type, receiving
+ * MX and IP, sending MTA, reason code; past PRINT_MAX_DETAILS, how many
+ * more (the JSON output has them all).
+ */
+static void
+print_details(FILE *fp, const struct tlsrpt_policy *pol)
+{
+	size_t d;
+
+	for (d = 0; d < pol->n_details && d < PRINT_MAX_DETAILS; d++) {
+		const struct tlsrpt_failure_detail *fd = &pol->details[d];
+
+		fprintf(fp, "    %10lld  ", (long long)fd->failed_session_count);
+		text_fputs(fp, fd->result_type);
+		detail_field(fp, "mx", fd->receiving_mx_hostname);
+		detail_field(fp, "ip", fd->receiving_ip);
+		detail_field(fp, "helo", fd->receiving_mx_helo);
+		detail_field(fp, "from", fd->sending_mta_ip);
+		detail_field(fp, "reason", fd->failure_reason_code);
+		fputc('\n', fp);
+	}
+	if (pol->n_details > PRINT_MAX_DETAILS)
+		fprintf(fp, "    ... and %zu more failure details (--json shows them all)\n",
+		    pol->n_details - PRINT_MAX_DETAILS);
+}
+
 int
 report_print_text(FILE *fp, const char *source, const struct tlsrpt_report *rep)
 {
@@ -134,6 +174,7 @@ report_print_text(FILE *fp, const char *source, const struct tlsrpt_report *rep)
 			fprintf(fp, ")");
 		}
 		fputc('\n', fp);
+		print_details(fp, pol);
 	}
 	if ((totals = totals_by_type(rep, &n_totals)) == NULL && n_totals != 0)
 		return -1;

@@ -593,3 +593,48 @@ result_type_explain(FILE *fp, const struct result_type_info *info,
 	print_block(fp, "Fix:", info->fix);
 	fputc('\n', fp);
 }
+
+/* ---- policy types (RFC 8460 section 4.4) ------------------------------ */
+
+static const struct {
+	const char *name, *text;
+} policy_types[] = {
+	{ "sts",
+	  "sts \xe2\x80\x94 the sender applied your MTA-STS policy (RFC 8461)\n"
+	  "  Meaning:   the sender fetched https://mta-sts.EXAMPLE.COM/.well-known/mta-sts.txt\n"
+	  "             and checked your MX hosts against it. In mode enforce a failure\n"
+	  "             means the mail was not delivered to that host; in mode testing it\n"
+	  "             was delivered anyway and only reported.\n"
+	  "  Confirm:   tlsrpt check --domain EXAMPLE.COM\n" },
+	{ "tlsa",
+	  "tlsa \xe2\x80\x94 the sender applied your DANE TLSA records (RFC 7672)\n"
+	  "  Meaning:   the sender found DNSSEC-signed TLSA records for your MX hosts and\n"
+	  "             required a matching certificate. DANE has no testing mode: a\n"
+	  "             failure means the mail was not delivered to that host.\n"
+	  "  Confirm:   tlsrpt check mx MX.EXAMPLE.COM\n" },
+	{ "no-policy-found",
+	  "no-policy-found \xe2\x80\x94 the sender found neither MTA-STS nor DANE\n"
+	  "  Meaning:   sessions counted under no-policy-found used opportunistic TLS (or\n"
+	  "             none). This is not a failure: it only says that no policy told the\n"
+	  "             sender to insist on TLS. Its failed sessions, if any, are the\n"
+	  "             result types listed with it.\n"
+	  "  Fix:       nothing is required; publish MTA-STS (or DANE) to make senders\n"
+	  "             insist on valid TLS.\n" },
+};
+
+const char *
+policy_type_explanation(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(policy_types) / sizeof(policy_types[0]); i++)
+		if (ascii_caseeq(name, policy_types[i].name))
+			return policy_types[i].text;
+	return NULL;
+}
+
+const char *
+policy_type_name(size_t i)
+{
+	return i < sizeof(policy_types) / sizeof(policy_types[0]) ? policy_types[i].name : NULL;
+}

@@ -36,4 +36,13 @@ int result_type_is_known(const char *name);
 void result_type_explain(FILE *fp, const struct result_type_info *info,
     const char *asked_name);
 
+/*
+ * The policy types of RFC 8460 section 4.4 ("sts", "tlsa",
+ * "no-policy-found"): a static explanation (lines ending in "\n"), or
+ * NULL when NAME is none of them.  policy_type_name(I) names the I-th,
+ * NULL past the last.
+ */
+const char *policy_type_explanation(const char *name);
+const char *policy_type_name(size_t i);
+
 #endif

@@ -146,7 +146,7 @@ page_header(FILE *fp, struct json_object *model)
 		fputs("</p>\n", fp);
 	}
 	fputs("<nav><a href=\"#summary\">Summary</a><a href=\"#insights\">"
-	    "Insights</a><a href=\"#domains\">Domains</a><a href=\"#result-types\">"
+	    "Problems</a><a href=\"#domains\">Domains</a><a href=\"#result-types\">"
 	    "Failures</a><a href=\"#mx-hosts\">MX hosts</a><a href=\"#sending-mtas\">"
 	    "Sending MTAs</a><a href=\"#reporters\">Reporters</a>"
 	    "<a href=\"#explanations\">Explanations</a></nav></header>\n", fp);
@@ -185,7 +185,28 @@ summary(FILE *fp, struct json_object *model)
 	int64_t failed = model_int(totals, "failed", 0);
 	size_t n_domains = model_len(model_array(model, "domains"));
 
+	int64_t hidden = model_int(totals, "unverified_hidden", 0);
+
 	fputs("<section id=\"summary\"><h2>Summary</h2>\n", fp);
+	if (hidden > 0)
+		fprintf(fp, "<p class=\"nodata\" id=\"unverified-hidden\">%lld unverified "
+		    "report%s hidden: <code>--include-unverified</code> shows them.</p>\n",
+		    (long long)hidden, hidden == 1 ? "" : "s");
+	if (reports <= 0 && n_domains == 0 &&
+	    model_int(model_object(model, "store"), "reports", 0) > 0) {
+		struct json_object *st = model_object(model, "store");
+
+		fprintf(fp, "<p class=\"nodata\" id=\"no-data\">No report in this period; "
+		    "the store holds %lld report%s from ",
+		    (long long)model_int(st, "reports", 0),
+		    model_int(st, "reports", 0) == 1 ? "" : "s");
+		html_text_n(fp, model_str(st, "first_date"), 20);
+		fputs(" to ", fp);
+		html_text_n(fp, model_str(st, "last_date"), 20);
+		fputs(": choose a period that covers them (<code>--since</code>, "
+		    "<code>--days</code>).</p>\n</section>\n", fp);
+		return;
+	}
 	if (reports <= 0 && n_domains == 0) {
 		fputs("<p class=\"nodata\" id=\"no-data\">No data: no TLS-RPT "
 		    "report was received for this period.</p>\n"

@@ -10,6 +10,7 @@
  */
 #include "html_out.h"
 #include "model_get.h"
+#include "report_episodes.h"
 #include "report_html.h"
 #include "report_html_int.h"
 
@@ -183,10 +184,22 @@ html_section_insights(FILE *fp, struct json_object *model)
 	size_t i, j, n = model_len(arr), rows = 0, m;
 	const char *sev, *s, *first, *last;
 
-	fputs("<section id=\"insights\"><h2>What changed: insights</h2>\n", fp);
-	if (n == 0)
-		fputs("<p class=\"nodata\">No insights: nothing in the data "
-		    "matched a known failure pattern.</p>\n", fp);
+	size_t ongoing = 0;
+	int64_t failed = model_int(model_object(model, "totals"), "failed", 0);
+
+	for (i = 0; i < n; i++)
+		ongoing += (s = model_str(model_obj_at(arr, i), "status")) != NULL &&
+		    strcmp(s, "ongoing") == 0;
+	fprintf(fp, "<section id=\"insights\"><h2>Problems: %zu ongoing, %zu resolved"
+	    "</h2>\n", ongoing, n - ongoing);
+	if (n == 0 && failed > 0)
+		fprintf(fp, "<p class=\"nodata\">%lld failed session%s, each failure below "
+		    "the noise floor (one day, one reporter, fewer than %d sessions): see the "
+		    "tables below.</p>\n", (long long)failed, failed == 1 ? "" : "s",
+		    EPISODE_NOISE_SESSIONS);
+	else if (n == 0)
+		fputs("<p class=\"nodata\">No problems: nothing failed in this period.</p>\n",
+		    fp);
 	for (i = 0; i < n && rows < REPORT_HTML_MAX_ROWS; i++) {
 		if ((in = model_obj_at(arr, i)) == NULL)
 			continue;
@@ -198,6 +211,10 @@ html_section_insights(FILE *fp, struct json_object *model)
 		fprintf(fp, "\"><h3><span class=\"badge sev-%s\">",
 		    severity_class(sev));
 		html_text_n(fp, sev != NULL ? sev : "note", 20);
+		if ((s = model_str(in, "status")) != NULL) {
+			fputs(", ", fp);
+			html_text_n(fp, s, 20);
+		}
 		fputs("</span> ", fp);
 		html_text_n(fp, (s = model_str(in, "title")) != NULL ? s :
 		    model_str(in, "kind"), HTML_TITLE_CHARS);
@@ -220,6 +237,8 @@ html_section_insights(FILE *fp, struct json_object *model)
 		fputs("</p>\n", fp);
 		ev = model_array(in, "evidence");
 		if ((m = model_len(ev)) > 0) {
+			/* Folded: the titles and fixes of every problem fit a screen. */
+			fprintf(fp, "<details><summary>Evidence (%zu)</summary>", m);
 			fputs("<ul class=\"evidence\">", fp);
 			for (j = 0; j < m && j < 20; j++) {
 				if ((s = model_str_at(ev, j)) == NULL)
@@ -230,7 +249,7 @@ html_section_insights(FILE *fp, struct json_object *model)
 			}
 			if (m > 20)
 				fprintf(fp, "<li class=\"muted\">%zu more</li>", m - 20);
-			fputs("</ul>\n", fp);
+			fputs("</ul></details>\n", fp);
 		}
 		if ((s = model_str(in, "fix")) != NULL) {
 			fputs("<p class=\"fix\"><strong>Fix:</strong> ", fp);

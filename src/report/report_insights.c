@@ -4,64 +4,13 @@
  */
 #include "report_insights.h"
 #include "model_get.h"
+#include "insight_list.h"
+#include "report_episodes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_EVIDENCE	6
-
-static struct json_object *
-insight(struct json_object *list, const char *kind, const char *severity,
-    const char *domain, const char *first, const char *last)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string(kind));
-	json_object_object_add(o, "severity", json_object_new_string(severity));
-	json_object_object_add(o, "domain", domain ? json_object_new_string(domain) : NULL);
-	json_object_object_add(o, "title", json_object_new_string(""));
-	json_object_object_add(o, "evidence", json_object_new_array());
-	json_object_object_add(o, "fix", json_object_new_string(""));
-	json_object_object_add(o, "first_date", first ? json_object_new_string(first) : NULL);
-	json_object_object_add(o, "last_date", last ? json_object_new_string(last) : NULL);
-	json_object_array_add(list, o);
-	return o;
-}
-
-static void
-set_text(struct json_object *o, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_text(struct json_object *o, const char *key, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	json_object_object_add(o, key, json_object_new_string(buf));
-}
-
-void
-insight_evidence(struct json_object *o, const char *fmt, ...)
-{
-	struct json_object *arr = mval_array(o, "evidence");
-	size_t n = arr != NULL ? json_object_array_length(arr) : MAX_EVIDENCE;
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n >= MAX_EVIDENCE || (n > 0 && strcmp(buf, json_object_get_string(
-	    json_object_array_get_idx(arr, n - 1))) == 0))
-		return;
-	json_object_array_add(arr, json_object_new_string(buf));
-}
 
 static struct json_object *
 get(struct json_object *o, const char *key)
@@ -180,8 +129,9 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 			i = j + 1;
 			continue;
 		}
-		o = insight(list, "tlsa-rollover", cleared ? "warning" : "critical",
+		o = insight_new(list, "tlsa-rollover", cleared ? "warning" : "critical",
 		    domain, d[i], d[j]);
+		json_object_object_add(o, "result_type", json_object_new_string("tlsa-invalid"));
 		for (size_t k = i; k <= j; k++) {
 			struct json_object *c = get(by_date, d[k]);
 			char mx[300], who[300];
@@ -200,14 +150,14 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 		}
 		names(hosts, hnames, sizeof(hnames));
 		if (cleared) {
-			set_text(o, "title", "%s: tlsa-invalid on %s from %s to %s (%lld sessions), "
+			insight_text(o, "title", "%s: tlsa-invalid on %s from %s to %s (%lld sessions), "
 			    "then cleared", domain, hnames, d[i], d[j], total);
 			insight_evidence(o, "after %s: reports with no tlsa-invalid (last report %s)",
 			    d[j], last_day);
 		} else
-			set_text(o, "title", "%s: tlsa-invalid on %s since %s (%lld sessions), "
+			insight_text(o, "title", "%s: tlsa-invalid on %s since %s (%lld sessions), "
 			    "not cleared", domain, hnames, d[i], total);
-		set_text(o, "fix", "A certificate was most likely replaced with a new key "
+		insight_text(o, "fix", "A certificate was most likely replaced with a new key "
 		    "before the TLSA record was updated. Renew keeping the key (certbot renew "
 		    "--reuse-key), publish TLSA 3 1 1 (public key SHA-256), and publish the next "
 		    "key's TLSA record before switching to it. See: tlsrpt explain tlsa-invalid");
@@ -275,8 +225,9 @@ mx_certificate(struct json_object *model, struct json_object *list,
 	    json_object_object_length(fine) > 0) {
 		names(affected, bad, sizeof(bad));
 		names(fine, good, sizeof(good));
-		o = insight(list, "mx-certificate", "critical", domain, d[0], d[n - 1]);
-		set_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
+		o = insight_new(list, "mx-certificate", "critical", domain, d[0], d[n - 1]);
+		json_object_object_add(o, "result_type", json_object_new_string(rt));
+		insight_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
 		    json_object_object_length(fine) > 1 ? "are" : "is");
 		json_object_object_foreach(affected, ah, e) {
 			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
@@ -284,12 +235,12 @@ mx_certificate(struct json_object *model, struct json_object *list,
 		}
 		insight_evidence(o, "no %s on %s", rt, good);
 		if (strcmp(rt, "certificate-expired") == 0)
-			set_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
+			insight_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
 			    "reloaded it (compare with %s, which is fine): openssl s_client -starttls "
 			    "smtp -connect %s:25 -servername %s | openssl x509 -noout -dates. "
 			    "See: tlsrpt explain certificate-expired", bad, good, bad, bad);
 		else
-			set_text(o, "fix", "The certificate on %s does not name the host senders "
+			insight_text(o, "fix", "The certificate on %s does not name the host senders "
 			    "connect to; install one whose subjectAltName covers it, as on %s. "
 			    "See: tlsrpt explain certificate-host-mismatch", bad, good);
 	}
@@ -320,12 +271,13 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 		    json_object_object_length(get(get(by_date, d[j + 1]), "reporters")) >=
 		    INSIGHT_STS_MIN_REPORTERS)
 			j++;
-		o = insight(list, "sts-outage", "critical", domain, d[i], d[j]);
+		o = insight_new(list, "sts-outage", "critical", domain, d[i], d[j]);
+		json_object_object_add(o, "result_type", json_object_new_string(rt));
 		names(get(c, "reporters"), who, sizeof(who));
 		if (i == j)
-			set_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, d[i]);
+			insight_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, d[i]);
 		else
-			set_text(o, "title", "%s: %s reported by several reporters, %s to %s",
+			insight_text(o, "title", "%s: %s reported by several reporters, %s to %s",
 			    domain, rt, d[i], d[j]);
 		for (size_t k = i; k <= j; k++) {
 			struct json_object *ck = get(by_date, d[k]);
@@ -335,12 +287,12 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 			    mval_int(ck, "failed"), who);
 		}
 		if (strcmp(rt, "sts-webpki-invalid") == 0)
-			set_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
+			insight_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
 			    "senders (expired, wrong name or incomplete chain): curl -v "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
 			    "sts-webpki-invalid", domain, domain);
 		else
-			set_text(o, "fix", "Senders could not fetch the MTA-STS policy: check that "
+			insight_text(o, "fix", "Senders could not fetch the MTA-STS policy: check that "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt answers 200 with text/plain "
 			    "from the internet (DNS, web server, firewall): curl -v "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
@@ -360,9 +312,9 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Does an insight of DOMAIN (in BY_DOMAIN: domain -> insights) cover a day in [FIRST, LAST]? */
-static int
-overlaps(struct json_object *by_domain, const char *domain, const char *first,
+/* The insights of DOMAIN (in BY_DOMAIN: domain -> insights) covering a day in [FIRST, LAST]. */
+static struct json_object *
+overlapping(struct json_object *by_domain, const char *domain, const char *first,
     const char *last)
 {
 	struct json_object *list = get(by_domain, domain);
@@ -373,88 +325,120 @@ overlaps(struct json_object *by_domain, const char *domain, const char *first,
 
 		if (strcmp(mval_str(o, "first_date"), last) <= 0 &&
 		    strcmp(mval_str(o, "last_date"), first) >= 0)
-			return 1;
+			return o;
 	}
-	return 0;
+	return NULL;
 }
 
+/* One day of a domain's series: before the period (baseline only) or in it. */
+struct rate_day {
+	const char *date;
+	long day;
+	long long ok, failed;
+	double rate, base;
+	int in_period, spike;
+};
+
+static int
+cmp_rate_day(const void *a, const void *b)
+{
+	return strcmp(((const struct rate_day *)a)->date, ((const struct rate_day *)b)->date);
+}
+
+/*
+ * The baseline of each day is the median rate of the INSIGHT_BASELINE_DAYS
+ * before it, spikes left out, read from before the period when the period
+ * has not lasted that long.  A spike that an insight of the domain
+ * already covers adds its numbers to that insight as evidence.
+ */
 static void
 rate_spikes(struct json_object *list, struct json_object *by_domain,
-    struct json_object *dom)
+    struct json_object *dom, struct json_object *before)
 {
 	struct json_object *days = mval_array(dom, "daily");
 	const char *domain = mval_str(dom, "domain");
-	size_t n = days ? json_object_array_length(days) : 0, i;
-	double *rates = calloc(n + 1, sizeof(double)), window[INSIGHT_BASELINE_DAYS];
-	int *spike = calloc(n + 1, sizeof(int));
-	double *base = calloc(n + 1, sizeof(double));
+	size_t nw = model_len(days), nb = before ? json_object_object_length(before) : 0;
+	size_t n = 0, i;
+	struct rate_day *r = calloc(nw + nb + 1, sizeof(*r));
+	double window[INSIGHT_BASELINE_DAYS];
 
-	if (rates == NULL || spike == NULL || base == NULL)
-		goto out;
-	for (i = 0; i < n; i++) {
+	if (r == NULL)
+		return;
+	if (before != NULL) {
+		json_object_object_foreach(before, date, e) {
+			r[n].date = date;
+			r[n].ok = mval_int(e, "successful");
+			r[n].failed = mval_int(e, "failed");
+			n++;
+		}
+	}
+	for (i = 0; i < nw; i++) {
 		struct json_object *e = json_object_array_get_idx(days, i);
-		long long ok = mval_int(e, "successful"), failed = mval_int(e, "failed");
 
-		rates[i] = ok + failed > 0 ? (double)failed / (double)(ok + failed) : 0;
+		r[n].date = mval_str(e, "date");
+		r[n].ok = mval_int(e, "successful");
+		r[n].failed = mval_int(e, "failed");
+		r[n].in_period = 1;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), cmp_rate_day);
+	for (i = 0; i < n; i++) {
+		r[i].day = day_number(r[i].date);
+		r[i].rate = r[i].ok + r[i].failed > 0 ?
+		    (double)r[i].failed / (double)(r[i].ok + r[i].failed) : 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(days, i);
-		long day = day_number(mval_str(e, "date"));
 		size_t k, w = 0;
 		double b;
 
-		/* Baseline: the median rate of the previous days, spikes left out. */
 		for (k = i; k-- > 0 && w < INSIGHT_BASELINE_DAYS;) {
-			long kd = day_number(mval_str(json_object_array_get_idx(days, k), "date"));
-
-			if (day - kd > INSIGHT_BASELINE_DAYS)
+			if (r[i].day - r[k].day > INSIGHT_BASELINE_DAYS)
 				break;
-			if (!spike[k])
-				window[w++] = rates[k];
+			if (!r[k].spike)
+				window[w++] = r[k].rate;
 		}
 		if (w < INSIGHT_BASELINE_MIN_DAYS)
 			continue;
 		qsort(window, w, sizeof(double), cmp_double);
 		b = w % 2 ? window[w / 2] : (window[w / 2 - 1] + window[w / 2]) / 2;
-		base[i] = b;
-		if (mval_int(e, "failed") >= INSIGHT_SPIKE_MIN_FAILED &&
-		    rates[i] >= b * INSIGHT_SPIKE_FACTOR && rates[i] >= b + INSIGHT_SPIKE_MARGIN)
-			spike[i] = 1;
+		r[i].base = b;
+		if (r[i].failed >= INSIGHT_SPIKE_MIN_FAILED &&
+		    r[i].rate >= b * INSIGHT_SPIKE_FACTOR && r[i].rate >= b + INSIGHT_SPIKE_MARGIN)
+			r[i].spike = 1;
 	}
 	for (i = 0; i < n; i++) {
 		size_t j = i, k;
-		const char *first, *last;
 		struct json_object *o;
 
-		if (!spike[i])
+		if (!r[i].spike || !r[i].in_period)
 			continue;
-		while (j + 1 < n && spike[j + 1])
+		while (j + 1 < n && r[j + 1].spike)
 			j++;
-		first = mval_str(json_object_array_get_idx(days, i), "date");
-		last = mval_str(json_object_array_get_idx(days, j), "date");
-		if (!overlaps(by_domain, domain, first, last)) {
-			o = insight(list, "failure-rate-spike", "warning", domain, first, last);
-			set_text(o, "title", "%s: failure rate %.1f%% on %s, against a baseline "
-			    "of %.2f%%", domain, rates[i] * 100, first, base[i] * 100);
-			for (k = i; k <= j; k++) {
-				struct json_object *e = json_object_array_get_idx(days, k);
+		if ((o = overlapping(by_domain, domain, r[i].date, r[j].date)) != NULL) {
+			char line[300];
 
-				insight_evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
-				    "%.2f%% (median of the previous %d days)", mval_str(e, "date"),
-				    mval_int(e, "failed"),
-				    mval_int(e, "failed") + mval_int(e, "successful"),
-				    rates[k] * 100, base[k] * 100, INSIGHT_BASELINE_DAYS);
-			}
-			set_text(o, "fix", "See which result types and MX hosts failed on those "
-			    "days: tlsrpt report --since %s --until %s --domain %s", first, last,
-			    domain);
+			snprintf(line, sizeof(line), "failure rate on %s: %.1f%% of all sessions, "
+			    "against a baseline of %.2f%%", r[i].date, r[i].rate * 100,
+			    r[i].base * 100);
+			insight_evidence_second(o, line);
+			i = j;
+			continue;
 		}
+		o = insight_new(list, "failure-rate-spike", "warning", domain, r[i].date,
+		    r[j].date);
+		insight_text(o, "title", "%s: failure rate %.1f%% on %s, against a baseline "
+		    "of %.2f%%", domain, r[i].rate * 100, r[i].date, r[i].base * 100);
+		for (k = i; k <= j; k++)
+			insight_evidence(o, "%s: %lld of %lld sessions failed (%.1f%%); baseline "
+			    "%.2f%% (median of the previous %d days)", r[k].date, r[k].failed,
+			    r[k].failed + r[k].ok, r[k].rate * 100, r[k].base * 100,
+			    INSIGHT_BASELINE_DAYS);
+		insight_text(o, "fix", "See which result types and MX hosts failed on those "
+		    "days: tlsrpt report --since %s --until %s --domain %s", r[i].date,
+		    r[j].date, domain);
 		i = j;
 	}
-out:
-	free(rates);
-	free(spike);
-	free(base);
+	free(r);
 }
 
 /* ---- reports whose details disagree with their own totals ------------- */
@@ -492,9 +476,9 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 			if (strcmp(dk, last) > 0)
 				last = dk;
 		}
-		o = insight(list, "inconsistent-report", "info", mval_str(e0, "domain"),
+		o = insight_new(list, "inconsistent-report", "info", mval_str(e0, "domain"),
 		    first, last);
-		set_text(o, "title", "%s: %zu report%s from %s whose failure details do not "
+		insight_text(o, "title", "%s: %zu report%s from %s whose failure details do not "
 		    "add up to their own totals", mval_str(e0, "domain"), m, m == 1 ? "" : "s",
 		    org);
 		for (k = 0; k < m; k++) {
@@ -504,7 +488,7 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 			    "up to %lld", mval_str(e, "date"), mval_str(e, "report_id"),
 			    mval_int(e, "summary_failed"), mval_int(e, "details_failed"));
 		}
-		set_text(o, "fix", "Nothing to fix on your side: %s's details do not match its "
+		insight_text(o, "fix", "Nothing to fix on your side: %s's details do not match its "
 		    "summary (some reporters, Mail.ru for one, do this). Rates here use the "
 		    "summary totals.", org);
 	}
@@ -524,15 +508,19 @@ silent_reporters(struct json_object *model, struct json_object *list)
 
 		if (!json_object_object_get_ex(r, "silent", &s) || !json_object_get_boolean(s))
 			continue;
-		o = insight(list, "silent-reporter", "warning", NULL,
+		o = insight_new(list, "silent-reporter", "warning", NULL,
 		    mval_str(r, "last_seen"), mval_str(r, "last_seen"));
-		set_text(o, "title", "%s has sent no report for %lld days (allowed gap: %lld)",
+		insight_text(o, "title", "%s has sent no report for %lld day%s (allowed gap: %lld)",
 		    mval_str(r, "name"), mval_int(r, "silent_days"),
-		    mval_int(r, "allowed_gap_days"));
-		insight_evidence(o, "last report %s; first seen %s; usually every %.1f day(s)",
-		    mval_str(r, "last_seen"), mval_str(r, "first_seen"),
-		    mval_double(r, "cadence_days"));
-		set_text(o, "fix", "Check that its reports still reach the rua address (spam "
+		    mval_int(r, "silent_days") == 1 ? "" : "s", mval_int(r, "allowed_gap_days"));
+		if (mval_double(r, "cadence_days") > 0)
+			insight_evidence(o, "last report %s; first seen %s; usually every %.1f "
+			    "days", mval_str(r, "last_seen"), mval_str(r, "first_seen"),
+			    mval_double(r, "cadence_days"));
+		else
+			insight_evidence(o, "last report %s; first seen %s; too few reports for "
+			    "a usual gap", mval_str(r, "last_seen"), mval_str(r, "first_seen"));
+		insight_text(o, "fix", "Check that its reports still reach the rua address (spam "
 		    "folder, filters, a full mailbox), and that the _smtp._tls record is unchanged "
 		    "(tlsrpt check --domain DOMAIN). A reporter only sends after delivering mail "
 		    "to you, and may stop on its own.");
@@ -540,10 +528,39 @@ silent_reporters(struct json_object *model, struct json_object *list)
 }
 
 static const char *const checklist =
-	"No reports yet. Few providers send TLS-RPT (Google, Microsoft, Comcast, Mail.ru, "
+	"Few providers send TLS-RPT (Google, Microsoft, Comcast, Mail.ru, "
 	"Mimecast), and only after they delivered mail to you. Check the record with "
 	"`tlsrpt check --domain DOMAIN` (_smtp._tls.DOMAIN TXT \"v=TLSRPTv1; rua=mailto:...\"), "
 	"look in the spam folder of the rua mailbox, and allow 24-72 hours after publishing.";
+
+/*
+ * The period has no report: say why as far as the store knows (reports
+ * outside the period, unverified ones hidden) before the checklist.
+ */
+static void
+no_reports(struct json_object *model, struct json_object *o)
+{
+	struct json_object *store = get(model, "store");
+	long long all = mval_int(store, "reports");
+	long long hidden = mval_int(get(model, "totals"), "unverified_hidden");
+
+	if (hidden > 0) {
+		insight_text(o, "title", "no verified report in this period; %lld unverified "
+		    "report%s hidden", hidden, hidden == 1 ? "" : "s");
+		insight_text(o, "fix", "Reports whose DKIM signature could not be verified "
+		    "are left out; --include-unverified shows them.");
+	} else if (all > 0) {
+		insight_text(o, "title", "no reports in this period; the store holds %lld "
+		    "report%s from %s to %s", all, all == 1 ? "" : "s",
+		    mval_str(store, "first_date"), mval_str(store, "last_date"));
+		insight_text(o, "fix", "Choose a period that covers them: --since %s "
+		    "(or --days N for the last N days before --until).",
+		    mval_str(store, "first_date"));
+	} else {
+		insight_text(o, "title", "no reports in this period");
+		insight_text(o, "fix", "No reports yet. %s", checklist);
+	}
+}
 
 int
 report_insight_type(const char *rt)
@@ -564,26 +581,93 @@ severity_rank(const char *s)
 	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
 }
 
+/* An insight with its sort keys read once: a sort compares them often. */
+struct ranked {
+	struct json_object *o;
+	int resolved, severity;
+	const char *last, *first, *domain, *title;
+};
+
+/* Ongoing first; then critical, warning, info; then the most recent. */
 static int
-by_severity(const void *a, const void *b)
+by_rank(const void *a, const void *b)
 {
-	struct json_object *x = *(struct json_object *const *)a;
-	struct json_object *y = *(struct json_object *const *)b;
-	int c = severity_rank(mval_str(x, "severity")) - severity_rank(mval_str(y, "severity"));
+	const struct ranked *x = a, *y = b;
+	int c = x->resolved - y->resolved;
 
 	if (c == 0)
-		c = strcmp(mval_str(x, "first_date"), mval_str(y, "first_date"));
+		c = x->severity - y->severity;
 	if (c == 0)
-		c = strcmp(mval_str(x, "domain"), mval_str(y, "domain"));
+		c = strcmp(y->last, x->last);
 	if (c == 0)
-		c = strcmp(mval_str(x, "title"), mval_str(y, "title"));
+		c = strcmp(y->first, x->first);
+	if (c == 0)
+		c = strcmp(x->domain, y->domain);
+	if (c == 0)
+		c = strcmp(x->title, y->title);
 	return c;
+}
+
+/* LIST in the order of by_rank, as a new array (LIST is released). */
+static struct json_object *
+ranked(struct json_object *list)
+{
+	size_t i, n = json_object_array_length(list);
+	struct ranked *r = calloc(n + 1, sizeof(*r));
+	struct json_object *out;
+
+	if (r == NULL)
+		return list;
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+
+		r[i].o = o;
+		r[i].resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
+		r[i].severity = severity_rank(mval_str(o, "severity"));
+		r[i].last = mval_str(o, "last_date");
+		r[i].first = mval_str(o, "first_date");
+		r[i].domain = mval_str(o, "domain");
+		r[i].title = mval_str(o, "title");
+	}
+	qsort(r, n, sizeof(*r), by_rank);
+	out = json_object_new_array_ext((int)n);
+	for (i = 0; i < n; i++)
+		json_object_array_add(out, json_object_get(r[i].o));
+	free(r);
+	json_object_put(list);
+	return out;
+}
+
+/* Every insight gets the episode keys; those without an episode their defaults. */
+static void
+complete(struct json_object *model, struct json_object *o)
+{
+	const char *kind = mval_str(o, "kind");
+
+	if (get(o, "status") == NULL) {
+		const char *st = strcmp(kind, "silent-reporter") == 0 ||
+		    strcmp(kind, "no-reports") == 0 ? "ongoing" :
+		    report_episode_status(model, model_str(o, "domain"),
+		    model_str(o, "last_date"));
+
+		json_object_object_add(o, "status", json_object_new_string(st));
+	}
+	if (!json_object_object_get_ex(o, "result_type", NULL))
+		json_object_object_add(o, "result_type", NULL);
+	if (!json_object_object_get_ex(o, "mx_host", NULL))
+		json_object_object_add(o, "mx_host", NULL);
+	if (get(o, "reporters") == NULL)
+		json_object_object_add(o, "reporters", json_object_new_array());
+	if (get(o, "failed_sessions") == NULL)
+		json_object_object_add(o, "failed_sessions", json_object_new_int64(0));
+	json_object_object_del(o, "_severity");
+	insight_evidence_end(o);
 }
 
 void
 report_insights(struct json_object *model, struct json_object *cells,
-    struct json_object *inconsistent, struct json_object *extra,
-    const struct report_options *opt)
+    const struct report_episode_data *ed, struct json_object *inconsistent,
+    struct json_object *extra, const struct report_options *opt)
 {
 	struct json_object *list = json_object_new_array(), *doms, *by_domain;
 	size_t i, n;
@@ -603,6 +687,8 @@ report_insights(struct json_object *model, struct json_object *cells,
 		if ((c = get(by_type, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", c);
 	}
+	/* Every failure, as episodes the detectors above refine. */
+	report_episodes(model, ed, list);
 	doms = mval_array(model, "domains");
 	n = doms ? json_object_array_length(doms) : 0;
 	/* What the spikes must not repeat: the insights so far, per domain. */
@@ -617,20 +703,25 @@ report_insights(struct json_object *model, struct json_object *cells,
 		}
 		json_object_array_add(arr, json_object_get(o));
 	}
-	for (i = 0; i < n; i++)
-		rate_spikes(list, by_domain, json_object_array_get_idx(doms, i));
+	for (i = 0; i < n; i++) {
+		struct json_object *dom = json_object_array_get_idx(doms, i);
+
+		rate_spikes(list, by_domain, dom, get(ed->before, mval_str(dom, "domain")));
+	}
 	json_object_put(by_domain);
 	inconsistent_reports(list, inconsistent);
 	silent_reporters(model, list);
 	if (mval_int(get(model, "totals"), "reports") == 0) {
-		struct json_object *o = insight(list, "no-reports", "warning", NULL, NULL, NULL);
+		struct json_object *o = insight_new(list, "no-reports", "warning", NULL, NULL,
+		    NULL);
 
-		set_text(o, "title", "no reports in this period");
-		set_text(o, "fix", "%s", checklist);
+		no_reports(model, o);
 	}
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
-	json_object_array_sort(list, by_severity);
+	for (i = 0; i < json_object_array_length(list); i++)
+		complete(model, json_object_array_get_idx(list, i));
+	list = ranked(list);
 	json_object_object_add(model, "insights", list);
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");

@@ -14,6 +14,8 @@
 
 #include <json.h>
 
+#include "insight_list.h"
+#include "report_episodes.h"
 #include "report_options.h"
 
 /* Thresholds, exposed for the documentation and the tests. */
@@ -25,19 +27,12 @@
 #define INSIGHT_SPIKE_MIN_FAILED	10
 #define INSIGHT_STS_MIN_REPORTERS	2
 
-/*
- * Add a line of evidence (printf FMT) to insight O's "evidence" array,
- * unless it repeats the last line or the list is full (6 lines).
- */
-void insight_evidence(struct json_object *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* True for the result types whose cells the insights read. */
 int report_insight_type(const char *result_type);
 
 /* EXTRA: insights made elsewhere (report_trust.h), sorted in with these. */
 void report_insights(struct json_object *model, struct json_object *cells,
-    struct json_object *inconsistent, struct json_object *extra,
-    const struct report_options *opt);
+    const struct report_episode_data *ed, struct json_object *inconsistent,
+    struct json_object *extra, const struct report_options *opt);
 
 #endif

@@ -9,6 +9,7 @@
  * become the sorted arrays of the model at the end.
  */
 #include "report_model.h"
+#include "report_episodes.h"
 #include "report_insights.h"
 #include "report_trust.h"
 #include "result_types.h"
@@ -38,6 +39,13 @@ struct pol {
 	long long failed;		/* its summary's failed sessions */
 	long long detail_sum;		/* its failure details' sessions */
 	size_t n_details;		/* rows seen */
+	int enforce;			/* tlsa, or sts in mode enforce */
+};
+
+/* A report before the period, for the baseline: its id and day. */
+struct pre_rep {
+	long long id;
+	long day;
 };
 
 struct agg {
@@ -52,6 +60,15 @@ struct agg {
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
 	size_t n_excluded;
+	/* For the episodes (report_episodes.h). */
+	struct json_object *epcells;	/* domain -> "type\tmx" -> day -> cell */
+	struct json_object *repdays;	/* domain -> reporter -> day -> sessions */
+	struct json_object *before;	/* domain -> day -> sessions, before the period */
+	struct pre_rep *pre;
+	size_t n_pre, cap_pre;
+	long long n_unverified;		/* reports the filter hid */
+	long long n_all;		/* reports in the store, when the period has none */
+	long all_first, all_last;
 };
 
 /* ---- small json-c helpers --------------------------------------------- */
@@ -253,6 +270,22 @@ known_mx(struct json_object *set, const char *json)
 	json_object_put(arr);
 }
 
+/* Does a policy-string array (JSON text) say "mode: enforce"? */
+static int
+sts_enforce(const char *strings)
+{
+	const char *p = strings;
+
+	while (p != NULL && (p = strstr(p, "mode:")) != NULL) {
+		p += 5;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "enforce", 7) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 on_policy(void *ctx, const struct store_policy_row *row)
 {
@@ -281,6 +314,8 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	p->id = row->id;
 	p->rep = (size_t)ri;
 	p->failed = row->failed;
+	p->enforce = row->policy_type != NULL && (strcmp(row->policy_type, "tlsa") == 0 ||
+	    (strcmp(row->policy_type, "sts") == 0 && sts_enforce(row->policy_strings)));
 	if ((p->domain = lower_dup(row->policy_domain, "(none)")) == NULL)
 		return a->oom = 1;
 	a->n_pols++;
@@ -325,6 +360,10 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	rp = child(a->reporters, r->org);
 	add_int(rp, "successful", row->successful);
 	add_int(rp, "failed", row->failed);
+
+	day = child(child(child(a->repdays, p->domain), r->org), date);
+	add_int(day, "successful", row->successful);
+	add_int(day, "failed", row->failed);
 	return 0;
 }
 
@@ -418,6 +457,20 @@ on_failure(void *ctx, const struct store_failure_row *row)
 
 	rp = child(child(child(a->domains, p->domain), "reporters"), r->org);
 	add_int(child(rp, "result_types"), rt, n);
+	add_int(child(child(child(a->domains, p->domain), "mx_failures"), host), rt, n);
+
+	/* For the episodes: every result type, by MX host when reported. */
+	snprintf(key, sizeof(key), "%s\t%s", rt, folded || row->receiving_mx_hostname == NULL ||
+	    row->receiving_mx_hostname[0] == '\0' ? "" : host);
+	cell = child(child(child(a->epcells, p->domain), key), date);
+	add_int(cell, "failed", n);
+	if (p->enforce)
+		add_int(cell, "enforced", n);
+	add_int(child(cell, "reporters"), r->org, n);
+	/* A few receiving IPs name the host well enough; a pool has hundreds. */
+	if (!folded && row->receiving_ip != NULL && row->receiving_ip[0] != '\0' &&
+	    json_object_object_length(child(cell, "ips")) < EPISODE_MAX_IPS)
+		set_add(child(cell, "ips"), row->receiving_ip);
 
 	/* For the insights: domain -> result type -> day -> who and where. */
 	if (report_insight_type(rt)) {
@@ -449,6 +502,81 @@ on_history(void *ctx, const struct store_report_row *row)
 		add_int(h, "reports", 1);
 	if (row->contact_info != NULL)
 		json_object_object_add(h, "contact", json_object_new_string(row->contact_info));
+	return 0;
+}
+
+/* Reports before the period: only their day, for the baseline. */
+static int
+on_pre_report(void *ctx, const struct store_report_row *row)
+{
+	struct agg *a = ctx;
+
+	if (a->n_pre == a->cap_pre) {
+		size_t cap = a->cap_pre ? a->cap_pre * 2 : 256;
+		struct pre_rep *n = realloc(a->pre, cap * sizeof(*n));
+
+		if (n == NULL)
+			return a->oom = 1;
+		a->pre = n;
+		a->cap_pre = cap;
+	}
+	a->pre[a->n_pre].id = row->id;
+	a->pre[a->n_pre].day = day_of(row->start);
+	a->n_pre++;
+	return 0;
+}
+
+static int
+on_pre_policy(void *ctx, const struct store_policy_row *row)
+{
+	struct agg *a = ctx;
+	size_t lo = 0, hi = a->n_pre;
+	struct json_object *day;
+	char date[16], *domain;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->pre[mid].id < row->report)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == a->n_pre || a->pre[lo].id != row->report)
+		return 0;
+	if ((domain = lower_dup(row->policy_domain, "(none)")) == NULL)
+		return a->oom = 1;
+	day_name(a->pre[lo].day, date, sizeof(date));
+	day = child(child(a->before, domain), date);
+	add_int(day, "successful", row->successful);
+	add_int(day, "failed", row->failed);
+	free(domain);
+	return 0;
+}
+
+/* Reports the period's filter hid: the unverified ones. */
+static int
+on_hidden_report(void *ctx, const struct store_report_row *row)
+{
+	struct agg *a = ctx;
+
+	if (!row->verified)
+		a->n_unverified++;
+	return 0;
+}
+
+/* Every report in the store, when the period has none: how many, which days. */
+static int
+on_any_report(void *ctx, const struct store_report_row *row)
+{
+	struct agg *a = ctx;
+	long d = day_of(row->start);
+
+	if (a->n_all == 0 || d < a->all_first)
+		a->all_first = d;
+	if (a->n_all == 0 || d > a->all_last)
+		a->all_last = d;
+	a->n_all++;
 	return 0;
 }
 
@@ -709,6 +837,8 @@ build_reporters(struct agg *a)
 			silent_days = 0;
 		threshold = opt->silence_days > 0 ? opt->silence_days :
 		    (long)(cadence * 3 + 0.5) > 3 ? (long)(cadence * 3 + 0.5) : 3;
+		if (threshold > REPORT_SILENT_MAX_GAP)
+			threshold = REPORT_SILENT_MAX_GAP;
 		json_object_object_add(r, "contact", json_object_new_string(mval_str(h, "contact")));
 		add_int(r, "reports", mval_int(h, "reports"));
 		json_object_object_add(r, "first_seen", json_object_new_string(first));
@@ -717,9 +847,12 @@ build_reporters(struct agg *a)
 		    json_object_new_double(cadence) : NULL);
 		json_object_object_add(r, "silent_days", json_object_new_int64(silent_days));
 		json_object_object_add(r, "allowed_gap_days", json_object_new_int64(threshold));
-		/* "Used to send": a cadence needs a few reports. */
-		json_object_object_add(r, "silent",
-		    json_object_new_boolean(k >= 3 && silent_days > threshold));
+		/*
+		 * "Used to send": a cadence needs a few reports; without one, a
+		 * gap past the longest allowed is silence all the same.
+		 */
+		json_object_object_add(r, "silent", json_object_new_boolean(
+		    silent_days > threshold && (k >= 3 || silent_days > REPORT_SILENT_MAX_GAP)));
 		add_int(r, "successful", 0);
 		add_int(r, "failed", 0);
 		free(d);
@@ -806,6 +939,10 @@ free_agg(struct agg *a)
 	json_object_put(a->history);
 	json_object_put(a->claims);
 	json_object_put(a->trust);
+	json_object_put(a->epcells);
+	json_object_put(a->repdays);
+	json_object_put(a->before);
+	free(a->pre);
 }
 
 static void
@@ -828,12 +965,42 @@ add_period(struct json_object *m, const struct report_options *opt)
 	json_object_object_add(m, "filter", f);
 }
 
+/*
+ * When the period has no report: how many the store holds at all (with
+ * its filter's domain and trust) and their first and last day, as the
+ * model's "store" object, so the renderers can point at --since.
+ */
+static int
+store_outside(struct store *st, struct agg *a, struct json_object *m,
+    char *errbuf, size_t errlen)
+{
+	struct store_visitor v = { a, on_any_report, NULL, NULL };
+	struct store_filter all;
+	struct json_object *o = json_object_new_object();
+	char buf[16];
+
+	memset(&all, 0, sizeof(all));
+	all.since = 0;
+	all.until = (time_t)INT32_MAX;
+	all.domain = a->opt->domain;
+	all.include_unverified = a->opt->include_unverified;
+	json_object_object_add(m, "store", o);
+	if (store_query(st, &all, &v, errbuf, errlen) < 0)
+		return -1;
+	json_object_object_add(o, "reports", json_object_new_int64(a->n_all));
+	day_name(a->all_first, buf, sizeof(buf));
+	json_object_object_add(o, "first_date", a->n_all ? json_object_new_string(buf) : NULL);
+	day_name(a->all_last, buf, sizeof(buf));
+	json_object_object_add(o, "last_date", a->n_all ? json_object_new_string(buf) : NULL);
+	return 0;
+}
+
 struct json_object *
 report_model_build(struct store *st, const struct report_options *opt,
     char *errbuf, size_t errlen)
 {
-	struct store_visitor main_pass, history_pass;
-	struct store_filter filter, history;
+	struct store_visitor main_pass, history_pass, before_pass, hidden_pass;
+	struct store_filter filter, history, before, hidden;
 	struct json_object *m, *totals, *inconsistent;
 	struct agg a;
 	long long ok, failed;
@@ -852,6 +1019,9 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.history = json_object_new_object();
 	a.claims = json_object_new_object();
 	a.trust = json_object_new_array();
+	a.epcells = json_object_new_object();
+	a.repdays = json_object_new_object();
+	a.before = json_object_new_object();
 
 	filter.since = opt->since;
 	filter.until = opt->until;
@@ -861,8 +1031,19 @@ report_model_build(struct store *st, const struct report_options *opt,
 	history.since = opt->since - (time_t)REPORT_HISTORY_DAYS * REPORT_DAY;
 	main_pass = (struct store_visitor){ &a, on_report, on_policy, on_failure };
 	history_pass = (struct store_visitor){ &a, on_history, NULL, NULL };
+	/* The baseline's days before the period; the reports the period hid. */
+	before = filter;
+	before.since = opt->since - (time_t)INSIGHT_BASELINE_DAYS * REPORT_DAY;
+	before.until = opt->since;
+	before_pass = (struct store_visitor){ &a, on_pre_report, on_pre_policy, NULL };
+	hidden = filter;
+	hidden.include_unverified = 1;
+	hidden_pass = (struct store_visitor){ &a, on_hidden_report, NULL, NULL };
 	if (store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
-	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 || a.oom) {
+	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
+	    store_query(st, &before, &before_pass, errbuf, errlen) < 0 ||
+	    (!opt->include_unverified &&
+	    store_query(st, &hidden, &hidden_pass, errbuf, errlen) < 0) || a.oom) {
 		if (a.oom)
 			errbuf_printf(errbuf, errlen, "out of memory");
 		free_agg(&a);
@@ -882,6 +1063,12 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(totals, "successful", json_object_new_int64(ok));
 	json_object_object_add(totals, "failed", json_object_new_int64(failed));
 	json_object_object_add(totals, "failure_rate", new_rate(rate(ok, failed)));
+	json_object_object_add(totals, "unverified_hidden", json_object_new_int64(a.n_unverified));
+	if (a.n_reps - a.n_excluded == 0 && store_outside(st, &a, m, errbuf, errlen) < 0) {
+		json_object_put(m);
+		free_agg(&a);
+		return NULL;
+	}
 	json_object_object_add(m, "result_types", sorted_counts(a.result_types));
 	json_object_object_add(m, "failures", build_failures(&a));
 	json_object_object_add(m, "mx_hosts",
@@ -891,7 +1078,11 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "reporters", build_reporters(&a));
 	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
 	inconsistent = build_inconsistent(&a);
-	report_insights(m, a.cells, inconsistent, a.trust, opt);
+	{
+		struct report_episode_data ed = { a.epcells, a.repdays, a.before };
+
+		report_insights(m, a.cells, &ed, inconsistent, a.trust, opt);
+	}
 	json_object_put(inconsistent);
 	strip_keys(mval_array(m, "daily"), "_key");
 	json_object_object_add(m, "notes", notes());

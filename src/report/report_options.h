@@ -12,6 +12,8 @@
 #define REPORT_DAY		86400
 /* How far before --since reporters' history is read, for cadence. */
 #define REPORT_HISTORY_DAYS	120
+/* The longest gap a reporter may leave, whatever its cadence. */
+#define REPORT_SILENT_MAX_GAP	45
 
 struct report_options {
 	time_t since;		/* first day, 00:00 UTC */

@@ -12,8 +12,11 @@
 #include "report_render.h"
 #include "text_safe.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define PROM_MAX_MX_SERIES	8	/* failed-session series per domain */
 
 static void
 label(FILE *fp, const char *name, const char *raw, int last)
@@ -55,6 +58,77 @@ date_seconds(const char *date)
 	time_t t;
 
 	return report_parse_date(date, &t) == 0 ? (long long)t : 0;
+}
+
+/* One domain's failed sessions by MX and result type (cells of mx_failures). */
+struct mx_cell {
+	const char *mx, *rt;
+	long long n;
+};
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct mx_cell *x = a, *y = b;
+	int c = (x->n < y->n) - (x->n > y->n);
+
+	if (c == 0)
+		c = strcmp(x->mx, y->mx);
+	return c != 0 ? c : strcmp(x->rt, y->rt);
+}
+
+/*
+ * The MX names come from reports: anyone can send thousands.  A domain
+ * gets PROM_MAX_MX_SERIES series, the largest; the rest add up under
+ * mx="(other)", so the number of series stays bounded.
+ */
+static void
+failed_by_mx(FILE *fp, struct json_object *d)
+{
+	struct json_object *mxs = get(d, "mx_failures");
+	struct mx_cell *c;
+	size_t n = 0, cap = 0, i;
+	long long other = 0;
+
+	if (mxs == NULL || !json_object_is_type(mxs, json_type_object))
+		return;
+	json_object_object_foreach(mxs, mx0, types0) {
+		(void)mx0;
+		if (json_object_is_type(types0, json_type_object))
+			cap += json_object_object_length(types0);
+	}
+	if ((c = calloc(cap + 1, sizeof(*c))) == NULL)
+		return;
+	json_object_object_foreach(mxs, mx, types) {
+		if (!json_object_is_type(types, json_type_object))
+			continue;
+		json_object_object_foreach(types, rt, cnt) {
+			c[n].mx = mx;
+			c[n].rt = rt;
+			c[n].n = json_object_get_int64(cnt);
+			n++;
+		}
+	}
+	qsort(c, n, sizeof(*c), by_count);
+	for (i = 0; i < n; i++) {
+		if (i >= PROM_MAX_MX_SERIES) {
+			other += c[i].n;
+			continue;
+		}
+		fputs("tlsrpt_failed_sessions{", fp);
+		label(fp, "domain", mval_str(d, "domain"), 0);
+		label(fp, "mx", c[i].mx, 0);
+		label(fp, "result", c[i].rt, 1);
+		fprintf(fp, " %lld\n", c[i].n);
+	}
+	if (n > PROM_MAX_MX_SERIES) {
+		fputs("tlsrpt_failed_sessions{", fp);
+		label(fp, "domain", mval_str(d, "domain"), 0);
+		label(fp, "mx", "(other)", 0);
+		label(fp, "result", "(other)", 1);
+		fprintf(fp, " %lld\n", other);
+	}
+	free(c);
 }
 
 int
@@ -106,6 +180,11 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 			}
 		}
 	}
+	help(fp, "tlsrpt_failed_sessions", "failed TLS sessions over the period, by policy "
+	    "domain, receiving MX host (as reported) and result type; past the largest "
+	    "few, mx=\"(other)\"");
+	for (i = 0; i < nd; i++)
+		failed_by_mx(fp, json_object_array_get_idx(doms, i));
 	help(fp, "tlsrpt_failure_rate", "failed / all sessions over the period, by policy domain");
 	for (i = 0; i < nd; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);

@@ -6,6 +6,7 @@
  * before printing: no control character, C1 or bidi override reaches
  * the terminal.
  */
+#include "report_episodes.h"
 #include "report_model.h"
 #include "report_render.h"
 #include "text_safe.h"
@@ -15,6 +16,7 @@
 
 #define WIDTH		100
 #define MAX_ROWS	25	/* per table, except domains and insights */
+#define MAX_PROBLEMS	50	/* insights shown, the worst first */
 
 struct col {
 	const char *head;
@@ -429,19 +431,70 @@ print_reporters(const struct out *o, struct json_object *m)
 	}
 }
 
+/* The episode's facts in one line: where, who saw it, how many. */
+static void
+print_episode(const struct out *o, struct json_object *x)
+{
+	struct json_object *reps = mval_array(x, "reporters");
+	struct json_object *ips = mval_array(x, "receiving_ips");
+	char line[900], f[32];
+	size_t i, len, n = reps ? json_object_array_length(reps) : 0;
+	const char *mx = mval_str(x, "mx_host");
+
+	if (mval_str(x, "result_type")[0] == '\0')
+		return;
+	num(f, sizeof(f), mval_int(x, "failed_sessions"));
+	len = (size_t)snprintf(line, sizeof(line), "%s: %s on %s", mval_str(x, "status"),
+	    mval_str(x, "result_type"), mx[0] != '\0' ? mx :
+	    strncmp(mval_str(x, "result_type"), "sts-", 4) == 0 ? "the MTA-STS policy" :
+	    "an MX host not reported");
+	for (i = 0; ips != NULL && i < json_object_array_length(ips) && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? ", " : " (",
+		    json_object_get_string(json_object_array_get_idx(ips, i)));
+	if (ips != NULL && json_object_array_length(ips) > 0 && len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, ")");
+	for (i = 0; i < n && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+		    i ? ", " : "; seen by ", json_object_get_string(json_object_array_get_idx(reps, i)));
+	if (len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, "; %s failed session%s, %s to %s", f,
+		    mval_int(x, "failed_sessions") == 1 ? "" : "s", mval_str(x, "first_date"),
+		    mval_str(x, "last_date"));
+	wrap(o, "  ", 4, line);
+}
+
 static void
 print_insights(const struct out *o, struct json_object *m)
 {
 	struct json_object *arr = mval_array(m, "insights");
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
-	section(o, "What changed: insights");
+	size_t ongoing = 0;
+	long long failed = mval_int(get(m, "totals"), "failed");
+	char head[128];
+
+	for (i = 0; i < n; i++)
+		ongoing += strcmp(mval_str(json_object_array_get_idx(arr, i), "status"),
+		    "ongoing") == 0;
+	snprintf(head, sizeof(head), "Problems: %zu ongoing, %zu resolved (ongoing first)",
+	    ongoing, n - ongoing);
+	section(o, head);
+	if (n == 0 && failed > 0) {
+		char f[32], line[300];
+
+		num(f, sizeof(f), failed);
+		snprintf(line, sizeof(line), "%s failed session%s, each failure below the noise "
+		    "floor (one day, one reporter, fewer than %d sessions): see the tables below.",
+		    f, failed == 1 ? "" : "s", EPISODE_NOISE_SESSIONS);
+		wrap(o, "", 0, line);
+		return;
+	}
 	if (n == 0) {
 		fprintf(o->fp, "%sNothing unusual in this period.%s\n", paint(o, GREEN),
 		    paint(o, RESET));
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < MAX_PROBLEMS; i++) {
 		struct json_object *x = json_object_array_get_idx(arr, i);
 		struct json_object *ev = mval_array(x, "evidence");
 		const char *sev = mval_str(x, "severity");
@@ -450,13 +503,18 @@ print_insights(const struct out *o, struct json_object *m)
 
 		fputs(paint(o, strcmp(sev, "critical") == 0 ? RED :
 		    strcmp(sev, "warning") == 0 ? YELLOW : ""), o->fp);
-		snprintf(first, sizeof(first), "%s[%s] ", i ? "\n" : "", sev);
+		snprintf(first, sizeof(first), "%s[%s, %s] ", i ? "\n" : "", sev,
+		    mval_str(x, "status"));
 		wrap(o, first, 4, mval_str(x, "title"));
 		fputs(paint(o, RESET), o->fp);
+		print_episode(o, x);
 		for (k = 0; k < ne; k++)
 			wrap(o, "  - ", 4, json_object_get_string(json_object_array_get_idx(ev, k)));
 		wrap(o, "  fix: ", 7, mval_str(x, "fix"));
 	}
+	if (n > MAX_PROBLEMS)
+		fprintf(o->fp, "\n... and %zu more problems, less recent or less severe: "
+		    "--domain narrows the list, --format json has them all.\n", n - MAX_PROBLEMS);
 }
 
 static void
@@ -467,19 +525,25 @@ print_daily(const struct out *o, struct json_object *m)
 		{ "FAILED", 8, 1 }, { "RATE", 7, 1 }, { "RESULT TYPES", 0, 0 },
 	};
 	struct json_object *arr = mval_array(m, "daily");
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
+	size_t i, n = arr ? json_object_array_length(arr) : 0, quiet = 0;
 
-	section(o, "Per day");
+	section(o, "Per day, days with failures");
 	if (n == 0) {
 		fprintf(o->fp, "(no reports)\n");
 		return;
 	}
-	header(o, cols, 6);
+	for (i = 0; i < n; i++)
+		quiet += mval_int(json_object_array_get_idx(arr, i), "failed") == 0;
+	if (quiet < n)
+		header(o, cols, 6);
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
 		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
 		char s[32], f[32], rate[32], types[300];
 		const char *vals[6];
+
+		if (failed == 0)
+			continue;
 
 		num(s, sizeof(s), ok);
 		num(f, sizeof(f), failed);
@@ -489,6 +553,9 @@ print_daily(const struct out *o, struct json_object *m)
 		vals[2] = s; vals[3] = f; vals[4] = rate; vals[5] = types;
 		row(o, cols, 6, vals);
 	}
+	if (quiet > 0)
+		fprintf(o->fp, "(%zu day%s by domain without failures left out)\n", quiet,
+		    quiet == 1 ? "" : "s");
 }
 
 int
@@ -513,8 +580,15 @@ report_text_write(FILE *fp, struct json_object *model, int color)
 	num(s, sizeof(s), mval_int(totals, "successful"));
 	num(f, sizeof(f), mval_int(totals, "failed"));
 	pct(rate, sizeof(rate), mval_double(totals, "failure_rate"));
-	fprintf(fp, "\n%s reports; %s successful and %s failed sessions (%s failed)\n",
-	    r, s, f, rate);
+	fprintf(fp, "\n%s report%s; %s successful and %s failed session%s (%s failed)\n",
+	    r, mval_int(totals, "reports") == 1 ? "" : "s", s, f,
+	    mval_int(totals, "failed") == 1 ? "" : "s", rate);
+	if (mval_int(totals, "unverified_hidden") > 0) {
+		snprintf(line, sizeof(line), "%lld unverified report%s hidden: "
+		    "--include-unverified shows them.", mval_int(totals, "unverified_hidden"),
+		    mval_int(totals, "unverified_hidden") == 1 ? "" : "s");
+		wrap(&o, "", 0, line);
+	}
 	print_insights(&o, model);
 	print_domains(&o, model);
 	print_failures(&o, model);

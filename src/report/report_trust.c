@@ -178,8 +178,8 @@ report_trust_implausible(struct json_object *trust, const char *reporter,
 	insight_evidence(insight(trust, "implausible-report", "warning", title,
 	    "No sender delivers more than 10^9 TLS sessions a day to one receiver; "
 	    "such a report is forged or broken. Check who signed it.", date),
-	    "%s: report %.200s (organization-name \"%.200s\"): %lld sessions in %lld day(s)",
-	    date, report_id, org, sessions, days);
+	    "%s: report %.200s (organization-name \"%.200s\"): %lld sessions in %lld day%s",
+	    date, report_id, org, sessions, days, days == 1 ? "" : "s");
 	return 1;
 }
 

@@ -408,6 +408,7 @@ store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
 			.mx_hosts = c->text(r, 4),
 			.successful = c->num(r, 5),
 			.failed = c->num(r, 6),
+			.policy_strings = c->text(r, 7),
 		};
 		return v->policy(v->ctx, &row);
 	}

@@ -51,6 +51,11 @@ struct store_options {
 	 * here and no password ever appears in ERRBUF.
 	 */
 	const char *password_file;
+	/*
+	 * For commands that only read: a missing SQLite file is an error
+	 * (pointing at `tlsrpt db migrate`), never a new empty store.
+	 */
+	int must_exist;
 };
 
 /*
@@ -136,6 +141,7 @@ struct store_policy_row {
 	const char *policy_domain;
 	const char *mx_hosts;		/* a JSON array of strings */
 	long long successful, failed;
+	const char *policy_strings;	/* a JSON array of strings */
 };
 
 struct store_failure_row {

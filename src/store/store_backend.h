@@ -43,7 +43,7 @@ extern const struct store_backend store_pgsql_backend;
 	" r.total_successful, r.total_failure, r.dkim_domain"
 #define STORE_POLICY_COLUMNS \
 	"p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts," \
-	" p.total_successful, p.total_failure"
+	" p.total_successful, p.total_failure, p.policy_strings"
 #define STORE_FAILURE_COLUMNS \
 	"f.policy_fk, f.result_type, f.sending_mta_ip," \
 	" f.receiving_mx_hostname, f.receiving_mx_helo, f.receiving_ip," \

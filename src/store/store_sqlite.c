@@ -483,9 +483,14 @@ sqlite_open(const char *path, const struct store_options *opt, char *errbuf,
 	struct store_sqlite *s;
 	size_t i;
 
-	(void)opt;		/* its one option is PostgreSQL's password file */
 	if (path == NULL || path[0] == '\0') {
 		errbuf_printf(errbuf, errlen, "sqlite: no database path (sqlite:/PATH)");
+		return NULL;
+	}
+	if (opt != NULL && opt->must_exist && access(path, F_OK) < 0) {
+		errbuf_printf(errbuf, errlen, "sqlite:%s: %s; create the store with `tlsrpt "
+		    "db migrate` (or check the Database setting and --db)", path,
+		    strerror(errno));
 		return NULL;
 	}
 	if (check_directory(path, errbuf, errlen) < 0)

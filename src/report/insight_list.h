@@ -1,0 +1,37 @@
+/*
+ * insight_list.h - building the insights of `tlsrpt report`, each a JSON
+ * object of the "insights" array (doc/report-json.md).
+ *
+ * insight_new() appends an insight with its common keys to LIST and
+ * returns it (LIST owns it).  An evidence list keeps its first
+ * INSIGHT_MAX_EVIDENCE lines and counts the rest; insight_evidence_end()
+ * then closes it with "... and N more days" (or "... and N more").
+ */
+#ifndef TLSRPT_INSIGHT_LIST_H
+#define TLSRPT_INSIGHT_LIST_H
+
+#include <json.h>
+
+#define INSIGHT_MAX_EVIDENCE	6
+
+struct json_object *insight_new(struct json_object *list, const char *kind,
+    const char *severity, const char *domain, const char *first, const char *last);
+
+/* Set KEY ("title", "fix") of insight O to the printf text FMT. */
+void insight_text(struct json_object *o, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Add a line of evidence (printf FMT) to insight O's "evidence" array,
+ * unless it repeats the last line; past the limit it is only counted.
+ */
+void insight_evidence(struct json_object *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* LINE as the second line of evidence: a refinement of the first. */
+void insight_evidence_second(struct json_object *o, const char *line);
+
+/* Say how many lines were cut, once all evidence is in. */
+void insight_evidence_end(struct json_object *o);
+
+#endif

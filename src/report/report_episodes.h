@@ -1,0 +1,53 @@
+/*
+ * report_episodes.h - every failure of the period as an episode: the days
+ * one result type failed for one policy domain on one receiving MX host
+ * (or on none, when the reports name no host).
+ *
+ * An episode runs from a day with failures until a reporter that saw it
+ * sends a report for the domain without it; the next failure starts a new
+ * one.  It is ongoing when, for at least one reporter that saw it, the
+ * last report of the period still shows it; resolved when every such
+ * reporter sent a later report without it.  One day, one reporter and
+ * fewer than EPISODE_NOISE_SESSIONS failed sessions is noise and left
+ * out.  Severity: critical while ongoing for certificate-expired on the
+ * domain's only MX host, for an MTA-STS or DANE result type under an
+ * enforcing policy (sts in mode enforce, tlsa), or for half or more of
+ * the sessions of the reporters that saw it; warning from
+ * EPISODE_WARNING_SHARE of them; info below.  Resolved, critical becomes
+ * warning and anything else info.
+ *
+ * report_episodes() turns each episode into an insight in LIST, unless an
+ * insight of a detector (report_insights.h) already covers the same
+ * domain, result type and days: that one then gains the episode's keys
+ * (status, result_type, mx_host, reporters, failed_sessions).
+ */
+#ifndef TLSRPT_REPORT_EPISODES_H
+#define TLSRPT_REPORT_EPISODES_H
+
+#include <json.h>
+
+#define EPISODE_NOISE_SESSIONS	5
+#define EPISODE_CRITICAL_SHARE	0.5
+#define EPISODE_WARNING_SHARE	0.05
+#define EPISODE_MAX_IPS		4	/* receiving IPs kept per episode */
+
+/* What report_model.c collects for the episodes; all borrowed. */
+struct report_episode_data {
+	/* domain -> "type\tmx" (mx "" when not reported) -> day ->
+	 * {failed, enforced, reporters {org: failed}, ips {ip: true}} */
+	struct json_object *cells;
+	/* domain -> reporter -> day -> {successful, failed}: report days */
+	struct json_object *repdays;
+	/* domain -> day -> {successful, failed}, the days before the period */
+	struct json_object *before;
+};
+
+/* MODEL holds "domains" (with "_mx_known"); insights go into LIST. */
+void report_episodes(struct json_object *model, const struct report_episode_data *ed,
+    struct json_object *list);
+
+/* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
+const char *report_episode_status(struct json_object *model, const char *domain,
+    const char *last);
+
+#endif
