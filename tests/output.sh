@@ -106,6 +106,33 @@ if raw_controls "$tmp/p.json"; then bad "parse --json: no raw C1 or bidi"; else 
 if raw_controls "$tmp/e.text"; then bad "explain: the name asked for is escaped"
 else ok "explain: the name asked for is escaped"; fi
 
+# A fix's command is pasted into a shell: names from reports that are not
+# plain DNS names stay out of it.
+cat >"$tmp/shell.json" <<'JSON'
+{"organization-name":"Shell Corp","contact-info":"x@shell.example","report-id":"shell-1",
+"date-range":{"start-datetime":"2026-01-10T00:00:00Z","end-datetime":"2026-01-10T23:59:59Z"},
+"policies":[{"policy":{"policy-type":"sts","policy-domain":"x$(reboot).example",
+"policy-string":["version: STSv1","mode: enforce","mx: mx.x.example","max_age: 86400"],
+"mx-host":["mx.x.example"]},"summary":{"total-successful-session-count":10,
+"total-failure-session-count":40},"failure-details":[
+{"result-type":"certificate-expired","failed-session-count":20,
+ "receiving-mx-hostname":"mx.x.example;reboot"},
+{"result-type":"sts-policy-fetch-error","failed-session-count":20}]}]}
+JSON
+"$FIXTURE_STORE" "sqlite:$tmp/shell.db" "$tmp/shell.json" >/dev/null 2>&1
+"$TLSRPT" --db "sqlite:$tmp/shell.db" report $Q --format json >"$tmp/shell.out" 2>&1
+$PY - "$tmp/shell.out" <<'PY' && ok "fix commands: hostile names replaced by MXHOST, DOMAIN" ||
+import json, sys
+fixes = [i.get("fix", "") for i in json.load(open(sys.argv[1]))["insights"]]
+cmds = [f for f in fixes if "-connect" in f or "curl" in f]
+assert any("-connect MXHOST:25" in f for f in cmds), fixes
+assert any("https://mta-sts.DOMAIN/" in f for f in cmds), fixes
+for f in cmds:
+    for bad in ("-connect mx.x.example;reboot", "curl -v https://mta-sts.x$(reboot)"):
+        assert bad not in f, f
+PY
+	{ bad "fix commands: hostile names replaced by MXHOST, DOMAIN"; head -c 3000 "$tmp/shell.out"; }
+
 # --- -o ---------------------------------------------------------------
 good=sqlite:$tmp/good.db
 "$FIXTURE_STORE" "$good" "$srcdir/tests/fixtures/json-details-empty.json" >/dev/null 2>&1 ||

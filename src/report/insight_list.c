@@ -122,3 +122,20 @@ insight_evidence_end(struct json_object *o)
 	json_object_object_del(o, "_more");
 	json_object_object_del(o, "_more_days");
 }
+
+const char *
+insight_cmd_name(const char *name, const char *placeholder)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '-' ||
+	    strlen(name) > 253)
+		return placeholder;
+	for (i = 0; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '-' || name[i] == '.' || name[i] == '_'))
+			return placeholder;
+	return name;
+}

@@ -34,4 +34,11 @@ void insight_evidence_second(struct json_object *o, const char *line);
 /* Say how many lines were cut, once all evidence is in. */
 void insight_evidence_end(struct json_object *o);
 
+/*
+ * NAME when it is a plain DNS name (letters, digits, '-', '.', '_'; 253
+ * bytes at most), else PLACEHOLDER: host and domain names come from
+ * reports, and a fix's command is pasted into a shell.
+ */
+const char *insight_cmd_name(const char *name, const char *placeholder);
+
 #endif

@@ -193,8 +193,10 @@ fix_for(struct json_object *o, const char *rt, const char *mx, const char *d,
 {
 	char h[300], fix[1024], confirm[1024];
 
+	/* Names from reports go into commands only when they are plain. */
+	d = insight_cmd_name(d, "DOMAIN");
 	if (mx[0] != '\0')
-		snprintf(h, sizeof(h), "%s", mx);
+		snprintf(h, sizeof(h), "%s", insight_cmd_name(mx, "MXHOST"));
 	else
 		snprintf(h, sizeof(h), "MXHOST (each of: dig +short MX %s)", d);
 	confirm[0] = '\0';

@@ -238,7 +238,8 @@ mx_certificate(struct json_object *model, struct json_object *list,
 			insight_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
 			    "reloaded it (compare with %s, which is fine): openssl s_client -starttls "
 			    "smtp -connect %s:25 -servername %s | openssl x509 -noout -dates. "
-			    "See: tlsrpt explain certificate-expired", bad, good, bad, bad);
+			    "See: tlsrpt explain certificate-expired", bad, good,
+			    insight_cmd_name(bad, "MXHOST"), insight_cmd_name(bad, "MXHOST"));
 		else
 			insight_text(o, "fix", "The certificate on %s does not name the host senders "
 			    "connect to; install one whose subjectAltName covers it, as on %s. "
@@ -290,13 +291,13 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 			insight_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
 			    "senders (expired, wrong name or incomplete chain): curl -v "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
-			    "sts-webpki-invalid", domain, domain);
+			    "sts-webpki-invalid", domain, insight_cmd_name(domain, "DOMAIN"));
 		else
 			insight_text(o, "fix", "Senders could not fetch the MTA-STS policy: check that "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt answers 200 with text/plain "
 			    "from the internet (DNS, web server, firewall): curl -v "
 			    "https://mta-sts.%s/.well-known/mta-sts.txt. See: tlsrpt explain "
-			    "sts-policy-fetch-error", domain, domain);
+			    "sts-policy-fetch-error", domain, insight_cmd_name(domain, "DOMAIN"));
 		i = j + 1;
 	}
 	free(d);
