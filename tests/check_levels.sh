@@ -34,9 +34,9 @@ level "rate at --crit-rate" 2 "TLSRPT CRITICAL - example.org failure rate 0.05% 
 	example.org $FEB --warn-rate 0.0001 --crit-rate 0.0002
 level "rate below a raised --warn-rate" 0 "TLSRPT OK - " \
 	example.org $FEB --warn-rate 0.001 --crit-rate 0.002
-level "a silent reporter: WARNING" 1 "TLSRPT WARNING - 1 silent reporter(s) |" example.net $MAR
+level "a silent reporter: WARNING" 1 "TLSRPT WARNING - 1 silent reporter |" example.net $MAR
 level "a silent reporter, --silent-critical: CRITICAL" 2 \
-	"TLSRPT CRITICAL - 1 silent reporter(s) |" example.net $MAR --silent-critical
+	"TLSRPT CRITICAL - 1 silent reporter |" example.net $MAR --silent-critical
 level "--silent-critical without a silent reporter: OK" 0 "TLSRPT OK - " \
 	example.org $MAR --silent-critical
 tl_finish

@@ -61,20 +61,29 @@ add_rate(char *buf, size_t size, const char *domain, double rate,
 	add(buf, size, item);
 }
 
-/* The domains with a problem (warning or worse) still going on, as a set. */
+/*
+ * The domains whose problems are all over: a resolved insight and none
+ * still going on, as a set.  Their rate no longer counts; a domain with
+ * failures too few to be a problem of their own is judged by its rate.
+ */
 static struct json_object *
-ongoing_domains(struct json_object *ins)
+resolved_domains(struct json_object *ins)
 {
 	struct json_object *set = json_object_new_object();
+	struct json_object *ongoing = json_object_new_object();
 	size_t i, n = ins ? json_object_array_length(ins) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
 
-		if (strcmp(mval_str(x, "status"), "ongoing") == 0 &&
-		    strcmp(mval_str(x, "severity"), "info") != 0)
-			json_object_object_add(set, mval_str(x, "domain"), NULL);
+		json_object_object_add(strcmp(mval_str(x, "status"), "ongoing") == 0 ?
+		    ongoing : set, mval_str(x, "domain"), NULL);
 	}
+	json_object_object_foreach(ongoing, d, v) {
+		(void)v;
+		json_object_object_del(set, d);
+	}
+	json_object_put(ongoing);
 	return set;
 }
 
@@ -117,10 +126,10 @@ report_nagios(FILE *fp, struct json_object *model,
 	size_t ni = ins ? json_object_array_length(ins) : 0;
 	char text[900] = "";
 	int state = 0, silent = 0, crit = 0, warn = 0;
-	struct json_object *ongoing;
+	struct json_object *resolved;
 
 	json_object_object_get_ex(model, "totals", &totals);
-	ongoing = ongoing_domains(ins);
+	resolved = resolved_domains(ins);
 	/* Insights come ongoing first, worst first: the line names those. */
 	for (i = 0; i < ni; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
@@ -167,7 +176,7 @@ report_nagios(FILE *fp, struct json_object *model,
 		const char *who = mval_str(d, "worst_reporter");
 
 		/* A domain whose problems are all resolved is fine again. */
-		if (!json_object_object_get_ex(ongoing, mval_str(d, "domain"), NULL))
+		if (json_object_object_get_ex(resolved, mval_str(d, "domain"), NULL))
 			continue;
 		if (r >= limits->crit_rate) {
 			add_rate(text, sizeof(text), mval_str(d, "domain"), r, who);
@@ -178,7 +187,7 @@ report_nagios(FILE *fp, struct json_object *model,
 				state = 1;
 		}
 	}
-	json_object_put(ongoing);
+	json_object_put(resolved);
 	if (silent > 0) {
 		char n[64];
 
