@@ -898,10 +898,8 @@ dkim_auth_eom(struct dkim_auth_msg *m, const char *from_domain,
 		return DKIM_AUTH_FAIL;
 	}
 	/* What was left out before hashing ranks with the policy failures. */
-	if (m->skipwhy[0] != '\0' && best < RANK_POLICY) {
-		best = RANK_POLICY;
+	if (m->skipwhy[0] != '\0' && best < RANK_POLICY)
 		errbuf_printf(why, why_len, "%s", m->skipwhy);
-	}
 	if (m->tempfail) {
 		errbuf_printf(why, why_len, "%s", m->tempwhy);
 		return DKIM_AUTH_TEMPERROR;

@@ -276,7 +276,9 @@ sts_enforce(const char *strings)
 {
 	const char *p = strings;
 
-	while (p != NULL && (p = strstr(p, "mode:")) != NULL) {
+	if (p == NULL)
+		return 0;
+	while ((p = strstr(p, "mode:")) != NULL) {
 		p += 5;
 		while (*p == ' ' || *p == '\t')
 			p++;

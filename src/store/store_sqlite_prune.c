@@ -59,7 +59,7 @@ fail(sqlite3 *db, const char *what, char *errbuf, size_t errlen)
 
 /*
  * Run SQL with up to two integer parameters; when it returns a row, its
- * first three columns go to OUT (which may be NULL).  0 or -1.
+ * first three columns go to OUT (which may be NULL), else zeros.  0 or -1.
  */
 static int
 step(sqlite3 *db, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
@@ -68,6 +68,8 @@ step(sqlite3 *db, const char *sql, sqlite3_int64 p1, sqlite3_int64 p2,
 	sqlite3_stmt *st;
 	int rc, i, n;
 
+	if (out != NULL)
+		out[0] = out[1] = out[2] = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	n = sqlite3_bind_parameter_count(st);
