@@ -46,27 +46,8 @@ with open(out, "w") as f:
     f.write(open(src).read())
 PYEOF
 }
-# many_sigs N SIGNED IN OUT: N copies of SIGNED's DKIM-Signature header
-# on top of IN.
-many_sigs() {
-	"$PY" - "$@" <<'PYEOF'
-import re, sys
-n, signed, src, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-lines = open(signed).read().split("\n")
-head = [lines[0]]
-for line in lines[1:]:
-    if not line.startswith((" ", "\t")):
-        break
-    head.append(line)
-head = "\n".join(head)
-with open(out, "w") as f:
-    for i in range(n):
-        f.write(re.sub(r"l=\d+", "l=%d" % (i + 1), head, count=1) + "\n")
-    f.write(open(src).read())
-PYEOF
-}
 l_sigs 105000 "$FIX/mime-google.eml" "$tmp/many.eml"
-many_sigs 90 "$tmp/slow1.eml" "$FIX/mime-google.eml" "$tmp/slow.eml"
+tl_many_sigs 90 "$tmp/slow1.eml" "$FIX/mime-google.eml" "$tmp/slow.eml"
 
 conf() {	# KEYFILE-LINE DKIMTIMEOUT
 	cat <<CONF

@@ -189,6 +189,27 @@ tl_truncate_base64() {
 	awk '/^Content-Transfer-Encoding: base64/ { inb = 1 } inb && length($0) > 40 && $0 ~ /^[A-Za-z0-9+\/=]+\r?$/ { if (++n > 2) next } { print }' "$1"
 }
 
+# tl_many_sigs N SIGNED IN OUT: N copies of SIGNED's (first) DKIM-Signature
+# header, each with another l=, on top of IN: the bounded-work input, as an
+# attacker would send it to make libopendkim hash the body N times.
+tl_many_sigs() {
+	"$PY" - "$@" <<'PYEOF'
+import re, sys
+n, signed, src, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+lines = open(signed).read().split("\n")
+head = [lines[0]]
+for line in lines[1:]:
+    if not line.startswith((" ", "\t")):
+        break
+    head.append(line)
+head = "\n".join(head)
+with open(out, "w") as f:
+    for i in range(n):
+        f.write(re.sub(r"l=\d+", "l=%d" % (i + 1), head, count=1) + "\n")
+    f.write(open(src).read())
+PYEOF
+}
+
 # tl_send FILE RCPT[,RCPT...]: the message in FILE over SMTP (swaks) to
 # 127.0.0.1:$port, from sender@example.org to each RCPT; the transcript
 # appended to $tmp/swaks.log; the status of swaks.

@@ -84,15 +84,41 @@ int
 cli_verb_setup(int argc, char **argv, const char *verb,
     void (*usage)(FILE *fp), struct config **cfg_r)
 {
-	static const struct option opts[] = {
+	return cli_verb_setup_opts(argc, argv, verb, usage, NULL, cfg_r, NULL);
+}
+
+int
+cli_verb_setup_opts(int argc, char **argv, const char *verb,
+    void (*usage)(FILE *fp), const struct cli_verb_opts *extra,
+    struct config **cfg_r, const char **path_r)
+{
+	static const struct option common[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct option opts[CLI_VERB_MAX_OPTS + 3];
+	char shortopts[64];
 	const char *path = cli_globals.config_path;
-	int c, given = cli_globals.config_given;
+	int c, given = cli_globals.config_given, rc;
+	size_t n = 0, i;
 
 	*cfg_r = NULL;
+	if (path_r != NULL)
+		*path_r = path;
+	/* The verb's options first, then -c and -h, in one table. */
+	if (extra != NULL)
+		while (n < CLI_VERB_MAX_OPTS && extra->longopts[n].name != NULL) {
+			opts[n] = extra->longopts[n];
+			n++;
+		}
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		opts[n + i] = common[i];
+	if ((size_t)snprintf(shortopts, sizeof(shortopts), "%sc:h",
+	    extra != NULL ? extra->shortopts : "") >= sizeof(shortopts)) {
+		fprintf(stderr, "tlsrpt %s: too many options\n", verb);
+		return 1;
+	}
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
@@ -105,7 +131,7 @@ cli_verb_setup(int argc, char **argv, const char *verb,
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			path = optarg;
@@ -114,15 +140,26 @@ cli_verb_setup(int argc, char **argv, const char *verb,
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
+		case '?':
+		case ':':
 			usage(stderr);
 			return 2;
+		default:
+			if (extra == NULL) {
+				usage(stderr);
+				return 2;
+			}
+			if ((rc = extra->on_opt(c, optarg, extra->arg)) >= 0)
+				return rc;
+			break;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
+	if (path_r != NULL)
+		*path_r = path;
 	if ((*cfg_r = cli_config_as_user(path, given)) == NULL)
 		return 1;
 	return -1;

@@ -9,6 +9,7 @@
 
 #include "conf.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 #ifndef SYSCONFDIR
@@ -43,6 +44,28 @@ struct config *cli_load_config(const char *path, int given);
  */
 int cli_verb_setup(int argc, char **argv, const char *verb,
     void (*usage)(FILE *fp), struct config **cfg_r);
+
+/*
+ * A verb's own options, beyond -c and -h: LONGOPTS (ended by a zeroed
+ * entry, at most CLI_VERB_MAX_OPTS) and SHORTOPTS in getopt_long() form.
+ * ON_OPT(C, OPTARG, ARG) takes each one before the configuration is loaded
+ * and returns -1 to go on, else the exit status (after printing why).
+ */
+#define CLI_VERB_MAX_OPTS 8
+struct cli_verb_opts {
+	const struct option *longopts;
+	const char *shortopts;
+	int (*on_opt)(int c, const char *optarg, void *arg);
+	void *arg;
+};
+
+/*
+ * cli_verb_setup() with the verb's own options EXTRA (NULL for none);
+ * *PATH_R (unless NULL) is set to the configuration file it used.
+ */
+int cli_verb_setup_opts(int argc, char **argv, const char *verb,
+    void (*usage)(FILE *fp), const struct cli_verb_opts *extra,
+    struct config **cfg_r, const char **path_r);
 
 /* As root with UserID SPEC set: become that user (and group); 0 or -1. */
 int cli_become_user(const char *spec);

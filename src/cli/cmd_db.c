@@ -63,63 +63,60 @@ parse_days(const char *s)
 	return n;
 }
 
+/* What prune's own options ask for. */
+struct prune_args {
+	long days;		/* -1: RetentionDays */
+	int dry_run;
+};
+
+/* One of prune's options (cli_verb_opts.on_opt): -1, or 2 after the error. */
+static int
+prune_opt(int c, const char *arg, void *argp)
+{
+	struct prune_args *pa = argp;
+
+	if (c == 'n') {
+		pa->dry_run = 1;
+		return -1;
+	}
+	if ((pa->days = parse_days(arg)) < 0) {
+		fprintf(stderr, "tlsrpt db prune: --older-than \"%s\" is not "
+		    "a number of days from 1 to %d\n", arg, CONFIG_MAX_DAYS);
+		return 2;
+	}
+	if (pa->days == 0) {
+		fprintf(stderr, "tlsrpt db prune: --older-than 0 would "
+		    "prune every report; give 1 or more days\n");
+		return 2;
+	}
+	return -1;
+}
+
 static int
 prune(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "older-than", required_argument, NULL, 'o' },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = cli_globals.config_path;
-	int c, given = cli_globals.config_given, rc;
+	struct prune_args pa = { -1, 0 };
+	const struct cli_verb_opts extra = { opts, "o:n", prune_opt, &pa };
+	const char *path;
 	struct store_prune pr;
 	struct config *cfg;
 	struct store *st;
-	long days = -1;
+	long days;
 	char when[32], err[512];
 	struct tm tm;
+	int rc;
 
+	if ((rc = cli_verb_setup_opts(argc, argv, "prune", usage, &extra, &cfg,
+	    &path)) >= 0)
+		return rc;
 	memset(&pr, 0, sizeof(pr));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:nc:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if ((days = parse_days(optarg)) < 0) {
-				fprintf(stderr, "tlsrpt db prune: --older-than \"%s\" is not "
-				    "a number of days from 1 to %d\n", optarg,
-				    CONFIG_MAX_DAYS);
-				return 2;
-			}
-			if (days == 0) {
-				fprintf(stderr, "tlsrpt db prune: --older-than 0 would "
-				    "prune every report; give 1 or more days\n");
-				return 2;
-			}
-			break;
-		case 'n':
-			pr.dry_run = 1;
-			break;
-		case 'c':
-			path = optarg;
-			given = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if ((cfg = cli_config_as_user(path, given)) == NULL)
-		return 1;
+	pr.dry_run = pa.dry_run;
+	days = pa.days;
 	if (days < 0) {
 		if (cfg->retention_days == 0) {
 			fprintf(stderr, "tlsrpt db prune: no age given: RetentionDays "
@@ -165,6 +162,6 @@ int
 cmd_db(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "prune") == 0)
-		return prune(argc - 1, argv + 1);
+		return prune(argc, argv);
 	return migrate(argc, argv);
 }

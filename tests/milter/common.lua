@@ -124,3 +124,22 @@ function deliver(path, qid, rcpt)
 	mt.disconnect(conn)
 	return t, eoh
 end
+
+-- A report candidate from google.com in PATH, sent whole with a forged
+-- pass tag on top: checks that the filter held it past EOH and deleted the
+-- forged tag.  Returns its own tag (or nil) and the seconds from the first
+-- body chunk to the reply to EOM.
+function forged_candidate(path, qid)
+	local conn = open()
+	envelope(conn, "<x@google.com>", "<tlsrpt@example.net>", qid)
+	local headers, body = read_message(path)
+	table.insert(headers, 1, { name = TAG, value = "pass submitter=google.com" })
+	check(send_headers(conn, headers) ~= SMFIR_ACCEPT, "accepted at EOH")
+	local t0 = os.time()
+	send_body(conn, body)
+	check(mt.eom_check(conn, MT_HDRDELETE, TAG), "forged tag not deleted")
+	local t = tag(conn)
+	local took = os.time() - t0
+	mt.disconnect(conn)
+	return t, took
+end
