@@ -307,7 +307,7 @@ lookup(const struct tlsa_want *want, const char *resolver, int timeout,
 	snprintf(qname, sizeof(qname), "_25._tcp.%s", want->name);
 	st = dns_tlsa(&dns, qname, t);
 	if (st == DNS_ERROR)
-		printf("%s: lookup failed: %s\n", qname, dns.err);
+		printf("lookup failed: %s\n", dns.err);
 	dns_close(&dns);
 	if (st == DNS_NODATA || st == DNS_NXDOMAIN) {
 		printf("%s: no TLSA records: DANE is not in use there\n", qname);
