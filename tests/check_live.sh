@@ -50,6 +50,9 @@ spki_sha256=$(openssl x509 -in good.crt -pubkey -noout | openssl pkey -pubin -ou
 cert_sha512=$(openssl x509 -in good.crt -outform DER | openssl dgst -sha512 -r | cut -d' ' -f1)
 ca_spki_sha256=$(openssl x509 -in ca.crt -pubkey -noout | openssl pkey -pubin -outform DER |
 	openssl dgst -sha256 -r | cut -d' ' -f1)
+# The next key of a DANE rollover: published before any server uses it.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out next.key 2>/dev/null
+next_sha256=$(openssl pkey -in next.key -pubout -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
 
 # --- Zones and policies. ---
 mkdir docs
@@ -78,6 +81,14 @@ cat >>zone <<ZONE
 _25._tcp.mx.good.test TLSA 3 1 1 $spki_sha256
 _25._tcp.mx.good.test TLSA 3 0 2 $cert_sha512
 _25._tcp.mx.good.test TLSA 2 1 1 $ca_spki_sha256
+_smtp._tls.mx.good.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@good.test
+mx.mxnot.test A 127.0.0.1
+_25._tcp.mx.mxnot.test TLSA 3 1 1 $spki_sha256
+_25._tcp.mx.mxnot.test TLSA 3 1 1 $next_sha256
+_smtp._tls.danenorec.test TXT v=TLSRPTv1; rua=mailto:reports@danenorec.test
+danenorec.test MX 10 mx.mxnot.test
+_smtp._tls.nodane.test TXT v=TLSRPTv1; rua=mailto:reports@nodane.test
+nodane.test MX 10 mx.wrongname.test
 mx.tlsabad.test A 127.0.0.1
 _25._tcp.mx.tlsabad.test TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000
 mx.wrongname.test A 127.0.0.1
@@ -114,6 +125,9 @@ expect_in "the chain is trusted" "$tmp/out" "the chain leads to a trusted root"
 expect_in "TLSA 3 1 1 matches the leaf" "$tmp/out" "TLSA 3 1 1 matches the certificate at depth 0"
 expect_in "TLSA 3 0 2 matches the leaf" "$tmp/out" "TLSA 3 0 2 matches the certificate at depth 0"
 expect_in "TLSA 2 1 1 matches the CA" "$tmp/out" "TLSA 2 1 1 matches the certificate at depth 1"
+expect_in "the DANE MX's own TLS-RPT record is checked" "$tmp/out" \
+	"record _smtp._tls.mx.good.test: valid TLS-RPT record, reports go to mailto:tlsrpt@good.test"
+expect_not_in "... and its address in another domain is fine" "$tmp/out" "outside"
 expect_rc "JSON for the good domain" 0 run --format json --https-port "$WEB" --port "$GOOD" --domain good.test
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["status"]=="pass" and d["findings"] else 1)' "$tmp/out" \
 	&& ok "JSON says pass" || bad "JSON says pass"
@@ -165,6 +179,33 @@ expect_rc "mx: TLS 1.1 only" 2 run --port "$OLD" mx mx.good.test
 expect_in "... is validation-failure" "$tmp/out" "(TLS 1.2 or newer is required) [validation-failure]"
 expect_rc "mx: TLSA that matches nothing" 2 run --port "$GOOD" mx mx.tlsabad.test
 expect_in "... is tlsa-invalid" "$tmp/out" "[tlsa-invalid]"
+expect_in "... with the record that matches the served key" "$tmp/out" \
+	"the record matching the served key: _25._tcp.mx.tlsabad.test. IN TLSA 3 1 1 $spki_sha256"
+"$TLSRPT" tlsa "$tmp/good.key" >"$tmp/tlsa.out" 2>&1
+expect_eq "... the same record tlsrpt tlsa prints" "$(cat "$tmp/tlsa.out")" "3 1 1 $spki_sha256"
+expect_rc "mx: a pre-published next key beside the served one" 0 run --port "$GOOD" mx mx.mxnot.test
+expect_in "... is called that" "$tmp/out" \
+	"TLSA 3 1 1 matches no presented certificate: a pre-published next key (another record matches)"
+expect_not_in "... and needs no fix" "$tmp/out" "the record matching the served key"
+expect_rc "mx: after the switch to the next key, before its record" 2 run --port "$EXPIRED" mx mx.tlsabad.test
+expect_in "... the fix names the new key" "$tmp/out" \
+	"IN TLSA 3 1 1 $(openssl pkey -in "$tmp/expired.key" -pubout -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)"
+expect_not_in "... and nothing is a next key" "$tmp/out" "pre-published"
+
+# DANE's own TLS-RPT record: at each MX host with TLSA records.
+expect_rc "a DANE MX without its own TLS-RPT record warns" 1 run --https-port "$WEB" --port "$GOOD" --domain danenorec.test
+expect_in "... says why" "$tmp/out" \
+	"record _smtp._tls.mx.mxnot.test: no such name (NXDOMAIN): this MX uses DANE"
+expect_in "... with the record to publish, the domain's own" "$tmp/out" \
+	'publish: _smtp._tls.mx.mxnot.test. IN TXT "v=TLSRPTv1; rua=mailto:reports@danenorec.test"'
+expect_rc "... as JSON" 1 run --format json --https-port "$WEB" --port "$GOOD" --domain danenorec.test
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=[x for x in d["findings"] if x["id"]=="dane-record-none"]; sys.exit(0 if len(f)==1 and f[0]["level"]=="warning" else 1)' "$tmp/out" \
+	&& ok "... one dane-record-none warning" || bad "... one dane-record-none warning"
+expect_rc "an MX without TLSA needs no record of its own" 2 run --https-port "$WEB" --port "$GOOD" --domain nodane.test
+expect_not_in "... and gets no such warning" "$tmp/out" "_smtp._tls.mx.wrongname.test"
+expect_rc "check mx --domain does not ask for it" 0 run --port "$GOOD" mx --domain danenorec.test
+expect_not_in "... nor warns about the record" "$tmp/out" "this MX uses DANE"
+
 expect_rc "mx: nobody listening" 2 run --port 1 mx mx.good.test
 expect_in "... says so" "$tmp/out" "connect to 127.0.0.1 port 1"
 expect_rc "mx --domain checks every MX" 0 run --port "$GOOD" mx --domain good.test

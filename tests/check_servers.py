@@ -10,6 +10,8 @@ lines (DNS=port for the DNS server) to PORTS_FILE and serves until killed.
 DNS (UDP): zone lines "NAME TYPE DATA" with TYPE TXT (DATA is the text,
 split into 255-byte strings), MX ("PREF HOST"), A, TLSA ("U S M HEX").
 Unknown names get NXDOMAIN, known names without the type an empty answer.
+Answers carry the AD bit (DNSSEC-validated) when the query asked for it,
+as a validating resolver's do, except for names listed as "NAME INSECURE -".
 HTTPS: GET /.well-known/mta-sts.txt serves DOCROOT/<Host>, as text/plain;
 DOCROOT/<Host>.redirect answers 301 to its content; a missing file, 404.
 SMTP (":tls11": TLS 1.0 and 1.1 only): banner, EHLO (offering STARTTLS when there is a certificate),
@@ -25,6 +27,7 @@ import sys
 import threading
 
 TYPES = {"A": 1, "MX": 15, "TXT": 16, "TLSA": 52}
+INSECURE = set()
 
 
 def encode_name(name):
@@ -59,6 +62,9 @@ def load_zone(path):
             if not line or line.startswith("#"):
                 continue
             name, rtype, data = line.split(" ", 2)
+            if rtype == "INSECURE":
+                INSECURE.add(name.lower().rstrip("."))
+                continue
             zone.setdefault(name.lower().rstrip("."), []).append(
                 (TYPES[rtype], rdata(rtype, data)))
     return zone
@@ -79,7 +85,8 @@ def dns_answer(zone, query):
         rcode = 3
     else:
         answers = [d for t, d in zone[name] if t == qtype]
-    head = struct.pack("!HHHHHH", qid, 0x8400 | (flags & 0x0100) | 0x80 | rcode,
+    ad = flags & 0x0020 if name not in INSECURE else 0
+    head = struct.pack("!HHHHHH", qid, 0x8400 | (flags & 0x0100) | 0x80 | ad | rcode,
                        1, len(answers), 0, 0)
     body = b"".join(struct.pack("!HHHIH", 0xC00C, qtype, 1, 60, len(d)) + d
                     for d in answers)

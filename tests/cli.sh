@@ -75,6 +75,7 @@ expect_rc "explain tlsa-invalid" 0 "$TLSRPT" explain tlsa-invalid
 expect_in "tlsa: key rollover with certbot" "$tmp/out" "certbot renew --reuse-key"
 expect_in "tlsa: TLSA 3 1 1" "$tmp/out" "3 1 1"
 expect_in "tlsa: confirm with dig" "$tmp/out" "dig +dnssec TLSA _25._tcp."
+expect_in "tlsa: the next key's record from tlsrpt tlsa" "$tmp/out" "tlsrpt tlsa --name MX.EXAMPLE.COM NEW.key"
 expect_rc "explain sts-policy-fetch-error" 0 "$TLSRPT" explain sts-policy-fetch-error
 expect_in "sts fetch: confirm with curl" "$tmp/out" "curl"
 expect_in "sts fetch: the well-known path" "$tmp/out" "/.well-known/mta-sts.txt"

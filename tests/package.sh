@@ -216,6 +216,10 @@ for f in README.md.gz README.postfix README.prometheus examples/main.cf.snippet 
     examples/tlsrpt-milter.mc examples/tlsrpt-prometheus.service examples/tlsrpt-prometheus.timer; do
 	[ -f "$doc/$f" ] || [ -f "$doc/$f.gz" ] && ok "$doc/$f" || bad "$doc/$f missing"
 done
+hook=/usr/share/tlsrpt-milter/tlsrpt-dane-hook
+[ "$(mode_of $hook)" = "root:root 755" ] && ok "$hook" || bad "$hook: $(mode_of $hook)"
+[ -z "$(ls /etc/letsencrypt/renewal-hooks/deploy 2>/dev/null)" ] &&
+	ok "  and not enabled as a certbot hook" || bad "  enabled: $(ls /etc/letsencrypt/renewal-hooks/deploy)"
 # Every milter the pasted lines name is this filter's socket.
 snip=$doc/examples/main.cf.snippet
 [ -f $snip.gz ] && snip=$tmp/snippet && zcat $doc/examples/main.cf.snippet.gz >"$snip"

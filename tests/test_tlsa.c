@@ -28,6 +28,12 @@ main(void)
 		{ (const unsigned char *)"cacert", (const unsigned char *)"abc",
 		    6, 3 },
 	};
+	/* A bare key: SPKI only, no certificate. */
+	const struct tlsa_cert nocert = { NULL, (const unsigned char *)"abc",
+	    0, 3 };
+	unsigned char md[TLSA_DIGEST_MAX];
+	const unsigned char *data;
+	size_t len;
 	struct tlsa_rr rr;
 	unsigned char wrong[32];
 
@@ -72,5 +78,16 @@ main(void)
 	/* No chain at all. */
 	rr = (struct tlsa_rr){ 3, 0, 1, SHA256_ABC, 32 };
 	CHECK_INT(tlsa_rr_match(&rr, chain, 0), TLSA_NO_MATCH);
+
+	/* The other direction: the record data for a certificate. */
+	CHECK_INT(tlsa_data(1, 1, &chain[1], md, &data, &len), 0);
+	CHECK(len == 32 && memcmp(data, SHA256_ABC, 32) == 0);
+	CHECK_INT(tlsa_data(0, 2, &chain[0], md, &data, &len), 0);
+	CHECK(len == 64 && memcmp(data, SHA512_ABC, 64) == 0);
+	CHECK_INT(tlsa_data(1, 0, &chain[0], md, &data, &len), 0);
+	CHECK(len == 7 && data == chain[0].spki);
+	CHECK_INT(tlsa_data(2, 1, &chain[0], md, &data, &len), -1);
+	CHECK_INT(tlsa_data(1, 3, &chain[0], md, &data, &len), -1);
+	CHECK_INT(tlsa_data(0, 1, &nocert, md, &data, &len), -1);
 	return test_summary("test_tlsa");
 }

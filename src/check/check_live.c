@@ -1,7 +1,8 @@
 /*
  * check_live.c - `tlsrpt check --domain D`: the TLS-RPT record, the
  * MTA-STS TXT record and policy, and every MX, in the order a sender
- * meets them.  Grammars are tlsrpt_record.c and sts_policy.c; hosts are
+ * meets them, and each DANE MX host's own TLS-RPT record.  Grammars are
+ * tlsrpt_record.c and sts_policy.c; hosts are
  * check_mx.c; this file asks DNS and HTTPS and joins the answers.
  */
 #include "check_live.h"
@@ -18,8 +19,17 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * The TLS-RPT record at _smtp._tls.NAME.  NAME is the policy domain, or
+ * (DANE_FIX set) an MX host with TLSA records: for DANE the policy
+ * domain is the MX host (RFC 8460 section 3), so senders reporting DANE
+ * failures look there; its absence is a warning with DANE_FIX, the
+ * record to publish.  A usable record's text is copied to KEEP (KEEP_MAX
+ * bytes) when KEEP is not NULL.
+ */
 static void
-live_record(struct dns_ctx *dns, const char *domain, struct check_report *rep)
+live_record(struct dns_ctx *dns, const char *domain, const char *dane_fix,
+    char *keep, size_t keep_max, struct check_report *rep)
 {
 	struct dns_txt *txt = malloc(sizeof(*txt));
 	struct tlsrpt_record rec;
@@ -35,7 +45,14 @@ live_record(struct dns_ctx *dns, const char *domain, struct check_report *rep)
 	if (st == DNS_ERROR)
 		check_add(rep, CHECK_FAIL, "record-dns", NULL, "%s: senders "
 		    "cannot tell whether you want reports", dns->err);
-	else if (st != DNS_OK)
+	else if (st != DNS_OK && dane_fix != NULL) {
+		check_add(rep, CHECK_WARN, "dane-record-none", NULL, "%s: this "
+		    "MX uses DANE, and senders that report DANE failures send "
+		    "them to the MX host's own TLS-RPT record (RFC 8460 section "
+		    "3)", dns_status_name(st));
+		check_add(rep, CHECK_INFO, "dane-record-fix", NULL, "publish: "
+		    "%s. IN TXT \"%s\"", name, dane_fix);
+	} else if (st != DNS_OK)
 		check_add(rep, CHECK_FAIL, "record-none", NULL, "%s: senders "
 		    "send no TLS-RPT reports", dns_status_name(st));
 	if (st != DNS_OK)
@@ -62,10 +79,11 @@ live_record(struct dns_ctx *dns, const char *domain, struct check_report *rep)
 	if (txt->rr[which].truncated)
 		check_add(rep, CHECK_FAIL, "record-huge", NULL,
 		    "the record is over %d bytes", DNS_TXT_MAX);
-	else
-		(void)tlsrpt_record_check(txt->rr[which].text,
-		    txt->rr[which].len, domain, TLSRPT_RECORD_FROM_DNS, &rec,
-		    rep);
+	/* An MX host's record sends reports to the domain: not "outside". */
+	else if (tlsrpt_record_check(txt->rr[which].text, txt->rr[which].len,
+	    dane_fix == NULL ? domain : NULL, TLSRPT_RECORD_FROM_DNS, &rec,
+	    rep) == 0 && keep != NULL && txt->rr[which].len < keep_max)
+		memcpy(keep, txt->rr[which].text, txt->rr[which].len + 1);
 out:
 	free(txt);
 }
@@ -159,10 +177,31 @@ out:
 	return pol;
 }
 
-/* Every MX of the domain (or the domain itself when it has none). */
+/* Does HOST publish TLSA records for SMTP? */
+static int
+has_tlsa(struct dns_ctx *dns, const char *host)
+{
+	struct dns_tlsa *t = malloc(sizeof(*t));
+	char name[300];
+	int yes;
+
+	if (t == NULL)
+		return 0;
+	snprintf(name, sizeof(name), "_25._tcp.%s", host);
+	yes = dns_tlsa(dns, name, t) == DNS_OK;
+	free(t);
+	return yes;
+}
+
+/*
+ * Every MX of the domain (or the domain itself when it has none).  With
+ * DANE_FIX, each MX host with TLSA records also has its TLS-RPT record
+ * checked (see live_record).
+ */
 static void
 live_mx_all(const struct check_options *opt, struct dns_ctx *dns,
-    const struct sts_policy *pol, struct check_report *rep)
+    const struct sts_policy *pol, const char *dane_fix,
+    struct check_report *rep)
 {
 	struct dns_mx *mx = malloc(sizeof(*mx));
 	enum dns_status st;
@@ -207,6 +246,9 @@ live_mx_all(const struct check_options *opt, struct dns_ctx *dns,
 				    "matches mx %s of the policy", pol->mx[j]);
 		}
 		check_mx_host(opt, dns, mx->rr[i].host, rep);
+		if (dane_fix != NULL && strcasecmp(mx->rr[i].host,
+		    opt->domain) != 0 && has_tlsa(dns, mx->rr[i].host))
+			live_record(dns, mx->rr[i].host, dane_fix, NULL, 0, rep);
 	}
 out:
 	free(mx);
@@ -217,6 +259,7 @@ check_live_domain(const struct check_options *opt, struct check_report *rep)
 {
 	struct sts_policy *pol;
 	struct dns_ctx dns;
+	char rec[200] = "";
 
 	if (dns_open(&dns, opt->resolver, opt->timeout) < 0) {
 		fprintf(stderr, "tlsrpt: %s\n", dns.err);
@@ -227,9 +270,13 @@ check_live_domain(const struct check_options *opt, struct check_report *rep)
 		dns_close(&dns);
 		return -1;
 	}
-	live_record(&dns, opt->domain, rep);
+	live_record(&dns, opt->domain, NULL, rec, sizeof(rec), rep);
+	/* The MX hosts' records can send reports where the domain's do. */
+	if (rec[0] == '\0')
+		snprintf(rec, sizeof(rec), "v=TLSRPTv1; rua=mailto:tlsrpt@%.150s",
+		    opt->domain);
 	pol = live_sts(opt, &dns, rep);
-	live_mx_all(opt, &dns, pol, rep);
+	live_mx_all(opt, &dns, pol, rec, rep);
 	free(pol);
 	curl_global_cleanup();
 	dns_close(&dns);
@@ -249,7 +296,7 @@ check_live_mx(const struct check_options *opt, const char *host,
 	if (host != NULL)
 		check_mx_host(opt, &dns, host, rep);
 	else
-		live_mx_all(opt, &dns, NULL, rep);
+		live_mx_all(opt, &dns, NULL, NULL, rep);
 	dns_close(&dns);
 	return 0;
 }

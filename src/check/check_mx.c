@@ -102,25 +102,76 @@ check_trust(long vr, struct check_report *rep)
 		    X509_verify_cert_error_string(vr));
 }
 
-/* DER of the whole certificate and of its SPKI, malloc'd. */
-static int
-cert_der(X509 *x, struct tlsa_cert *c)
+/*
+ * The fix when no record matches: the 3 1 1 record of the served key, the
+ * one RFC 7672 section 3.1.1 recommends, as a zone line.
+ */
+static void
+tlsa_fix(const char *host, const struct tlsa_cert *leaf,
+    struct check_report *rep)
 {
-	unsigned char *der = NULL, *spki = NULL;
-	int n, m;
+	unsigned char md[TLSA_DIGEST_MAX];
+	const unsigned char *data;
+	char hex[2 * TLSA_DIGEST_MAX + 1];
+	size_t len, i;
 
-	memset(c, 0, sizeof(*c));
-	if ((n = i2d_X509(x, &der)) <= 0)
-		return -1;
-	if ((m = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki)) <= 0) {
-		OPENSSL_free(der);
-		return -1;
+	if (tlsa_data(1, 1, leaf, md, &data, &len) < 0)
+		return;
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", data[i]);
+	check_add(rep, CHECK_INFO, "tlsa-fix", NULL, "the record matching the "
+	    "served key: _25._tcp.%s. IN TLSA 3 1 1 %s", host, hex);
+}
+
+/*
+ * Judge each record once all are matched: a record that matches nothing
+ * while another matches is a key published ahead of its use (RFC 7671
+ * section 8.1 rollover), not a fault.
+ */
+static void
+tlsa_judge(const char *host, const struct dns_tlsa *t, const int *res,
+    const struct tlsa_cert *chain, size_t n, struct check_report *rep)
+{
+	size_t i, usable = 0, matched = 0;
+
+	for (i = 0; i < t->count; i++) {
+		usable += res[i] != TLSA_UNUSABLE;
+		matched += res[i] >= 0;
 	}
-	c->der = der;
-	c->der_len = (size_t)n;
-	c->spki = spki;
-	c->spki_len = (size_t)m;
-	return 0;
+	for (i = 0; i < t->count; i++) {
+		unsigned u = t->rr[i].usage, s = t->rr[i].selector,
+		    m = t->rr[i].mtype;
+
+		if (res[i] == TLSA_UNUSABLE)
+			check_add(rep, CHECK_WARN, "tlsa-unusable", NULL,
+			    "TLSA %u %u %u is unusable for SMTP (RFC 7672: "
+			    "usages 2 and 3, selectors 0 and 1, matching types "
+			    "0 to 2 with the right length)", u, s, m);
+		else if (res[i] >= 0)
+			check_add(rep, CHECK_PASS, "tlsa-match", NULL,
+			    "TLSA %u %u %u matches the certificate at depth %d",
+			    u, s, m, res[i]);
+		else if (matched > 0)
+			check_add(rep, CHECK_INFO, "tlsa-next-key", NULL,
+			    "TLSA %u %u %u matches no presented certificate: a "
+			    "pre-published next key (another record matches)",
+			    u, s, m);
+		else
+			check_add(rep, CHECK_INFO, "tlsa-rr-no-match", NULL,
+			    "TLSA %u %u %u matches no presented certificate",
+			    u, s, m);
+	}
+	if (matched == 0) {
+		check_add(rep, CHECK_FAIL, "tlsa-mismatch", "tlsa-invalid",
+		    "%s of %zu TLSA records matches the certificate chain: "
+		    "DANE senders will not deliver", usable ? "none" :
+		    "no usable one", t->count);
+		if (n > 0)
+			tlsa_fix(host, &chain[0], rep);
+	} else
+		check_add(rep, CHECK_INFO, "tlsa-dnssec", NULL,
+		    "DNSSEC is not validated here: TLSA counts only in a "
+		    "signed zone");
 }
 
 static void
@@ -129,9 +180,10 @@ check_tlsa(struct dns_ctx *dns, const char *host, const struct smtp_probe *p,
 {
 	struct dns_tlsa *t = malloc(sizeof(*t));
 	struct tlsa_cert chain[16];
+	int res[DNS_RR_MAX];
 	char name[300];
 	enum dns_status st;
-	size_t i, n = 0, usable = 0, matched = 0;
+	size_t i, n = 0;
 
 	if (t == NULL)
 		return;
@@ -156,45 +208,18 @@ check_tlsa(struct dns_ctx *dns, const char *host, const struct smtp_probe *p,
 		goto out;
 	}
 	for (i = 0; i < (size_t)sk_X509_num(p->chain) && n < 16; i++)
-		if (cert_der(sk_X509_value(p->chain, (int)i), &chain[n]) == 0)
+		if (tlsa_cert_of(sk_X509_value(p->chain, (int)i),
+		    &chain[n]) == 0)
 			n++;
 	for (i = 0; i < t->count; i++) {
 		struct tlsa_rr rr = { t->rr[i].usage, t->rr[i].selector,
 		    t->rr[i].mtype, t->rr[i].data, t->rr[i].len };
-		int r = tlsa_rr_match(&rr, chain, n);
 
-		if (r == TLSA_UNUSABLE) {
-			check_add(rep, CHECK_WARN, "tlsa-unusable", NULL,
-			    "TLSA %u %u %u is unusable for SMTP (RFC 7672: "
-			    "usages 2 and 3, selectors 0 and 1, matching types "
-			    "0 to 2 with the right length)", rr.usage,
-			    rr.selector, rr.mtype);
-			continue;
-		}
-		usable++;
-		if (r >= 0) {
-			matched++;
-			check_add(rep, CHECK_PASS, "tlsa-match", NULL,
-			    "TLSA %u %u %u matches the certificate at depth %d",
-			    rr.usage, rr.selector, rr.mtype, r);
-		} else
-			check_add(rep, CHECK_INFO, "tlsa-rr-no-match", NULL,
-			    "TLSA %u %u %u matches no presented certificate",
-			    rr.usage, rr.selector, rr.mtype);
+		res[i] = tlsa_rr_match(&rr, chain, n);
 	}
-	if (matched == 0)
-		check_add(rep, CHECK_FAIL, "tlsa-mismatch", "tlsa-invalid",
-		    "%s of %zu TLSA records matches the certificate chain: "
-		    "DANE senders will not deliver", usable ? "none" :
-		    "no usable one", t->count);
-	else
-		check_add(rep, CHECK_INFO, "tlsa-dnssec", NULL,
-		    "DNSSEC is not validated here: TLSA counts only in a "
-		    "signed zone");
-	for (i = 0; i < n; i++) {
-		OPENSSL_free((void *)chain[i].der);
-		OPENSSL_free((void *)chain[i].spki);
-	}
+	tlsa_judge(host, t, res, chain, n, rep);
+	for (i = 0; i < n; i++)
+		tlsa_cert_free(&chain[i]);
 out:
 	free(t);
 }

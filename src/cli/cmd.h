@@ -15,5 +15,6 @@ int cmd_spool(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_tlsa(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct {
 	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
 	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
+	{ "tlsa", cmd_tlsa, "the DANE TLSA record of a certificate or key: tlsrpt tlsa FILE" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
 	{ "db", cmd_db, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
 };

@@ -249,7 +249,7 @@ static const struct result_type_info result_types[] = {
 		"key (the digest above), for every MX host, and keep the key across\n"
 		"renewals: certbot renew --reuse-key.  To change keys: create the new\n"
 		"key first, publish its digest next to the current one\n"
-		"    openssl pkey -in NEW.key -pubout -outform DER | openssl dgst -sha256\n"
+		"    tlsrpt tlsa --name MX.EXAMPLE.COM NEW.key\n"
 		"wait at least two TTLs of the TLSA record set, then deploy the\n"
 		"certificate for the new key (postfix reload), and only then remove the\n"
 		"old record.  Avoid 3 0 1; if you use 2 1 1, publish records for every\n"

@@ -26,6 +26,10 @@ dns_open(struct dns_ctx *ctx, const char *resolver, int timeout)
 	ctx->rs.retrans = timeout > 0 ? timeout : 5;
 	ctx->rs.retry = 2;
 	ctx->rs.options &= ~(unsigned long)(RES_DNSRCH | RES_DEFNAMES);
+#ifdef RES_TRUSTAD
+	/* Ask for the AD bit and keep it: glibc clears it otherwise. */
+	ctx->rs.options |= RES_TRUSTAD;
+#endif
 	if (resolver != NULL) {
 		const char *colon = strrchr(resolver, ':');
 		char host[64];
@@ -255,8 +259,10 @@ dns_tlsa(struct dns_ctx *ctx, const char *name, struct dns_tlsa *out)
 	int i, n;
 
 	out->count = 0;
+	out->ad = 0;
 	if ((st = query(ctx, name, ns_t_tlsa, &ans, &msg)) != DNS_OK)
 		return st;
+	out->ad = ns_msg_getflag(msg, ns_f_ad);
 	n = ns_msg_count(msg, ns_s_an);
 	for (i = 0; i < n && out->count < DNS_RR_MAX; i++) {
 		const unsigned char *p;

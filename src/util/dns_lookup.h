@@ -46,6 +46,7 @@ struct dns_mx {
 
 struct dns_tlsa {
 	size_t count;
+	int ad;		/* the resolver said DNSSEC-validated (AD bit) */
 	struct {
 		unsigned usage, selector, mtype;
 		unsigned char data[DNS_TLSA_DATA_MAX];
