@@ -20,6 +20,7 @@ static const struct {
 	{ "explain", cmd_explain, "what a result type means and how to fix it" },
 	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
 	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
+	{ "digest", cmd_digest, "mail each DigestRecipients address its domains' report" },
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
 	{ "db", cmd_db, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
