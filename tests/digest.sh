@@ -11,13 +11,15 @@
 # domains, and renders in headless Chromium (tests/html_browser.sh).  A
 # store whose domain, MX host and organization carry CR LF and "Bcc:"
 # yields one header per field and mail to nobody else.  Bad --to, --from
-# and DigestRecipients are refused with a clear error.  Skips (77) unless
-# root with postfix and python3.
+# and DigestRecipients are refused with a clear error.  With PostgreSQL
+# (tests/pg-lib.sh), the same store there gives the same digests.  Skips
+# (77) unless root with postfix and python3.
 set -u
 : "${srcdir:=.}"
 : "${TLSRPT:?TLSRPT must name the tlsrpt binary}"
 : "${FIXTURE_STORE:?FIXTURE_STORE must name tests/fixture_store}"
 . "$srcdir/tests/postfix-lib.sh"
+. "$srcdir/tests/pg-lib.sh"
 . "$srcdir/tests/testlib.sh"
 
 tl_init digest
@@ -219,6 +221,43 @@ done
 printf 'Database %s\n' "$DB" >"$tmp/none.conf"
 expect_rc "digest without DigestRecipients" 2 "$TLSRPT" -c "$tmp/none.conf" digest
 expect_in "digest without DigestRecipients: says so" "$tmp/err" "no DigestRecipients"
+
+# PostgreSQL: the same store, the same recipients, the same domains and
+# subjects; the domain-list filter gives the same report as on SQLite.
+if [ "$(id -u)" -eq 0 ] && pg_find_bin 2>/dev/null && id postgres >/dev/null 2>&1 &&
+    command -v runuser >/dev/null 2>&1; then
+	mkdir "$tmp/pgdb"
+	if pg_setup "$tmp/pgdb"; then
+		trap 'pg_cleanup; tl_cleanup' EXIT
+		export PGPASSFILE=$PG_PASSFILE
+		"$FIXTURE_STORE" "$PG_URI" "$tmp"/reports/*.json >"$tmp/store.out" 2>&1 ||
+			{ cat "$tmp/store.out"; exit 1; }
+		"$TLSRPT" -c "$tmp/digest.conf" digest --dry-run >"$tmp/sqlite.dry" 2>"$tmp/sqlite.err"
+		cat "$tmp/sqlite.err" >>"$tmp/sqlite.dry"
+		expect_rc "PostgreSQL: digest --dry-run" 0 \
+			"$TLSRPT" -c "$tmp/digest.conf" --db "$PG_URI" digest --dry-run
+		cat "$tmp/out" "$tmp/err" >"$tmp/pg.dry"
+		cmp -s "$tmp/sqlite.dry" "$tmp/pg.dry" && ok "PostgreSQL: same recipients, domains, subjects" ||
+			{ bad "PostgreSQL: same recipients, domains, subjects"; diff "$tmp/sqlite.dry" "$tmp/pg.dry"; }
+		for fmt in text json; do
+			"$TLSRPT" --db "$DB" report --days 30 --format $fmt \
+				--domain backup-mx.example,SINGLE-MX.example >"$tmp/l.sqlite"
+			"$TLSRPT" --db "$PG_URI" report --days 30 --format $fmt \
+				--domain backup-mx.example,SINGLE-MX.example >"$tmp/l.pg"
+			cmp -s "$tmp/l.sqlite" "$tmp/l.pg" &&
+				ok "PostgreSQL: --domain list, $fmt as on SQLite" ||
+				{ bad "PostgreSQL: --domain list, $fmt as on SQLite"; diff "$tmp/l.sqlite" "$tmp/l.pg" | head; }
+		done
+		python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+assert sorted(d["domain"] for d in m["domains"]) == ["backup-mx.example", "single-mx.example"], m["domains"]
+' "$tmp/l.sqlite" && ok "--domain list: those two domains, any case" || bad "--domain list: those two domains, any case"
+	else
+		bad "PostgreSQL: private server started"
+	fi
+else
+	tl_skip_part postgresql "no PostgreSQL server binaries or postgres user"
+fi
 
 # The HTML part in a browser, as tests/report_browser.sh checks the page.
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
