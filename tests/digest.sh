@@ -155,6 +155,18 @@ python3 "$tmp/check.py" "$tmp/one.eml" "TLS-RPT: all is well, 2026-06-24 to 2026
 	{ bad "report --format email: parsed clean"; cat "$tmp/py.out"; }
 expect_in "report --format email: From, To list" "$tmp/py.out" "me@example.org a@example.org, b@example.org"
 
+# A long To list is folded, every address kept.
+to=$(python3 -c "print(', '.join('user%02d.with.a.long.name@customer-%02d.example' % (i, i) for i in range(8)))")
+"$TLSRPT" --db "$DB" report --days 7 --format email --from me@example.org --to "$to" >"$tmp/long.eml"
+python3 - "$tmp/long.eml" <<'PY' && ok "long To list: folded, 8 addresses" || bad "long To list: folded, 8 addresses"
+import email, email.policy, sys
+raw = open(sys.argv[1], "rb").read()
+head = raw.split(b"\n\n", 1)[0]
+assert max(len(l) for l in head.split(b"\n")) <= 78, "a header line over 78"
+m = email.message_from_bytes(raw, policy=email.policy.default)
+assert not m.defects and len(m["To"].addresses) == 8, (m.defects, m["To"])
+PY
+
 # A hostile store: CR LF and "Bcc:" in the policy domain, the MX host
 # (with UTF-8) and the organization, the worst ongoing problem, so they
 # reach the Subject.  Sent to a "*" recipient through the same Postfix.

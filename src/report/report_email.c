@@ -74,9 +74,10 @@ report_email_subject(struct json_object *model, char *buf, size_t size)
 		if (what == NULL)
 			what = model_str(w, "kind");
 		mx = model_str(w, "mx_host");
-		len = snprintf(buf, size, "TLS-RPT: %s: %s: %s%s%s", model_str(w, "severity"),
-		    domain != NULL ? domain : "(no domain)", what != NULL ? what : "problem",
-		    mx != NULL ? " on " : "", mx != NULL ? mx : "");
+		len = snprintf(buf, size, "TLS-RPT: %s: %s%s%s%s%s", model_str(w, "severity"),
+		    domain != NULL ? domain : "", domain != NULL ? ": " : "",
+		    what != NULL ? what : "problem", mx != NULL ? " on " : "",
+		    mx != NULL ? mx : "");
 		if (n > 1 && len >= 0 && (size_t)len < size)
 			snprintf(buf + len, size - (size_t)len, " (and %zu more ongoing)",
 			    n - 1);
@@ -112,6 +113,40 @@ random_hex(char *buf, size_t size)
 	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		r = ((unsigned long long)time(NULL) << 20) ^ (unsigned long long)getpid();
 	snprintf(buf, size, "%016llx", r);
+}
+
+/* "To: a, b, ..." from the validated list TO, folded before an address
+ * that would take the line past 78 columns. */
+static void
+write_to(FILE *fp, const char *to)
+{
+	const char *p = to, *end;
+	size_t n, col = 3;
+	int first = 1;
+
+	fputs("To:", fp);
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (!first && col + n + 2 > 78) {
+			fputs("\n", fp);
+			col = 0;
+		}
+		fputc(' ', fp);
+		fwrite(p, 1, n, fp);
+		col += n + 1;
+		if (end == NULL)
+			break;
+		fputc(',', fp);
+		col++;
+		first = 0;
+		p = end + 1;
+	}
+	fputc('\n', fp);
 }
 
 /* Render the two bodies into memory. */
@@ -174,7 +209,8 @@ report_email_write(FILE *fp, struct json_object *model,
 
 	/* From and To were validated: bare addresses, no CR, LF or comma
 	 * but between list items. */
-	fprintf(fp, "From: %s\nTo: %s\n", em->from, em->to);
+	fprintf(fp, "From: %s\n", em->from);
+	write_to(fp, em->to);
 	mail_header_write(fp, "Subject", subject);
 	fprintf(fp, "Date: %s\n", date);
 	random_hex(id, sizeof(id));
