@@ -7,7 +7,8 @@
 # directories, files, owners and modes it made and that the old files
 # were re-owned, the weekly digest's service and timer installed but not
 # enabled (systemd-analyze verify, as the milter's unit), start the
-# installed daemon in the foreground as the packaged user with the packaged configuration (its socket in
+# installed daemon in the foreground as the packaged user with the
+# packaged configuration (its socket in
 # /var/spool/postfix/tlsrpt-milter), attach a private Postfix whose smtpd
 # and cleanup run chrooted as Debian ships them (the socket directory
 # bind-mounted into its queue directory, named relative to it as README
