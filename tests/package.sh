@@ -5,8 +5,10 @@
 # over what an install from before the user's rename left (user tlsrpt
 # with the store as home, a mailbox in it), check the user _tlsrpt, the
 # directories, files, owners and modes it made and that the old files
-# were re-owned, start the installed daemon in the foreground as the
-# packaged user with the packaged configuration (its socket in
+# were re-owned, the weekly digest's service and timer installed but not
+# enabled (systemd-analyze verify, as the milter's unit), start the
+# installed daemon in the foreground as the packaged user with the
+# packaged configuration (its socket in
 # /var/spool/postfix/tlsrpt-milter), attach a private Postfix whose smtpd
 # and cleanup run chrooted as Debian ships them (the socket directory
 # bind-mounted into its queue directory, named relative to it as README
@@ -50,6 +52,7 @@ flock 9
 
 UNIT=/lib/systemd/system/tlsrpt-milter.service
 WANTS=/etc/systemd/system/multi-user.target.wants/tlsrpt-milter.service
+DIGEST_UNITS="/lib/systemd/system/tlsrpt-digest.service /lib/systemd/system/tlsrpt-digest.timer"
 SOCKDIR=/var/spool/postfix/tlsrpt-milter
 READER=tlsrptreader
 leftovers() {	# what of the package is on the machine, one per line
@@ -228,8 +231,16 @@ grep -v '^#' "$snip" | grep -o 'unix:[^ ,}]*\|inet:[^ ,}]*' | sort -u >"$tmp/mil
 	ok "main.cf.snippet names this filter only" || bad "main.cf.snippet names: $(cat "$tmp/milters")"
 check "systemd unit $UNIT" test -f $UNIT
 check "service enabled" test -L $WANTS
+# The weekly digest: installed, disabled (it needs DigestRecipients first).
+for u in $DIGEST_UNITS; do
+	check "systemd unit $u" test -f "$u"
+done
+[ -z "$(find /etc/systemd/system -name 'tlsrpt-digest.*' 2>/dev/null)" ] &&
+	ok "digest timer and service not enabled" || bad "digest timer or service enabled"
+grep -q '^User=_tlsrpt$' /lib/systemd/system/tlsrpt-digest.service &&
+	ok "digest unit runs as _tlsrpt" || bad "digest unit User="
 if command -v systemd-analyze >/dev/null 2>&1; then
-	systemd-analyze verify $UNIT >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
+	systemd-analyze verify $UNIT $DIGEST_UNITS >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
 		ok "systemd-analyze verify: clean" || { bad "systemd-analyze verify"; cat "$tmp/verify.out"; }
 else
 	tl_skip_part "systemd-analyze verify" "no systemd-analyze"

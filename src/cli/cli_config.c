@@ -3,10 +3,14 @@
  * cli_config.h.
  */
 #include "cli_config.h"
+#include "mail_header.h"
 #include "runtime.h"
+
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -188,4 +192,39 @@ cli_store_open(const struct config *cfg)
 	if ((st = config_store_open(cfg, err, sizeof(err))) == NULL)
 		fprintf(stderr, "tlsrpt: Database: %s\n", err);
 	return st;
+}
+
+int
+cli_mail_from(const struct config *cfg, char *buf, size_t size)
+{
+	struct addrinfo hints, *ai = NULL;
+	char host[256];
+	const char *name = host;
+
+	if (cfg->digest_from != NULL && cfg->digest_from[0] != '\0') {
+		snprintf(buf, size, "%s", cfg->digest_from);
+		return 0;
+	}
+	if (gethostname(host, sizeof(host)) < 0) {
+		fprintf(stderr, "tlsrpt: gethostname: %s; set DigestFrom or --from\n",
+		    strerror(errno));
+		return -1;
+	}
+	host[sizeof(host) - 1] = '\0';
+	if (strchr(host, '.') == NULL) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai != NULL &&
+		    ai->ai_canonname != NULL)
+			name = ai->ai_canonname;
+	}
+	snprintf(buf, size, "tlsrpt@%s", name);
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	if (!mail_address_valid(buf)) {
+		fprintf(stderr, "tlsrpt: this host's name does not make a From "
+		    "address; set DigestFrom or --from\n");
+		return -1;
+	}
+	return 0;
 }

@@ -77,6 +77,13 @@ int cli_become_user(const char *spec);
  */
 struct config *cli_config_as_user(const char *path, int given);
 
+/*
+ * The From of a digest into BUF: DigestFrom, else tlsrpt@ the host's fully
+ * qualified name (gethostname, then its canonical name when it has no
+ * dot).  -1 after the error is printed.
+ */
+int cli_mail_from(const struct config *cfg, char *buf, size_t size);
+
 struct store;
 /* CFG's store (config_store_open); NULL after "tlsrpt: Database: ...". */
 struct store *cli_store_open(const struct config *cfg);

@@ -13,6 +13,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spool(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_tlsa(int argc, char **argv);

@@ -8,6 +8,7 @@
  */
 #include "cli_config.h"
 #include "cmd.h"
+#include "mail_header.h"
 #include "outfile.h"
 #include "report_html.h"
 #include "report_model.h"
@@ -59,7 +60,10 @@ usage(FILE *fp)
 	    "  --until DATE        last day, included (default today)\n"
 	    "  --days N            the N days up to --until (instead of --since)\n"
 	    "  --domain DOMAIN     only this policy domain\n"
-	    "  --format FORMAT     text (default), json, csv, prometheus or html\n"
+	    "  --format FORMAT     text (default), json, csv, prometheus, html or email\n"
+	    "  --to ADDR[,ADDR]    email: the recipients (bare addresses)\n"
+	    "  --from ADDR         email: the sender (default DigestFrom, else\n"
+	    "                      tlsrpt@ the host's fully qualified name)\n"
 	    "  -o, --output FILE   write there instead of standard output (atomically;\n"
 	    "                      opened as the caller, before switching to UserID)\n"
 	    "  --include-unverified  count reports stored with RecordUnverified too\n"
@@ -73,7 +77,7 @@ usage(FILE *fp)
 	    "  -h, --help          this help\n", DEFAULT_DAYS);
 }
 
-enum format { F_TEXT, F_JSON, F_CSV, F_PROMETHEUS, F_HTML };
+enum format { F_TEXT, F_JSON, F_CSV, F_PROMETHEUS, F_HTML, F_EMAIL };
 
 static int
 parse_rate(const char *s, double *r)
@@ -97,11 +101,18 @@ now(void)
 }
 
 static int
-render(FILE *fp, enum format format, struct json_object *model, int color)
+render(FILE *fp, enum format format, struct json_object *model, int color,
+    const struct report_email *em)
 {
 	char err[256];
 
 	switch (format) {
+	case F_EMAIL:
+		if (report_email_write(fp, model, em, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt: email: %s\n", err);
+			return -1;
+		}
+		return 0;
 	case F_JSON:
 		text_json_fputs(fp, json_object_to_json_string_ext(model,
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -157,7 +168,7 @@ write_error(const char *path, const char *err)
 static int
 produce(const struct config *cfg, const struct report_options *ro,
     const struct report_check_limits *limits, int check, enum format format,
-    int color, FILE *fp, const char *path)
+    int color, const struct report_email *em, FILE *fp, const char *path)
 {
 	struct json_object *model;
 	struct store *st;
@@ -178,7 +189,7 @@ produce(const struct config *cfg, const struct report_options *ro,
 		rc = report_nagios(fp, model, limits);
 	else {
 		errno = 0;
-		rc = render(fp, format, model, color) < 0 || fflush(fp) != 0 ? 1 : 0;
+		rc = render(fp, format, model, color, em) < 0 || fflush(fp) != 0 ? 1 : 0;
 		if (rc != 0)
 			write_error(path != NULL ? path : "standard output",
 			    strerror(errno != 0 ? errno : EIO));
@@ -197,7 +208,7 @@ produce(const struct config *cfg, const struct report_options *ro,
  */
 static int
 produce_to_file(const struct config *cfg, const struct report_options *ro,
-    enum format format, const char *path)
+    enum format format, const struct report_email *em, const char *path)
 {
 	struct outfile *of;
 	char err[512];
@@ -216,7 +227,7 @@ produce_to_file(const struct config *cfg, const struct report_options *ro,
 		return 1;
 	}
 	if (pid == 0)
-		_exit(produce(cfg, ro, NULL, 0, format, 0, outfile_stream(of), path));
+		_exit(produce(cfg, ro, NULL, 0, format, 0, em, outfile_stream(of), path));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			status = -1;
@@ -238,7 +249,7 @@ int
 cmd_report(int argc, char **argv)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_DAYS, O_DOMAIN, O_FORMAT, O_UNVERIFIED,
-	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR };
+	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR, O_TO, O_FROM };
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, O_SINCE },
 		{ "until", required_argument, NULL, O_UNTIL },
@@ -253,12 +264,17 @@ cmd_report(int argc, char **argv)
 		{ "crit-rate", required_argument, NULL, O_CRIT },
 		{ "silent-critical", no_argument, NULL, O_SILENT_CRIT },
 		{ "color", required_argument, NULL, O_COLOR },
+		{ "to", required_argument, NULL, O_TO },
+		{ "from", required_argument, NULL, O_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const formats[] = { "text", "json", "csv", "prometheus", "html" };
+	static const char *const formats[] = { "text", "json", "csv", "prometheus", "html",
+	    "email" };
 	struct report_check_limits limits = { 0.01, 0.05, 1 };
 	struct report_options ro;
+	struct report_email em = { NULL, NULL, 0 };
+	char from_buf[300], bad[300];
 	const char *since_s = NULL, *until_s = NULL, *output = NULL, *color_s = "auto";
 	enum format format = F_TEXT;
 	struct config *cfg;
@@ -286,13 +302,15 @@ cmd_report(int argc, char **argv)
 		case O_CHECK: check = 1; break;
 		case O_SILENT_CRIT: limits.silent_is = 2; break;
 		case O_COLOR: color_s = optarg; break;
+		case O_TO: em.to = optarg; break;
+		case O_FROM: em.from = optarg; break;
 		case O_FORMAT:
 			for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 				if (strcmp(optarg, formats[i]) == 0)
 					break;
 			if (i == sizeof(formats) / sizeof(formats[0])) {
 				fprintf(stderr, "tlsrpt: report: unknown format \"%s\" "
-				    "(text, json, csv, prometheus, html)\n", optarg);
+				    "(text, json, csv, prometheus, html, email)\n", optarg);
 				return 2;
 			}
 			format = (enum format)i;
@@ -332,7 +350,28 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "tlsrpt: report: --color: auto, always or never\n");
 		return 2;
 	}
+	if (format == F_EMAIL && !check) {
+		if (em.to == NULL) {
+			fprintf(stderr, "tlsrpt: report: --format email needs --to ADDR\n");
+			return 2;
+		}
+		if (!mail_address_list_valid(em.to, bad, sizeof(bad))) {
+			fprintf(stderr, "tlsrpt: report: --to: \"%s\" is not a bare address "
+			    "(local@domain; several separated by commas)\n", bad);
+			return 2;
+		}
+		if (em.from != NULL && !mail_address_valid(em.from)) {
+			text_sanitize(bad, sizeof(bad), em.from);
+			fprintf(stderr, "tlsrpt: report: --from: \"%s\" is not a bare "
+			    "address (local@domain)\n", bad);
+			return 2;
+		}
+	} else if (em.to != NULL || em.from != NULL) {
+		fprintf(stderr, "tlsrpt: report: --to and --from go with --format email\n");
+		return 2;
+	}
 	ro.generated = now();
+	em.date = ro.generated;
 	if (until_s != NULL) {
 		if (report_parse_date(until_s, &ro.until) < 0) {
 			fprintf(stderr, "tlsrpt: report: --until: not a date (YYYY-MM-DD): "
@@ -362,14 +401,21 @@ cmd_report(int argc, char **argv)
 	if ((cfg = cli_load_config(cli_globals.config_path,
 	    cli_globals.config_given)) == NULL)
 		return 1;
+	if (format == F_EMAIL && em.from == NULL) {
+		if (cli_mail_from(cfg, from_buf, sizeof(from_buf)) < 0) {
+			config_free(cfg);
+			return 2;
+		}
+		em.from = from_buf;
+	}
 	if (output != NULL && !check)
-		rc = produce_to_file(cfg, &ro, format, output);
+		rc = produce_to_file(cfg, &ro, format, &em, output);
 	else {
 		const char *no_color = getenv("NO_COLOR");
 
 		color = strcmp(color_s, "always") == 0 || (strcmp(color_s, "auto") == 0 &&
 		    isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0'));
-		rc = produce(cfg, &ro, &limits, check, format, color, stdout, NULL);
+		rc = produce(cfg, &ro, &limits, check, format, color, &em, stdout, NULL);
 	}
 	config_free(cfg);
 	return rc;

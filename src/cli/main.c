@@ -20,6 +20,7 @@ static const struct {
 	{ "explain", cmd_explain, "what a result type means and how to fix it" },
 	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
 	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
+	{ "digest", cmd_digest, "mail each DigestRecipients address its domains' report" },
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
 	{ "tlsa", cmd_tlsa, "the DANE TLSA record of a certificate or key: tlsrpt tlsa FILE" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },

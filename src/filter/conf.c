@@ -28,6 +28,7 @@
 LIST_PAIR(report_addresses, n_report_addresses);
 LIST_PAIR(known_reporters, n_known_reporters);
 LIST_PAIR(trusted_authserv_ids, n_trusted_authserv_ids);
+LIST_PAIR(digest_recipients, n_digest_recipients);
 
 static const struct config_key keys[] = {
 	{ "Socket", CONFIG_STRING,
@@ -79,6 +80,12 @@ static const struct config_key keys[] = {
 	  "Seconds libmilter waits on the MTA (s, m, h suffixes); keep it above the MTA's own timeouts. Read at start only." },
 	{ "RetentionDays", CONFIG_DAYS, "0", OFF(retention_days),
 	  "Days a report is kept after its date range ends; the milter prunes older ones once a day (tlsrpt db prune). 0 keeps them forever." },
+	{ "DigestRecipients", CONFIG_RECIPIENTS, "", OFF(digest_recipients),
+	  "One line per rule: a domain pattern (example.com, *.example.com or *) and the addresses (comma-separated) that receive tlsrpt digest's mail about the domains it matches; repeat the key for more rules." },
+	{ "DigestFrom", CONFIG_ADDRESS, "", OFF(digest_from),
+	  "From address of tlsrpt digest's mail; empty means tlsrpt@ the host's fully qualified name." },
+	{ "DigestSendmail", CONFIG_STRING, "/usr/sbin/sendmail", OFF(digest_sendmail),
+	  "The sendmail program tlsrpt digest runs (as PATH -t -i) for each message." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {
@@ -254,6 +261,80 @@ valid_address(const char *s)
 	return 1;
 }
 
+/* A DigestRecipients pattern: "*", "*.DOMAIN" or DOMAIN (letters, digits,
+ * '-', '_', '.'). */
+static int
+valid_domain_pattern(const char *s)
+{
+	if (strcmp(s, "*") == 0)
+		return 1;
+	if (strncmp(s, "*.", 2) == 0)
+		s += 2;
+	if (*s == '\0' || *s == '.' || strlen(s) > 253)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("-_.", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* "PATTERN ADDR[, ADDR...]" as "PATTERN ADDR,ADDR" in *OUT_R (malloc'd). */
+static int
+parse_recipients(const char *value, char **out_r, char *why, size_t whylen)
+{
+	char **addrs = NULL, *out, *p;
+	size_t n = 0, i, len, plen = strcspn(value, " \t");
+	char pattern[256];
+
+	*out_r = NULL;
+	if (plen == 0 || plen >= sizeof(pattern)) {
+		errbuf_printf(why, whylen, "needs a domain pattern and addresses");
+		return -1;
+	}
+	memcpy(pattern, value, plen);
+	pattern[plen] = '\0';
+	if (!valid_domain_pattern(pattern)) {
+		errbuf_printf(why, whylen, "\"%s\" is not a domain pattern "
+		    "(example.com, *.example.com or *)", pattern);
+		return -1;
+	}
+	if (parse_list(value + plen, &addrs, &n) < 0) {
+		errbuf_printf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (n == 0) {
+		errbuf_printf(why, whylen, "%s: no address", pattern);
+		free_list(addrs, n);
+		return -1;
+	}
+	len = plen + 1;
+	for (i = 0; i < n; i++) {
+		if (*addrs[i] == '\0' || !valid_address(addrs[i])) {
+			errbuf_printf(why, whylen, "\"%s\" is not a bare address "
+			    "(local@domain, no <>)", addrs[i]);
+			free_list(addrs, n);
+			return -1;
+		}
+		len += strlen(addrs[i]) + 1;
+	}
+	if ((out = malloc(len + 1)) == NULL) {
+		errbuf_printf(why, whylen, "out of memory");
+		free_list(addrs, n);
+		return -1;
+	}
+	for (p = out, i = 0; i < plen; i++)
+		*p++ = (char)tolower((unsigned char)pattern[i]);
+	for (i = 0; i < n; i++) {
+		*p++ = i == 0 ? ' ' : ',';
+		strcpy(p, addrs[i]);
+		p += strlen(p);
+	}
+	*p = '\0';
+	free_list(addrs, n);
+	*out_r = out;
+	return 0;
+}
+
 static const char *const action_names[] = { "tag", "redirect", "discard" };
 
 const char *
@@ -339,6 +420,24 @@ set_value(struct config *cfg, const struct config_key *key, const char *value,
 		}
 		return 0;
 	}
+	case CONFIG_RECIPIENTS: {
+		char ***list = (char ***)(void *)field, **grown, *line;
+		size_t *count = (size_t *)(void *)(field + sizeof(char **));
+
+		/* The default (and an empty line) is no rule; others add one. */
+		if (*value == '\0')
+			return 0;
+		if (parse_recipients(value, &line, why, whylen) < 0)
+			return -1;
+		if ((grown = realloc(*list, (*count + 1) * sizeof(*grown))) == NULL) {
+			free(line);
+			errbuf_printf(why, whylen, "out of memory");
+			return -1;
+		}
+		grown[(*count)++] = line;
+		*list = grown;
+		return 0;
+	}
 	case CONFIG_FACILITY:
 		n = sizeof(facilities) / sizeof(facilities[0]);
 		for (i = 0; i < n; i++)
@@ -399,6 +498,7 @@ config_free(struct config *cfg)
 			free(*(char **)(void *)field);
 			break;
 		case CONFIG_LIST:
+		case CONFIG_RECIPIENTS:
 			free_list(*(char ***)(void *)field,
 			    *(size_t *)(void *)(field + sizeof(char **)));
 			break;
@@ -508,7 +608,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 			goto fail;
 		}
 		if (*value == '\0' && key->type != CONFIG_STRING &&
-		    key->type != CONFIG_LIST && key->type != CONFIG_ADDRESS) {
+		    key->type != CONFIG_LIST && key->type != CONFIG_ADDRESS &&
+		    key->type != CONFIG_RECIPIENTS) {
 			errbuf_printf(errbuf, errlen, "%s:%u: %s needs a value", path,
 			    lineno, key->name);
 			goto fail;
@@ -585,6 +686,15 @@ config_print(const struct config *cfg, FILE *fp)
 
 			for (j = 0; j < count; j++)
 				fprintf(fp, "%s%s", j ? ", " : "", list[j]);
+			break;
+		}
+		case CONFIG_RECIPIENTS: {
+			char *const *list = *(char **const *)(const void *)field;
+			size_t count = *(const size_t *)(const void *)(field + sizeof(char **));
+
+			/* One line per rule, the key repeated. */
+			for (j = 0; j < count; j++)
+				fprintf(fp, "%s%s", j ? "\nDigestRecipients     " : "", list[j]);
 			break;
 		}
 		case CONFIG_FACILITY:

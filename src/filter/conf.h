@@ -45,6 +45,10 @@ struct config {
 	size_t max_inflated_size;
 	unsigned milter_timeout;	/* seconds, for smfi_settimeout() */
 	unsigned retention_days;	/* prune reports older; 0 = keep forever */
+	char **digest_recipients;	/* "PATTERN ADDR,ADDR", one per line */
+	size_t n_digest_recipients;
+	char *digest_from;		/* "" = tlsrpt@ the host's name */
+	char *digest_sendmail;		/* run as PATH -t -i */
 };
 
 /* RetentionDays at most: a century. */
@@ -53,7 +57,8 @@ struct config {
 enum config_type {
 	CONFIG_STRING, CONFIG_BOOL, CONFIG_SIZE, CONFIG_LIST,
 	CONFIG_FACILITY, CONFIG_LOGLEVEL, CONFIG_AUTHMODE, CONFIG_HEADER,
-	CONFIG_ACTION, CONFIG_ADDRESS, CONFIG_SECONDS, CONFIG_DAYS
+	CONFIG_ACTION, CONFIG_ADDRESS, CONFIG_SECONDS, CONFIG_DAYS,
+	CONFIG_RECIPIENTS	/* each line adds one "PATTERN ADDR[, ADDR...]" */
 };
 
 struct config_key {

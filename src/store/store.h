@@ -112,7 +112,8 @@ void store_fold_free(struct store_fold *fold);
  * in when its start time lies in [SINCE, UNTIL) (0 = unbounded), it is
  * verified (or INCLUDE_UNVERIFIED), and, with DOMAIN, one of its policies
  * is for DOMAIN (compared without regard to case); then only that
- * domain's policies and failure details are visited.
+ * domain's policies and failure details are visited.  DOMAIN may be a
+ * comma-separated list (no spaces): then any of them, as one selection.
  */
 struct store_filter {
 	time_t since;

@@ -10,12 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* $3 is one domain or a comma-separated list of them (store.h); the
+ * column's collation ignores case. */
+#define DOMAIN_IS(t) \
+	t ".policy_domain = ANY (string_to_array($3::text, ','))"
+
 #define SELECTED_REPORT \
 	"r.start_time >= $1::bigint AND r.start_time < $2::bigint" \
 	" AND (r.verified = 1 OR $4::boolean)" \
 	" AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM policies dp" \
-	"  WHERE dp.report_fk = r.id AND dp.policy_domain = $3::text))"
-#define SELECTED_POLICY	" AND ($3::text IS NULL OR p.policy_domain = $3::text)"
+	"  WHERE dp.report_fk = r.id AND " DOMAIN_IS("dp") "))"
+#define SELECTED_POLICY	" AND ($3::text IS NULL OR " DOMAIN_IS("p") ")"
 
 static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
 static const char sql_policies[] =

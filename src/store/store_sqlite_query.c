@@ -8,13 +8,18 @@
 
 #include <stdint.h>
 
+/* ?3 is one domain or a comma-separated list of them (store.h). */
+#define DOMAIN_IS(t) \
+	"(" t ".policy_domain = ?3 OR (instr(?3, ',') > 0 AND" \
+	" instr(',' || lower(?3) || ',', ',' || lower(" t ".policy_domain) || ',') > 0))"
+
 /* The reports a filter selects; ?1 since, ?2 until, ?3 domain, ?4 all. */
 #define SELECTED_REPORT \
 	"r.start_time >= ?1 AND r.start_time < ?2" \
 	" AND (r.verified = 1 OR ?4)" \
 	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM policies dp" \
-	"  WHERE dp.report_fk = r.id AND dp.policy_domain = ?3))"
-#define SELECTED_POLICY	" AND (?3 IS NULL OR p.policy_domain = ?3)"
+	"  WHERE dp.report_fk = r.id AND " DOMAIN_IS("dp") "))"
+#define SELECTED_POLICY	" AND (?3 IS NULL OR " DOMAIN_IS("p") ")"
 
 static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
 static const char sql_policies[] =
