@@ -16,5 +16,6 @@ int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_tlsa(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

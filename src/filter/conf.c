@@ -28,6 +28,7 @@
 LIST_PAIR(report_addresses, n_report_addresses);
 LIST_PAIR(known_reporters, n_known_reporters);
 LIST_PAIR(trusted_authserv_ids, n_trusted_authserv_ids);
+LIST_PAIR(watch_domains, n_watch_domains);
 
 static const struct config_key keys[] = {
 	{ "Socket", CONFIG_STRING,
@@ -79,6 +80,8 @@ static const struct config_key keys[] = {
 	  "Seconds libmilter waits on the MTA (s, m, h suffixes); keep it above the MTA's own timeouts. Read at start only." },
 	{ "RetentionDays", CONFIG_DAYS, "0", OFF(retention_days),
 	  "Days a report is kept after its date range ends; the milter prunes older ones once a day (tlsrpt db prune). 0 keeps them forever." },
+	{ "WatchDomains", CONFIG_LIST, "", OFF(watch_domains),
+	  "Domains `tlsrpt watch` checks as senders would (tlsrpt check --domain), recording what changed in the store; empty: the watch timer does nothing." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {

@@ -45,6 +45,8 @@ struct config {
 	size_t max_inflated_size;
 	unsigned milter_timeout;	/* seconds, for smfi_settimeout() */
 	unsigned retention_days;	/* prune reports older; 0 = keep forever */
+	char **watch_domains;		/* `tlsrpt watch` probes these */
+	size_t n_watch_domains;
 };
 
 /* RetentionDays at most: a century. */
