@@ -63,7 +63,8 @@ leftovers() {	# what of the package is on the machine, one per line
 	    /run/tlsrpt-milter $SOCKDIR /usr/sbin/tlsrpt-milter /usr/bin/tlsrpt $UNIT $WANTS; do
 		[ -e "$f" ] || [ -L "$f" ] && echo "$f"
 	done
-	find /etc/systemd /var/lib/systemd -name 'tlsrpt-milter*' 2>/dev/null
+	find /etc/systemd /var/lib/systemd \( -name 'tlsrpt-milter*' -o \
+		-name 'tlsrpt-watch*' \) 2>/dev/null
 }
 # An interrupted run leaves its install behind, with MARK beside it: that
 # is removed here and the test goes on.  Anything else of the package on
@@ -228,9 +229,14 @@ grep -v '^#' "$snip" | grep -o 'unix:[^ ,}]*\|inet:[^ ,}]*' | sort -u >"$tmp/mil
 	ok "main.cf.snippet names this filter only" || bad "main.cf.snippet names: $(cat "$tmp/milters")"
 check "systemd unit $UNIT" test -f $UNIT
 check "service enabled" test -L $WANTS
+check "watch timer enabled" test -L /etc/systemd/system/timers.target.wants/tlsrpt-watch.timer
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify $UNIT >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
 		ok "systemd-analyze verify: clean" || { bad "systemd-analyze verify"; cat "$tmp/verify.out"; }
+	systemd-analyze verify /lib/systemd/system/tlsrpt-watch.timer \
+		/lib/systemd/system/tlsrpt-watch.service >"$tmp/verify.out" 2>&1 &&
+		[ ! -s "$tmp/verify.out" ] && ok "systemd-analyze verify: watch timer clean" ||
+		{ bad "systemd-analyze verify: watch timer"; cat "$tmp/verify.out"; }
 else
 	tl_skip_part "systemd-analyze verify" "no systemd-analyze"
 fi

@@ -36,7 +36,7 @@ cert a2 a.key 2
 cert a10 a.key 10
 cert b30 b.key 30
 openssl req -new -key a.key -out web.csr -subj "/CN=web" \
-	-addext "subjectAltName=DNS:mta-sts.w.test,DNS:mta-sts.two.test" 2>/dev/null &&
+	-addext "subjectAltName=DNS:mta-sts.w.test,DNS:mta-sts.two.test,DNS:mta-sts.stale.test" 2>/dev/null &&
 openssl x509 -req -in web.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 	-days 30 -copy_extensions copy -out web.crt 2>/dev/null
 cp a.key web.key
@@ -52,6 +52,7 @@ spki_b=$(spki b.key)
 mkdir docs
 printf 'version: STSv1\nmode: enforce\nmx: mx.w.test\nmax_age: 604800\n' >docs/mta-sts.w.test
 printf 'version: STSv1\nmode: enforce\nmx: mx.w.test\nmax_age: 3600\n' >docs/mta-sts.two.test
+printf 'version: STSv1\nmode: testing\nmx: mx.w.test\nmax_age: 604800\n' >docs/mta-sts.stale.test
 cat >zone <<ZONE
 _smtp._tls.w.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@w.test
 _mta-sts.w.test TXT v=STSv1; id=20260101
@@ -70,6 +71,12 @@ nexted.test MX 10 mx.nexted.test
 mx.nexted.test A 127.0.0.1
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_a
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_b
+exp2.test MX 10 mx.w.test
+exp10.test MX 10 mx.w.test
+_smtp._tls.stale.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@stale.test
+_mta-sts.stale.test TXT v=STSv1; id=same
+mta-sts.stale.test A 127.0.0.1
+stale.test MX 10 mx.w.test
 ZONE
 python3 "$srcdir/tests/check_servers.py" "$tmp/ports" --zone zone \
 	--https "WEB:web.crt:web.key:docs" \
@@ -161,10 +168,183 @@ suite() {
 	expect_rc "$kind: --record with a verb is a usage error" 2 \
 		"$TLSRPT" -c "$conf" check --record mx mx.w.test
 	expect_in "$kind: ... saying why" "$tmp/err" "--record goes with --domain DOMAIN alone"
+	alerts "$kind" "$conf"
+}
+
+# alerts KIND CONF: `tlsrpt report` turns the latest probes into insights.
+alerts() {
+	kind=$1 conf=$2
+	t1=$((now + day + 600))
+	run "$conf" $t1 "$A30" w.test >/dev/null
+	run "$conf" $((t1 + 60)) "$PLAIN" w.test >/dev/null	# STARTTLS gone
+	run "$conf" $t1 "$A2" exp2.test >/dev/null
+	run "$conf" $t1 "$A10" exp10.test >/dev/null
+	run "$conf" $t1 "$B30" nexted.test >/dev/null		# the next key, published
+	run "$conf" $t1 "$B30" two.test >/dev/null		# rolled over, unpublished
+	run "$conf" $t1 "$A30" stale.test >/dev/null
+	printf 'version: STSv1\nmode: testing\nmx: mx.w.test\nmx: mx9.w.test\nmax_age: 604800\n' \
+		>"$tmp/docs/mta-sts.stale.test"
+	run "$conf" $((t1 + 60)) "$A30" stale.test >/dev/null
+	printf 'version: STSv1\nmode: testing\nmx: mx.w.test\nmax_age: 604800\n' \
+		>"$tmp/docs/mta-sts.stale.test"
+	# Reports naming the same MX hosts: the probe goes beside them.
+	rday=$(date -u -d @$((t1 - day)) +%F)
+	mkdir -p "$tmp/reports"
+	for d in exp2.test:certificate-expired w.test:starttls-not-supported; do
+		cat >"$tmp/reports/${d%%:*}.json" <<JSON
+{"organization-name":"Watch Sender","date-range":{"start-datetime":"${rday}T00:00:00Z",
+"end-datetime":"${rday}T23:59:59Z"},"contact-info":"tlsrpt@sender.example",
+"report-id":"w-${d%%:*}","policies":[{"policy":{"policy-type":"sts","policy-domain":"${d%%:*}",
+"policy-string":["version: STSv1","mode: enforce","mx: mx.w.test","max_age: 604800"],
+"mx-host":["mx.w.test"]},"summary":{"total-successful-session-count":10,
+"total-failure-session-count":5},"failure-details":[{"result-type":"${d#*:}",
+"sending-mta-ip":"192.0.2.1","receiving-mx-hostname":"mx.w.test","failed-session-count":5}]}]}
+JSON
+	done
+	expect_rc "$kind: import reports about the probed MX hosts" 0 \
+		"$TLSRPT" -c "$conf" import --no-verify "$tmp/reports"
+	rep() { SOURCE_DATE_EPOCH=$((t1 + 120)) "$TLSRPT" -c "$conf" report --days 7 \
+		--include-unverified "$@"; }
+	expect_rc "$kind: report --format json with probes" 0 rep --format json
+	cp "$tmp/out" "$tmp/$kind.json"
+	ins() {	# KIND DOMAIN MX: "severity|title|fix" of that insight
+		python3 - "$tmp/$kind.json" "$@" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for i in m["insights"]:
+    if i["kind"] == sys.argv[2] and i["domain"] == sys.argv[3] and \
+       (i["mx_host"] or "") == sys.argv[4]:
+        print("%s|%s|%s|%s" % (i["severity"], i["title"], i["fix"], " / ".join(i["evidence"])))
+PY
+	}
+	rins() {	# DOMAIN RESULT-TYPE: evidence and probe of the report insight
+		python3 - "$tmp/$kind.json" "$@" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for i in m["insights"]:
+    if i.get("source") != "probe" and i["domain"] == sys.argv[2] and \
+       i["mx_host"] == "mx.w.test" and "probe" in i:
+        print("%s|%s|%s" % (i["probe"]["passes"], i["probe"]["summary"], i["evidence"][-1]))
+        break
+PY
+	}
+	out=$(rins exp2.test)
+	case $out in
+	"True|probe 20"*": now passes (the problem looks fixed)|probe 20"*"now passes"*)
+		ok "$kind: a reported MX whose latest probe passes says it looks fixed" ;;
+	*) bad "$kind: a reported MX whose probe passes ($out)" ;;
+	esac
+	out=$(rins w.test)
+	case $out in
+	"False|probe 20"*": STARTTLS not offered|"*) ok "$kind: a reported MX whose probe confirms it" ;;
+	*) bad "$kind: a reported MX whose probe confirms it ($out)" ;;
+	esac
+	out=$(ins mx-certificate-expiry exp2.test mx.w.test)
+	case $out in
+	"critical|The certificate of MX mx.w.test expires on "*"(in 0 days)|Renew"*|\
+	"critical|The certificate of MX mx.w.test expires on "*"(in 1 day)|Renew"*)
+		ok "$kind: a certificate expiring in 2 days is critical, with the date" ;;
+	*) bad "$kind: a certificate expiring in 2 days is critical ($out)" ;;
+	esac
+	out=$(ins mx-certificate-expiry exp10.test mx.w.test)
+	case $out in
+	"warning|The certificate of MX mx.w.test expires on "*"(in 8 days)|"*|\
+	"warning|The certificate of MX mx.w.test expires on "*"(in 9 days)|"*)
+		ok "$kind: one expiring in 10 days is a warning" ;;
+	*) bad "$kind: one expiring in 10 days is a warning ($out)" ;;
+	esac
+	expect_eq "$kind: ... one valid for 30 days is no alert" \
+		"$(ins mx-certificate-expiry nexted.test mx.nexted.test)" ""
+	out=$(ins tlsa-key-mismatch two.test mx.w.test)
+	case $out in
+	"critical|"*"_25._tcp.mx.w.test. IN TLSA 3 1 1 $spki_b,"*)
+		ok "$kind: a rollover without a published record: critical, with the record" ;;
+	*) bad "$kind: a rollover without a published record ($out)" ;;
+	esac
+	out=$(ins tlsa-next-key nexted.test mx.nexted.test)
+	case $out in
+	"info|MX mx.nexted.test: 1 TLSA record matches no served key: a pre-published next key|"*)
+		ok "$kind: a record matching no served key beside one that does: the next key" ;;
+	*) bad "$kind: a pre-published next key ($out)" ;;
+	esac
+	expect_eq "$kind: ... and no mismatch alert for it" "$(ins tlsa-key-mismatch nexted.test mx.nexted.test)" ""
+	out=$(ins tlsa-no-next-key exp10.test mx.w.test)
+	case $out in
+	"info|MX mx.w.test has one TLSA record and no next key pre-published|"*"--reuse-key"*)
+		ok "$kind: one matching record only: no next key, and how to make one" ;;
+	*) bad "$kind: no next key ($out)" ;;
+	esac
+	out=$(ins sts-id-stale stale.test "")
+	case $out in
+	"warning|The MTA-STS policy of stale.test changed but its id= did not"*"_mta-sts.stale.test. IN TXT"*)
+		ok "$kind: a policy changed under the same id=" ;;
+	*) bad "$kind: a stale id= ($out)" ;;
+	esac
+	out=$(ins sts-mx-not-covered two.test mx2.w.test)
+	case $out in
+	"critical|MX mx2.w.test matches no mx: line of the MTA-STS policy of two.test|Add \"mx: mx2.w.test\""*)
+		ok "$kind: an MX missing from the policy" ;;
+	*) bad "$kind: an MX missing from the policy ($out)" ;;
+	esac
+	out=$(ins sts-max-age-short two.test "")
+	case $out in
+	"warning|"*"max_age 3600, under a day|Set max_age: 604800"*) ok "$kind: max_age under a day in enforce" ;;
+	*) bad "$kind: max_age under a day ($out)" ;;
+	esac
+	out=$(ins mx-starttls w.test mx.w.test)
+	case $out in
+	"critical|MX mx.w.test stopped offering STARTTLS|"*) ok "$kind: STARTTLS that disappeared" ;;
+	*) bad "$kind: STARTTLS that disappeared ($out)" ;;
+	esac
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); p=[x for x in m["probes"] if x["domain"]=="exp2.test" and x["mx_host"]=="mx.w.test"]; sys.exit(0 if len(p)==1 and p[0]["spki_sha256"]==sys.argv[2] and p[0]["tlsa_match"]==1 and "_fp" not in p[0] else 1)' \
+		"$tmp/$kind.json" "$spki_a" && ok "$kind: the model lists the latest probes" ||
+		bad "$kind: the model lists the latest probes"
+	expect_rc "$kind: report --format prometheus" 0 rep --format prometheus
+	expect_in "$kind: ... the certificate expiry" "$tmp/out" 'tlsrpt_mx_certificate_expiry_seconds{domain="exp2.test",mx="mx.w.test"}'
+	expect_in "$kind: ... the TLSA match" "$tmp/out" 'tlsrpt_mx_tlsa_match{domain="two.test",mx="mx.w.test"} 0'
+	expect_in "$kind: ... the last run" "$tmp/out" "tlsrpt_probe_last_run_seconds{domain=\"stale.test\"} $((t1 + 60))"
+	expect_rc "$kind: report --check fails on the critical alerts" 2 rep --check
+	expect_rc "$kind: report (text) shows them" 0 rep
+	tr '\n' ' ' <"$tmp/out" | tr -s ' ' >"$tmp/text1"
+	expect_in "$kind: ... with the record to publish" "$tmp/text1" "_25._tcp.mx.w.test. IN TLSA 3 1 1 $spki_b"
 }
 
 sq() { sqlite3 "$tmp/w.db" "$1"; }
 suite sqlite "sqlite:$tmp/w.db" sq
+
+# The shipped timer: every 6 hours with a random delay, the service as
+# _tlsrpt with the milter unit's hardening; systemd-analyze verify finds
+# nothing (ExecStart pointed at the built binary, no man pages here).
+units=$srcdir/contrib/systemd
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$tmp/units"
+	sed "s|/usr/bin/tlsrpt|$TLSRPT|" "$units/tlsrpt-watch.service" >"$tmp/units/tlsrpt-watch.service"
+	cp "$units/tlsrpt-watch.timer" "$tmp/units/"
+	systemd-analyze verify --man=no "$tmp/units/tlsrpt-watch.timer" \
+		"$tmp/units/tlsrpt-watch.service" >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
+		ok "systemd-analyze verify: timer and service clean" ||
+		{ bad "systemd-analyze verify"; cat "$tmp/verify.out"; }
+	cal=$(sed -n 's/^OnCalendar=//p' "$units/tlsrpt-watch.timer")
+	systemd-analyze calendar --iterations=3 "$cal" >"$tmp/cal.out" 2>&1
+	grep -Eo '[0-9]{2}:00:00' "$tmp/cal.out" | head -n 3 | tr '\n' ' ' >"$tmp/cal.times"
+	case $(cat "$tmp/cal.times") in
+	"00:00:00 06:00:00 12:00:00 "|"06:00:00 12:00:00 18:00:00 "|"12:00:00 18:00:00 00:00:00 "|\
+	"18:00:00 00:00:00 06:00:00 ") ok "the timer fires every 6 hours" ;;
+	*) bad "the timer fires every 6 hours ($(cat "$tmp/cal.times"))" ;;
+	esac
+else
+	tl_skip_part "systemd-analyze verify" "no systemd-analyze"
+fi
+grep -q '^RandomizedDelaySec=' "$units/tlsrpt-watch.timer" && ok "... with a random delay" ||
+	bad "... with a random delay"
+grep -q '^User=_tlsrpt$' "$units/tlsrpt-watch.service" && ok "the service runs as _tlsrpt" ||
+	bad "the service runs as _tlsrpt"
+missing=$(grep -E '^(Protect|Restrict|Private|NoNewPrivileges|LockPersonality|CapabilityBoundingSet|SystemCall)' \
+    "$units/tlsrpt-milter.service" | grep -vxF -f "$units/tlsrpt-watch.service" | tr '\n' ' ')
+[ -z "$missing" ] && ok "the service has the milter unit's hardening" ||
+	bad "the service lacks the milter unit's: $missing"
+grep -q '^ExecStart=/usr/bin/tlsrpt -c /etc/tlsrpt-milter.conf watch' "$units/tlsrpt-watch.service" &&
+	ok "the service runs tlsrpt watch" || bad "the service runs tlsrpt watch"
 
 pq() { pg_psql -tAc "$1"; }
 if [ "$(id -u)" -eq 0 ] && pg_find_bin && id postgres >/dev/null 2>&1 &&
