@@ -60,6 +60,7 @@ mta-sts.w.test A 127.0.0.1
 w.test MX 10 mx.w.test
 mx.w.test A 127.0.0.1
 _25._tcp.mx.w.test TLSA 3 1 1 $spki_a
+_smtp._tls.mx.w.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@w.test
 _smtp._tls.two.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@two.test
 _mta-sts.two.test TXT v=STSv1; id=1
 mta-sts.two.test A 127.0.0.1
@@ -71,6 +72,7 @@ nexted.test MX 10 mx.nexted.test
 mx.nexted.test A 127.0.0.1
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_a
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_b
+_25._tcp.mx.nexted.test INSECURE -
 exp2.test MX 10 mx.w.test
 exp10.test MX 10 mx.w.test
 _smtp._tls.stale.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@stale.test
@@ -129,6 +131,8 @@ suite() {
 	expect_eq "$kind: ... the domain row: TLS-RPT record, STS id, mode, max_age, policy" \
 		"$($q "SELECT tlsrpt_record, sts_id, sts_mode, sts_max_age, length(sts_policy) FROM probes WHERE mx = ''")" \
 		"v=TLSRPTv1; rua=mailto:tlsrpt@w.test|20260101|enforce|604800|59"
+	expect_eq "$kind: ... the TLSA answer DNSSEC-validated (AD bit)" \
+		"$($q "SELECT tlsa_dnssec FROM probes WHERE mx = 'mx.w.test'")" 1
 	case $($q "SELECT tls_version FROM probes WHERE mx = 'mx.w.test'") in
 	TLSv1.2|TLSv1.3) ok "$kind: ... the TLS version" ;;
 	*) bad "$kind: ... the TLS version" ;;
@@ -268,6 +272,8 @@ PY
 	*) bad "$kind: a pre-published next key ($out)" ;;
 	esac
 	expect_eq "$kind: ... and no mismatch alert for it" "$(ins tlsa-key-mismatch nexted.test mx.nexted.test)" ""
+	expect_eq "$kind: ... whose unsigned TLSA answer is kept as such" \
+		"$($q "SELECT DISTINCT tlsa_dnssec FROM probes WHERE mx = 'mx.nexted.test'")" 0
 	out=$(ins tlsa-no-next-key exp10.test mx.w.test)
 	case $out in
 	"info|MX mx.w.test has one TLSA record and no next key pre-published|"*"--reuse-key"*)

@@ -180,6 +180,7 @@ check_observe_tlsa(struct check_report *rep, const char *host,
 	if (m == NULL)
 		return;
 	m->tlsa_match = 0;
+	m->tlsa_dnssec = t->ad != 0;
 	m->tlsa[0] = '\0';
 	for (i = 0; i < t->count; i++) {
 		struct tlsa_rr rr = { t->rr[i].usage, t->rr[i].selector,

@@ -35,7 +35,7 @@ struct check_obs_mx {
 	char names[512];		/* SAN dNSNames, ", "-joined */
 	char spki_sha256[65];		/* hex; "" without a certificate */
 	int tlsa_match;			/* usable records matching; -1 no TLSA */
-	int tlsa_dnssec;		/* 1 when the answer was validated */
+	int tlsa_dnssec;		/* 1: the resolver set the AD bit */
 	char tlsa[DNS_RR_MAX * CHECK_OBS_TLSA_LINE];	/* lines, or "" */
 };
 

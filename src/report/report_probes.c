@@ -216,9 +216,14 @@ mx_alerts(struct json_object *extra, struct json_object *p,
 		    "mx %s` to confirm.", safe, when, safe);
 	}
 	if (mval_int(p, "tlsa_match") == 0 && model_str(p, "spki_sha256") != NULL) {
-		o = alert(extra, "tlsa-key-mismatch", "critical", p);
+		int signed_zone = model_true(p, "tlsa_dnssec");
+
+		/* Unsigned TLSA records are ignored by senders: a warning. */
+		o = alert(extra, "tlsa-key-mismatch", signed_zone ? "critical" :
+		    "warning", p);
 		insight_text(o, "title", "The key MX %s serves matches none of its TLSA "
-		    "records: DANE senders do not deliver", mx);
+		    "records: %s", mx, signed_zone ? "DANE senders do not deliver" :
+		    "DANE senders would not deliver once the zone is DNSSEC-signed");
 		insight_evidence(o, "probe %s: served SPKI SHA-256 %s", probe_when(p, tb, sizeof(tb)),
 		    mval_str(p, "spki_sha256"));
 		insight_text(o, "fix", "Publish the record of the served key, "
@@ -236,9 +241,9 @@ mx_alerts(struct json_object *extra, struct json_object *p,
 		insight_text(o, "fix", "Either renew with the same key (certbot renew "
 		    "--reuse-key) so the record stays valid, or make the next key now "
 		    "(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "
-		    "next.key) and publish _25._tcp.%s. IN TLSA 3 1 1 <SHA-256 of its "
-		    "SubjectPublicKeyInfo> beside the current one, two TTLs before "
-		    "switching.", safe);
+		    "next.key), print its record with `tlsrpt tlsa --name %s next.key` "
+		    "and publish it beside the current one, two TTLs before switching.",
+		    safe);
 	} else if (match >= 1 && nomatch >= 1) {
 		o = alert(extra, "tlsa-next-key", "info", p);
 		insight_text(o, "title", "MX %s: %d TLSA record%s match%s no served key: "
