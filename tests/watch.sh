@@ -73,6 +73,11 @@ mx.nexted.test A 127.0.0.1
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_a
 _25._tcp.mx.nexted.test TLSA 3 1 1 $spki_b
 _25._tcp.mx.nexted.test INSECURE -
+unsig.test MX 10 mx.unsig.test
+mx.unsig.test A 127.0.0.1
+_smtp._tls.mx.unsig.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@unsig.test
+_25._tcp.mx.unsig.test TLSA 3 1 1 $spki_a
+_25._tcp.mx.unsig.test INSECURE -
 exp2.test MX 10 mx.w.test
 exp10.test MX 10 mx.w.test
 _smtp._tls.stale.test TXT v=TLSRPTv1; rua=mailto:tlsrpt@stale.test
@@ -185,6 +190,7 @@ alerts() {
 	run "$conf" $t1 "$A10" exp10.test >/dev/null
 	run "$conf" $t1 "$B30" nexted.test >/dev/null		# the next key, published
 	run "$conf" $t1 "$B30" two.test >/dev/null		# rolled over, unpublished
+	run "$conf" $t1 "$B30" unsig.test >/dev/null		# the same, zone unsigned
 	run "$conf" $t1 "$A30" stale.test >/dev/null
 	printf 'version: STSv1\nmode: testing\nmx: mx.w.test\nmx: mx9.w.test\nmax_age: 604800\n' \
 		>"$tmp/docs/mta-sts.stale.test"
@@ -264,6 +270,12 @@ PY
 	"critical|"*"_25._tcp.mx.w.test. IN TLSA 3 1 1 $spki_b,"*)
 		ok "$kind: a rollover without a published record: critical, with the record" ;;
 	*) bad "$kind: a rollover without a published record ($out)" ;;
+	esac
+	out=$(ins tlsa-key-mismatch unsig.test mx.unsig.test)
+	case $out in
+	"warning|"*"once the zone is DNSSEC-signed|"*"_25._tcp.mx.unsig.test. IN TLSA 3 1 1 $spki_b,"*)
+		ok "$kind: ... in an unsigned zone only a warning (senders ignore the records)" ;;
+	*) bad "$kind: ... in an unsigned zone ($out)" ;;
 	esac
 	out=$(ins tlsa-next-key nexted.test mx.nexted.test)
 	case $out in
