@@ -66,7 +66,8 @@ leftovers() {	# what of the package is on the machine, one per line
 	    /run/tlsrpt-milter $SOCKDIR /usr/sbin/tlsrpt-milter /usr/bin/tlsrpt $UNIT $WANTS; do
 		[ -e "$f" ] || [ -L "$f" ] && echo "$f"
 	done
-	find /etc/systemd /var/lib/systemd -name 'tlsrpt-milter*' 2>/dev/null
+	find /etc/systemd /var/lib/systemd \( -name 'tlsrpt-milter*' -o \
+		-name 'tlsrpt-watch*' \) 2>/dev/null
 }
 # An interrupted run leaves its install behind, with MARK beside it: that
 # is removed here and the test goes on.  Anything else of the package on
@@ -239,9 +240,14 @@ done
 	ok "digest timer and service not enabled" || bad "digest timer or service enabled"
 grep -q '^User=_tlsrpt$' /lib/systemd/system/tlsrpt-digest.service &&
 	ok "digest unit runs as _tlsrpt" || bad "digest unit User="
+check "watch timer enabled" test -L /etc/systemd/system/timers.target.wants/tlsrpt-watch.timer
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify $UNIT $DIGEST_UNITS >"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ] &&
 		ok "systemd-analyze verify: clean" || { bad "systemd-analyze verify"; cat "$tmp/verify.out"; }
+	systemd-analyze verify /lib/systemd/system/tlsrpt-watch.timer \
+		/lib/systemd/system/tlsrpt-watch.service >"$tmp/verify.out" 2>&1 &&
+		[ ! -s "$tmp/verify.out" ] && ok "systemd-analyze verify: watch timer clean" ||
+		{ bad "systemd-analyze verify: watch timer"; cat "$tmp/verify.out"; }
 else
 	tl_skip_part "systemd-analyze verify" "no systemd-analyze"
 fi

@@ -120,7 +120,7 @@ expect_eq "SQL injection: every table still there, nothing else touched" \
 	"$(pg_psql -tAc "SELECT (SELECT count(*) FROM reports WHERE report_id
 	LIKE 'same-%') || '/' || (SELECT count(*) FROM schema_version) || '/'
 	|| (SELECT count(*) FROM policies) || '/' || (SELECT count(*) FROM failure_details)")" \
-	"200/5/403/604"
+	"200/6/403/604"
 ask "file $tmp/evil.json"
 expect_eq "SQL injection: the same report again is a duplicate" "$reply" "DUPLICATE"
 

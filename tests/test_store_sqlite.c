@@ -46,6 +46,9 @@
 
 /* Big enough for a path under tmpdir or a URI with a schema option. */
 #define TARGET_MAX	(PATH_MAX + 64)
+/* Schema steps a new store records: versions 1 to 5 and 7. */
+#define MIGRATION_STEPS		6
+#define MIGRATION_STEPS_S	"6"
 
 static char tmpdir[1024];	/* short enough that every path under it fits */
 static int db_serial;
@@ -572,6 +575,13 @@ test_schema_shape(void)
 		  " policies.policy_domain policies.policy_index"
 		  " policies.policy_strings policies.policy_type policies.report_fk"
 		  " policies.total_failure policies.total_successful"
+		  " probe_runs.domain probe_runs.last_run probes.cert_names"
+		  " probes.cert_not_after probes.domain probes.id probes.mx"
+		  " probes.result_type probes.run_time probes.spki_sha256"
+		  " probes.starttls probes.sts_covered probes.sts_id"
+		  " probes.sts_max_age probes.sts_mode probes.sts_policy"
+		  " probes.tls_version probes.tlsa probes.tlsa_dnssec"
+		  " probes.tlsa_match probes.tlsrpt_record"
 		  " pruned_reports.end_time pruned_reports.organization_name"
 		  " pruned_reports.policy_domains pruned_reports.pruned_time"
 		  " pruned_reports.report_id pruned_reports.signer"
@@ -592,7 +602,7 @@ test_schema_shape(void)
 		  " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'"
 		  " AND indexname NOT IN ('reports_dedup', 'pruned_reports_dedup')",
 		  "failure_details_mx failure_details_result_type policies_domain"
-		  " pruned_reports_time reports_end_time reports_organization"
+		  " probes_host probes_time pruned_reports_time reports_end_time reports_organization"
 		  " reports_start_time" },
 		{ "unique constraints",
 		  "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
@@ -930,7 +940,7 @@ test_reopen(void)
 	CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"),
 	    store_schema_version());
 	CHECK_INT(qi(db, "SELECT count(*) FROM schema_version"),
-	    store_schema_version());
+	    MIGRATION_STEPS);
 
 	/* a database written by a later release */
 	exec_ok(db, "INSERT INTO schema_version VALUES (9999, 0)");
@@ -1397,7 +1407,7 @@ test_sql_injection(void)
 		  " AND policy_fk = (SELECT max(id) FROM policies)",
 		  "x'); UPDATE reports SET verified = 0; --" },
 		{ "SELECT verified FROM reports", "1" },
-		{ "SELECT count(*) FROM schema_version", "5" },
+		{ "SELECT count(*) FROM schema_version", MIGRATION_STEPS_S },
 	};
 	char path[TARGET_MAX], err[512];
 	struct store *st;
@@ -1680,10 +1690,20 @@ test_query(void)
 	store_close(st);
 }
 
+/* Back to the schema before the probe history (version 7). */
+static void
+downgrade_probes(struct raw *db)
+{
+	exec_ok(db, "DROP TABLE probes");
+	exec_ok(db, "DROP TABLE probe_runs");
+	exec_ok(db, "DELETE FROM schema_version WHERE version >= 7");
+}
+
 /* Back to what schema version 4 had: no retention. */
 static void
 downgrade_to_4(struct raw *db)
 {
+	downgrade_probes(db);
 	exec_ok(db, "DROP TABLE pruned_reports");
 	exec_ok(db, "DROP INDEX reports_end_time");
 	exec_ok(db, "DELETE FROM schema_version WHERE version >= 5");
@@ -2136,7 +2156,8 @@ test_migrate_from_4(void)
 	if ((st = open_path(path)) == NULL)
 		return;
 	if ((db = raw_open(path)) != NULL) {
-		CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"), 5);
+		CHECK_INT(qi(db, "SELECT max(version) FROM schema_version"),
+		    store_schema_version());
 		CHECK_INT(qi(db, "SELECT count(*) FROM pruned_reports"), 0);
 		raw_close(db);
 	}

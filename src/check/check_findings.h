@@ -35,8 +35,11 @@ struct check_finding {
 	char msg[CHECK_MSG_MAX];
 };
 
+struct check_observed;
+
 struct check_report {
 	char subject[CHECK_SUBJECT_MAX];	/* given to new findings */
+	struct check_observed *obs;	/* NULL, or filled (check_observed.h) */
 	size_t count, dropped;
 	enum check_level worst;
 	struct check_finding items[CHECK_FINDINGS_MAX];

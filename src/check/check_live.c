@@ -7,6 +7,7 @@
  */
 #include "check_live.h"
 #include "check_mx.h"
+#include "check_observed.h"
 #include "dns_lookup.h"
 #include "https_fetch.h"
 #include "sts_policy.h"
@@ -62,6 +63,8 @@ live_record(struct dns_ctx *dns, const char *domain, const char *dane_fix,
 			found++;
 			which = i;
 		}
+	if (dane_fix == NULL)		/* the domain's, not an MX host's */
+		check_observe_record(rep, txt);
 	if (found > 1) {
 		check_add(rep, CHECK_FAIL, "record-several", NULL,
 		    "%zu TXT records start with v=TLSRPTv1: RFC 8460 has "
@@ -136,6 +139,7 @@ live_sts(const struct check_options *opt, struct dns_ctx *dns,
 		goto out;
 	check_add(rep, CHECK_PASS, "sts-txt-ok", NULL, "MTA-STS record, id %s",
 	    id);
+	check_observe_sts_id(rep, id);
 
 	/* The policy, from https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
 	snprintf(name, sizeof(name), "mta-sts.%s", opt->domain);
@@ -165,6 +169,8 @@ live_sts(const struct check_options *opt, struct dns_ctx *dns,
 		if ((pol = malloc(sizeof(*pol))) != NULL) {
 			ok = sts_policy_check(res.body != NULL ? res.body : "",
 			    res.len, pol, rep);
+			check_observe_sts_policy(rep, res.body != NULL ?
+			    res.body : "", res.len, pol);
 			if (ok < 0 || pol->mode == STS_MODE_NONE) {
 				free(pol);
 				pol = NULL;
@@ -235,6 +241,8 @@ live_mx_all(const struct check_options *opt, struct dns_ctx *dns,
 			for (j = 0; j < pol->mx_count; j++)
 				if (sts_mx_match(pol->mx[j], mx->rr[i].host))
 					break;
+			check_observe_covered(rep, mx->rr[i].host,
+			    j < pol->mx_count);
 			if (j == pol->mx_count)
 				check_add(rep, CHECK_FAIL, "mx-not-in-policy",
 				    "certificate-host-mismatch", "matches no mx "
@@ -245,6 +253,7 @@ live_mx_all(const struct check_options *opt, struct dns_ctx *dns,
 				check_add(rep, CHECK_PASS, "mx-in-policy", NULL,
 				    "matches mx %s of the policy", pol->mx[j]);
 		}
+		(void)check_obs_mx(rep, mx->rr[i].host);
 		check_mx_host(opt, dns, mx->rr[i].host, rep);
 		if (dane_fix != NULL && strcasecmp(mx->rr[i].host,
 		    opt->domain) != 0 && has_tlsa(dns, mx->rr[i].host))
@@ -278,6 +287,7 @@ check_live_domain(const struct check_options *opt, struct check_report *rep)
 	pol = live_sts(opt, &dns, rep);
 	live_mx_all(opt, &dns, pol, rec, rep);
 	free(pol);
+	check_observed_finish(rep);
 	curl_global_cleanup();
 	dns_close(&dns);
 	return 0;

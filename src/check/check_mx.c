@@ -4,6 +4,7 @@
  * the name rules in rfc6125.c and the DANE rules in tlsa.c.
  */
 #include "check_mx.h"
+#include "check_observed.h"
 #include "rfc6125.h"
 #include "smtp_probe.h"
 #include "tlsa.h"
@@ -202,6 +203,7 @@ check_tlsa(struct dns_ctx *dns, const char *host, const struct smtp_probe *p,
 		goto out;
 	}
 	if (p->chain == NULL) {
+		check_observe_tlsa(rep, host, t, chain, 0);
 		check_add(rep, CHECK_FAIL, "tlsa-no-tls", "tlsa-invalid",
 		    "%zu TLSA records published, but no TLS session to match "
 		    "them against", t->count);
@@ -218,6 +220,7 @@ check_tlsa(struct dns_ctx *dns, const char *host, const struct smtp_probe *p,
 		res[i] = tlsa_rr_match(&rr, chain, n);
 	}
 	tlsa_judge(host, t, res, chain, n, rep);
+	check_observe_tlsa(rep, host, t, chain, n);
 	for (i = 0; i < n; i++)
 		tlsa_cert_free(&chain[i]);
 out:
@@ -241,6 +244,7 @@ check_mx_host(const struct check_options *opt, struct dns_ctx *dns,
 	}
 	smtp_probe_run(host, addr, opt->smtp_port, opt->ca_file, opt->timeout,
 	    &p);
+	check_observe_probe(rep, host, &p);
 	switch (p.stage) {
 	case SMTP_CONNECT_FAILED:
 		check_add(rep, CHECK_FAIL, "mx-connect", NULL,

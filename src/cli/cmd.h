@@ -17,5 +17,6 @@ int cmd_digest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_tlsa(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -9,10 +9,14 @@
  * stderr and no findings.
  */
 #include "check_live.h"
+#include "check_observed.h"
+#include "cli_config.h"
 #include "check_print.h"
 #include "check_findings.h"
 #include "cmd.h"
 #include "file_read.h"
+#include "probe_record.h"
+#include "store.h"
 #include "sts_policy.h"
 #include "tlsrpt_record.h"
 
@@ -40,6 +44,8 @@ usage(FILE *fp)
 	    "  --port N              SMTP port of the MX hosts (default 25)\n"
 	    "  --timeout SECONDS     per network step (default 10)\n"
 	    "  --verbose             name each finding's id\n"
+	    "  --record              with --domain: keep what was seen in the\n"
+	    "                        store's probe history (tlsrpt report)\n"
 	    "  --https-port N        test only: fetch the policy from port N\n"
 	    "exit: 0 all passed, 1 warnings, 2 failures or usage error\n");
 }
@@ -103,13 +109,16 @@ cmd_check(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "https-port", required_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "record", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct check_options opt;
 	struct check_report *rep;
 	const char *verb;
-	int c, json = 0, verbose = 0, rc;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	int c, json = 0, verbose = 0, record = 0, rc;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.smtp_port = 25;
@@ -154,6 +163,9 @@ cmd_check(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
+		case 'R':
+			record = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -165,11 +177,32 @@ cmd_check(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	verb = argc > 0 ? argv[0] : NULL;
+	if (record && (verb != NULL || opt.domain == NULL)) {
+		fprintf(stderr, "tlsrpt: --record goes with --domain DOMAIN "
+		    "alone\n");
+		return 2;
+	}
+	/* The store first: a run that cannot be kept is not worth making. */
+	if (record && ((cfg = cli_config_as_user(cli_globals.config_path,
+	    cli_globals.config_given)) == NULL ||
+	    (st = cli_store_open(cfg)) == NULL)) {
+		config_free(cfg);
+		return 2;
+	}
 	if ((rep = malloc(sizeof(*rep))) == NULL) {
 		fprintf(stderr, "tlsrpt: out of memory\n");
+		store_close(st);
+		config_free(cfg);
 		return 2;
 	}
 	check_report_init(rep);
+	if (record && (rep->obs = check_observed_new()) == NULL) {
+		fprintf(stderr, "tlsrpt: out of memory\n");
+		free(rep);
+		store_close(st);
+		config_free(cfg);
+		return 2;
+	}
 	if (verb != NULL && strcmp(verb, "record") == 0 && argc == 2)
 		rc = check_record(argv[1], opt.domain, rep);
 	else if (verb != NULL && strcmp(verb, "sts") == 0 && argc == 2)
@@ -184,14 +217,26 @@ cmd_check(int argc, char **argv)
 		free(rep);
 		return 2;
 	}
+	if (rc == 0 && record) {
+		size_t stored;
+
+		if (probe_record(st, opt.domain, rep, probe_now(), &stored) < 0)
+			rc = -1;
+	}
 	if (rc < 0) {
+		check_observed_free(rep->obs);
 		free(rep);
+		store_close(st);
+		config_free(cfg);
 		return 2;
 	}
 	if ((json ? check_print_json(stdout, rep) :
 	    check_print_text(stdout, rep, verbose)) < 0)
 		fprintf(stderr, "tlsrpt: out of memory\n");
 	rc = check_exit_status(rep);
+	check_observed_free(rep->obs);
 	free(rep);
+	store_close(st);
+	config_free(cfg);
 	return rc;
 }

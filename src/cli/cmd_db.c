@@ -151,6 +151,10 @@ prune(int argc, char **argv)
 	    "pruned", pr.reports, pr.reports == 1 ? "" : "s", pr.policies,
 	    pr.policies == 1 ? "y" : "ies", pr.details, pr.details == 1 ? "" : "s",
 	    when, days, days == 1 ? "" : "s");
+	if (pr.probes > 0)
+		printf("%s %lld probe row%s from before %s\n", pr.dry_run ?
+		    "would prune" : "pruned", pr.probes, pr.probes == 1 ? "" :
+		    "s", when);
 	if (pr.batches > 0)
 		printf("%lld transaction%s, the longest %lld.%03lld s\n", pr.batches,
 		    pr.batches == 1 ? "" : "s", pr.longest_ms / 1000,

@@ -24,6 +24,7 @@ static const struct {
 	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
 	{ "tlsa", cmd_tlsa, "the DANE TLSA record of a certificate or key: tlsrpt tlsa FILE" },
 	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
+	{ "watch", cmd_watch, "check and record WatchDomains (the timer runs it): tlsrpt watch" },
 	{ "db", cmd_db, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
 };
 

@@ -29,6 +29,7 @@ LIST_PAIR(report_addresses, n_report_addresses);
 LIST_PAIR(known_reporters, n_known_reporters);
 LIST_PAIR(trusted_authserv_ids, n_trusted_authserv_ids);
 LIST_PAIR(digest_recipients, n_digest_recipients);
+LIST_PAIR(watch_domains, n_watch_domains);
 
 static const struct config_key keys[] = {
 	{ "Socket", CONFIG_STRING,
@@ -86,6 +87,8 @@ static const struct config_key keys[] = {
 	  "From address of tlsrpt digest's mail; empty means tlsrpt@ the host's fully qualified name." },
 	{ "DigestSendmail", CONFIG_STRING, "/usr/sbin/sendmail", OFF(digest_sendmail),
 	  "The sendmail program tlsrpt digest runs (as PATH -t -i) for each message." },
+	{ "WatchDomains", CONFIG_LIST, "", OFF(watch_domains),
+	  "Domains `tlsrpt watch` checks as senders would (tlsrpt check --domain), recording what changed in the store; empty: the watch timer does nothing." },
 };
 
 static const struct { const char *name; int value; } facilities[] = {

@@ -49,6 +49,8 @@ struct config {
 	size_t n_digest_recipients;
 	char *digest_from;		/* "" = tlsrpt@ the host's name */
 	char *digest_sendmail;		/* run as PATH -t -i */
+	char **watch_domains;		/* `tlsrpt watch` probes these */
+	size_t n_watch_domains;
 };
 
 /* RetentionDays at most: a century. */

@@ -11,6 +11,7 @@
 #include "report_model.h"
 #include "report_episodes.h"
 #include "report_insights.h"
+#include "report_probes.h"
 #include "report_trust.h"
 #include "result_types.h"
 #include "errbuf.h"
@@ -1083,7 +1084,14 @@ report_model_build(struct store *st, const struct report_options *opt,
 	{
 		struct report_episode_data ed = { a.epcells, a.repdays, a.before };
 
+		if (report_probes(st, opt, m, a.trust, errbuf, errlen) < 0) {
+			json_object_put(inconsistent);
+			json_object_put(m);
+			free_agg(&a);
+			return NULL;
+		}
 		report_insights(m, a.cells, &ed, inconsistent, a.trust, opt);
+		report_probes_annotate(m);
 	}
 	json_object_put(inconsistent);
 	strip_keys(mval_array(m, "daily"), "_key");

@@ -131,6 +131,48 @@ failed_by_mx(FILE *fp, struct json_object *d)
 	free(c);
 }
 
+/* The probe history's gauges, when the model has probes (report_probes.h). */
+static void
+probe_metrics(FILE *fp, struct json_object *model)
+{
+	struct json_object *probes = get(model, "probes"), *runs = get(model, "probe_runs");
+	size_t i, n = probes != NULL ? json_object_array_length(probes) : 0;
+	int pass;
+
+	if (n == 0)
+		return;
+	for (pass = 0; pass < 2; pass++) {
+		help(fp, pass == 0 ? "tlsrpt_mx_certificate_expiry_seconds" :
+		    "tlsrpt_mx_tlsa_match", pass == 0 ? "the not-after time of the "
+		    "certificate the MX host served at its latest probe (unix time)" :
+		    "TLSA records matching the key the MX host served at its latest "
+		    "probe (0: DANE senders fail)");
+		for (i = 0; i < n; i++) {
+			struct json_object *p = json_object_array_get_idx(probes, i);
+
+			if (get(p, "mx_host") == NULL || (pass == 0 ?
+			    mval_int(p, "certificate_not_after_unix") == 0 :
+			    mval_int(p, "tlsa_match") < 0))
+				continue;
+			fputs(pass == 0 ? "tlsrpt_mx_certificate_expiry_seconds{" :
+			    "tlsrpt_mx_tlsa_match{", fp);
+			label(fp, "domain", mval_str(p, "domain"), 0);
+			label(fp, "mx", mval_str(p, "mx_host"), 1);
+			fprintf(fp, " %lld\n", mval_int(p, pass == 0 ?
+			    "certificate_not_after_unix" : "tlsa_match"));
+		}
+	}
+	help(fp, "tlsrpt_probe_last_run_seconds", "when tlsrpt watch (or tlsrpt "
+	    "check --record) last probed the domain (unix time)");
+	for (i = 0; runs != NULL && i < json_object_array_length(runs); i++) {
+		struct json_object *r = json_object_array_get_idx(runs, i);
+
+		fputs("tlsrpt_probe_last_run_seconds{", fp);
+		label(fp, "domain", mval_str(r, "domain"), 1);
+		fprintf(fp, " %lld\n", mval_int(r, "last_run_unix"));
+	}
+}
+
 int
 report_prometheus_write(FILE *fp, struct json_object *model)
 {
@@ -231,5 +273,6 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 		label(fp, "severity", sev[k], 1);
 		fprintf(fp, " %lld\n", c);
 	}
+	probe_metrics(fp, model);
 	return ferror(fp) ? -1 : 0;
 }

@@ -33,7 +33,7 @@ static const struct store_backend *const backends[] = {
  * migration step must carry this number (each checks it when opening), so
  * bumping it here without adding the steps fails loudly.
  */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	7
 
 char *
 store_json_array(const char *const *strings, size_t n)
@@ -347,7 +347,7 @@ store_prune(struct store *st, struct store_prune *pr, char *errbuf,
 		return -1;
 	}
 	pr->reports = pr->policies = pr->details = 0;
-	pr->batches = pr->keys_expired = pr->longest_ms = 0;
+	pr->batches = pr->keys_expired = pr->longest_ms = pr->probes = 0;
 	if (pr->now == 0)
 		pr->now = time(NULL);
 	if (pr->batch == 0)

@@ -203,10 +203,82 @@ struct store_prune {
 	long long batches;		/* out: transactions committed */
 	long long longest_ms;		/* out: the longest one, milliseconds */
 	long long keys_expired;		/* out: old dedup keys dropped */
+	long long probes;		/* out: probe rows before CUTOFF (below) */
 };
 
 int store_prune(struct store *st, struct store_prune *pr, char *errbuf,
     size_t errlen);
+
+/*
+ * Probe history: what the receiving side looked like to a sender when
+ * `tlsrpt check --record` or `tlsrpt watch` last looked.  One row per
+ * domain (MX "") with its records and policy, and one per MX host with
+ * what its STARTTLS served.  store_put_probes() writes a row only when it
+ * differs (store_probe_same()) from the last row stored for its (domain,
+ * MX), or that row is STORE_PROBE_HEARTBEAT seconds old or more; every
+ * run also sets the domain's last run.  Prune deletes probe rows whose
+ * time is before its cutoff.  Strings are NULL when absent.
+ */
+#define STORE_PROBE_HEARTBEAT	86400
+#define STORE_PROBE_MAX_ROWS	65	/* a domain and its MX hosts per run */
+
+struct store_probe_row {
+	time_t time;			/* when probed */
+	const char *domain;		/* lower case */
+	const char *mx;			/* "" for the domain's own row */
+	const char *result_type;	/* what a sender would report, or NULL */
+	/* MX rows: */
+	int starttls;			/* 1 offered, 0 not, -1 not reached */
+	const char *tls_version;	/* "TLSv1.3", or NULL without TLS */
+	time_t cert_not_after;		/* 0 without a certificate */
+	const char *cert_names;		/* "a.example, b.example" */
+	const char *spki_sha256;	/* hex, of the served leaf's SPKI */
+	const char *tlsa;		/* lines "U S M HEX match|no-match|unusable" */
+	int tlsa_dnssec;		/* 1 the TLSA answer was DNSSEC-validated */
+	int tlsa_match;			/* records matching the chain; -1 no TLSA */
+	int sts_covered;		/* 1 an mx: line matches, 0 none, -1 no policy */
+	/* The domain row: */
+	const char *tlsrpt_record;	/* the _smtp._tls TXT record */
+	const char *sts_id;		/* the _mta-sts TXT id= */
+	const char *sts_mode;		/* "enforce", ... */
+	long long sts_max_age;		/* -1 when absent */
+	const char *sts_policy;		/* the policy text as served */
+};
+
+/*
+ * Store the rows of one run of one domain (N at most STORE_PROBE_MAX_ROWS,
+ * all with ROWS[0]'s domain and time) in one transaction.  *STORED_R gets
+ * how many were written.  0, or -1 + ERRBUF.
+ */
+int store_put_probes(struct store *st, const struct store_probe_row *rows,
+    size_t n, size_t *stored_r, char *errbuf, size_t errlen);
+
+/*
+ * Visit the probe rows of FILTER's domain (every domain when NULL) whose
+ * time is before FILTER->until (0 = unbounded), ordered by domain, MX and
+ * time; then each domain's last run.  SINCE and INCLUDE_UNVERIFIED are
+ * ignored: the rows before the period say what was current in it.
+ * Callbacks as in store_visitor; either may be NULL.
+ */
+struct store_probe_visitor {
+	void *ctx;
+	int (*row)(void *ctx, const struct store_probe_row *row);
+	int (*run)(void *ctx, const char *domain, time_t last_run);
+};
+
+int store_query_probes(struct store *st, const struct store_filter *filter,
+    const struct store_probe_visitor *visitor, char *errbuf, size_t errlen);
+
+/* True when A and B say the same (every field but the time). */
+int store_probe_same(const struct store_probe_row *a,
+    const struct store_probe_row *b);
+
+/*
+ * Should NEW be written after LAST (NULL: nothing stored yet)?  When it
+ * differs, or LAST is STORE_PROBE_HEARTBEAT old.
+ */
+int store_probe_due(const struct store_probe_row *last,
+    const struct store_probe_row *new_row);
 
 void store_close(struct store *st);
 

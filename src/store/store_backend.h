@@ -26,6 +26,11 @@ struct store_backend {
 	int (*prune)(struct store *st, struct store_prune *pr, char *errbuf,
 	    size_t errlen);
 	void (*close)(struct store *st);
+	int (*put_probes)(struct store *st, const struct store_probe_row *rows,
+	    size_t n, size_t *stored_r, char *errbuf, size_t errlen);
+	int (*query_probes)(struct store *st, const struct store_filter *filter,
+	    const struct store_probe_visitor *visitor, char *errbuf,
+	    size_t errlen);
 };
 
 /* Every handle starts with this, so store.c can find the engine. */
@@ -84,6 +89,21 @@ struct store_columns {
 /* Build the KIND row from C and hand it to VISITOR; its callback's result. */
 int store_visit_columns(enum store_row_kind kind, const struct store_columns *c,
     const struct store_visitor *visitor);
+
+/*
+ * Probe rows: the columns both backends select, in the order
+ * store_probe_columns() reads them.
+ */
+#define STORE_PROBE_COLUMNS \
+	"run_time, domain, mx, result_type, starttls, tls_version," \
+	" cert_not_after, cert_names, spki_sha256, tlsa, tlsa_dnssec," \
+	" tlsa_match, sts_covered, tlsrpt_record, sts_id, sts_mode," \
+	" sts_max_age, sts_policy"
+#define STORE_PROBE_NCOLUMNS	18
+
+/* The probe row of C's current row, its strings C's. */
+void store_probe_columns(const struct store_columns *c,
+    struct store_probe_row *row);
 
 /* A monotonic clock in milliseconds, to time prune's transactions. */
 long long store_clock_ms(void);

@@ -615,6 +615,30 @@ pgsql_prune(struct store *st, struct store_prune *pr, char *errbuf,
 	return store_pgsql_prune(s, pr, errbuf, errlen);
 }
 
+static int
+pgsql_put_probes(struct store *st, const struct store_probe_row *rows,
+    size_t n, size_t *stored_r, char *errbuf, size_t errlen)
+{
+	struct store_pgsql *s = (struct store_pgsql *)st;
+
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    reconnect(s, errbuf, errlen) < 0)
+		return -1;
+	return store_pgsql_put_probes(s, rows, n, stored_r, errbuf, errlen);
+}
+
+static int
+pgsql_query_probes(struct store *st, const struct store_filter *filter,
+    const struct store_probe_visitor *visitor, char *errbuf, size_t errlen)
+{
+	struct store_pgsql *s = (struct store_pgsql *)st;
+
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    reconnect(s, errbuf, errlen) < 0)
+		return -1;
+	return store_pgsql_query_probes(s, filter, visitor, errbuf, errlen);
+}
+
 const struct store_backend store_pgsql_backend = {
 	.scheme = "postgresql",
 	.alias = "postgres",
@@ -623,4 +647,6 @@ const struct store_backend store_pgsql_backend = {
 	.query = pgsql_query,
 	.prune = pgsql_prune,
 	.close = pgsql_close,
+	.put_probes = pgsql_put_probes,
+	.query_probes = pgsql_query_probes,
 };

@@ -63,4 +63,15 @@ int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
 int store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
     char *errbuf, size_t errlen);
 
+/* store_put_probes(), store_query_probes() (store_pgsql_probe.c). */
+int store_pgsql_put_probes(struct store_pgsql *s,
+    const struct store_probe_row *rows, size_t n, size_t *stored_r,
+    char *errbuf, size_t errlen);
+int store_pgsql_query_probes(struct store_pgsql *s,
+    const struct store_filter *filter, const struct store_probe_visitor *v,
+    char *errbuf, size_t errlen);
+/* Delete (or with PR->dry_run count) probe rows before PR->cutoff. */
+int store_pgsql_prune_probes(struct store_pgsql *s, struct store_prune *pr,
+    char *errbuf, size_t errlen);
+
 #endif

@@ -103,7 +103,7 @@ store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
 		pr->reports = n[0];
 		pr->policies = n[1];
 		pr->details = n[2];
-		return 0;
+		return store_pgsql_prune_probes(s, pr, errbuf, errlen);
 	}
 	if ((res = exec(s, sql_expire, 1, &expire, NULL,
 	    "dropping old dedup keys", errbuf, errlen)) == NULL)
@@ -126,5 +126,6 @@ store_pgsql_prune(struct store_pgsql *s, struct store_prune *pr,
 		}
 	} while (n[0] == (long long)pr->batch &&
 	    (pr->stop == NULL || !pr->stop(pr->arg)));
-	return 0;
+	/* Probe rows are few (a handful a day per host): one statement. */
+	return store_pgsql_prune_probes(s, pr, errbuf, errlen);
 }

@@ -135,6 +135,39 @@ static const struct migration migrations[] = {
 	"  md5(policy_domains), signer);\n"
 	"CREATE INDEX pruned_reports_time ON pruned_reports (pruned_time);\n"
 	},
+	/*
+	 * 7: probe history (store_pgsql_probe.c): rows only when something
+	 * changed, plus a daily heartbeat; the last run per domain.
+	 */
+	{ 7,
+	"CREATE TABLE probes (\n"
+	"  id BIGSERIAL PRIMARY KEY,\n"
+	"  run_time BIGINT NOT NULL,\n"
+	"  domain TEXT NOT NULL,\n"
+	"  mx TEXT NOT NULL,\n"
+	"  result_type TEXT,\n"
+	"  starttls INTEGER NOT NULL,\n"
+	"  tls_version TEXT,\n"
+	"  cert_not_after BIGINT NOT NULL,\n"
+	"  cert_names TEXT,\n"
+	"  spki_sha256 TEXT,\n"
+	"  tlsa TEXT,\n"
+	"  tlsa_dnssec INTEGER NOT NULL,\n"
+	"  tlsa_match INTEGER NOT NULL,\n"
+	"  sts_covered INTEGER NOT NULL,\n"
+	"  tlsrpt_record TEXT,\n"
+	"  sts_id TEXT,\n"
+	"  sts_mode TEXT,\n"
+	"  sts_max_age BIGINT NOT NULL,\n"
+	"  sts_policy TEXT\n"
+	");\n"
+	"CREATE INDEX probes_host ON probes (domain, mx, run_time);\n"
+	"CREATE INDEX probes_time ON probes (run_time);\n"
+	"CREATE TABLE probe_runs (\n"
+	"  domain TEXT PRIMARY KEY,\n"
+	"  last_run BIGINT NOT NULL\n"
+	");\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

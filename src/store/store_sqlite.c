@@ -181,6 +181,39 @@ static const struct migration migrations[] = {
 	");\n"
 	"CREATE INDEX pruned_reports_time ON pruned_reports (pruned_time);\n"
 	},
+	/*
+	 * 7: probe history (store_sqlite_probe.c): rows only when something
+	 * changed, plus a daily heartbeat; the last run per domain.
+	 */
+	{ 7,
+	"CREATE TABLE probes (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  run_time INTEGER NOT NULL,\n"
+	"  domain TEXT NOT NULL,\n"
+	"  mx TEXT NOT NULL,\n"		/* '' for the domain's own row */
+	"  result_type TEXT,\n"
+	"  starttls INTEGER NOT NULL,\n"
+	"  tls_version TEXT,\n"
+	"  cert_not_after INTEGER NOT NULL,\n"
+	"  cert_names TEXT,\n"
+	"  spki_sha256 TEXT,\n"
+	"  tlsa TEXT,\n"
+	"  tlsa_dnssec INTEGER NOT NULL,\n"
+	"  tlsa_match INTEGER NOT NULL,\n"
+	"  sts_covered INTEGER NOT NULL,\n"
+	"  tlsrpt_record TEXT,\n"
+	"  sts_id TEXT,\n"
+	"  sts_mode TEXT,\n"
+	"  sts_max_age INTEGER NOT NULL,\n"
+	"  sts_policy TEXT\n"
+	");\n"
+	"CREATE INDEX probes_host ON probes (domain, mx, run_time);\n"
+	"CREATE INDEX probes_time ON probes (run_time);\n"
+	"CREATE TABLE probe_runs (\n"
+	"  domain TEXT PRIMARY KEY,\n"
+	"  last_run INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	},
 };
 
 #define N_MIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -791,6 +824,22 @@ sqlite_query(struct store *st, const struct store_filter *filter,
 	    visitor, errbuf, errlen);
 }
 
+static int
+sqlite_put_probes(struct store *st, const struct store_probe_row *rows,
+    size_t n, size_t *stored_r, char *errbuf, size_t errlen)
+{
+	return store_sqlite_put_probes(((struct store_sqlite *)st)->db, rows, n,
+	    stored_r, errbuf, errlen);
+}
+
+static int
+sqlite_query_probes(struct store *st, const struct store_filter *filter,
+    const struct store_probe_visitor *visitor, char *errbuf, size_t errlen)
+{
+	return store_sqlite_query_probes(((struct store_sqlite *)st)->db,
+	    filter, visitor, errbuf, errlen);
+}
+
 const struct store_backend store_sqlite_backend = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
@@ -798,4 +847,6 @@ const struct store_backend store_sqlite_backend = {
 	.query = sqlite_query,
 	.prune = sqlite_prune,
 	.close = sqlite_close,
+	.put_probes = sqlite_put_probes,
+	.query_probes = sqlite_query_probes,
 };

@@ -17,4 +17,13 @@ int store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
 int store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
     size_t errlen);
 
+/* store_put_probes() and store_query_probes() (store_sqlite_probe.c). */
+int store_sqlite_put_probes(sqlite3 *db, const struct store_probe_row *rows,
+    size_t n, size_t *stored_r, char *errbuf, size_t errlen);
+int store_sqlite_query_probes(sqlite3 *db, const struct store_filter *filter,
+    const struct store_probe_visitor *visitor, char *errbuf, size_t errlen);
+/* Delete (or with PR->dry_run count) probe rows before PR->cutoff. */
+int store_sqlite_prune_probes(sqlite3 *db, struct store_prune *pr,
+    char *errbuf, size_t errlen);
+
 #endif

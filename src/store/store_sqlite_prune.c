@@ -130,7 +130,7 @@ store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
 		pr->reports = n[0];
 		pr->policies = n[1];
 		pr->details = n[2];
-		return 0;
+		return store_sqlite_prune_probes(db, pr, errbuf, errlen);
 	}
 	/* Keys kept long enough go first, in a transaction of their own. */
 	if (step(db, sql_expire, (sqlite3_int64)(pr->now - STORE_PRUNE_KEEP_KEYS),
@@ -149,5 +149,8 @@ store_sqlite_prune(sqlite3 *db, struct store_prune *pr, char *errbuf,
 		sqlite3_sleep(took > PAUSE_MS ? (int)(took < 5000 ? took : 5000) :
 		    PAUSE_MS);
 	}
-	return got < 0 ? -1 : 0;
+	if (got < 0)
+		return -1;
+	/* Probe rows are few (a handful a day per host): one statement. */
+	return store_sqlite_prune_probes(db, pr, errbuf, errlen);
 }
