@@ -366,10 +366,41 @@ severity(const struct episode *ep, size_t n_mx)
 }
 
 /* Write episode EP over DATES[first..last] into LIST, or onto a detector's insight. */
+/*
+ * An episode that ranks after FLOOR (the insight the list keeps last so
+ * far) can never be kept: only what ranks and counts it goes into LIST,
+ * to be left out at the next cut (report_insights.h, INSIGHT_MAX).  Its
+ * dates stay visible to the spikes, which must not repeat it.
+ */
+static int
+below_floor(struct json_object *list, struct json_object *floor, const struct episode *ep,
+    size_t n_mx, const char *first, const char *last, const char *title)
+{
+	struct json_object *o;
+
+	if (floor == NULL)
+		return 0;
+	o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
+	json_object_object_add(o, "severity", json_object_new_string(severity(ep, n_mx)));
+	json_object_object_add(o, "domain", json_object_new_string(ep->domain));
+	json_object_object_add(o, "title", json_object_new_string(title));
+	json_object_object_add(o, "first_date", json_object_new_string(first));
+	json_object_object_add(o, "last_date", json_object_new_string(last));
+	json_object_object_add(o, "status",
+	    json_object_new_string(ep->ongoing ? "ongoing" : "resolved"));
+	if (insight_order(o, floor) > 0) {
+		json_object_array_add(list, o);
+		return 1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
 static void
-emit(struct json_object *list, struct json_object *detected, struct episode *ep, const char **dates,
-    struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
-    size_t n_mx)
+emit(struct json_object *list, struct json_object *detected, struct json_object *floor,
+    struct episode *ep, const char **dates, struct json_object *by_date,
+    const struct rep_days *reps, size_t n_reps, size_t n_mx)
 {
 	const char *first = dates[ep->first], *last = dates[ep->last];
 	struct json_object *o;
@@ -400,18 +431,23 @@ emit(struct json_object *list, struct json_object *detected, struct episode *ep,
 		else if (strcmp(mval_str(o, "_severity"), "critical") == 0)
 			json_object_object_add(o, "severity", json_object_new_string("warning"));
 	} else {
-		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
-		    first, last);
+		char title[2560];
+
 		if (ep->ongoing)
-			insight_text(o, "title", "%s: %s on %s since %s%s, still failing (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s since %s%s, still failing (%s)",
 			    ep->domain, ep->rt, where, first, ep->earlier ? " or earlier" : "",
 			    names);
 		else if (ep->first == ep->last)
-			insight_text(o, "title", "%s: %s on %s on %s, resolved (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s on %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, names);
 		else
-			insight_text(o, "title", "%s: %s on %s from %s to %s, resolved (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s from %s to %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, last, names);
+		if (below_floor(list, floor, ep, n_mx, first, last, title))
+			return;
+		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
+		    first, last);
+		insight_text(o, "title", "%s", title);
 	}
 	fix_for(o, ep->rt, ep->mx, ep->domain, merged);
 	episode_keys(o, ep);
@@ -474,7 +510,8 @@ failed_before(struct json_object *model, struct json_object *before, const char 
 /* Split the failure days of one (domain, type, mx) into episodes. */
 static void
 one_key(struct json_object *model, struct json_object *before, struct json_object *list,
-    struct json_object *detected, const char *domain, const char *key,
+    struct json_object *detected, struct json_object *floor, const char *domain,
+    const char *key,
     struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
     size_t n_mx)
 {
@@ -518,7 +555,7 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 					ep.ongoing = 1;
 			}
 			ep.earlier = ep.first == 0 && failed_before(model, before, dates[0]);
-			emit(list, detected, &ep, dates, by_date, reps, n_reps, n_mx);
+			emit(list, detected, floor, &ep, dates, by_date, reps, n_reps, n_mx);
 			json_object_put(ep.reporters);
 			json_object_put(ep.last_seen);
 			json_object_put(ep.ips);
@@ -563,7 +600,7 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 void
 report_episodes(struct json_object *model, const struct report_episode_data *ed,
     const char *domain, struct json_object *by_key, struct json_object *detected,
-    struct json_object *list)
+    struct json_object *floor, struct json_object *list)
 {
 	size_t n_reps, n_mx = known_mx_count(model, by_key, domain);
 	struct rep_days *reps = load_rep_days(model_get(ed->repdays, domain), &n_reps);
@@ -571,7 +608,7 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 	size_t n = sorted_keys(by_key, &keys), i;
 
 	for (i = 0; reps != NULL && i < n; i++)
-		one_key(model, model_get(ed->before, domain), list, detected,
+		one_key(model, model_get(ed->before, domain), list, detected, floor,
 		    domain, keys[i], model_get(by_key, keys[i]), reps, n_reps, n_mx);
 	free(keys);
 	free_rep_days(reps, n_reps);

@@ -48,11 +48,13 @@ struct report_episode_data {
  * not reported, -> date -> {failed, enforced, reporters {org: failed},
  * ips {ip: true}}) and whose detectors' insights so far are DETECTED (an
  * array, or NULL).  MODEL holds "domains" (with "_mx_known"); insights go
- * into LIST.
+ * into LIST.  FLOOR, when not NULL, is the insight a capped list keeps
+ * last so far: a new episode ranked after it (insight_order()) goes into
+ * LIST with only its ranking keys, as it will be left out anyway.
  */
 void report_episodes(struct json_object *model, const struct report_episode_data *ed,
     const char *domain, struct json_object *by_key, struct json_object *detected,
-    struct json_object *list);
+    struct json_object *floor, struct json_object *list);
 
 /* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
 const char *report_episode_status(struct json_object *model, const char *domain,

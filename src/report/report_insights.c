@@ -558,11 +558,6 @@ report_insight_type(const char *rt)
 	return 0;
 }
 
-static int
-severity_rank(const char *s)
-{
-	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
-}
 
 /* An insight with its sort keys read once: a sort compares them often. */
 struct ranked {
@@ -571,7 +566,7 @@ struct ranked {
 	const char *last, *first, *domain, *title;
 };
 
-/* Ongoing first; then critical, warning, info; then the most recent. */
+/* insight_order() over the keys read once. */
 static int
 by_rank(const void *a, const void *b)
 {
@@ -640,7 +635,7 @@ ranked(struct json_object *list, size_t keep, struct json_object *lo)
 
 		r[i].o = o;
 		r[i].resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
-		r[i].severity = severity_rank(mval_str(o, "severity"));
+		r[i].severity = insight_severity_rank(mval_str(o, "severity"));
 		r[i].last = mval_str(o, "last_date");
 		r[i].first = mval_str(o, "first_date");
 		r[i].domain = mval_str(o, "domain");
@@ -749,6 +744,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
     const struct report_options *opt)
 {
 	struct json_object *list = json_object_new_array(), *doms, *done, *lo;
+	struct json_object *floor = NULL;
 	size_t i, n, k;
 
 	(void)opt;
@@ -768,6 +764,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			json_object_put(list);
 			json_object_put(lo);
 			json_object_put(done);
+			json_object_put(floor);
 			return -1;
 		}
 		if ((c = model_get(by_type, "tlsa-invalid")) != NULL)
@@ -786,7 +783,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			json_object_array_add(detected,
 			    json_object_get(json_object_array_get_idx(list, i)));
 		}
-		report_episodes(model, ed, domain, by_key, detected, list);
+		report_episodes(model, ed, domain, by_key, detected, floor, list);
 		json_object_put(detected);
 		json_object_put(by_key);
 		json_object_put(by_type);
@@ -794,9 +791,15 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		json_object_object_add(done, domain, NULL);
 		complete_from(model, list, first);
 		/* Twice the cap before cutting: a sort per domain would cost. */
-		if (json_object_array_length(list) > 2 * INSIGHT_MAX)
+		if (json_object_array_length(list) > 2 * INSIGHT_MAX) {
 			list = ranked(list, INSIGHT_MAX, lo);
+			/* The last kept: what ranks after it can never be kept. */
+			json_object_put(floor);
+			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
+			    json_object_get(json_object_array_get_idx(list, INSIGHT_MAX - 1)) : NULL;
+		}
 	}
+	json_object_put(floor);
 	/* The spikes of the domains without failure details. */
 	doms = mval_array(model, "domains");
 	n = doms ? json_object_array_length(doms) : 0;
