@@ -253,13 +253,14 @@ report_cells_free(struct report_cells *c)
 int
 report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 {
-	uint32_t dom = intern(c, r->domain), rt, org, key;
+	uint32_t dom, rt, org, key;
 	struct entry *cell;
 	size_t ci, len = strlen(r->rt) + strlen(r->epmx) + 2;
 	char *k;
 
 	if (c == NULL || c->order != NULL)
 		return -1;	/* none, or built already */
+	dom = intern(c, r->domain);
 	if ((k = malloc(len)) == NULL)
 		return -1;
 	memcpy(k, r->rt, strlen(r->rt));
