@@ -139,3 +139,29 @@ insight_cmd_name(const char *name, const char *placeholder)
 			return placeholder;
 	return name;
 }
+
+int
+insight_severity_rank(const char *s)
+{
+	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
+}
+
+int
+insight_order(struct json_object *a, struct json_object *b)
+{
+	int c = (strcmp(mval_str(a, "status"), "ongoing") != 0) -
+	    (strcmp(mval_str(b, "status"), "ongoing") != 0);
+
+	if (c == 0)
+		c = insight_severity_rank(mval_str(a, "severity")) -
+		    insight_severity_rank(mval_str(b, "severity"));
+	if (c == 0)
+		c = strcmp(mval_str(b, "last_date"), mval_str(a, "last_date"));
+	if (c == 0)
+		c = strcmp(mval_str(b, "first_date"), mval_str(a, "first_date"));
+	if (c == 0)
+		c = strcmp(mval_str(a, "domain"), mval_str(b, "domain"));
+	if (c == 0)
+		c = strcmp(mval_str(a, "title"), mval_str(b, "title"));
+	return c;
+}

@@ -17,6 +17,14 @@
 struct json_object *insight_new(struct json_object *list, const char *kind,
     const char *severity, const char *domain, const char *first, const char *last);
 
+/*
+ * The order of the insights list: ongoing first; then critical, warning,
+ * info; then the most recent last_date, first_date; then domain and
+ * title.  Negative when A comes before B, 0 when neither does.
+ */
+int insight_order(struct json_object *a, struct json_object *b);
+int insight_severity_rank(const char *severity);
+
 /* Set KEY ("title", "fix") of insight O to the printf text FMT. */
 void insight_text(struct json_object *o, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -2,9 +2,10 @@
  * model_get.c - defensive lookups in the report model; see model_get.h.
  */
 #include "model_get.h"
+#include "report_options.h"
 
-static struct json_object *
-get(struct json_object *o, const char *key)
+struct json_object *
+model_get(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 
@@ -18,7 +19,7 @@ get(struct json_object *o, const char *key)
 const char *
 model_str(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = model_get(o, key);
 
 	if (v == NULL || !json_object_is_type(v, json_type_string))
 		return NULL;
@@ -47,13 +48,13 @@ model_int_value(struct json_object *v, int64_t dflt)
 int64_t
 model_int(struct json_object *o, const char *key, int64_t dflt)
 {
-	return model_int_value(get(o, key), dflt);
+	return model_int_value(model_get(o, key), dflt);
 }
 
 double
 model_num(struct json_object *o, const char *key, double dflt)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = model_get(o, key);
 	double d;
 
 	if (v == NULL)
@@ -71,7 +72,7 @@ model_num(struct json_object *o, const char *key, double dflt)
 int
 model_true(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = model_get(o, key);
 
 	return v != NULL && json_object_is_type(v, json_type_boolean) &&
 	    json_object_get_boolean(v);
@@ -80,7 +81,7 @@ model_true(struct json_object *o, const char *key)
 struct json_object *
 model_array(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = model_get(o, key);
 
 	return v != NULL && json_object_is_type(v, json_type_array) ? v : NULL;
 }
@@ -88,7 +89,7 @@ model_array(struct json_object *o, const char *key)
 struct json_object *
 model_object(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = model_get(o, key);
 
 	return v != NULL && json_object_is_type(v, json_type_object) ? v : NULL;
 }
@@ -149,4 +150,13 @@ struct json_object *
 mval_array(struct json_object *obj, const char *key)
 {
 	return model_array(obj, key);
+}
+
+long
+model_day(const char *date)
+{
+	time_t t;
+
+	return date != NULL && report_parse_date(date, &t) == 0 ?
+	    (long)(t / REPORT_DAY) : -1;
 }

@@ -13,6 +13,12 @@
 #include <json.h>
 #include <stdint.h>
 
+/* The value of KEY, whatever its type, or NULL when absent. */
+struct json_object *model_get(struct json_object *o, const char *key);
+
+/* Days since the epoch of a "YYYY-MM-DD" DATE; -1 when it is not one. */
+long model_day(const char *date);
+
 /* The string value of KEY, or NULL when absent or not a string. */
 const char *model_str(struct json_object *o, const char *key);
 

@@ -31,24 +31,6 @@ struct episode {
 	int earlier;			/* the domain failed the day before the period */
 };
 
-static struct json_object *
-get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static long
-day_number(const char *date)
-{
-	time_t t;
-
-	return report_parse_date(date, &t) == 0 ? (long)(t / REPORT_DAY) : -1;
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -100,7 +82,7 @@ load_rep_days(struct json_object *by_reporter, size_t *n_r)
 			continue;
 		json_object_object_foreach(days, date, v) {
 			(void)v;
-			r[i].days[k++] = day_number(date);
+			r[i].days[k++] = model_day(date);
 		}
 		qsort(r[i].days, k, sizeof(long), cmp_long);
 		r[i].n = k;
@@ -115,6 +97,8 @@ free_rep_days(struct rep_days *r, size_t n)
 {
 	size_t i;
 
+	if (r == NULL)
+		return;
 	for (i = 0; i < n; i++)
 		free(r[i].days);
 	free(r);
@@ -163,7 +147,7 @@ who(struct json_object *counts, int with_counts, char *buf, size_t size)
 		}
 		if (with_counts)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s (%lld)",
-			    i ? ", " : "", k[i], (long long)json_object_get_int64(get(counts, k[i])));
+			    i ? ", " : "", k[i], (long long)json_object_get_int64(model_get(counts, k[i])));
 		else
 			len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", k[i]);
 	}
@@ -288,8 +272,8 @@ known_mx_count(struct json_object *model, struct json_object *cells, const char 
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
 
-		if (strcmp(mval_str(d, "domain"), domain) == 0 && get(d, "_mx_known") != NULL) {
-			json_object_object_foreach(get(d, "_mx_known"), h, v) {
+		if (strcmp(mval_str(d, "domain"), domain) == 0 && model_get(d, "_mx_known") != NULL) {
+			json_object_object_foreach(model_get(d, "_mx_known"), h, v) {
 				(void)v;
 				json_object_object_add(set, h, json_object_new_boolean(1));
 			}
@@ -329,7 +313,7 @@ covering(struct json_object *detected, const struct episode *ep, const char *fir
 static void
 episode_keys(struct json_object *o, const struct episode *ep)
 {
-	struct json_object *reps = get(o, "reporters"), *set;
+	struct json_object *reps = model_get(o, "reporters"), *set;
 	const char **k;
 	size_t n, i;
 
@@ -337,7 +321,7 @@ episode_keys(struct json_object *o, const struct episode *ep)
 	    ep->ongoing || strcmp(mval_str(o, "status"), "ongoing") == 0 ?
 	    "ongoing" : "resolved"));
 	json_object_object_add(o, "result_type", json_object_new_string(ep->rt));
-	if (get(o, "mx_host") == NULL)
+	if (model_get(o, "mx_host") == NULL)
 		json_object_object_add(o, "mx_host", ep->mx[0] != '\0' ?
 		    json_object_new_string(ep->mx) : NULL);
 	set = json_object_new_object();
@@ -358,7 +342,7 @@ episode_keys(struct json_object *o, const struct episode *ep)
 	json_object_object_add(o, "failed_sessions", json_object_new_int64(
 	    mval_int(o, "failed_sessions") + ep->failed));
 	n = sorted_keys(ep->ips, &k);
-	reps = get(o, "receiving_ips");
+	reps = model_get(o, "receiving_ips");
 	if (reps == NULL) {
 		reps = json_object_new_array();
 		json_object_object_add(o, "receiving_ips", reps);
@@ -382,10 +366,41 @@ severity(const struct episode *ep, size_t n_mx)
 }
 
 /* Write episode EP over DATES[first..last] into LIST, or onto a detector's insight. */
+/*
+ * An episode that ranks after FLOOR (the insight the list keeps last so
+ * far) can never be kept: only what ranks and counts it goes into LIST,
+ * to be left out at the next cut (report_insights.h, INSIGHT_MAX).  Its
+ * dates stay visible to the spikes, which must not repeat it.
+ */
+static int
+below_floor(struct json_object *list, struct json_object *floor, const struct episode *ep,
+    size_t n_mx, const char *first, const char *last, const char *title)
+{
+	struct json_object *o;
+
+	if (floor == NULL)
+		return 0;
+	o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
+	json_object_object_add(o, "severity", json_object_new_string(severity(ep, n_mx)));
+	json_object_object_add(o, "domain", json_object_new_string(ep->domain));
+	json_object_object_add(o, "title", json_object_new_string(title));
+	json_object_object_add(o, "first_date", json_object_new_string(first));
+	json_object_object_add(o, "last_date", json_object_new_string(last));
+	json_object_object_add(o, "status",
+	    json_object_new_string(ep->ongoing ? "ongoing" : "resolved"));
+	if (insight_order(o, floor) > 0) {
+		json_object_array_add(list, o);
+		return 1;
+	}
+	json_object_put(o);
+	return 0;
+}
+
 static void
-emit(struct json_object *list, struct json_object *detected, struct episode *ep, const char **dates,
-    struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
-    size_t n_mx)
+emit(struct json_object *list, struct json_object *detected, struct json_object *floor,
+    struct episode *ep, const char **dates, struct json_object *by_date,
+    const struct rep_days *reps, size_t n_reps, size_t n_mx)
 {
 	const char *first = dates[ep->first], *last = dates[ep->last];
 	struct json_object *o;
@@ -407,7 +422,7 @@ emit(struct json_object *list, struct json_object *detected, struct episode *ep,
 	if ((o = covering(detected, ep, first, last)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
-		if (get(o, "_severity") == NULL)
+		if (model_get(o, "_severity") == NULL)
 			json_object_object_add(o, "_severity",
 			    json_object_new_string(mval_str(o, "severity")));
 		if (ep->ongoing || strcmp(mval_str(o, "status"), "ongoing") == 0)
@@ -416,18 +431,23 @@ emit(struct json_object *list, struct json_object *detected, struct episode *ep,
 		else if (strcmp(mval_str(o, "_severity"), "critical") == 0)
 			json_object_object_add(o, "severity", json_object_new_string("warning"));
 	} else {
-		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
-		    first, last);
+		char title[2560];
+
 		if (ep->ongoing)
-			insight_text(o, "title", "%s: %s on %s since %s%s, still failing (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s since %s%s, still failing (%s)",
 			    ep->domain, ep->rt, where, first, ep->earlier ? " or earlier" : "",
 			    names);
 		else if (ep->first == ep->last)
-			insight_text(o, "title", "%s: %s on %s on %s, resolved (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s on %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, names);
 		else
-			insight_text(o, "title", "%s: %s on %s from %s to %s, resolved (%s)",
+			snprintf(title, sizeof(title), "%s: %s on %s from %s to %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, last, names);
+		if (below_floor(list, floor, ep, n_mx, first, last, title))
+			return;
+		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
+		    first, last);
+		insight_text(o, "title", "%s", title);
 	}
 	fix_for(o, ep->rt, ep->mx, ep->domain, merged);
 	episode_keys(o, ep);
@@ -440,7 +460,7 @@ emit(struct json_object *list, struct json_object *detected, struct episode *ep,
 	for (i = 0; i < n_reps; i++) {
 		long long ok = 0;
 
-		if (get(ep->reporters, reps[i].org) != NULL)
+		if (model_get(ep->reporters, reps[i].org) != NULL)
 			continue;
 		json_object_object_foreach(reps[i].by_day, date, s) {
 			if (strcmp(date, first) >= 0 && strcmp(date, last) <= 0)
@@ -457,16 +477,16 @@ emit(struct json_object *list, struct json_object *detected, struct episode *ep,
 		if (r == NULL || r->n == 0)
 			continue;
 		report_date((time_t)r->days[r->n - 1] * REPORT_DAY, lastrep, sizeof(lastrep));
-		if (r->days[r->n - 1] <= day_number(json_object_get_string(seen)))
+		if (r->days[r->n - 1] <= model_day(json_object_get_string(seen)))
 			insight_evidence(o, "still in the latest report of %s (%s)", org, lastrep);
 		else
 			insight_evidence(o, "gone from the reports of %s after %s (latest report "
 			    "%s)", org, json_object_get_string(seen), lastrep);
 	}
 	for (k = ep->first; k <= ep->last; k++) {
-		struct json_object *c = get(by_date, dates[k]);
+		struct json_object *c = model_get(by_date, dates[k]);
 
-		who(get(c, "reporters"), 1, counts, sizeof(counts));
+		who(model_get(c, "reporters"), 1, counts, sizeof(counts));
 		insight_evidence(o, "%s: %lld failed sessions (%s)", dates[k],
 		    mval_int(c, "failed"), counts);
 	}
@@ -483,14 +503,15 @@ failed_before(struct json_object *model, struct json_object *before, const char 
 
 	if (strcmp(mval_str(model_object(model, "period"), "since"), first) != 0)
 		return 0;
-	report_date((time_t)(day_number(first) - 1) * REPORT_DAY, prev, sizeof(prev));
-	return mval_int(get(before, prev), "failed") > 0;
+	report_date((time_t)(model_day(first) - 1) * REPORT_DAY, prev, sizeof(prev));
+	return mval_int(model_get(before, prev), "failed") > 0;
 }
 
 /* Split the failure days of one (domain, type, mx) into episodes. */
 static void
 one_key(struct json_object *model, struct json_object *before, struct json_object *list,
-    struct json_object *detected, const char *domain, const char *key,
+    struct json_object *detected, struct json_object *floor, const char *domain,
+    const char *key,
     struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
     size_t n_mx)
 {
@@ -507,14 +528,14 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 	snprintf(rt, sizeof(rt), "%.*s", (int)(tab - key), key);
 	memset(&ep, 0, sizeof(ep));
 	for (i = 0; i <= n; i++) {
-		struct json_object *c = i < n ? get(by_date, dates[i]) : NULL;
+		struct json_object *c = i < n ? model_get(by_date, dates[i]) : NULL;
 		int split = i == n;
 
 		/* A report without the failure, from one that saw it, ends the episode. */
 		if (i > 0 && i < n) {
-			long a = day_number(dates[i - 1]), b = day_number(dates[i]);
+			long a = model_day(dates[i - 1]), b = model_day(dates[i]);
 
-			json_object_object_foreach(get(get(by_date, dates[i - 1]), "reporters"),
+			json_object_object_foreach(model_get(model_get(by_date, dates[i - 1]), "reporters"),
 			    org, v) {
 				const struct rep_days *r = find_rep(reps, n_reps, org);
 
@@ -530,11 +551,11 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 				const struct rep_days *r = find_rep(reps, n_reps, org);
 
 				if (r == NULL || r->n == 0 ||
-				    r->days[r->n - 1] <= day_number(json_object_get_string(seen)))
+				    r->days[r->n - 1] <= model_day(json_object_get_string(seen)))
 					ep.ongoing = 1;
 			}
 			ep.earlier = ep.first == 0 && failed_before(model, before, dates[0]);
-			emit(list, detected, &ep, dates, by_date, reps, n_reps, n_mx);
+			emit(list, detected, floor, &ep, dates, by_date, reps, n_reps, n_mx);
 			json_object_put(ep.reporters);
 			json_object_put(ep.last_seen);
 			json_object_put(ep.ips);
@@ -553,10 +574,10 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 		}
 		ep.failed += mval_int(c, "failed");
 		ep.enforced += mval_int(c, "enforced");
-		json_object_object_foreach(get(c, "reporters"), org, cnt) {
+		json_object_object_foreach(model_get(c, "reporters"), org, cnt) {
 			const struct rep_days *r = find_rep(reps, n_reps, org);
-			struct json_object *s = r != NULL ? get(r->by_day, dates[i]) : NULL;
-			struct json_object *prev = get(ep.reporters, org);
+			struct json_object *s = r != NULL ? model_get(r->by_day, dates[i]) : NULL;
+			struct json_object *prev = model_get(ep.reporters, org);
 
 			json_object_object_add(ep.reporters, org, json_object_new_int64(
 			    (prev ? json_object_get_int64(prev) : 0) + json_object_get_int64(cnt)));
@@ -564,8 +585,8 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 			ep.sessions += s != NULL ? mval_int(s, "successful") + mval_int(s, "failed") :
 			    json_object_get_int64(cnt);
 		}
-		if (get(c, "ips") != NULL) {
-			json_object_object_foreach(get(c, "ips"), ip, v) {
+		if (model_get(c, "ips") != NULL) {
+			json_object_object_foreach(model_get(c, "ips"), ip, v) {
 				(void)v;
 				if (json_object_object_length(ep.ips) < EPISODE_MAX_IPS)
 					json_object_object_add(ep.ips, ip,
@@ -578,34 +599,19 @@ one_key(struct json_object *model, struct json_object *before, struct json_objec
 
 void
 report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    struct json_object *list)
+    const char *domain, struct json_object *by_key, struct json_object *detected,
+    struct json_object *floor, struct json_object *list)
 {
-	/* The detectors' insights so far, by domain: what an episode may refine. */
-	struct json_object *detected = json_object_new_object();
-	size_t k;
+	size_t n_reps, n_mx = known_mx_count(model, by_key, domain);
+	struct rep_days *reps = load_rep_days(model_get(ed->repdays, domain), &n_reps);
+	const char **keys;
+	size_t n = sorted_keys(by_key, &keys), i;
 
-	for (k = 0; k < json_object_array_length(list); k++) {
-		struct json_object *o = json_object_array_get_idx(list, k), *arr;
-
-		if ((arr = get(detected, mval_str(o, "domain"))) == NULL) {
-			arr = json_object_new_array();
-			json_object_object_add(detected, mval_str(o, "domain"), arr);
-		}
-		json_object_array_add(arr, json_object_get(o));
-	}
-	json_object_object_foreach(ed->cells, domain, by_key) {
-		size_t n_reps, n_mx = known_mx_count(model, by_key, domain);
-		struct rep_days *reps = load_rep_days(get(ed->repdays, domain), &n_reps);
-		const char **keys;
-		size_t n = sorted_keys(by_key, &keys), i;
-
-		for (i = 0; reps != NULL && i < n; i++)
-			one_key(model, get(ed->before, domain), list, get(detected, domain),
-			    domain, keys[i], get(by_key, keys[i]), reps, n_reps, n_mx);
-		free(keys);
-		free_rep_days(reps, n_reps);
-	}
-	json_object_put(detected);
+	for (i = 0; reps != NULL && i < n; i++)
+		one_key(model, model_get(ed->before, domain), list, detected, floor,
+		    domain, keys[i], model_get(by_key, keys[i]), reps, n_reps, n_mx);
+	free(keys);
+	free_rep_days(reps, n_reps);
 }
 
 const char *

@@ -26,25 +26,35 @@
 
 #include <json.h>
 
+#include "report_cells.h"
+
 #define EPISODE_NOISE_SESSIONS	5
 #define EPISODE_CRITICAL_SHARE	0.5
 #define EPISODE_WARNING_SHARE	0.05
-#define EPISODE_MAX_IPS		4	/* receiving IPs kept per episode */
+#define EPISODE_MAX_IPS		REPORT_CELLS_MAX_IPS	/* receiving IPs per episode */
 
 /* What report_model.c collects for the episodes; all borrowed. */
 struct report_episode_data {
-	/* domain -> "type\tmx" (mx "" when not reported) -> day ->
-	 * {failed, enforced, reporters {org: failed}, ips {ip: true}} */
-	struct json_object *cells;
+	/* The per-day cells, a domain at a time (report_cells.h). */
+	struct report_cells *cells;
 	/* domain -> reporter -> day -> {successful, failed}: report days */
 	struct json_object *repdays;
 	/* domain -> day -> {successful, failed}, the days before the period */
 	struct json_object *before;
 };
 
-/* MODEL holds "domains" (with "_mx_known"); insights go into LIST. */
+/*
+ * The episodes of DOMAIN, whose cells are BY_KEY ("type\tmx", mx "" when
+ * not reported, -> date -> {failed, enforced, reporters {org: failed},
+ * ips {ip: true}}) and whose detectors' insights so far are DETECTED (an
+ * array, or NULL).  MODEL holds "domains" (with "_mx_known"); insights go
+ * into LIST.  FLOOR, when not NULL, is the insight a capped list keeps
+ * last so far: a new episode ranked after it (insight_order()) goes into
+ * LIST with only its ranking keys, as it will be left out anyway.
+ */
 void report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    struct json_object *list);
+    const char *domain, struct json_object *by_key, struct json_object *detected,
+    struct json_object *floor, struct json_object *list);
 
 /* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
 const char *report_episode_status(struct json_object *model, const char *domain,

@@ -186,12 +186,17 @@ html_section_insights(FILE *fp, struct json_object *model)
 
 	size_t ongoing = 0;
 	int64_t failed = model_int(model_object(model, "totals"), "failed", 0);
+	/* Those past the model's cap count all the same. */
+	int64_t left = model_int(model_object(model, "insights_left_out"), "count", 0);
+	int64_t left_ongoing = model_int(model_object(model, "insights_left_out"),
+	    "ongoing", 0);
 
 	for (i = 0; i < n; i++)
 		ongoing += (s = model_str(model_obj_at(arr, i), "status")) != NULL &&
 		    strcmp(s, "ongoing") == 0;
-	fprintf(fp, "<section id=\"insights\"><h2>Problems: %zu ongoing, %zu resolved"
-	    "</h2>\n", ongoing, n - ongoing);
+	fprintf(fp, "<section id=\"insights\"><h2>Problems: %lld ongoing, %lld resolved"
+	    "</h2>\n", (long long)ongoing + (long long)left_ongoing,
+	    (long long)(n - ongoing) + (long long)(left - left_ongoing));
 	if (n == 0 && failed > 0)
 		fprintf(fp, "<p class=\"nodata\">%lld failed session%s, each failure below "
 		    "the noise floor (one day, one reporter, fewer than %d sessions): see the "
@@ -258,7 +263,7 @@ html_section_insights(FILE *fp, struct json_object *model)
 		}
 		fputs("</article>\n", fp);
 	}
-	html_more(fp, n - i);
+	html_more(fp, n - i + (left > 0 ? (size_t)left : 0));
 	fputs("</section>\n", fp);
 }
 

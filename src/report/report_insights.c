@@ -12,24 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct json_object *
-get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static long
-day_number(const char *date)
-{
-	time_t t;
-
-	return report_parse_date(date, &t) == 0 ? (long)(t / REPORT_DAY) : -1;
-}
-
 /* "a, b and c" of the keys of OBJ (at most 4 named) into BUF. */
 static void
 names(struct json_object *obj, char *buf, size_t size)
@@ -120,9 +102,9 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 		long long total = 0;
 		char hnames[300];
 
-		while (j + 1 < n && day_number(d[j + 1]) == day_number(d[j]) + 1)
+		while (j + 1 < n && model_day(d[j + 1]) == model_day(d[j]) + 1)
 			j++;
-		len = day_number(d[j]) - day_number(d[i]) + 1;
+		len = model_day(d[j]) - model_day(d[i]) + 1;
 		cleared = strcmp(last_day, d[j]) > 0;
 		if (cleared && len > INSIGHT_BURST_MAX_DAYS) {
 			json_object_put(hosts);
@@ -133,14 +115,14 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 		    domain, d[i], d[j]);
 		json_object_object_add(o, "result_type", json_object_new_string("tlsa-invalid"));
 		for (size_t k = i; k <= j; k++) {
-			struct json_object *c = get(by_date, d[k]);
+			struct json_object *c = model_get(by_date, d[k]);
 			char mx[300], who[300];
 
-			names(get(c, "mx_hosts"), mx, sizeof(mx));
-			names(get(c, "reporters"), who, sizeof(who));
+			names(model_get(c, "mx_hosts"), mx, sizeof(mx));
+			names(model_get(c, "reporters"), who, sizeof(who));
 			total += mval_int(c, "failed");
-			if (get(c, "mx_hosts") != NULL) {
-				json_object_object_foreach(get(c, "mx_hosts"), h, v) {
+			if (model_get(c, "mx_hosts") != NULL) {
+				json_object_object_foreach(model_get(c, "mx_hosts"), h, v) {
 					(void)v;
 					json_object_object_add(hosts, h, json_object_new_boolean(1));
 				}
@@ -180,12 +162,12 @@ mx_certificate(struct json_object *model, struct json_object *list,
 	char bad[300], good[300];
 
 	for (i = 0; i < n; i++) {
-		struct json_object *hosts = get(get(by_date, d[i]), "mx_hosts");
+		struct json_object *hosts = model_get(model_get(by_date, d[i]), "mx_hosts");
 
 		if (hosts == NULL)
 			continue;
 		json_object_object_foreach(hosts, h, cnt) {
-			struct json_object *e = get(affected, h);
+			struct json_object *e = model_get(affected, h);
 
 			if (e == NULL) {
 				e = json_object_new_object();
@@ -200,12 +182,12 @@ mx_certificate(struct json_object *model, struct json_object *list,
 	/* The domain's other MX hosts: named by its policies or seen failing otherwise. */
 	fine = json_object_new_object();
 	{
-		struct json_object *known = get(domain_entry(model, domain), "_mx_known");
+		struct json_object *known = model_get(domain_entry(model, domain), "_mx_known");
 
 		if (known != NULL) {
 			json_object_object_foreach(known, k, v) {
 				(void)v;
-				if (get(affected, k) == NULL)
+				if (model_get(affected, k) == NULL)
 					json_object_object_add(fine, k, json_object_new_boolean(1));
 			}
 		}
@@ -218,7 +200,7 @@ mx_certificate(struct json_object *model, struct json_object *list,
 
 		for (j = 0; doms != NULL && j < json_object_array_length(doms); j++)
 			if (strcmp(json_object_get_string(json_object_array_get_idx(doms, j)),
-			    domain) == 0 && get(affected, host) == NULL && host[0] != '(')
+			    domain) == 0 && model_get(affected, host) == NULL && host[0] != '(')
 				json_object_object_add(fine, host, json_object_new_boolean(1));
 	}
 	if (n > 0 && json_object_object_length(affected) > 0 &&
@@ -260,30 +242,30 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 	size_t n = sorted_dates(by_date, &d), i = 0;
 
 	while (i < n) {
-		struct json_object *c = get(by_date, d[i]), *o;
+		struct json_object *c = model_get(by_date, d[i]), *o;
 		size_t j = i;
 		char who[300];
 
-		if (json_object_object_length(get(c, "reporters")) < INSIGHT_STS_MIN_REPORTERS) {
+		if (json_object_object_length(model_get(c, "reporters")) < INSIGHT_STS_MIN_REPORTERS) {
 			i++;
 			continue;
 		}
-		while (j + 1 < n && day_number(d[j + 1]) == day_number(d[j]) + 1 &&
-		    json_object_object_length(get(get(by_date, d[j + 1]), "reporters")) >=
+		while (j + 1 < n && model_day(d[j + 1]) == model_day(d[j]) + 1 &&
+		    json_object_object_length(model_get(model_get(by_date, d[j + 1]), "reporters")) >=
 		    INSIGHT_STS_MIN_REPORTERS)
 			j++;
 		o = insight_new(list, "sts-outage", "critical", domain, d[i], d[j]);
 		json_object_object_add(o, "result_type", json_object_new_string(rt));
-		names(get(c, "reporters"), who, sizeof(who));
+		names(model_get(c, "reporters"), who, sizeof(who));
 		if (i == j)
 			insight_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, d[i]);
 		else
 			insight_text(o, "title", "%s: %s reported by several reporters, %s to %s",
 			    domain, rt, d[i], d[j]);
 		for (size_t k = i; k <= j; k++) {
-			struct json_object *ck = get(by_date, d[k]);
+			struct json_object *ck = model_get(by_date, d[k]);
 
-			names(get(ck, "reporters"), who, sizeof(who));
+			names(model_get(ck, "reporters"), who, sizeof(who));
 			insight_evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
 			    mval_int(ck, "failed"), who);
 		}
@@ -318,7 +300,7 @@ static struct json_object *
 overlapping(struct json_object *by_domain, const char *domain, const char *first,
     const char *last)
 {
-	struct json_object *list = get(by_domain, domain);
+	struct json_object *list = model_get(by_domain, domain);
 	size_t i, n = list ? json_object_array_length(list) : 0;
 
 	for (i = 0; i < n; i++) {
@@ -384,7 +366,7 @@ rate_spikes(struct json_object *list, struct json_object *by_domain,
 	}
 	qsort(r, n, sizeof(*r), cmp_rate_day);
 	for (i = 0; i < n; i++) {
-		r[i].day = day_number(r[i].date);
+		r[i].day = model_day(r[i].date);
 		r[i].rate = r[i].ok + r[i].failed > 0 ?
 		    (double)r[i].failed / (double)(r[i].ok + r[i].failed) : 0;
 	}
@@ -456,7 +438,7 @@ inconsistent_reports(struct json_object *list, struct json_object *inconsistent)
 
 		snprintf(key, sizeof(key), "%s\t%s", mval_str(e, "organization"),
 		    mval_str(e, "domain"));
-		if ((g = get(groups, key)) == NULL) {
+		if ((g = model_get(groups, key)) == NULL) {
 			g = json_object_new_array();
 			json_object_object_add(groups, key, g);
 		}
@@ -541,9 +523,9 @@ static const char *const checklist =
 static void
 no_reports(struct json_object *model, struct json_object *o)
 {
-	struct json_object *store = get(model, "store");
+	struct json_object *store = model_get(model, "store");
 	long long all = mval_int(store, "reports");
-	long long hidden = mval_int(get(model, "totals"), "unverified_hidden");
+	long long hidden = mval_int(model_get(model, "totals"), "unverified_hidden");
 
 	if (hidden > 0) {
 		insight_text(o, "title", "no verified report in this period; %lld unverified "
@@ -576,11 +558,6 @@ report_insight_type(const char *rt)
 	return 0;
 }
 
-static int
-severity_rank(const char *s)
-{
-	return strcmp(s, "critical") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 : 2;
-}
 
 /* An insight with its sort keys read once: a sort compares them often. */
 struct ranked {
@@ -589,7 +566,7 @@ struct ranked {
 	const char *last, *first, *domain, *title;
 };
 
-/* Ongoing first; then critical, warning, info; then the most recent. */
+/* insight_order() over the keys read once. */
 static int
 by_rank(const void *a, const void *b)
 {
@@ -609,11 +586,45 @@ by_rank(const void *a, const void *b)
 	return c;
 }
 
-/* LIST in the order of by_rank, as a new array (LIST is released). */
-static struct json_object *
-ranked(struct json_object *list)
+/* Count insight O into the left-out summary LO (doc/report-json.md). */
+static void
+leave_out(struct json_object *lo, struct json_object *o)
 {
-	size_t i, n = json_object_array_length(list);
+	const char *sev = mval_str(o, "severity"), *d = mval_str(o, "domain");
+	int ongoing = strcmp(mval_str(o, "status"), "ongoing") == 0;
+	struct json_object *v;
+	char key[32];
+
+	json_object_object_add(lo, "count", json_object_new_int64(mval_int(lo, "count") + 1));
+	json_object_object_add(lo, "ongoing",
+	    json_object_new_int64(mval_int(lo, "ongoing") + ongoing));
+	if (strcmp(sev, "critical") != 0 && strcmp(sev, "warning") != 0)
+		sev = "info";
+	json_object_object_add(lo, sev, json_object_new_int64(mval_int(lo, sev) + 1));
+	if (ongoing && strcmp(sev, "info") != 0) {
+		snprintf(key, sizeof(key), "ongoing_%s", sev);
+		json_object_object_add(lo, key, json_object_new_int64(mval_int(lo, key) + 1));
+	}
+	/* The domains they name, by status: a domain set grows with domains only. */
+	if (d[0] != '\0') {
+		v = model_get(lo, ongoing ? "_ongoing" : "_resolved");
+		if (v == NULL) {
+			v = json_object_new_object();
+			json_object_object_add(lo, ongoing ? "_ongoing" : "_resolved", v);
+		}
+		json_object_object_add(v, d, NULL);
+	}
+}
+
+/*
+ * LIST in the order of by_rank, as a new array (LIST is released); past
+ * the first KEEP, every insight but a silent reporter or "no reports"
+ * goes into the left-out summary LO instead.
+ */
+static struct json_object *
+ranked(struct json_object *list, size_t keep, struct json_object *lo)
+{
+	size_t i, n = json_object_array_length(list), kept = 0;
 	struct ranked *r = calloc(n + 1, sizeof(*r));
 	struct json_object *out;
 
@@ -624,7 +635,7 @@ ranked(struct json_object *list)
 
 		r[i].o = o;
 		r[i].resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
-		r[i].severity = severity_rank(mval_str(o, "severity"));
+		r[i].severity = insight_severity_rank(mval_str(o, "severity"));
 		r[i].last = mval_str(o, "last_date");
 		r[i].first = mval_str(o, "first_date");
 		r[i].domain = mval_str(o, "domain");
@@ -632,8 +643,16 @@ ranked(struct json_object *list)
 	}
 	qsort(r, n, sizeof(*r), by_rank);
 	out = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++)
-		json_object_array_add(out, json_object_get(r[i].o));
+	for (i = 0; i < n; i++) {
+		const char *kind = mval_str(r[i].o, "kind");
+
+		if (kept < keep || strcmp(kind, "silent-reporter") == 0 ||
+		    strcmp(kind, "no-reports") == 0) {
+			json_object_array_add(out, json_object_get(r[i].o));
+			kept++;
+		} else
+			leave_out(lo, r[i].o);
+	}
 	free(r);
 	json_object_put(list);
 	return out;
@@ -645,7 +664,7 @@ complete(struct json_object *model, struct json_object *o)
 {
 	const char *kind = mval_str(o, "kind");
 
-	if (get(o, "status") == NULL) {
+	if (model_get(o, "status") == NULL) {
 		const char *st = strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0 ? "ongoing" :
 		    report_episode_status(model, model_str(o, "domain"),
@@ -657,62 +676,147 @@ complete(struct json_object *model, struct json_object *o)
 		json_object_object_add(o, "result_type", NULL);
 	if (!json_object_object_get_ex(o, "mx_host", NULL))
 		json_object_object_add(o, "mx_host", NULL);
-	if (get(o, "reporters") == NULL)
+	if (model_get(o, "reporters") == NULL)
 		json_object_object_add(o, "reporters", json_object_new_array());
-	if (get(o, "failed_sessions") == NULL)
+	if (model_get(o, "failed_sessions") == NULL)
 		json_object_object_add(o, "failed_sessions", json_object_new_int64(0));
 	json_object_object_del(o, "_severity");
 	insight_evidence_end(o);
 }
 
-void
-report_insights(struct json_object *model, struct json_object *cells,
-    const struct report_episode_data *ed, struct json_object *inconsistent,
-    struct json_object *extra, const struct report_options *opt)
+/* The set SET (an object) as a sorted array under KEY of LO, in place. */
+static void
+set_to_array(struct json_object *lo, const char *set, const char *key)
 {
-	struct json_object *list = json_object_new_array(), *doms, *by_domain;
-	size_t i, n;
+	struct json_object *o = model_get(lo, set), *arr = json_object_new_array();
+	const char **k;
+	size_t n = o ? json_object_object_length(o) : 0, i = 0;
+
+	if ((k = malloc(sizeof(*k) * (n + 1))) != NULL && o != NULL) {
+		json_object_object_foreach(o, d, v) {
+			(void)v;
+			k[i++] = d;
+		}
+		qsort(k, i, sizeof(*k), cmp_date);
+		for (n = 0; n < i; n++)
+			json_object_array_add(arr, json_object_new_string(k[n]));
+	}
+	free(k);
+	json_object_object_add(lo, key, arr);
+	json_object_object_del(lo, set);
+}
+
+/* Complete the insights of LIST from index FROM on. */
+static void
+complete_from(struct json_object *model, struct json_object *list, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < json_object_array_length(list); i++)
+		complete(model, json_object_array_get_idx(list, i));
+}
+
+/* The spikes of DOMAIN, after the insights of LIST from FIRST on (its own). */
+static void
+domain_spikes(struct json_object *model, struct json_object *list, size_t first,
+    const struct report_episode_data *ed, const char *domain)
+{
+	struct json_object *dom = domain_entry(model, domain), *by_domain, *arr = NULL;
+	size_t i;
+
+	if (dom == NULL)
+		return;
+	by_domain = json_object_new_object();
+	for (i = first; i < json_object_array_length(list); i++) {
+		if (arr == NULL) {
+			arr = json_object_new_array();
+			json_object_object_add(by_domain, domain, arr);
+		}
+		json_object_array_add(arr, json_object_get(json_object_array_get_idx(list, i)));
+	}
+	rate_spikes(list, by_domain, dom, model_get(ed->before, domain));
+	json_object_put(by_domain);
+}
+
+int
+report_insights(struct json_object *model, const struct report_episode_data *ed,
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt)
+{
+	struct json_object *list = json_object_new_array(), *doms, *done, *lo;
+	struct json_object *floor = NULL;
+	size_t i, n, k;
 
 	(void)opt;
-	json_object_object_foreach(cells, domain, by_type) {
-		struct json_object *c;
+	lo = json_object_new_object();
+	done = json_object_new_object();
+	/*
+	 * A domain at a time, so that only its cells are ever JSON and the
+	 * list can be cut as it grows: the detectors, then every failure as
+	 * episodes the detectors refine, then the spikes none of them covers.
+	 */
+	for (k = 0; k < report_cells_domains(ed->cells); k++) {
+		const char *domain = report_cells_domain(ed->cells, k);
+		struct json_object *by_type, *by_key, *c, *detected = NULL;
+		size_t first = json_object_array_length(list);
 
-		if ((c = get(by_type, "tlsa-invalid")) != NULL)
+		if (report_cells_build(ed->cells, k, &by_key, &by_type) < 0) {
+			json_object_put(list);
+			json_object_put(lo);
+			json_object_put(done);
+			json_object_put(floor);
+			return -1;
+		}
+		if ((c = model_get(by_type, "tlsa-invalid")) != NULL)
 			tlsa_rollover(model, list, domain, c);
-		if ((c = get(by_type, "certificate-expired")) != NULL)
+		if ((c = model_get(by_type, "certificate-expired")) != NULL)
 			mx_certificate(model, list, domain, "certificate-expired", c);
-		if ((c = get(by_type, "certificate-host-mismatch")) != NULL)
+		if ((c = model_get(by_type, "certificate-host-mismatch")) != NULL)
 			mx_certificate(model, list, domain, "certificate-host-mismatch", c);
-		if ((c = get(by_type, "sts-policy-fetch-error")) != NULL)
+		if ((c = model_get(by_type, "sts-policy-fetch-error")) != NULL)
 			sts_outage(list, domain, "sts-policy-fetch-error", c);
-		if ((c = get(by_type, "sts-webpki-invalid")) != NULL)
+		if ((c = model_get(by_type, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", c);
+		for (i = first; i < json_object_array_length(list); i++) {
+			if (detected == NULL)
+				detected = json_object_new_array();
+			json_object_array_add(detected,
+			    json_object_get(json_object_array_get_idx(list, i)));
+		}
+		report_episodes(model, ed, domain, by_key, detected, floor, list);
+		json_object_put(detected);
+		json_object_put(by_key);
+		json_object_put(by_type);
+		domain_spikes(model, list, first, ed, domain);
+		json_object_object_add(done, domain, NULL);
+		complete_from(model, list, first);
+		/* Twice the cap before cutting: a sort per domain would cost. */
+		if (json_object_array_length(list) > 2 * INSIGHT_MAX) {
+			list = ranked(list, INSIGHT_MAX, lo);
+			/* The last kept: what ranks after it can never be kept. */
+			json_object_put(floor);
+			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
+			    json_object_get(json_object_array_get_idx(list, INSIGHT_MAX - 1)) : NULL;
+		}
 	}
-	/* Every failure, as episodes the detectors above refine. */
-	report_episodes(model, ed, list);
+	json_object_put(floor);
+	/* The spikes of the domains without failure details. */
 	doms = mval_array(model, "domains");
 	n = doms ? json_object_array_length(doms) : 0;
-	/* What the spikes must not repeat: the insights so far, per domain. */
-	by_domain = json_object_new_object();
-	for (i = 0; i < json_object_array_length(list); i++) {
-		struct json_object *o = json_object_array_get_idx(list, i), *arr;
-		const char *d = mval_str(o, "domain");
-
-		if ((arr = get(by_domain, d)) == NULL) {
-			arr = json_object_new_array();
-			json_object_object_add(by_domain, d, arr);
-		}
-		json_object_array_add(arr, json_object_get(o));
-	}
 	for (i = 0; i < n; i++) {
-		struct json_object *dom = json_object_array_get_idx(doms, i);
+		const char *domain = mval_str(json_object_array_get_idx(doms, i), "domain");
+		size_t first = json_object_array_length(list);
 
-		rate_spikes(list, by_domain, dom, get(ed->before, mval_str(dom, "domain")));
+		if (json_object_object_get_ex(done, domain, NULL))
+			continue;
+		domain_spikes(model, list, first, ed, domain);
+		complete_from(model, list, first);
 	}
-	json_object_put(by_domain);
+	json_object_put(done);
+	k = json_object_array_length(list);
 	inconsistent_reports(list, inconsistent);
 	silent_reporters(model, list);
-	if (mval_int(get(model, "totals"), "reports") == 0) {
+	if (mval_int(model_get(model, "totals"), "reports") == 0) {
 		struct json_object *o = insight_new(list, "no-reports", "warning", NULL, NULL,
 		    NULL);
 
@@ -720,10 +824,16 @@ report_insights(struct json_object *model, struct json_object *cells,
 	}
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
-	for (i = 0; i < json_object_array_length(list); i++)
-		complete(model, json_object_array_get_idx(list, i));
-	list = ranked(list);
+	complete_from(model, list, k);
+	list = ranked(list, INSIGHT_MAX, lo);
 	json_object_object_add(model, "insights", list);
+	if (mval_int(lo, "count") > 0) {
+		set_to_array(lo, "_ongoing", "ongoing_domains");
+		set_to_array(lo, "_resolved", "resolved_domains");
+		json_object_object_add(model, "insights_left_out", lo);
+	} else
+		json_object_put(lo);
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");
+	return 0;
 }

@@ -3,11 +3,13 @@
  * each insight names its evidence (dates, counts, hosts, reporters) and
  * the fix.  The kinds are listed in doc/report-json.md.
  *
- * CELLS is domain -> result type -> date -> {failed, mx_hosts {host: n},
- * reporters {org: n}}; INCONSISTENT an array of policies whose failure
- * details do not add up to their summary.  report_insights() adds the
- * "insights" array to MODEL, which must already hold "domains" (with
- * "daily"), "mx_hosts", "reporters" and "totals".
+ * ED holds the per-day cells (report_cells.h: of each domain, result
+ * type -> date -> {failed, mx_hosts {host: n}, reporters {org: n}}, and
+ * those of the episodes); INCONSISTENT an array of policies whose
+ * failure details do not add up to their summary.  report_insights()
+ * adds the "insights" array to MODEL, which must already hold "domains"
+ * (with "daily"), "mx_hosts", "reporters" and "totals"; -1 when out of
+ * memory (MODEL then has no "insights").
  */
 #ifndef TLSRPT_REPORT_INSIGHTS_H
 #define TLSRPT_REPORT_INSIGHTS_H
@@ -26,13 +28,20 @@
 #define INSIGHT_SPIKE_MARGIN		0.05	/* and at least 5 points above */
 #define INSIGHT_SPIKE_MIN_FAILED	10
 #define INSIGHT_STS_MIN_REPORTERS	2
+/*
+ * Insights kept, the worst first (silent reporters and "no reports"
+ * always): past it they are only counted (doc/report-json.md,
+ * "insights_left_out").  A store of real reports has a few; a year of
+ * noise has hundreds of thousands, each a kilobyte of JSON.
+ */
+#define INSIGHT_MAX			1000
 
 /* True for the result types whose cells the insights read. */
 int report_insight_type(const char *result_type);
 
 /* EXTRA: insights made elsewhere (report_trust.h), sorted in with these. */
-void report_insights(struct json_object *model, struct json_object *cells,
-    const struct report_episode_data *ed, struct json_object *inconsistent,
-    struct json_object *extra, const struct report_options *opt);
+int report_insights(struct json_object *model, const struct report_episode_data *ed,
+    struct json_object *inconsistent, struct json_object *extra,
+    const struct report_options *opt);
 
 #endif

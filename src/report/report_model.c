@@ -9,6 +9,7 @@
  * become the sorted arrays of the model at the end.
  */
 #include "report_model.h"
+#include "report_cells.h"
 #include "report_episodes.h"
 #include "report_insights.h"
 #include "report_probes.h"
@@ -57,12 +58,12 @@ struct agg {
 	size_t n_pols, cap_pols;
 	int oom;
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
-	    *mtas, *daily, *cells, *reporters, *history;
+	    *mtas, *daily, *reporters, *history;
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
 	size_t n_excluded;
-	/* For the episodes (report_episodes.h). */
-	struct json_object *epcells;	/* domain -> "type\tmx" -> day -> cell */
+	/* For the episodes and the insights (report_cells.h). */
+	struct report_cells *cells;
 	struct json_object *repdays;	/* domain -> reporter -> day -> sessions */
 	struct json_object *before;	/* domain -> day -> sessions, before the period */
 	struct pre_rep *pre;
@@ -385,7 +386,8 @@ static int
 on_failure(void *ctx, const struct store_failure_row *row)
 {
 	struct agg *a = ctx;
-	struct json_object *f, *mx, *mta, *daily, *cell, *rp;
+	struct json_object *f, *mx, *mta, *daily, *rp;
+	struct report_cell_row cr;
 	char date[16], key[600], *rt, *host;
 	long pi = find_pol(a, row->policy);
 	const struct pol *p;
@@ -462,29 +464,24 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	add_int(child(rp, "result_types"), rt, n);
 	add_int(child(child(child(a->domains, p->domain), "mx_failures"), host), rt, n);
 
-	/* For the episodes: every result type, by MX host when reported. */
-	snprintf(key, sizeof(key), "%s\t%s", rt, folded || row->receiving_mx_hostname == NULL ||
-	    row->receiving_mx_hostname[0] == '\0' ? "" : host);
-	cell = child(child(child(a->epcells, p->domain), key), date);
-	add_int(cell, "failed", n);
-	if (p->enforce)
-		add_int(cell, "enforced", n);
-	add_int(child(cell, "reporters"), r->org, n);
-	/* A few receiving IPs name the host well enough; a pool has hundreds. */
-	if (!folded && row->receiving_ip != NULL && row->receiving_ip[0] != '\0' &&
-	    json_object_object_length(child(cell, "ips")) < EPISODE_MAX_IPS)
-		set_add(child(cell, "ips"), row->receiving_ip);
-
-	/* For the insights: domain -> result type -> day -> who and where. */
-	if (report_insight_type(rt)) {
-		cell = child(child(child(a->cells, p->domain), rt), date);
-		add_int(cell, "failed", n);
-		add_int(child(cell, "mx_hosts"), host, n);
-		add_int(child(cell, "reporters"), r->org, n);
-	}
+	/* For the episodes and the insights: the per-day cells. */
+	memset(&cr, 0, sizeof(cr));
+	cr.domain = p->domain;
+	cr.rt = rt;
+	cr.epmx = folded || row->receiving_mx_hostname == NULL ||
+	    row->receiving_mx_hostname[0] == '\0' ? "" : host;
+	cr.host = host;
+	cr.org = r->org;
+	cr.ip = folded ? NULL : row->receiving_ip;
+	cr.day = r->day;
+	cr.n = n;
+	cr.enforced = p->enforce;
+	cr.insight = report_insight_type(rt);
+	if (report_cells_add(a->cells, &cr) < 0)
+		a->oom = 1;
 	free(rt);
 	free(host);
-	return 0;
+	return a->oom;
 }
 
 /* The reporters' history: report days per organization. */
@@ -937,12 +934,11 @@ free_agg(struct agg *a)
 	json_object_put(a->mx_hosts);
 	json_object_put(a->mtas);
 	json_object_put(a->daily);
-	json_object_put(a->cells);
+	report_cells_free(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
 	json_object_put(a->claims);
 	json_object_put(a->trust);
-	json_object_put(a->epcells);
 	json_object_put(a->repdays);
 	json_object_put(a->before);
 	free(a->pre);
@@ -1017,12 +1013,11 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.mx_hosts = json_object_new_object();
 	a.mtas = json_object_new_object();
 	a.daily = json_object_new_object();
-	a.cells = json_object_new_object();
+	a.cells = report_cells_new();
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
 	a.claims = json_object_new_object();
 	a.trust = json_object_new_array();
-	a.epcells = json_object_new_object();
 	a.repdays = json_object_new_object();
 	a.before = json_object_new_object();
 
@@ -1082,15 +1077,20 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
 	inconsistent = build_inconsistent(&a);
 	{
-		struct report_episode_data ed = { a.epcells, a.repdays, a.before };
+		struct report_episode_data ed = { a.cells, a.repdays, a.before };
 
-		if (report_probes(st, opt, m, a.trust, errbuf, errlen) < 0) {
+		int bad = report_probes(st, opt, m, a.trust, errbuf, errlen) < 0;
+
+		if (!bad && report_insights(m, &ed, inconsistent, a.trust, opt) < 0) {
+			errbuf_printf(errbuf, errlen, "out of memory");
+			bad = 1;
+		}
+		if (bad) {
 			json_object_put(inconsistent);
 			json_object_put(m);
 			free_agg(&a);
 			return NULL;
 		}
-		report_insights(m, a.cells, &ed, inconsistent, a.trust, opt);
 		report_probes_annotate(m);
 	}
 	json_object_put(inconsistent);

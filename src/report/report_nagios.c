@@ -67,11 +67,21 @@ add_rate(char *buf, size_t size, const char *domain, double rate,
  * failures too few to be a problem of their own is judged by its rate.
  */
 static struct json_object *
-resolved_domains(struct json_object *ins)
+resolved_domains(struct json_object *ins, struct json_object *left)
 {
 	struct json_object *set = json_object_new_object();
 	struct json_object *ongoing = json_object_new_object();
+	struct json_object *lr = mval_array(left, "resolved_domains");
+	struct json_object *lo = mval_array(left, "ongoing_domains");
 	size_t i, n = ins ? json_object_array_length(ins) : 0;
+
+	/* Those past the model's cap: only their domains are known. */
+	for (i = 0; lr != NULL && i < json_object_array_length(lr); i++)
+		json_object_object_add(set, json_object_get_string(
+		    json_object_array_get_idx(lr, i)), NULL);
+	for (i = 0; lo != NULL && i < json_object_array_length(lo); i++)
+		json_object_object_add(ongoing, json_object_get_string(
+		    json_object_array_get_idx(lo, i)), NULL);
 
 	for (i = 0; i < n; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);
@@ -126,10 +136,15 @@ report_nagios(FILE *fp, struct json_object *model,
 	size_t ni = ins ? json_object_array_length(ins) : 0;
 	char text[900] = "";
 	int state = 0, silent = 0, crit = 0, warn = 0;
-	struct json_object *resolved;
+	struct json_object *resolved, *left;
 
 	json_object_object_get_ex(model, "totals", &totals);
-	resolved = resolved_domains(ins);
+	left = NULL;
+	json_object_object_get_ex(model, "insights_left_out", &left);
+	resolved = resolved_domains(ins, left);
+	/* The ongoing problems past the model's cap count all the same. */
+	crit = (int)mval_int(left, "ongoing_critical");
+	warn = (int)mval_int(left, "ongoing_warning");
 	/* Insights come ongoing first, worst first: the line names those. */
 	for (i = 0; i < ni; i++) {
 		struct json_object *x = json_object_array_get_idx(ins, i);

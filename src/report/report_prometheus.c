@@ -266,6 +266,8 @@ report_prometheus_write(FILE *fp, struct json_object *model)
 	for (size_t k = 0; k < 3; k++) {
 		long long c = 0;
 
+		/* Those past the model's cap count all the same. */
+		c = mval_int(get(model, "insights_left_out"), sev[k]);
 		for (i = 0; i < ni; i++)
 			c += strcmp(mval_str(json_object_array_get_idx(ins, i), "severity"),
 			    sev[k]) == 0;

@@ -473,11 +473,15 @@ print_insights(const struct out *o, struct json_object *m)
 	long long failed = mval_int(get(m, "totals"), "failed");
 	char head[128];
 
+	/* Those past the model's cap count all the same. */
+	long long left = mval_int(get(m, "insights_left_out"), "count");
+	long long left_ongoing = mval_int(get(m, "insights_left_out"), "ongoing");
+
 	for (i = 0; i < n; i++)
 		ongoing += strcmp(mval_str(json_object_array_get_idx(arr, i), "status"),
 		    "ongoing") == 0;
-	snprintf(head, sizeof(head), "Problems: %zu ongoing, %zu resolved (ongoing first)",
-	    ongoing, n - ongoing);
+	snprintf(head, sizeof(head), "Problems: %lld ongoing, %lld resolved (ongoing first)",
+	    (long long)ongoing + left_ongoing, (long long)(n - ongoing) + left - left_ongoing);
 	section(o, head);
 	if (n == 0 && failed > 0) {
 		char f[32], line[300];
@@ -512,9 +516,13 @@ print_insights(const struct out *o, struct json_object *m)
 			wrap(o, "  - ", 4, json_object_get_string(json_object_array_get_idx(ev, k)));
 		wrap(o, "  fix: ", 7, mval_str(x, "fix"));
 	}
-	if (n > MAX_PROBLEMS)
+	if (n > MAX_PROBLEMS && left == 0)
 		fprintf(o->fp, "\n... and %zu more problems, less recent or less severe: "
 		    "--domain narrows the list, --format json has them all.\n", n - MAX_PROBLEMS);
+	else if (n > MAX_PROBLEMS)
+		fprintf(o->fp, "\n... and %lld more problems, less recent or less severe: "
+		    "--domain narrows the list, --format json has the first %zu.\n",
+		    (long long)(n - MAX_PROBLEMS) + left, n);
 }
 
 static void

@@ -1,0 +1,61 @@
+/*
+ * report_cells.h - the per-day cells of the failure episodes and of the
+ * insights, kept compact while the failure details stream in, and turned
+ * into JSON one domain at a time.
+ *
+ * A period of a year over a large store has a cell for nearly every
+ * failure detail (domain, result type, MX host, day); as json-c objects
+ * they took gigabytes.  Here each cell, and each reporter, receiving IP
+ * and MX host under it, is one small fixed-size entry in a hash table
+ * over interned strings; report_cells_build() then gives the JSON of a
+ * single domain, which the caller releases before asking for the next.
+ * Every object gets its keys in the order the rows first named them, as
+ * if built row by row: the readers that name the first few depend on it.
+ *
+ * Errors: report_cells_add() and report_cells_build() return -1 when out
+ * of memory; the table is then unusable but report_cells_free() is safe.
+ */
+#ifndef TLSRPT_REPORT_CELLS_H
+#define TLSRPT_REPORT_CELLS_H
+
+#include <json.h>
+#include <stddef.h>
+
+#define REPORT_CELLS_MAX_IPS	4	/* receiving IPs kept per episode cell */
+
+struct report_cells;
+
+struct report_cells *report_cells_new(void);
+void report_cells_free(struct report_cells *c);
+
+/*
+ * One failure detail's sessions N on DAY (days since the epoch) for
+ * DOMAIN: into the episode cell of (RT, EPMX; EPMX "" when the reports
+ * name no host) with ENFORCED, reporter ORG and receiving IP (NULL or
+ * "": none; the first REPORT_CELLS_MAX_IPS are kept); and, with INSIGHT,
+ * into the insight cell of RT with MX host HOST and reporter ORG.
+ */
+struct report_cell_row {
+	const char *domain, *rt, *epmx, *host, *org, *ip;
+	long day;
+	long long n;
+	int enforced, insight;
+};
+
+int report_cells_add(struct report_cells *c, const struct report_cell_row *row);
+
+/* The domains seen, in the order of their first row. */
+size_t report_cells_domains(const struct report_cells *c);
+const char *report_cells_domain(const struct report_cells *c, size_t i);
+
+/*
+ * Domain I as JSON (the caller puts both):
+ *   *EP: "type\tmx" -> date -> {failed, enforced, reporters {org: n},
+ *        ips {ip: true}}
+ *   *IN: result type -> date -> {failed, mx_hosts {host: n},
+ *        reporters {org: n}}
+ */
+int report_cells_build(struct report_cells *c, size_t i,
+    struct json_object **ep, struct json_object **in);
+
+#endif
