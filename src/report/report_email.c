@@ -82,7 +82,7 @@ report_email_subject(struct json_object *model, char *buf, size_t size)
 			snprintf(buf + len, size - (size_t)len, " (and %zu more ongoing)",
 			    n - 1);
 	} else
-		len = snprintf(buf, size, "TLS-RPT: all is well, %s to %s",
+		snprintf(buf, size, "TLS-RPT: all is well, %s to %s",
 		    model_str(period, "since") != NULL ? model_str(period, "since") : "?",
 		    model_str(period, "until") != NULL ? model_str(period, "until") : "?");
 	return strlen(buf);
