@@ -23,34 +23,63 @@ probe=$tmp/probe.c
 : "${CC:=cc}"
 [ -n "${LAYERS:-}" ] || { echo "LAYERS not set (run through make check)"; exit 99; }
 
-# 1. Every header against every layer's include list.
+# 1. Every header against every layer's include list, in two compiler
+#    runs a layer: one probe includes every header the layer may use and
+#    must preprocess (a failure is then narrowed to the header, one probe
+#    each); one lists the dependencies of a probe including every header
+#    it may not use, missing headers allowed (-MG), and none of those may
+#    be found under src/.
+probe_of() {	# FILE HEADER...: a probe including each HEADER
+	local f=$1; shift
+	: >"$f"
+	for h in "$@"; do printf '#include "%s"\n' "$(basename "$h")" >>"$f"; done
+	echo 'int layering_probe;' >>"$f"
+}
 IFS=';' read -r -a layers <<<"$LAYERS"
 for entry in "${layers[@]}"; do
 	name=${entry%%:*} flags=${entry#*:}
 	[ -d "$src/$name" ] || { bad "layer $name: no folder src/$name"; continue; }
-	allowed=" " wrong=0 right=0
+	allowed=" "
 	for f in $flags; do allowed+="$(basename "${f#-I}") "; done
+	below=() above=()
 	for h in "$src"/*/*.h; do
-		layer=$(basename "$(dirname "$h")")
-		printf '#include "%s"\nint layering_probe;\n' "$(basename "$h")" >"$probe"
-		# shellcheck disable=SC2086
-		if $CC -E -o /dev/null $LAYER_CPPFLAGS $flags "$probe" 2>"$tmp/err"; then
-			found=1
-		else
-			found=0
-		fi
+		layer=${h%/*} layer=${layer##*/}
 		case $allowed in
-		*" $layer "*)
-			if [ $found -eq 1 ]; then right=$((right + 1)); else
-				bad "layer $name cannot include $layer/$(basename "$h"), which is below it"
-				sed -n 1,5p "$tmp/err"
-			fi ;;
-		*)
-			if [ $found -eq 0 ]; then wrong=$((wrong + 1)); else
-				bad "layer $name can include $layer/$(basename "$h"), which is above it"
-			fi ;;
+		*" $layer "*) below+=("$h") ;;
+		*) above+=("$h") ;;
 		esac
 	done
+	right=${#below[@]} wrong=${#above[@]}
+	probe_of "$probe" "${below[@]}"
+	# shellcheck disable=SC2086
+	if ! $CC -E -o /dev/null $LAYER_CPPFLAGS $flags "$probe" 2>"$tmp/err"; then
+		for h in "${below[@]}"; do
+			probe_of "$probe" "$h"
+			# shellcheck disable=SC2086
+			$CC -E -o /dev/null $LAYER_CPPFLAGS $flags "$probe" 2>"$tmp/err" && continue
+			layer=${h%/*} layer=${layer##*/}
+			bad "layer $name cannot include $layer/$(basename "$h"), which is below it"
+			sed -n 1,5p "$tmp/err"
+			right=$((right - 1))
+		done
+	fi
+	if [ ${#above[@]} -gt 0 ]; then
+		probe_of "$probe" "${above[@]}"
+		# shellcheck disable=SC2086
+		if $CC -M -MG $LAYER_CPPFLAGS $flags "$probe" >"$tmp/deps" 2>"$tmp/err"; then
+			for h in "${above[@]}"; do
+				# Found: named with its folder; missing: bare.
+				if tr ' \\' '\n\n' <"$tmp/deps" | grep -q "/${h##*/}\$"; then
+					layer=${h%/*} layer=${layer##*/}
+					bad "layer $name can include $layer/$(basename "$h"), which is above it"
+					wrong=$((wrong - 1))
+				fi
+			done
+		else
+			bad "layer $name: listing the headers above it failed"
+			sed -n 1,5p "$tmp/err"
+		fi
+	fi
 	ok "layer $name: $right headers of its own and below found, $wrong from above refused"
 done
 
@@ -58,29 +87,32 @@ done
 paths=$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*/' "$src"/*/*.[ch] || true)
 expect_eq "quoted includes with a path" "" "$paths"
 
-# 3. Cycles.  Edges "from to" for tsort, which names a loop on stderr.
-module() {
-	local b
-	b=$(basename "$1")
-	b=${b%.[ch]}
-	echo "${b%_backend}"
+# 3. Cycles.  Edges "from to" for tsort, which names a loop on stderr; a
+#    module is X.c with X.h (a backend's private X_backend.h belongs to X).
+#    An include that names no header under src/ is a system one: no edge.
+ls "$src"/*/*.[ch] >"$tmp/files"
+grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$src"/*/*.[ch] >"$tmp/includes" || true
+awk -v folders="$tmp/folders" -v modules="$tmp/modules" -v files="$tmp/files" '
+function folder(p,  n, a) { n = split(p, a, "/"); return a[n - 1] }
+function base(p,  n, a) { n = split(p, a, "/"); return a[n] }
+function module(p,  b) { b = base(p); sub(/\.[ch]$/, "", b); sub(/_backend$/, "", b); return b }
+BEGIN {
+	while ((getline p <files) > 0) {
+		print folder(p), folder(p) >folders
+		print module(p), module(p) >modules
+		if (p ~ /\.h$/ && !(base(p) in where))
+			where[base(p)] = p
+	}
 }
-: >"$tmp/folders"
-: >"$tmp/modules"
-for f in "$src"/*/*.[ch]; do
-	from_dir=$(basename "$(dirname "$f")")
-	from_mod=$(module "$f")
-	echo "$from_dir $from_dir" >>"$tmp/folders"
-	echo "$from_mod $from_mod" >>"$tmp/modules"
-	for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
-		target=$(ls "$src"/*/"$inc" 2>/dev/null | head -1)
-		[ -n "$target" ] || continue
-		to_dir=$(basename "$(dirname "$target")")
-		to_mod=$(module "$target")
-		[ "$to_dir" = "$from_dir" ] || echo "$from_dir $to_dir" >>"$tmp/folders"
-		[ "$to_mod" = "$from_mod" ] || echo "$from_mod $to_mod" >>"$tmp/modules"
-	done
-done
+{
+	file = substr($0, 1, index($0, ":") - 1)
+	inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
+	if (!(inc in where))
+		next
+	to = where[inc]
+	if (folder(to) != folder(file)) print folder(file), folder(to) >folders
+	if (module(to) != module(file)) print module(file), module(to) >modules
+}' "$tmp/includes"
 for what in folders modules; do
 	if tsort "$tmp/$what" >/dev/null 2>"$tmp/loop"; then
 		ok "no include cycle between $what ($(sort -u "$tmp/$what" | awk '$1 != $2' | wc -l) edges)"
