@@ -8,6 +8,7 @@
  * usage error or an unreadable input is also 2, with a message on
  * stderr and no findings.
  */
+#include "check_args.h"
 #include "check_live.h"
 #include "check_observed.h"
 #include "cli_config.h"
@@ -83,31 +84,13 @@ check_sts_file(const char *path, struct check_report *rep)
 	return 0;
 }
 
-/* A decimal number in [lo, hi], or -1. */
-static long
-number_arg(const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		return -1;
-	return v;
-}
-
 int
 cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "domain", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "ca-file", required_argument, NULL, 'C' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "https-port", required_argument, NULL, 'H' },
+		CHECK_ARGS_LONGOPTS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "record", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -118,14 +101,16 @@ cmd_check(int argc, char **argv)
 	const char *verb;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
-	int c, json = 0, verbose = 0, record = 0, rc;
+	int c, json = 0, verbose = 0, record = 0, rc, taken;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.smtp_port = 25;
-	opt.https_port = 443;
-	opt.timeout = 10;
+	check_args_defaults(&opt);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		if ((taken = check_args_option(c, optarg, &opt)) != 0) {
+			if (taken < 0)
+				return 2;
+			continue;
+		}
 		switch (c) {
 		case 'd':
 			opt.domain = optarg;
@@ -135,28 +120,6 @@ cmd_check(int argc, char **argv)
 				json = 1;
 			else if (strcmp(optarg, "text") != 0) {
 				fprintf(stderr, "tlsrpt: --format is text or json\n");
-				return 2;
-			}
-			break;
-		case 'r':
-			opt.resolver = optarg;
-			break;
-		case 'C':
-			opt.ca_file = optarg;
-			break;
-		case 'p':
-		case 'H':
-			if (number_arg(optarg, 1, 65535) < 0) {
-				fprintf(stderr, "tlsrpt: bad port \"%s\"\n", optarg);
-				return 2;
-			}
-			*(c == 'p' ? &opt.smtp_port : &opt.https_port) =
-			    (int)number_arg(optarg, 1, 65535);
-			break;
-		case 't':
-			if ((opt.timeout = (int)number_arg(optarg, 1, 600)) < 0) {
-				fprintf(stderr, "tlsrpt: --timeout is 1 to 600 "
-				    "seconds\n");
 				return 2;
 			}
 			break;

@@ -9,6 +9,7 @@
  * recorded or on a usage error.  An empty WatchDomains is not an error:
  * one line says so and the exit is 0, so the timer can ship enabled.
  */
+#include "check_args.h"
 #include "check_live.h"
 #include "check_observed.h"
 #include "check_print.h"
@@ -17,7 +18,6 @@
 #include "probe_record.h"
 #include "store.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,19 +39,6 @@ usage(FILE *fp)
 	    "  --https-port N        test only: fetch policies from port N\n"
 	    "exit: 0 all passed, 1 warnings, 2 failures, a store error or\n"
 	    "usage error\n");
-}
-
-static long
-number_arg(const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		return -1;
-	return v;
 }
 
 /* One domain: check, print, record.  Its exit status. */
@@ -95,11 +82,7 @@ int
 cmd_watch(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "ca-file", required_argument, NULL, 'C' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "https-port", required_argument, NULL, 'H' },
+		CHECK_ARGS_LONGOPTS,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -109,37 +92,17 @@ cmd_watch(int argc, char **argv)
 	struct store *st;
 	size_t i;
 	time_t now;
-	int c, rc = 0, r, quiet = 0;
-	long v;
+	int c, rc = 0, r, quiet = 0, taken;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.smtp_port = 25;
-	opt.https_port = 443;
-	opt.timeout = 10;
+	check_args_defaults(&opt);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+		if ((taken = check_args_option(c, optarg, &opt)) != 0) {
+			if (taken < 0)
+				return 2;
+			continue;
+		}
 		switch (c) {
-		case 'r':
-			opt.resolver = optarg;
-			break;
-		case 'C':
-			opt.ca_file = optarg;
-			break;
-		case 'p':
-		case 'H':
-			if ((v = number_arg(optarg, 1, 65535)) < 0) {
-				fprintf(stderr, "tlsrpt: bad port \"%s\"\n", optarg);
-				return 2;
-			}
-			*(c == 'p' ? &opt.smtp_port : &opt.https_port) = (int)v;
-			break;
-		case 't':
-			if ((opt.timeout = (int)number_arg(optarg, 1, 600)) < 0) {
-				fprintf(stderr, "tlsrpt: --timeout is 1 to 600 "
-				    "seconds\n");
-				return 2;
-			}
-			break;
 		case 'q':
 			quiet = 1;
 			break;
