@@ -111,4 +111,20 @@ expect_rc "--db without a value is a usage error" 2 "$TLSRPT" --db
 expect_rc "--help lists the global options" 0 "$TLSRPT" --help
 expect_in "--help: --db" "$tmp/out" "--db URI"
 
+# The network options check and watch share: bad values are usage errors
+# that say why, before anything is looked up.
+for verb in check watch; do
+	args=
+	[ "$verb" = check ] && args="mx mx.example"
+	# shellcheck disable=SC2086
+	{
+	expect_rc "$verb --port 0 is a usage error" 2 "$TLSRPT" $verb --port 0 $args
+	expect_in "... naming the port" "$tmp/err" 'tlsrpt: bad port "0"'
+	expect_rc "$verb --https-port abc is a usage error" 2 "$TLSRPT" $verb --https-port abc $args
+	expect_in "... naming it" "$tmp/err" 'tlsrpt: bad port "abc"'
+	expect_rc "$verb --timeout 601 is a usage error" 2 "$TLSRPT" $verb --timeout 601 $args
+	expect_in "... giving the range" "$tmp/err" "tlsrpt: --timeout is 1 to 600 seconds"
+	}
+done
+
 tl_finish
