@@ -56,6 +56,14 @@ void pgsql_rollback(struct store_pgsql *s);
 int pgsql_migrate(struct store_pgsql *s, char *errbuf, size_t errlen);
 
 /* The read side: takes the open connection and does nothing else with it. */
+/* Row I of RES, for the store_columns accessors below. */
+struct pgsql_row {
+	const PGresult *res;
+	int i;
+};
+const char *pgsql_col_text(const void *row, int col);
+long long pgsql_col_num(const void *row, int col);
+
 int store_pgsql_query(PGconn *conn, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
 

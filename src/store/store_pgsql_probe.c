@@ -35,29 +35,6 @@ static const char sql_prune_count[] =
     "SELECT count(*) FROM probes WHERE run_time < $1::bigint";
 
 /* Row I of a result, for store_columns. */
-struct pg_row {
-	const PGresult *res;
-	int i;
-};
-
-static const char *
-col_text(const void *row, int col)
-{
-	const struct pg_row *r = row;
-
-	return PQgetisnull(r->res, r->i, col) ? NULL :
-	    PQgetvalue(r->res, r->i, col);
-}
-
-static long long
-col_num(const void *row, int col)
-{
-	const struct pg_row *r = row;
-
-	return PQgetisnull(r->res, r->i, col) ? 0 :
-	    strtoll(PQgetvalue(r->res, r->i, col), NULL, 10);
-}
-
 /* SQL with N text parameters; the result, or NULL + ERRBUF (WHAT). */
 static PGresult *
 run(struct store_pgsql *s, const char *sql, int n, const char *const *param,
@@ -111,7 +88,7 @@ put_one(struct store_pgsql *s, const struct store_probe_row *row,
     size_t *stored_r, char *errbuf, size_t errlen)
 {
 	const char *key[2] = { row->domain, row->mx }, *p[18];
-	struct store_columns c = { col_text, col_num, NULL };
+	struct store_columns c = { pgsql_col_text, pgsql_col_num, NULL };
 	struct store_probe_row last;
 	char num[7][24];
 	PGresult *res;
@@ -121,7 +98,7 @@ put_one(struct store_pgsql *s, const struct store_probe_row *row,
 	    errlen)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		struct pg_row at = { res, 0 };
+		struct pgsql_row at = { res, 0 };
 
 		c.row = &at;
 		store_probe_columns(&c, &last);
@@ -177,7 +154,7 @@ int
 store_pgsql_query_probes(struct store_pgsql *s, const struct store_filter *filter,
     const struct store_probe_visitor *v, char *errbuf, size_t errlen)
 {
-	struct store_columns c = { col_text, col_num, NULL };
+	struct store_columns c = { pgsql_col_text, pgsql_col_num, NULL };
 	struct store_probe_row row;
 	const char *p[2];
 	char until[32];
@@ -198,7 +175,7 @@ store_pgsql_query_probes(struct store_pgsql *s, const struct store_filter *filte
 			goto fail;
 		n = PQntuples(res);
 		for (i = 0; i < n && rc == 0; i++) {
-			struct pg_row at = { res, i };
+			struct pgsql_row at = { res, i };
 
 			c.row = &at;
 			store_probe_columns(&c, &row);

@@ -28,26 +28,30 @@ static const char sql_policies[] =
 static const char sql_failures[] =
     STORE_SQL_FAILURES(SELECTED_REPORT, SELECTED_POLICY);
 
-static const char *
-col_text(const void *row, int col)
+/* The columns of row I of RES (ROW, a struct pgsql_row). */
+const char *
+pgsql_col_text(const void *row, int col)
 {
-	const PGresult *res = row;
+	const struct pgsql_row *r = row;
 
-	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
+	return PQgetisnull(r->res, r->i, col) ? NULL :
+	    PQgetvalue(r->res, r->i, col);
 }
 
-static long long
-col_num(const void *row, int col)
+long long
+pgsql_col_num(const void *row, int col)
 {
-	const PGresult *res = row;
+	const struct pgsql_row *r = row;
 
-	return PQgetisnull(res, 0, col) ? 0 : strtoll(PQgetvalue(res, 0, col), NULL, 10);
+	return PQgetisnull(r->res, r->i, col) ? 0 :
+	    strtoll(PQgetvalue(r->res, r->i, col), NULL, 10);
 }
 
 static int
 visit_row(const PGresult *res, int kind, const struct store_visitor *v)
 {
-	struct store_columns c = { col_text, col_num, res };
+	struct pgsql_row r = { res, 0 };
+	struct store_columns c = { pgsql_col_text, pgsql_col_num, &r };
 
 	return store_visit_columns((enum store_row_kind)kind, &c, v);
 }

@@ -10,6 +10,10 @@
 
 #include <sqlite3.h>
 
+/* store_columns accessors for a stepped sqlite3_stmt. */
+const char *store_sqlite_col_text(const void *row, int col);
+long long store_sqlite_col_num(const void *row, int col);
+
 int store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
     const struct store_visitor *visitor, char *errbuf, size_t errlen);
 

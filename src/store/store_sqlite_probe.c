@@ -48,18 +48,6 @@ stopped(sqlite3 *db, sqlite3_stmt *st, char *errbuf, size_t errlen)
 	return -1;
 }
 
-static const char *
-col_text(const void *row, int col)
-{
-	return (const char *)sqlite3_column_text((sqlite3_stmt *)row, col);
-}
-
-static long long
-col_num(const void *row, int col)
-{
-	return sqlite3_column_int64((sqlite3_stmt *)row, col);
-}
-
 static int
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -91,7 +79,7 @@ static int
 due(sqlite3 *db, const struct store_probe_row *row)
 {
 	struct store_probe_row last;
-	struct store_columns c = { col_text, col_num, NULL };
+	struct store_columns c = { store_sqlite_col_text, store_sqlite_col_num, NULL };
 	sqlite3_stmt *st;
 	int rc, r = 1;
 
@@ -152,7 +140,7 @@ int
 store_sqlite_query_probes(sqlite3 *db, const struct store_filter *filter,
     const struct store_probe_visitor *v, char *errbuf, size_t errlen)
 {
-	struct store_columns c = { col_text, col_num, NULL };
+	struct store_columns c = { store_sqlite_col_text, store_sqlite_col_num, NULL };
 	struct store_probe_row row;
 	sqlite3_stmt *st = NULL;
 	int rc;

@@ -27,14 +27,15 @@ static const char sql_policies[] =
 static const char sql_failures[] =
     STORE_SQL_FAILURES(SELECTED_REPORT, SELECTED_POLICY);
 
-static const char *
-col_text(const void *row, int col)
+/* The columns of a stepped statement (ROW, a sqlite3_stmt). */
+const char *
+store_sqlite_col_text(const void *row, int col)
 {
 	return (const char *)sqlite3_column_text((sqlite3_stmt *)row, col);
 }
 
-static long long
-col_num(const void *row, int col)
+long long
+store_sqlite_col_num(const void *row, int col)
 {
 	return sqlite3_column_int64((sqlite3_stmt *)row, col);
 }
@@ -42,7 +43,7 @@ col_num(const void *row, int col)
 static int
 visit_row(sqlite3_stmt *st, int kind, const struct store_visitor *v)
 {
-	struct store_columns c = { col_text, col_num, st };
+	struct store_columns c = { store_sqlite_col_text, store_sqlite_col_num, st };
 
 	return store_visit_columns((enum store_row_kind)kind, &c, v);
 }
