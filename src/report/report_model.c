@@ -13,6 +13,7 @@
 #include "report_episodes.h"
 #include "report_insights.h"
 #include "report_probes.h"
+#include "report_tally.h"
 #include "report_trust.h"
 #include "result_types.h"
 #include "errbuf.h"
@@ -28,6 +29,7 @@ struct rep {
 	long long id;
 	long day;			/* days since the epoch of its start */
 	char *org;			/* the reporter: who signed it (report_trust.h) */
+	uint32_t org_id;		/* ORG interned */
 	char *claim;			/* its organization-name */
 	char *report_id;
 	int excluded;			/* implausible counts: left out */
@@ -38,6 +40,7 @@ struct pol {
 	long long id;
 	size_t rep;			/* index into reps */
 	char *domain;			/* lower-cased; "(none)" when absent */
+	uint32_t dom;			/* DOMAIN interned */
 	long long failed;		/* its summary's failed sessions */
 	long long detail_sum;		/* its failure details' sessions */
 	size_t n_details;		/* rows seen */
@@ -57,6 +60,7 @@ struct agg {
 	struct pol *pols;
 	size_t n_pols, cap_pols;
 	int oom;
+	struct tally *t;		/* the failure details' and history's sums */
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
 	    *mtas, *daily, *reporters, *history;
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
@@ -191,7 +195,8 @@ on_report(void *ctx, const struct store_report_row *row)
 	r->org = report_trust_reporter(row->verified, row->dkim_domain);
 	r->claim = strdup(row->organization_name ? row->organization_name : "(unnamed)");
 	r->report_id = strdup(row->report_id ? row->report_id : "");
-	if (r->org == NULL || r->claim == NULL || r->report_id == NULL) {
+	if (r->org == NULL || r->claim == NULL || r->report_id == NULL ||
+	    (r->org_id = tally_str(a->t, r->org)) == 0) {
 		free(r->org);
 		free(r->claim);
 		free(r->report_id);
@@ -246,30 +251,103 @@ find_pol(const struct agg *a, long long id)
 	return -1;
 }
 
-/* The policy's MX hosts (not the wildcard patterns) into SET. */
-static void
-known_mx(struct json_object *set, const char *json)
+/*
+ * What a policy or a failure detail adds, as tally entries
+ * (report_tally.h).  Each row touches its entries in the order the JSON
+ * keys they stand for were first created when rows went straight into
+ * json-c, and replay() walks them in creation order: the model's objects
+ * get the same keys in the same order, with the same sums.
+ */
+enum {
+	K_RT = 1,		/* (rt): result_types */
+	K_FAIL,			/* (rt): failures[rt].failed */
+	K_FAIL_DOM,		/* (rt, domain): failures[rt].domains */
+	K_FAIL_MX,		/* (rt, host): .mx_hosts */
+	K_FAIL_RCS,		/* (rt): .reason_codes created */
+	K_FAIL_RC,		/* (rt, code) */
+	K_FAIL_DATES,		/* (rt): x first day, y last day */
+	K_MX_IPS,		/* (host): mx_hosts[host].receiving_ips created */
+	K_MX_IP,		/* (host, ip) */
+	K_MX_DOM,		/* (host, domain) */
+	K_MX,			/* (host): .failed */
+	K_MX_RT,		/* (host, rt): .result_types */
+	K_MTA,			/* (ip): sending_mtas[ip].failed */
+	K_MTA_ORG,		/* (ip, reporter) */
+	K_MTA_RT,		/* (ip, rt) */
+	K_DAILY_RT,		/* (day, domain, rt): daily[day, domain].result_types */
+	K_RP_RT,		/* (domain, reporter, rt): domains[].reporters[].result_types */
+	K_MXF,			/* (domain, host, rt): domains[].mx_failures */
+	K_HIST,			/* (reporter): reports in the period; x contact */
+	K_HIST_DAY,		/* (reporter, day): report days */
+	/* From the policies; sums are v successful, x failed. */
+	K_D_REPORTS,		/* (domain): v reports; x the last one's id */
+	K_D,			/* (domain) */
+	K_D_TYPE,		/* (domain, policy type) */
+	K_D_DAY,		/* (domain, day) */
+	K_D_MXSET,		/* (domain): _mx_known created */
+	K_D_MXJSON,		/* (domain, MX list text): parsed already */
+	K_D_MX,			/* (domain, host): in a policy's MX list */
+	K_D_RP,			/* (domain, reporter); y reports */
+	K_D_RP_LAST,		/* (domain, reporter): x the last report's id */
+	K_DAILY,		/* (day, domain) */
+	K_REPORTER,		/* (reporter) */
+	K_REPDAY		/* (domain, reporter, day) */
+};
+
+/* Add N to entry (KIND, A, B, C); 0, or -1 when out of memory. */
+static int
+tally_add(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
+    long long n)
+{
+	struct tally_entry *e = tally_get(a->t, kind, x, y, z, NULL);
+
+	if (e == NULL)
+		return -1;
+	e->v += n;
+	return 0;
+}
+
+/* Add OK to the entry's sum and FAILED to its x. */
+static int
+tally_add2(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
+    long long ok, long long failed)
+{
+	struct tally_entry *e = tally_get(a->t, kind, x, y, z, NULL);
+
+	if (e == NULL)
+		return -1;
+	e->v += ok;
+	e->x += failed;
+	return 0;
+}
+
+/* The policy's MX hosts (not the wildcard patterns) into DOM's known set. */
+static int
+known_mx(struct agg *a, uint32_t dom, const char *json)
 {
 	struct json_object *arr;
 	size_t i, n;
+	int bad = 0;
 
 	if (json == NULL || (arr = json_tokener_parse(json)) == NULL)
-		return;
+		return 0;
 	n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
 	for (i = 0; i < n; i++) {
 		const char *h = json_object_get_string(json_object_array_get_idx(arr, i));
-		char *l;
+		uint32_t id;
 
 		if (h == NULL || strchr(h, '*') != NULL)
 			continue;
 		if (strncmp(h, "mx: ", 4) == 0)	/* seen in one real report */
 			h += 4;
-		if ((l = lower_dup(h, "")) != NULL) {
-			set_add(set, l);
-			free(l);
-		}
+		if (h[0] == '\0')
+			continue;
+		if ((id = tally_lower(a->t, h, "")) == 0 ||
+		    tally_add(a, K_D_MX, dom, id, 0, 0) < 0)
+			bad = -1;
 	}
 	json_object_put(arr);
+	return bad;
 }
 
 /* Does a policy-string array (JSON text) say "mode: enforce"? */
@@ -294,12 +372,13 @@ static int
 on_policy(void *ctx, const struct store_policy_row *row)
 {
 	struct agg *a = ctx;
-	struct json_object *d, *pt, *day, *daily, *rp;
-	char date[16], key[600];
+	struct tally_entry *e;
 	long ri = find_rep(a, row->report);
 	struct pol *p;
 	struct rep *r;
-	long long last;
+	uint32_t dom, org, day, type, mxj = 0;
+	long long ok = row->successful, failed = row->failed;
+	int created, bad = 0;
 
 	if (ri < 0 || a->reps[ri].excluded)
 		return 0;	/* cannot happen: same snapshot; or left out */
@@ -322,78 +401,67 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	    (strcmp(row->policy_type, "sts") == 0 && sts_enforce(row->policy_strings)));
 	if ((p->domain = lower_dup(row->policy_domain, "(none)")) == NULL)
 		return a->oom = 1;
+	if ((p->dom = tally_str(a->t, p->domain)) == 0) {
+		free(p->domain);
+		return a->oom = 1;
+	}
 	a->n_pols++;
+	dom = p->dom;
+	org = r->org_id;
+	day = (uint32_t)r->day;
+	type = tally_str(a->t, row->policy_type != NULL ? row->policy_type : "unknown");
+	if (type == 0 || (row->mx_hosts != NULL && (mxj = tally_str(a->t, row->mx_hosts)) == 0))
+		return a->oom = 1;
 
-	day_name(r->day, date, sizeof(date));
-	d = child(a->domains, p->domain);
 	/* A report counts once per domain, however many policies it has. */
-	last = mval_int(d, "_last_report");
-	if (last != r->id) {
-		add_int(d, "reports", 1);
-		json_object_object_add(d, "_last_report", json_object_new_int64(r->id));
+	if ((e = tally_get(a->t, K_D_REPORTS, dom, 0, 0, &created)) == NULL)
+		return a->oom = 1;
+	if (created || e->x != r->id) {
+		e->v++;
+		e->x = r->id;
 	}
-	add_int(d, "successful", row->successful);
-	add_int(d, "failed", row->failed);
-	pt = child(child(d, "policy_types"),
-	    row->policy_type != NULL ? row->policy_type : "unknown");
-	add_int(pt, "successful", row->successful);
-	add_int(pt, "failed", row->failed);
-	day = child(child(d, "daily"), date);
-	add_int(day, "successful", row->successful);
-	add_int(day, "failed", row->failed);
-	known_mx(child(d, "_mx_known"), row->mx_hosts);
-	rp = child(child(d, "reporters"), r->org);
-	add_int(rp, "successful", row->successful);
-	add_int(rp, "failed", row->failed);
-	add_int(rp, "reports", 0);
-	if (mval_int(rp, "_last_report") != r->id) {
-		add_int(rp, "reports", 1);
-		json_object_object_add(rp, "_last_report", json_object_new_int64(r->id));
+	bad |= tally_add2(a, K_D, dom, 0, 0, ok, failed);
+	bad |= tally_add2(a, K_D_TYPE, dom, type, 0, ok, failed);
+	bad |= tally_add2(a, K_D_DAY, dom, day, 0, ok, failed);
+	bad |= tally_add(a, K_D_MXSET, dom, 0, 0, 0);
+	/* The policy's MX list is parsed once per domain and text. */
+	if (mxj != 0) {
+		if ((e = tally_get(a->t, K_D_MXJSON, dom, mxj, 0, &created)) == NULL)
+			return a->oom = 1;
+		if (created && known_mx(a, dom, row->mx_hosts) < 0)
+			return a->oom = 1;
 	}
-
-	snprintf(key, sizeof(key), "%s\t%s", date, p->domain);
-	daily = child(a->daily, key);
-	if (!json_object_object_get_ex(daily, "date", NULL)) {
-		json_object_object_add(daily, "date", json_object_new_string(date));
-		json_object_object_add(daily, "domain", json_object_new_string(p->domain));
-		json_object_object_add(daily, "result_types", json_object_new_object());
+	if ((e = tally_get(a->t, K_D_RP, dom, org, 0, &created)) == NULL)
+		return a->oom = 1;
+	e->v += ok;
+	e->x += failed;
+	if ((e = tally_get(a->t, K_D_RP_LAST, dom, org, 0, &created)) == NULL)
+		return a->oom = 1;
+	if (created || e->x != r->id) {
+		e->x = r->id;
+		if ((e = tally_get(a->t, K_D_RP, dom, org, 0, NULL)) == NULL)
+			return a->oom = 1;
+		e->y++;
 	}
-	add_int(daily, "successful", row->successful);
-	add_int(daily, "failed", row->failed);
-
-	rp = child(a->reporters, r->org);
-	add_int(rp, "successful", row->successful);
-	add_int(rp, "failed", row->failed);
-
-	day = child(child(child(a->repdays, p->domain), r->org), date);
-	add_int(day, "successful", row->successful);
-	add_int(day, "failed", row->failed);
-	return 0;
-}
-
-static void
-first_last(struct json_object *o, const char *date)
-{
-	const char *first = mval_str(o, "first_date"), *last = mval_str(o, "last_date");
-
-	if (first[0] == '\0' || strcmp(date, first) < 0)
-		json_object_object_add(o, "first_date", json_object_new_string(date));
-	if (last[0] == '\0' || strcmp(date, last) > 0)
-		json_object_object_add(o, "last_date", json_object_new_string(date));
+	bad |= tally_add2(a, K_DAILY, day, dom, 0, ok, failed);
+	bad |= tally_add2(a, K_REPORTER, org, 0, 0, ok, failed);
+	bad |= tally_add2(a, K_REPDAY, dom, org, day, ok, failed);
+	return bad ? (a->oom = 1) : 0;
 }
 
 static int
 on_failure(void *ctx, const struct store_failure_row *row)
 {
 	struct agg *a = ctx;
-	struct json_object *f, *mx, *mta, *daily, *rp;
+	struct tally_entry *e;
 	struct report_cell_row cr;
-	char date[16], key[600], *rt, *host;
+	char key[600];
 	long pi = find_pol(a, row->policy);
 	const struct pol *p;
 	struct rep *r;
 	long long n = row->failed;
-	int folded;
+	uint32_t rt, host, dom, org, ip = 0, mta = 0, code = 0, day;
+	int folded, created, bad = 0;
 
 	if (pi < 0)
 		return 0;
@@ -401,7 +469,9 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	r = &a->reps[p->rep];
 	a->pols[pi].detail_sum += n;
 	a->pols[pi].n_details++;
-	day_name(r->day, date, sizeof(date));
+	dom = p->dom;
+	org = r->org_id;
+	day = (uint32_t)r->day;
 	/*
 	 * Rows past the store's cap (stored before it existed, or folded
 	 * rows) count by result type only, so that no stored report makes
@@ -410,78 +480,268 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	folded = row->folded > 0 || p->n_details > STORE_MAX_DETAILS_PER_POLICY ||
 	    ++r->n_details > STORE_MAX_DETAILS_PER_REPORT;
 	if (folded) {
-		rt = strdup(row->result_type != NULL &&
+		char date[16];
+
+		rt = tally_str(a->t, row->result_type != NULL &&
 		    result_type_is_known(row->result_type) ? row->result_type :
 		    STORE_FOLDED_TYPE);
+		host = tally_str(a->t, STORE_FOLDED_TYPE);
+		day_name(r->day, date, sizeof(date));
 		report_trust_folded(a->trust, r->org, r->claim, r->report_id, date,
 		    row->folded > 0 ? row->folded : 1);
-	} else
-		rt = lower_dup(row->result_type, "(none)");
-	if (rt == NULL)
+	} else {
+		rt = tally_lower(a->t, row->result_type, "(none)");
+		if (row->receiving_mx_hostname != NULL && row->receiving_mx_hostname[0] != '\0')
+			host = tally_lower(a->t, row->receiving_mx_hostname, "");
+		else {
+			snprintf(key, sizeof(key), "(not reported%s%s)",
+			    row->receiving_ip ? ": " : "",
+			    row->receiving_ip ? row->receiving_ip : "");
+			host = tally_str(a->t, key);
+		}
+		if (row->receiving_ip != NULL && row->receiving_ip[0] != '\0')
+			ip = tally_str(a->t, row->receiving_ip);
+		if (row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0')
+			mta = tally_str(a->t, row->sending_mta_ip);
+		if (row->failure_reason_code != NULL && row->failure_reason_code[0] != '\0')
+			code = tally_str(a->t, row->failure_reason_code);
+		if ((row->receiving_ip != NULL && row->receiving_ip[0] != '\0' && ip == 0) ||
+		    (row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0' && mta == 0) ||
+		    (row->failure_reason_code != NULL && row->failure_reason_code[0] != '\0' &&
+		    code == 0))
+			return a->oom = 1;
+	}
+	if (rt == 0 || host == 0)
 		return a->oom = 1;
-	if (folded)
-		host = strdup(STORE_FOLDED_TYPE);
-	else if (row->receiving_mx_hostname != NULL && row->receiving_mx_hostname[0] != '\0')
-		host = lower_dup(row->receiving_mx_hostname, "");
-	else {
-		snprintf(key, sizeof(key), "(not reported%s%s)",
-		    row->receiving_ip ? ": " : "", row->receiving_ip ? row->receiving_ip : "");
-		host = strdup(key);
+
+	bad |= tally_add(a, K_RT, rt, 0, 0, n);
+	bad |= tally_add(a, K_FAIL, rt, 0, 0, n);
+	bad |= tally_add(a, K_FAIL_DOM, rt, dom, 0, 0);
+	bad |= tally_add(a, K_FAIL_MX, rt, host, 0, 0);
+	if (!folded) {
+		bad |= tally_add(a, K_FAIL_RCS, rt, 0, 0, 0);
+		if (code != 0)
+			bad |= tally_add(a, K_FAIL_RC, rt, code, 0, 0);
 	}
-	if (host == NULL) {
-		free(rt);
+	if ((e = tally_get(a->t, K_FAIL_DATES, rt, 0, 0, &created)) == NULL)
 		return a->oom = 1;
+	if (created || r->day < e->x)
+		e->x = r->day;
+	if (created || r->day > e->y)
+		e->y = r->day;
+
+	if (!folded) {
+		bad |= tally_add(a, K_MX_IPS, host, 0, 0, 0);
+		if (ip != 0)
+			bad |= tally_add(a, K_MX_IP, host, ip, 0, 0);
 	}
+	bad |= tally_add(a, K_MX_DOM, host, dom, 0, 0);
+	bad |= tally_add(a, K_MX, host, 0, 0, n);
+	bad |= tally_add(a, K_MX_RT, host, rt, 0, n);
 
-	add_int(a->result_types, rt, n);
-	f = child(a->failures, rt);
-	add_int(f, "failed", n);
-	set_add(child(f, "domains"), p->domain);
-	set_add(child(f, "mx_hosts"), host);
-	if (!folded)
-		set_add(child(f, "reason_codes"), row->failure_reason_code);
-	first_last(f, date);
-
-	mx = child(a->mx_hosts, host);
-	if (!folded)
-		set_add(child(mx, "receiving_ips"), row->receiving_ip);
-	set_add(child(mx, "domains"), p->domain);
-	add_int(mx, "failed", n);
-	add_int(child(mx, "result_types"), rt, n);
-
-	if (!folded && row->sending_mta_ip != NULL && row->sending_mta_ip[0] != '\0') {
-		mta = child(a->mtas, row->sending_mta_ip);
-		add_int(mta, "failed", n);
-		set_add(child(mta, "reporters"), r->org);
-		add_int(child(mta, "result_types"), rt, n);
+	if (mta != 0) {
+		bad |= tally_add(a, K_MTA, mta, 0, 0, n);
+		bad |= tally_add(a, K_MTA_ORG, mta, org, 0, 0);
+		bad |= tally_add(a, K_MTA_RT, mta, rt, 0, n);
 	}
-
-	snprintf(key, sizeof(key), "%s\t%s", date, p->domain);
-	daily = child(a->daily, key);
-	add_int(child(daily, "result_types"), rt, n);
-
-	rp = child(child(child(a->domains, p->domain), "reporters"), r->org);
-	add_int(child(rp, "result_types"), rt, n);
-	add_int(child(child(child(a->domains, p->domain), "mx_failures"), host), rt, n);
+	bad |= tally_add(a, K_DAILY_RT, day, dom, rt, n);
+	bad |= tally_add(a, K_RP_RT, dom, org, rt, n);
+	bad |= tally_add(a, K_MXF, dom, host, rt, n);
+	if (bad)
+		return a->oom = 1;
 
 	/* For the episodes and the insights: the per-day cells. */
 	memset(&cr, 0, sizeof(cr));
 	cr.domain = p->domain;
-	cr.rt = rt;
+	cr.rt = tally_name(a->t, rt);
 	cr.epmx = folded || row->receiving_mx_hostname == NULL ||
-	    row->receiving_mx_hostname[0] == '\0' ? "" : host;
-	cr.host = host;
+	    row->receiving_mx_hostname[0] == '\0' ? "" : tally_name(a->t, host);
+	cr.host = tally_name(a->t, host);
 	cr.org = r->org;
 	cr.ip = folded ? NULL : row->receiving_ip;
 	cr.day = r->day;
 	cr.n = n;
 	cr.enforced = p->enforce;
-	cr.insight = report_insight_type(rt);
+	cr.insight = report_insight_type(cr.rt);
 	if (report_cells_add(a->cells, &cr) < 0)
 		a->oom = 1;
-	free(rt);
-	free(host);
 	return a->oom;
+}
+
+/* domains[DOMAIN], reporters[ORG] of it, daily[DAY, DOMAIN]: as on_policy made them. */
+static struct json_object *
+domain_obj(struct agg *a, uint32_t dom)
+{
+	return child(a->domains, tally_name(a->t, dom));
+}
+
+static struct json_object *
+daily_obj(struct agg *a, long day, uint32_t dom)
+{
+	char date[16], key[600];
+
+	day_name(day, date, sizeof(date));
+	snprintf(key, sizeof(key), "%s\t%s", date, tally_name(a->t, dom));
+	return child(a->daily, key);
+}
+
+static void
+add_sf(struct json_object *o, const struct tally_entry *e)
+{
+	add_int(o, "successful", e->v);
+	add_int(o, "failed", e->x);
+}
+
+/* The tallies into the model's json-c aggregates, in creation order. */
+static void
+replay(struct agg *a)
+{
+	struct json_object *last = NULL;
+	uint32_t last_k = 0, last_a = 0, last_b = 0;
+	size_t i, n = tally_count(a->t);
+	char date[16];
+
+	for (i = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->t, i);
+		const char *s1 = tally_name(a->t, e->a), *s2 = tally_name(a->t, e->b);
+		struct json_object *o;
+
+		switch (e->kind) {
+		case K_RT:
+			add_int(a->result_types, s1, e->v);
+			break;
+		case K_FAIL:
+			add_int(child(a->failures, s1), "failed", e->v);
+			break;
+		case K_FAIL_DOM:
+			set_add(child(child(a->failures, s1), "domains"), s2);
+			break;
+		case K_FAIL_MX:
+			set_add(child(child(a->failures, s1), "mx_hosts"), s2);
+			break;
+		case K_FAIL_RCS:
+			child(child(a->failures, s1), "reason_codes");
+			break;
+		case K_FAIL_RC:
+			set_add(child(child(a->failures, s1), "reason_codes"), s2);
+			break;
+		case K_FAIL_DATES:
+			o = child(a->failures, s1);
+			day_name(e->x, date, sizeof(date));
+			json_object_object_add(o, "first_date", json_object_new_string(date));
+			day_name(e->y, date, sizeof(date));
+			json_object_object_add(o, "last_date", json_object_new_string(date));
+			break;
+		case K_MX_IPS:
+			child(child(a->mx_hosts, s1), "receiving_ips");
+			break;
+		case K_MX_IP:
+			set_add(child(child(a->mx_hosts, s1), "receiving_ips"), s2);
+			break;
+		case K_MX_DOM:
+			set_add(child(child(a->mx_hosts, s1), "domains"), s2);
+			break;
+		case K_MX:
+			add_int(child(a->mx_hosts, s1), "failed", e->v);
+			break;
+		case K_MX_RT:
+			add_int(child(child(a->mx_hosts, s1), "result_types"), s2, e->v);
+			break;
+		case K_MTA:
+			add_int(child(a->mtas, s1), "failed", e->v);
+			break;
+		case K_MTA_ORG:
+			set_add(child(child(a->mtas, s1), "reporters"), s2);
+			break;
+		case K_MTA_RT:
+			add_int(child(child(a->mtas, s1), "result_types"), s2, e->v);
+			break;
+		case K_DAILY_RT:
+			/* Consecutive entries mostly share their day and domain. */
+			if (last == NULL || last_k != K_DAILY_RT || last_a != e->a ||
+			    last_b != e->b)
+				last = child(daily_obj(a, (long)(int32_t)e->a, e->b),
+				    "result_types");
+			last_k = K_DAILY_RT;
+			last_a = e->a;
+			last_b = e->b;
+			add_int(last, tally_name(a->t, e->c), e->v);
+			break;
+		case K_RP_RT:
+			if (last == NULL || last_k != K_RP_RT || last_a != e->a ||
+			    last_b != e->b)
+				last = child(child(child(domain_obj(a, e->a), "reporters"),
+				    s2), "result_types");
+			last_k = K_RP_RT;
+			last_a = e->a;
+			last_b = e->b;
+			add_int(last, tally_name(a->t, e->c), e->v);
+			break;
+		case K_MXF:
+			if (last == NULL || last_k != K_MXF || last_a != e->a ||
+			    last_b != e->b)
+				last = child(child(domain_obj(a, e->a), "mx_failures"), s2);
+			last_k = K_MXF;
+			last_a = e->a;
+			last_b = e->b;
+			add_int(last, tally_name(a->t, e->c), e->v);
+			break;
+		case K_D_REPORTS:
+			add_int(domain_obj(a, e->a), "reports", e->v);
+			break;
+		case K_D:
+			add_sf(domain_obj(a, e->a), e);
+			break;
+		case K_D_TYPE:
+			add_sf(child(child(domain_obj(a, e->a), "policy_types"), s2), e);
+			break;
+		case K_D_DAY:
+			day_name((long)(int32_t)e->b, date, sizeof(date));
+			add_sf(child(child(domain_obj(a, e->a), "daily"), date), e);
+			break;
+		case K_D_MXSET:
+			child(domain_obj(a, e->a), "_mx_known");
+			break;
+		case K_D_MX:
+			set_add(child(domain_obj(a, e->a), "_mx_known"), s2);
+			break;
+		case K_D_RP:
+			o = child(child(domain_obj(a, e->a), "reporters"), s2);
+			add_sf(o, e);
+			add_int(o, "reports", e->y);
+			break;
+		case K_DAILY:
+			o = daily_obj(a, (long)(int32_t)e->a, e->b);
+			if (!json_object_object_get_ex(o, "date", NULL)) {
+				day_name((long)(int32_t)e->a, date, sizeof(date));
+				json_object_object_add(o, "date", json_object_new_string(date));
+				json_object_object_add(o, "domain", json_object_new_string(s2));
+				json_object_object_add(o, "result_types", json_object_new_object());
+			}
+			add_sf(o, e);
+			break;
+		case K_REPORTER:
+			add_sf(child(a->reporters, s1), e);
+			break;
+		case K_REPDAY:
+			day_name((long)(int32_t)e->c, date, sizeof(date));
+			add_sf(child(child(child(a->repdays, s1), s2), date), e);
+			break;
+		case K_HIST:
+			o = child(a->history, s1);
+			child(o, "days");
+			if (e->v > 0)
+				add_int(o, "reports", e->v);
+			if (e->x != 0)
+				json_object_object_add(o, "contact", json_object_new_string(
+				    tally_name(a->t, (uint32_t)e->x)));
+			break;
+		case K_HIST_DAY:
+			day_name((long)(int32_t)e->b, date, sizeof(date));
+			add_int(child(child(a->history, s1), "days"), date, e->v);
+			break;
+		}
+	}
 }
 
 /* The reporters' history: report days per organization. */
@@ -489,20 +749,22 @@ static int
 on_history(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
-	struct json_object *h;
-	char date[16], *who = report_trust_reporter(row->verified, row->dkim_domain);
+	struct tally_entry *e;
+	char *who = report_trust_reporter(row->verified, row->dkim_domain);
+	uint32_t org = who != NULL ? tally_str(a->t, who) : 0;
+	uint32_t contact = 0;
 
-	if (who == NULL)
-		return a->oom = 1;
-	h = child(a->history, who);
 	free(who);
-	report_date(row->start, date, sizeof(date));
-	add_int(child(h, "days"), date, 1);
+	if (org == 0 || (row->contact_info != NULL &&
+	    (contact = tally_str(a->t, row->contact_info)) == 0) ||
+	    (e = tally_get(a->t, K_HIST, org, 0, 0, NULL)) == NULL)
+		return a->oom = 1;
 	if (row->start >= a->opt->since)
-		add_int(h, "reports", 1);
-	if (row->contact_info != NULL)
-		json_object_object_add(h, "contact", json_object_new_string(row->contact_info));
-	return 0;
+		e->v++;
+	if (contact != 0)
+		e->x = (long)contact;
+	return tally_add(a, K_HIST_DAY, org, (uint32_t)day_of(row->start), 0, 1) < 0 ?
+	    (a->oom = 1) : 0;
 }
 
 /* Reports before the period: only their day, for the baseline. */
@@ -928,6 +1190,7 @@ free_agg(struct agg *a)
 		free(a->pols[i].domain);
 	free(a->reps);
 	free(a->pols);
+	tally_free(a->t);
 	json_object_put(a->domains);
 	json_object_put(a->result_types);
 	json_object_put(a->failures);
@@ -1007,6 +1270,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 
 	memset(&a, 0, sizeof(a));
 	a.opt = opt;
+	a.t = tally_new();
 	a.domains = json_object_new_object();
 	a.result_types = json_object_new_object();
 	a.failures = json_object_new_object();
@@ -1037,7 +1301,9 @@ report_model_build(struct store *st, const struct report_options *opt,
 	hidden = filter;
 	hidden.include_unverified = 1;
 	hidden_pass = (struct store_visitor){ &a, on_hidden_report, NULL, NULL };
-	if (store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
+	if (a.t == NULL)
+		a.oom = 1;
+	if (a.oom || store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
 	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
 	    store_query(st, &before, &before_pass, errbuf, errlen) < 0 ||
 	    (!opt->include_unverified &&
@@ -1047,6 +1313,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
+	replay(&a);
 
 	m = json_object_new_object();
 	json_object_object_add(m, "version", json_object_new_int(1));
