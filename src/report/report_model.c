@@ -592,8 +592,60 @@ add_sf(struct json_object *o, const struct tally_entry *e)
 	add_int(o, "failed", e->x);
 }
 
+struct host_ip {
+	uint32_t host;
+	const char *ip;
+};
+
+static int
+by_host_ip(const void *x, const void *y)
+{
+	const struct host_ip *a = x, *b = y;
+
+	if (a->host != b->host)
+		return a->host < b->host ? -1 : 1;
+	return strcmp(a->ip, b->ip);
+}
+
+/*
+ * Each MX host's receiving IPs, straight into the sorted array the model
+ * shows (build_places() leaves an array as it is): a year can name
+ * hundreds of thousands, and a json-c set of them costs far more.
+ */
+static int
+mx_ips(struct agg *a)
+{
+	size_t i, k = 0, n = tally_count(a->t);
+	struct host_ip *v;
+
+	for (i = 0; i < n; i++)
+		k += tally_at(a->t, i)->kind == K_MX_IP;
+	if ((v = malloc((k + 1) * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0, k = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->t, i);
+
+		if (e->kind == K_MX_IP) {
+			v[k].host = e->a;
+			v[k++].ip = tally_name(a->t, e->b);
+		}
+	}
+	qsort(v, k, sizeof(*v), by_host_ip);
+	for (i = 0; i < k; ) {
+		struct json_object *arr = json_object_new_array();
+		uint32_t host = v[i].host;
+
+		for (; i < k && v[i].host == host; i++)
+			json_object_array_add(arr, json_object_new_string(v[i].ip));
+		json_object_object_add(child(a->mx_hosts, tally_name(a->t, host)),
+		    "receiving_ips", arr);
+	}
+	free(v);
+	return 0;
+}
+
 /* The tallies into the model's json-c aggregates, in creation order. */
-static void
+static int
 replay(struct agg *a)
 {
 	struct json_object *last = NULL;
@@ -636,8 +688,7 @@ replay(struct agg *a)
 			child(child(a->mx_hosts, s1), "receiving_ips");
 			break;
 		case K_MX_IP:
-			set_add(child(child(a->mx_hosts, s1), "receiving_ips"), s2);
-			break;
+			break;	/* mx_ips(), sorted at once */
 		case K_MX_DOM:
 			set_add(child(child(a->mx_hosts, s1), "domains"), s2);
 			break;
@@ -742,6 +793,7 @@ replay(struct agg *a)
 			break;
 		}
 	}
+	return mx_ips(a);
 }
 
 /* The reporters' history: report days per organization. */
@@ -947,7 +999,8 @@ replace_set(struct json_object *obj, const char *key)
 	struct json_object *o = NULL;
 
 	json_object_object_get_ex(obj, key, &o);
-	json_object_object_add(obj, key, set_array(o));
+	if (!json_object_is_type(o, json_type_array))	/* else sorted already */
+		json_object_object_add(obj, key, set_array(o));
 }
 
 static struct json_object *
@@ -1313,7 +1366,11 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
-	replay(&a);
+	if (replay(&a) < 0) {
+		errbuf_printf(errbuf, errlen, "out of memory");
+		free_agg(&a);
+		return NULL;
+	}
 
 	m = json_object_new_object();
 	json_object_object_add(m, "version", json_object_new_int(1));
