@@ -1371,6 +1371,9 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
+	/* Its sums are in the JSON now: give the memory to the insights. */
+	tally_free(a.t);
+	a.t = NULL;
 
 	m = json_object_new_object();
 	json_object_object_add(m, "version", json_object_new_int(1));
