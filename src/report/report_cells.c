@@ -40,7 +40,26 @@ struct report_cells {
 	size_t n_dom, cap_dom;
 	uint32_t *dom_of;		/* string id -> domain index + 1 */
 	size_t cap_dom_of;
-	size_t *order, *start;		/* built once by report_cells_build */
+	size_t *order, *start;		/* built once by group() */
+	/* report_cells_episodes(): the arrays of the last domain asked for. */
+	struct ep_sort *srt;
+	size_t cap_srt;
+	uint32_t *kid;			/* a domain's key ids */
+	size_t cap_kid;
+	uint32_t *rank_of;		/* string id -> rank of the key */
+	struct report_ep_key *keys;
+	size_t cap_keys;
+	struct report_ep_cell *cells;
+	size_t cap_cells;
+	struct report_ep_count *orgs, *ips;
+	size_t cap_orgs, cap_ips;
+};
+
+/* An episode entry of a domain, with what it sorts by. */
+struct ep_sort {
+	uint32_t rank;			/* of its key */
+	int32_t day;
+	size_t idx;			/* creation order */
 };
 
 static uint64_t
@@ -247,6 +266,13 @@ report_cells_free(struct report_cells *c)
 	free(c->dom_of);
 	free(c->order);
 	free(c->start);
+	free(c->srt);
+	free(c->kid);
+	free(c->rank_of);
+	free(c->keys);
+	free(c->cells);
+	free(c->orgs);
+	free(c->ips);
 	free(c);
 }
 
@@ -342,6 +368,145 @@ group(struct report_cells *c)
 	return 0;
 }
 
+const char *
+report_cells_str(const struct report_cells *c, uint32_t id)
+{
+	return id >= 1 && id <= c->n_str ? c->str[id] : NULL;
+}
+
+/* Room for N items of SIZE at *P (capacity *CAP); -1 when out of memory. */
+static int
+reserve(void *p, size_t *cap, size_t n, size_t size)
+{
+	void **pp = p, *q;
+	size_t nc = *cap ? *cap : 64;
+
+	if (n <= *cap)
+		return 0;
+	while (nc < n)
+		nc *= 2;
+	if ((q = realloc(*pp, nc * size)) == NULL)
+		return -1;
+	*pp = q;
+	*cap = nc;
+	return 0;
+}
+
+static const struct report_cells *key_cells;	/* for cmp_kid */
+
+static int
+cmp_kid(const void *a, const void *b)
+{
+	return strcmp(key_cells->str[*(const uint32_t *)a],
+	    key_cells->str[*(const uint32_t *)b]);
+}
+
+static int
+cmp_srt(const void *a, const void *b)
+{
+	const struct ep_sort *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int
+report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d)
+{
+	size_t k, n = 0, n_kid = 0, n_cells = 0, n_orgs = 0, n_ips = 0;
+	size_t n_e;
+	struct report_ep_cell *cell = NULL;
+
+	memset(d, 0, sizeof(*d));
+	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
+		return -1;
+	if (c->rank_of == NULL && (c->rank_of = calloc(c->n_str + 1,
+	    sizeof(*c->rank_of))) == NULL)
+		return -1;
+	n_e = c->start[i + 1] - c->start[i] + 1;
+	if (reserve(&c->srt, &c->cap_srt, n_e, sizeof(*c->srt)) < 0 ||
+	    reserve(&c->kid, &c->cap_kid, n_e, sizeof(*c->kid)) < 0)
+		return -1;
+	/* The distinct keys, then each its rank in strcmp order. */
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind == EP)
+			c->rank_of[e->key] = 0;
+	}
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind == EP && c->rank_of[e->key] == 0) {
+			c->rank_of[e->key] = 1;
+			c->kid[n_kid++] = e->key;
+		}
+	}
+	key_cells = c;
+	qsort(c->kid, n_kid, sizeof(*c->kid), cmp_kid);
+	if (reserve(&c->keys, &c->cap_keys, n_kid + 1, sizeof(*c->keys)) < 0)
+		return -1;
+	for (k = 0; k < n_kid; k++) {
+		c->rank_of[c->kid[k]] = (uint32_t)k;
+		c->keys[k].key = c->str[c->kid[k]];
+		c->keys[k].cell0 = c->keys[k].n_cells = 0;
+	}
+	/* The episode entries by key, day and creation: a cell, then its own. */
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind > EP_IP)
+			continue;
+		c->srt[n].rank = c->rank_of[e->key];
+		c->srt[n].day = e->day;
+		c->srt[n].idx = c->order[k];
+		n++;
+	}
+	qsort(c->srt, n, sizeof(*c->srt), cmp_srt);
+	for (k = 0; k < n; k++) {
+		const struct entry *e = &c->e[c->srt[k].idx];
+		struct report_ep_key *key = &c->keys[c->srt[k].rank];
+
+		if (e->kind == EP) {
+			if (reserve(&c->cells, &c->cap_cells, n_cells + 1, sizeof(*c->cells)) < 0)
+				return -1;
+			if (key->n_cells == 0)
+				key->cell0 = n_cells;
+			key->n_cells++;
+			cell = &c->cells[n_cells++];
+			cell->day = e->day;
+			cell->failed = e->v;
+			cell->enforced = e->enforced;
+			cell->org0 = n_orgs;
+			cell->ip0 = n_ips;
+			cell->n_org = cell->n_ip = 0;
+		} else if (cell == NULL) {
+			return -1;	/* cannot be: a cell is created first */
+		} else if (e->kind == EP_ORG) {
+			if (reserve(&c->orgs, &c->cap_orgs, n_orgs + 1, sizeof(*c->orgs)) < 0)
+				return -1;
+			c->orgs[n_orgs].id = e->sub;
+			c->orgs[n_orgs++].n = e->v;
+			cell->n_org++;
+		} else {
+			if (reserve(&c->ips, &c->cap_ips, n_ips + 1, sizeof(*c->ips)) < 0)
+				return -1;
+			c->ips[n_ips].id = e->sub;
+			c->ips[n_ips++].n = e->v;
+			cell->n_ip++;
+		}
+	}
+	d->keys = c->keys;
+	d->n_keys = n_kid;
+	d->cells = c->cells;
+	d->orgs = c->orgs;
+	d->ips = c->ips;
+	return 0;
+}
+
 static struct json_object *
 child(struct json_object *parent, const char *key)
 {
@@ -355,41 +520,30 @@ child(struct json_object *parent, const char *key)
 }
 
 int
-report_cells_build(struct report_cells *c, size_t i, struct json_object **ep_r,
-    struct json_object **in_r)
+report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 {
-	struct json_object *ep, *in;
+	struct json_object *in;
 	size_t k;
+	long last_day = 0;
+	char date[16] = "";
 
-	*ep_r = *in_r = NULL;
+	*in_r = NULL;
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	ep = json_object_new_object();
 	in = json_object_new_object();
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = &c->e[c->order[k]];
-		const char *key = c->str[e->key];
 		struct json_object *cell;
-		char date[16];
 
-		report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
+		if (e->kind <= EP_IP)
+			continue;
+		if (date[0] == '\0' || e->day != last_day) {
+			report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
+			last_day = e->day;
+		}
 		/* A cell's entry comes before those under it: created first. */
-		cell = child(child(e->kind <= EP_IP ? ep : in, key), date);
+		cell = child(child(in, c->str[e->key]), date);
 		switch (e->kind) {
-		case EP:
-			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
-			json_object_object_add(cell, "enforced",
-			    json_object_new_int64(e->enforced));
-			break;
-		case EP_ORG:
-		case IN_ORG:
-			json_object_object_add(child(cell, "reporters"), c->str[e->sub],
-			    json_object_new_int64(e->v));
-			break;
-		case EP_IP:
-			json_object_object_add(child(cell, "ips"), c->str[e->sub],
-			    json_object_new_boolean(1));
-			break;
 		case IN:
 			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
 			break;
@@ -397,9 +551,12 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **ep_r,
 			json_object_object_add(child(cell, "mx_hosts"), c->str[e->sub],
 			    json_object_new_int64(e->v));
 			break;
+		case IN_ORG:
+			json_object_object_add(child(cell, "reporters"), c->str[e->sub],
+			    json_object_new_int64(e->v));
+			break;
 		}
 	}
-	*ep_r = ep;
 	*in_r = in;
 	return 0;
 }

@@ -295,19 +295,42 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The insights of DOMAIN (in BY_DOMAIN: domain -> insights) covering a day in [FIRST, LAST]. */
+/*
+ * The domain's own insights: LIST[FIRST..END) and the stubs ST[0..NST)
+ * of its episodes that rank too low to be kept, in the order they were
+ * made.
+ */
+struct own {
+	struct json_object *list;
+	size_t first, end;
+	const struct episode_stub *st;
+	size_t nst;
+};
+
+/*
+ * The first of OWN covering a day in [FROM, TO]; NULL when none does, or
+ * when that one is a stub (*STUB_R then set): it will be left out.
+ */
 static struct json_object *
-overlapping(struct json_object *by_domain, const char *domain, const char *first,
-    const char *last)
+overlapping(const struct own *own, const char *from, const char *to, int *stub_r)
 {
-	struct json_object *list = model_get(by_domain, domain);
-	size_t i, n = list ? json_object_array_length(list) : 0;
+	size_t i, s = 0;
 
-	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
+	*stub_r = 0;
+	for (i = own->first; i <= own->end; i++) {
+		struct json_object *o;
 
-		if (strcmp(mval_str(o, "first_date"), last) <= 0 &&
-		    strcmp(mval_str(o, "last_date"), first) >= 0)
+		for (; s < own->nst && own->st[s].pos <= i; s++)
+			if (strcmp(own->st[s].first, to) <= 0 &&
+			    strcmp(own->st[s].last, from) >= 0) {
+				*stub_r = 1;
+				return NULL;
+			}
+		if (i == own->end)
+			break;
+		o = json_object_array_get_idx(own->list, i);
+		if (strcmp(mval_str(o, "first_date"), to) <= 0 &&
+		    strcmp(mval_str(o, "last_date"), from) >= 0)
 			return o;
 	}
 	return NULL;
@@ -332,10 +355,10 @@ cmp_rate_day(const void *a, const void *b)
  * The baseline of each day is the median rate of the INSIGHT_BASELINE_DAYS
  * before it, spikes left out, read from before the period when the period
  * has not lasted that long.  A spike that an insight of the domain
- * already covers adds its numbers to that insight as evidence.
+ * (OWN) already covers adds its numbers to that insight as evidence.
  */
 static void
-rate_spikes(struct json_object *list, struct json_object *by_domain,
+rate_spikes(struct json_object *list, const struct own *own,
     struct json_object *dom, struct json_object *before)
 {
 	struct json_object *days = mval_array(dom, "daily");
@@ -392,13 +415,19 @@ rate_spikes(struct json_object *list, struct json_object *by_domain,
 	for (i = 0; i < n; i++) {
 		size_t j = i, k;
 		struct json_object *o;
+		int stub;
 
 		if (!r[i].spike || !r[i].in_period)
 			continue;
 		while (j + 1 < n && r[j + 1].spike)
 			j++;
-		if ((o = overlapping(by_domain, domain, r[i].date, r[j].date)) != NULL) {
+		if ((o = overlapping(own, r[i].date, r[j].date, &stub)) != NULL || stub) {
 			char line[300];
+
+			if (stub) {
+				i = j;
+				continue;
+			}
 
 			snprintf(line, sizeof(line), "failure rate on %s: %.1f%% of all sessions, "
 			    "against a baseline of %.2f%%", r[i].date, r[i].rate * 100,
@@ -559,9 +588,10 @@ report_insight_type(const char *rt)
 }
 
 
-/* An insight with its sort keys read once: a sort compares them often. */
+/* An insight (or an episode's stub) with its sort keys read once: a sort compares them often. */
 struct ranked {
 	struct json_object *o;
+	const struct episode_stub *stub;
 	int resolved, severity;
 	const char *last, *first, *domain, *title;
 };
@@ -586,12 +616,10 @@ by_rank(const void *a, const void *b)
 	return c;
 }
 
-/* Count insight O into the left-out summary LO (doc/report-json.md). */
+/* Count an insight of SEV on domain D into the left-out summary LO (doc/report-json.md). */
 static void
-leave_out(struct json_object *lo, struct json_object *o)
+leave_out(struct json_object *lo, const char *sev, const char *d, int ongoing)
 {
-	const char *sev = mval_str(o, "severity"), *d = mval_str(o, "domain");
-	int ongoing = strcmp(mval_str(o, "status"), "ongoing") == 0;
 	struct json_object *v;
 	char key[32];
 
@@ -616,16 +644,38 @@ leave_out(struct json_object *lo, struct json_object *o)
 	}
 }
 
+static void complete(struct json_object *model, struct json_object *o);
+
+/* Stub ST as the insight it stands for: only its ranking keys. */
+static struct json_object *
+from_stub(struct json_object *model, const struct episode_stub *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
+	json_object_object_add(o, "severity", json_object_new_string(st->severity));
+	json_object_object_add(o, "domain", json_object_new_string(st->domain));
+	json_object_object_add(o, "title", json_object_new_string(st->title));
+	json_object_object_add(o, "first_date", json_object_new_string(st->first));
+	json_object_object_add(o, "last_date", json_object_new_string(st->last));
+	json_object_object_add(o, "status",
+	    json_object_new_string(st->ongoing ? "ongoing" : "resolved"));
+	complete(model, o);
+	return o;
+}
+
 /*
- * LIST in the order of by_rank, as a new array (LIST is released); past
- * the first KEEP, every insight but a silent reporter or "no reports"
- * goes into the left-out summary LO instead.
+ * LIST and STUBS in the order of by_rank, as a new array (LIST is
+ * released, STUBS emptied); past the first KEEP, every insight but a
+ * silent reporter or "no reports" goes into the left-out summary LO
+ * instead.
  */
 static struct json_object *
-ranked(struct json_object *list, size_t keep, struct json_object *lo)
+ranked(struct json_object *model, struct json_object *list, struct episode_stubs *stubs,
+    size_t keep, struct json_object *lo)
 {
-	size_t i, n = json_object_array_length(list), kept = 0;
-	struct ranked *r = calloc(n + 1, sizeof(*r));
+	size_t i, n = json_object_array_length(list), kept = 0, m = n + stubs->n;
+	struct ranked *r = calloc(m + 1, sizeof(*r));
 	struct json_object *out;
 
 	if (r == NULL)
@@ -641,19 +691,36 @@ ranked(struct json_object *list, size_t keep, struct json_object *lo)
 		r[i].domain = mval_str(o, "domain");
 		r[i].title = mval_str(o, "title");
 	}
-	qsort(r, n, sizeof(*r), by_rank);
-	out = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++) {
-		const char *kind = mval_str(r[i].o, "kind");
+	for (i = n; i < m; i++) {
+		const struct episode_stub *st = &stubs->v[i - n];
+
+		r[i].stub = st;
+		r[i].resolved = !st->ongoing;
+		r[i].severity = insight_severity_rank(st->severity);
+		r[i].last = st->last;
+		r[i].first = st->first;
+		r[i].domain = st->domain;
+		r[i].title = st->title;
+	}
+	qsort(r, m, sizeof(*r), by_rank);
+	out = json_object_new_array_ext((int)(keep < m ? keep + 1 : m + 1));
+	for (i = 0; i < m; i++) {
+		const char *kind = r[i].stub ? "failure-episode" : mval_str(r[i].o, "kind");
 
 		if (kept < keep || strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0) {
-			json_object_array_add(out, json_object_get(r[i].o));
+			json_object_array_add(out, r[i].stub ? from_stub(model, r[i].stub) :
+			    json_object_get(r[i].o));
 			kept++;
-		} else
-			leave_out(lo, r[i].o);
+		} else if (r[i].stub)
+			leave_out(lo, r[i].stub->severity, r[i].stub->domain,
+			    r[i].stub->ongoing);
+		else
+			leave_out(lo, mval_str(r[i].o, "severity"), mval_str(r[i].o, "domain"),
+			    strcmp(mval_str(r[i].o, "status"), "ongoing") == 0);
 	}
 	free(r);
+	episode_stubs_clear(stubs);
 	json_object_put(list);
 	return out;
 }
@@ -716,26 +783,26 @@ complete_from(struct json_object *model, struct json_object *list, size_t from)
 		complete(model, json_object_array_get_idx(list, i));
 }
 
-/* The spikes of DOMAIN, after the insights of LIST from FIRST on (its own). */
+/*
+ * The spikes of DOMAIN, after the insights of LIST from FIRST on and the
+ * stubs of STUBS from S0 on (its own).
+ */
 static void
 domain_spikes(struct json_object *model, struct json_object *list, size_t first,
-    const struct report_episode_data *ed, const char *domain)
+    const struct episode_stubs *stubs, size_t s0, const struct report_episode_data *ed,
+    const char *domain)
 {
-	struct json_object *dom = domain_entry(model, domain), *by_domain, *arr = NULL;
-	size_t i;
+	struct json_object *dom = domain_entry(model, domain);
+	struct own own;
 
 	if (dom == NULL)
 		return;
-	by_domain = json_object_new_object();
-	for (i = first; i < json_object_array_length(list); i++) {
-		if (arr == NULL) {
-			arr = json_object_new_array();
-			json_object_object_add(by_domain, domain, arr);
-		}
-		json_object_array_add(arr, json_object_get(json_object_array_get_idx(list, i)));
-	}
-	rate_spikes(list, by_domain, dom, model_get(ed->before, domain));
-	json_object_put(by_domain);
+	own.list = list;
+	own.first = first;
+	own.end = json_object_array_length(list);
+	own.st = stubs->v != NULL ? stubs->v + s0 : NULL;
+	own.nst = stubs->n - s0;
+	rate_spikes(list, &own, dom, model_get(ed->before, domain));
 }
 
 int
@@ -745,6 +812,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 {
 	struct json_object *list = json_object_new_array(), *doms, *done, *lo;
 	struct json_object *floor = NULL;
+	struct episode_stubs stubs = { NULL, 0, 0 };
 	size_t i, n, k;
 
 	(void)opt;
@@ -757,16 +825,11 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	 */
 	for (k = 0; k < report_cells_domains(ed->cells); k++) {
 		const char *domain = report_cells_domain(ed->cells, k);
-		struct json_object *by_type, *by_key, *c, *detected = NULL;
-		size_t first = json_object_array_length(list);
+		struct json_object *by_type, *c, *detected = NULL;
+		size_t first = json_object_array_length(list), s0 = stubs.n;
 
-		if (report_cells_build(ed->cells, k, &by_key, &by_type) < 0) {
-			json_object_put(list);
-			json_object_put(lo);
-			json_object_put(done);
-			json_object_put(floor);
-			return -1;
-		}
+		if (report_cells_build(ed->cells, k, &by_type) < 0)
+			goto fail;
 		if ((c = model_get(by_type, "tlsa-invalid")) != NULL)
 			tlsa_rollover(model, list, domain, c);
 		if ((c = model_get(by_type, "certificate-expired")) != NULL)
@@ -777,22 +840,24 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			sts_outage(list, domain, "sts-policy-fetch-error", c);
 		if ((c = model_get(by_type, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", c);
+		json_object_put(by_type);
 		for (i = first; i < json_object_array_length(list); i++) {
 			if (detected == NULL)
 				detected = json_object_new_array();
 			json_object_array_add(detected,
 			    json_object_get(json_object_array_get_idx(list, i)));
 		}
-		report_episodes(model, ed, domain, by_key, detected, floor, list);
+		if (report_episodes(model, ed, k, detected, floor, &stubs, list) < 0) {
+			json_object_put(detected);
+			goto fail;
+		}
 		json_object_put(detected);
-		json_object_put(by_key);
-		json_object_put(by_type);
-		domain_spikes(model, list, first, ed, domain);
+		domain_spikes(model, list, first, &stubs, s0, ed, domain);
 		json_object_object_add(done, domain, NULL);
 		complete_from(model, list, first);
 		/* Twice the cap before cutting: a sort per domain would cost. */
-		if (json_object_array_length(list) > 2 * INSIGHT_MAX) {
-			list = ranked(list, INSIGHT_MAX, lo);
+		if (json_object_array_length(list) + stubs.n > 2 * INSIGHT_MAX) {
+			list = ranked(model, list, &stubs, INSIGHT_MAX, lo);
 			/* The last kept: what ranks after it can never be kept. */
 			json_object_put(floor);
 			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
@@ -809,7 +874,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 
 		if (json_object_object_get_ex(done, domain, NULL))
 			continue;
-		domain_spikes(model, list, first, ed, domain);
+		domain_spikes(model, list, first, &stubs, stubs.n, ed, domain);
 		complete_from(model, list, first);
 	}
 	json_object_put(done);
@@ -825,7 +890,8 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
 	complete_from(model, list, k);
-	list = ranked(list, INSIGHT_MAX, lo);
+	list = ranked(model, list, &stubs, INSIGHT_MAX, lo);
+	episode_stubs_free(&stubs);
 	json_object_object_add(model, "insights", list);
 	if (mval_int(lo, "count") > 0) {
 		set_to_array(lo, "_ongoing", "ongoing_domains");
@@ -836,4 +902,11 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");
 	return 0;
+fail:
+	json_object_put(list);
+	json_object_put(lo);
+	json_object_put(done);
+	json_object_put(floor);
+	episode_stubs_free(&stubs);
+	return -1;
 }
