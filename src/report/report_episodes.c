@@ -384,23 +384,18 @@ fix_for(struct json_object *o, const char *rt, const char *mx, const char *d,
 	insight_text(o, "fix", "%s Confirm: %s. See: tlsrpt explain %s", fix, confirm, rt);
 }
 
-/* How many MX hosts DOMAIN is known to have (its policies, its failures). */
+/* How many MX hosts a domain (entry DOM) is known to have (its policies, its failures). */
 static size_t
-known_mx_count(struct json_object *model, const struct report_ep_domain *cells,
-    const char *domain)
+known_mx_count(struct json_object *dom, const struct report_ep_domain *cells)
 {
-	struct json_object *doms = mval_array(model, "domains"), *set;
-	size_t i, n = model_len(doms), count;
+	struct json_object *set;
+	size_t i, count;
 
 	set = json_object_new_object();
-	for (i = 0; i < n; i++) {
-		struct json_object *d = json_object_array_get_idx(doms, i);
-
-		if (strcmp(mval_str(d, "domain"), domain) == 0 && model_get(d, "_mx_known") != NULL) {
-			json_object_object_foreach(model_get(d, "_mx_known"), h, v) {
-				(void)v;
-				json_object_object_add(set, h, json_object_new_boolean(1));
-			}
+	if (model_get(dom, "_mx_known") != NULL) {
+		json_object_object_foreach(model_get(dom, "_mx_known"), h, v) {
+			(void)v;
+			json_object_object_add(set, h, json_object_new_boolean(1));
 		}
 	}
 	for (i = 0; i < cells->n_keys; i++) {
@@ -817,8 +812,8 @@ load_floor(struct ctx *x, struct json_object *floor)
 
 int
 report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    size_t index, struct json_object *detected, struct json_object *floor,
-    struct episode_stubs *stubs, struct json_object *list)
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list)
 {
 	struct report_ep_domain d;
 	struct episode ep;
@@ -839,7 +834,7 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 	x.domain = report_cells_domain(ed->cells, index);
 	x.before = model_get(ed->before, x.domain);
 	x.detected = detected;
-	x.n_mx = known_mx_count(model, &d, x.domain);
+	x.n_mx = known_mx_count(dom, &d);
 	load_floor(&x, floor);
 	x.reps = load_rep_days(model_get(ed->repdays, x.domain), &x.n_reps);
 	if (x.reps == NULL)

@@ -66,16 +66,17 @@ void episode_stubs_clear(struct episode_stubs *s);
 void episode_stubs_free(struct episode_stubs *s);
 
 /*
- * The episodes of domain INDEX of the cells (report_cells_episodes())
- * whose detectors' insights so far are DETECTED (an array, or NULL).
- * MODEL holds "domains" (with "_mx_known"); insights go into LIST.
+ * The episodes of domain INDEX of the cells (report_cells_episodes()),
+ * whose entry in the model's "domains" is DOM (with "_mx_known"; NULL
+ * when none) and whose detectors' insights so far are DETECTED (an
+ * array, or NULL).  Insights go into LIST.
  * FLOOR, when not NULL, is the insight a capped list keeps last so far:
  * a new episode ranked after it (insight_order()) goes into STUBS
  * instead, as it will be left out anyway.  -1 when out of memory.
  */
 int report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    size_t index, struct json_object *detected, struct json_object *floor,
-    struct episode_stubs *stubs, struct json_object *list);
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list);
 
 /* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
 const char *report_episode_status(struct json_object *model, const char *domain,
