@@ -33,7 +33,12 @@ struct report_cells {
 	size_t str_mask;
 	struct entry *e;
 	size_t n_e, cap_e;
-	uint32_t *tab;			/* entry index + 1, 0 empty */
+	/*
+	 * The high half of an entry's hash, then its index + 1 (0: empty):
+	 * a probe compares the hashes before it reads an entry, which is
+	 * most likely not in the cache.
+	 */
+	uint64_t *tab;
 	size_t mask;
 	/* Domains in first-seen order; per domain its entries in order. */
 	uint32_t *domains;		/* string ids */
@@ -149,16 +154,17 @@ static int
 tab_grow(struct report_cells *c)
 {
 	size_t cap = c->mask ? (c->mask + 1) * 2 : 4096, i;
-	uint32_t *t = calloc(cap, sizeof(*t));
+	uint64_t *t = calloc(cap, sizeof(*t));
 
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < c->n_e; i++) {
-		size_t j = entry_hash(&c->e[i]) & (cap - 1);
+		uint64_t h = entry_hash(&c->e[i]);
+		size_t j = h & (cap - 1);
 
 		while (t[j] != 0)
 			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)(i + 1);
+		t[j] = (h >> 32 << 32) | (uint64_t)(i + 1);
 	}
 	free(c->tab);
 	c->tab = t;
@@ -170,14 +176,23 @@ tab_grow(struct report_cells *c)
 static struct entry *
 entry(struct report_cells *c, const struct entry *k, int *created)
 {
+	uint64_t h, tag;
 	size_t j;
 
 	*created = 0;
-	if ((c->n_e + 1) * 2 > c->mask && tab_grow(c) < 0)
+	/* At most two thirds full: the tags keep the longer runs cheap. */
+	if ((c->n_e + 1) * 3 > (c->mask + 1) * 2 && tab_grow(c) < 0)
 		return NULL;
-	for (j = entry_hash(k) & c->mask; c->tab[j] != 0; j = (j + 1) & c->mask)
-		if (same(&c->e[c->tab[j] - 1], k))
-			return &c->e[c->tab[j] - 1];
+	if (c->n_e >= UINT32_MAX)
+		return NULL;
+	h = entry_hash(k);
+	tag = h >> 32;
+	for (j = h & c->mask; c->tab[j] != 0; j = (j + 1) & c->mask) {
+		uint64_t slot = c->tab[j];
+
+		if (slot >> 32 == tag && same(&c->e[(uint32_t)slot - 1], k))
+			return &c->e[(uint32_t)slot - 1];
+	}
 	if (c->n_e == c->cap_e) {
 		size_t cap = c->cap_e ? c->cap_e * 2 : 4096;
 		struct entry *n = realloc(c->e, cap * sizeof(*n));
@@ -188,7 +203,7 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 		c->cap_e = cap;
 	}
 	c->e[c->n_e] = *k;
-	c->tab[j] = (uint32_t)(++c->n_e);
+	c->tab[j] = (tag << 32) | (uint64_t)(++c->n_e);
 	*created = 1;
 	return &c->e[c->n_e - 1];
 }
@@ -281,19 +296,20 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 {
 	uint32_t dom, rt, org, key;
 	struct entry *cell;
-	size_t ci, len = strlen(r->rt) + strlen(r->epmx) + 2;
-	char *k;
+	size_t ci, lr = strlen(r->rt), lm = strlen(r->epmx), len = lr + lm + 2;
+	char buf[512], *k = buf;
 
 	if (c == NULL || c->order != NULL)
 		return -1;	/* none, or built already */
 	dom = intern(c, r->domain);
-	if ((k = malloc(len)) == NULL)
+	if (len > sizeof(buf) && (k = malloc(len)) == NULL)
 		return -1;
-	memcpy(k, r->rt, strlen(r->rt));
-	k[strlen(r->rt)] = '\t';
-	memcpy(k + strlen(r->rt) + 1, r->epmx, strlen(r->epmx) + 1);
+	memcpy(k, r->rt, lr);
+	k[lr] = '\t';
+	memcpy(k + lr + 1, r->epmx, lm + 1);
 	key = intern(c, k);
-	free(k);
+	if (k != buf)
+		free(k);
 	org = intern(c, r->org);
 	if (dom == 0 || key == 0 || org == 0 || note_domain(c, dom) < 0)
 		return -1;
