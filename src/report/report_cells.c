@@ -470,18 +470,44 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		c->keys[k].key = c->str[c->kid[k]];
 		c->keys[k].cell0 = c->keys[k].n_cells = 0;
 	}
-	/* The episode entries by key, day and creation: a cell, then its own. */
+	/*
+	 * The episode entries by key, day and creation: a cell, then its
+	 * own.  Counted into their keys in creation order, then each key's
+	 * run sorted by day unless the rows came in day order already.
+	 */
+	for (k = 0; k <= n_kid; k++)
+		c->kid[k] = 0;
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = &c->e[c->order[k]];
 
+		if (e->kind <= EP_IP)
+			c->kid[c->rank_of[e->key] + 1]++;
+	}
+	for (k = 1; k <= n_kid; k++)
+		c->kid[k] += c->kid[k - 1];
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+		struct ep_sort *t;
+
 		if (e->kind > EP_IP)
 			continue;
-		c->srt[n].rank = c->rank_of[e->key];
-		c->srt[n].day = e->day;
-		c->srt[n].idx = c->order[k];
+		t = &c->srt[c->kid[c->rank_of[e->key]]++];
+		t->rank = c->rank_of[e->key];
+		t->day = e->day;
+		t->idx = c->order[k];
 		n++;
 	}
-	qsort(c->srt, n, sizeof(*c->srt), cmp_srt);
+	for (k = 0; k < n; ) {
+		size_t j = k + 1;
+		int sorted = 1;
+
+		for (; j < n && c->srt[j].rank == c->srt[k].rank; j++)
+			if (c->srt[j].day < c->srt[j - 1].day)
+				sorted = 0;
+		if (!sorted)
+			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
+		k = j;
+	}
 	for (k = 0; k < n; k++) {
 		const struct entry *e = &c->e[c->srt[k].idx];
 		struct report_ep_key *key = &c->keys[c->srt[k].rank];

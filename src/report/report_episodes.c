@@ -461,13 +461,54 @@ covering(struct ctx *x, const struct episode *ep, const char *first, const char 
 	return NULL;
 }
 
+/* The names of EP's reporters, with those of array OLD (or NULL), sorted, distinct. */
+static struct json_object *
+reporters(struct ctx *x, const struct episode *ep, struct json_object *old)
+{
+	struct json_object *arr, *set;
+	const char **k;
+	size_t n, i;
+
+	if (old == NULL) {
+		/* Only the episode's own: distinct already. */
+		arr = json_object_new_array_ext((int)ep->n_org + 1);
+		if ((k = malloc(sizeof(*k) * (ep->n_org + 1))) == NULL)
+			return arr;
+		for (i = 0; i < ep->n_org; i++) {
+			k[i] = report_cells_str(x->cells, ep->orgs[i].id);
+			if (k[i] == NULL)
+				k[i] = "";
+		}
+		qsort(k, ep->n_org, sizeof(*k), cmp_str);
+		for (i = 0; i < ep->n_org; i++)
+			json_object_array_add(arr, json_object_new_string(k[i]));
+		free(k);
+		return arr;
+	}
+	set = json_object_new_object();
+	for (i = 0; i < json_object_array_length(old); i++)
+		json_object_object_add(set, json_object_get_string(
+		    json_object_array_get_idx(old, i)), json_object_new_boolean(1));
+	for (i = 0; i < ep->n_org; i++) {
+		const char *org = report_cells_str(x->cells, ep->orgs[i].id);
+
+		json_object_object_add(set, org ? org : "", json_object_new_boolean(1));
+	}
+	n = sorted_keys(set, &k);
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(k[i]));
+	free(k);
+	json_object_put(set);
+	return arr;
+}
+
 /* The episode keys of doc/report-json.md on insight O (merged when present). */
 static void
 episode_keys(struct ctx *x, struct json_object *o, const struct episode *ep)
 {
-	struct json_object *reps = model_get(o, "reporters"), *set;
-	const char **k;
-	size_t n, i;
+	struct json_object *reps;
+	size_t i;
 
 	json_object_object_add(o, "status", json_object_new_string(
 	    ep->ongoing || strcmp(mval_str(o, "status"), "ongoing") == 0 ?
@@ -476,22 +517,7 @@ episode_keys(struct ctx *x, struct json_object *o, const struct episode *ep)
 	if (model_get(o, "mx_host") == NULL)
 		json_object_object_add(o, "mx_host", ep->mx[0] != '\0' ?
 		    json_object_new_string(ep->mx) : NULL);
-	set = json_object_new_object();
-	for (i = 0; reps != NULL && i < json_object_array_length(reps); i++)
-		json_object_object_add(set, json_object_get_string(
-		    json_object_array_get_idx(reps, i)), json_object_new_boolean(1));
-	for (i = 0; i < ep->n_org; i++) {
-		const char *org = report_cells_str(x->cells, ep->orgs[i].id);
-
-		json_object_object_add(set, org ? org : "", json_object_new_boolean(1));
-	}
-	n = sorted_keys(set, &k);
-	reps = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(reps, json_object_new_string(k[i]));
-	free(k);
-	json_object_put(set);
-	json_object_object_add(o, "reporters", reps);
+	json_object_object_add(o, "reporters", reporters(x, ep, model_get(o, "reporters")));
 	json_object_object_add(o, "failed_sessions", json_object_new_int64(
 	    mval_int(o, "failed_sessions") + ep->failed));
 	/* The IPs, sorted. */
