@@ -49,7 +49,7 @@ struct report_cells {
 	/* report_cells_episodes(): the arrays of the last domain asked for. */
 	struct ep_sort *srt;
 	size_t cap_srt;
-	uint32_t *kid;			/* a domain's key ids */
+	uint32_t *kid;			/* a domain's entries per key */
 	size_t cap_kid;
 	uint32_t *rank_of;		/* string id -> rank of the key */
 	struct report_ep_key *keys;
@@ -390,31 +390,36 @@ report_cells_str(const struct report_cells *c, uint32_t id)
 	return id >= 1 && id <= c->n_str ? c->str[id] : NULL;
 }
 
-/* Room for N items of SIZE at *P (capacity *CAP); -1 when out of memory. */
-static int
+/*
+ * P (capacity *CAP items of SIZE) with room for N, moved when it must
+ * grow; NULL when out of memory (P is then still valid).
+ */
+static void *
 reserve(void *p, size_t *cap, size_t n, size_t size)
 {
-	void **pp = p, *q;
 	size_t nc = *cap ? *cap : 64;
+	void *q;
 
 	if (n <= *cap)
-		return 0;
+		return p;
 	while (nc < n)
 		nc *= 2;
-	if ((q = realloc(*pp, nc * size)) == NULL)
-		return -1;
-	*pp = q;
+	if ((q = realloc(p, nc * size)) == NULL)
+		return NULL;
 	*cap = nc;
-	return 0;
+	return q;
 }
 
-static const struct report_cells *key_cells;	/* for cmp_kid */
+/* RESERVE(c->x, c->cap_x, n): reserve() in place, -1 when out of memory. */
+#define RESERVE(ptr, cap, n) \
+	((tmp = reserve((ptr), &(cap), (n), sizeof(*(ptr)))) == NULL ? -1 : \
+	((ptr) = tmp, 0))
 
 static int
-cmp_kid(const void *a, const void *b)
+cmp_key(const void *a, const void *b)
 {
-	return strcmp(key_cells->str[*(const uint32_t *)a],
-	    key_cells->str[*(const uint32_t *)b]);
+	return strcmp(((const struct report_ep_key *)a)->key,
+	    ((const struct report_ep_key *)b)->key);
 }
 
 static int
@@ -434,6 +439,7 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 {
 	size_t k, n = 0, n_kid = 0, n_cells = 0, n_orgs = 0, n_ips = 0;
 	size_t n_e;
+	void *tmp;
 	struct report_ep_cell *cell = NULL;
 
 	memset(d, 0, sizeof(*d));
@@ -443,10 +449,13 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	    sizeof(*c->rank_of))) == NULL)
 		return -1;
 	n_e = c->start[i + 1] - c->start[i] + 1;
-	if (reserve(&c->srt, &c->cap_srt, n_e, sizeof(*c->srt)) < 0 ||
-	    reserve(&c->kid, &c->cap_kid, n_e, sizeof(*c->kid)) < 0)
+	if (RESERVE(c->srt, c->cap_srt, n_e) < 0 ||
+	    RESERVE(c->kid, c->cap_kid, n_e) < 0)
 		return -1;
-	/* The distinct keys, then each its rank in strcmp order. */
+	/*
+	 * The distinct keys, then each its rank in strcmp order (cell0 holds
+	 * a key's string id meanwhile).
+	 */
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = &c->e[c->order[k]];
 
@@ -457,17 +466,16 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		const struct entry *e = &c->e[c->order[k]];
 
 		if (e->kind == EP && c->rank_of[e->key] == 0) {
+			if (RESERVE(c->keys, c->cap_keys, n_kid + 1) < 0)
+				return -1;
 			c->rank_of[e->key] = 1;
-			c->kid[n_kid++] = e->key;
+			c->keys[n_kid].key = c->str[e->key];
+			c->keys[n_kid++].cell0 = e->key;
 		}
 	}
-	key_cells = c;
-	qsort(c->kid, n_kid, sizeof(*c->kid), cmp_kid);
-	if (reserve(&c->keys, &c->cap_keys, n_kid + 1, sizeof(*c->keys)) < 0)
-		return -1;
+	qsort(c->keys, n_kid, sizeof(*c->keys), cmp_key);
 	for (k = 0; k < n_kid; k++) {
-		c->rank_of[c->kid[k]] = (uint32_t)k;
-		c->keys[k].key = c->str[c->kid[k]];
+		c->rank_of[c->keys[k].cell0] = (uint32_t)k;
 		c->keys[k].cell0 = c->keys[k].n_cells = 0;
 	}
 	/*
@@ -513,7 +521,7 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		struct report_ep_key *key = &c->keys[c->srt[k].rank];
 
 		if (e->kind == EP) {
-			if (reserve(&c->cells, &c->cap_cells, n_cells + 1, sizeof(*c->cells)) < 0)
+			if (RESERVE(c->cells, c->cap_cells, n_cells + 1) < 0)
 				return -1;
 			if (key->n_cells == 0)
 				key->cell0 = n_cells;
@@ -528,13 +536,13 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		} else if (cell == NULL) {
 			return -1;	/* cannot be: a cell is created first */
 		} else if (e->kind == EP_ORG) {
-			if (reserve(&c->orgs, &c->cap_orgs, n_orgs + 1, sizeof(*c->orgs)) < 0)
+			if (RESERVE(c->orgs, c->cap_orgs, n_orgs + 1) < 0)
 				return -1;
 			c->orgs[n_orgs].id = e->sub;
 			c->orgs[n_orgs++].n = e->v;
 			cell->n_org++;
 		} else {
-			if (reserve(&c->ips, &c->cap_ips, n_ips + 1, sizeof(*c->ips)) < 0)
+			if (RESERVE(c->ips, c->cap_ips, n_ips + 1) < 0)
 				return -1;
 			c->ips[n_ips].id = e->sub;
 			c->ips[n_ips++].n = e->v;
