@@ -45,7 +45,8 @@ struct report_cells {
 	size_t n_dom, cap_dom;
 	uint32_t *dom_of;		/* string id -> domain index + 1 */
 	size_t cap_dom_of;
-	size_t *order, *start;		/* built once by group() */
+	uint32_t *order;		/* built once by group(); entry indexes */
+	size_t *start;
 	/* report_cells_episodes(): the arrays of the last domain asked for. */
 	struct ep_sort *srt;
 	size_t cap_srt;
@@ -64,7 +65,7 @@ struct report_cells {
 struct ep_sort {
 	uint32_t rank;			/* of its key */
 	int32_t day;
-	size_t idx;			/* creation order */
+	uint32_t idx;			/* creation order */
 };
 
 static uint64_t
@@ -360,6 +361,10 @@ group(struct report_cells *c)
 {
 	size_t i, *fill;
 
+	/* Entries are no longer looked up: the table can go first. */
+	free(c->tab);
+	c->tab = NULL;
+	c->mask = 0;
 	c->order = malloc(sizeof(*c->order) * (c->n_e + 1));
 	c->start = calloc(c->n_dom + 2, sizeof(*c->start));
 	fill = calloc(c->n_dom + 1, sizeof(*fill));
@@ -374,13 +379,9 @@ group(struct report_cells *c)
 	for (i = 0; i < c->n_e; i++) {
 		size_t d = c->dom_of[c->e[i].dom] - 1;
 
-		c->order[c->start[d] + fill[d]++] = i;
+		c->order[c->start[d] + fill[d]++] = (uint32_t)i;
 	}
 	free(fill);
-	/* Entries are no longer looked up: the table can go. */
-	free(c->tab);
-	c->tab = NULL;
-	c->mask = 0;
 	return 0;
 }
 
