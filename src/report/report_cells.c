@@ -33,14 +33,39 @@ struct report_cells {
 	size_t str_mask;
 	struct entry *e;
 	size_t n_e, cap_e;
-	uint32_t *tab;			/* entry index + 1, 0 empty */
+	/*
+	 * The high half of an entry's hash, then its index + 1 (0: empty):
+	 * a probe compares the hashes before it reads an entry, which is
+	 * most likely not in the cache.
+	 */
+	uint64_t *tab;
 	size_t mask;
 	/* Domains in first-seen order; per domain its entries in order. */
 	uint32_t *domains;		/* string ids */
 	size_t n_dom, cap_dom;
 	uint32_t *dom_of;		/* string id -> domain index + 1 */
 	size_t cap_dom_of;
-	size_t *order, *start;		/* built once by report_cells_build */
+	uint32_t *order;		/* built once by group(); entry indexes */
+	size_t *start;
+	/* report_cells_episodes(): the arrays of the last domain asked for. */
+	struct ep_sort *srt;
+	size_t cap_srt;
+	uint32_t *kid;			/* a domain's entries per key */
+	size_t cap_kid;
+	uint32_t *rank_of;		/* string id -> rank of the key */
+	struct report_ep_key *keys;
+	size_t cap_keys;
+	struct report_ep_cell *cells;
+	size_t cap_cells;
+	struct report_ep_count *orgs, *ips;
+	size_t cap_orgs, cap_ips;
+};
+
+/* An episode entry of a domain, with what it sorts by. */
+struct ep_sort {
+	uint32_t rank;			/* of its key */
+	int32_t day;
+	uint32_t idx;			/* creation order */
 };
 
 static uint64_t
@@ -130,16 +155,17 @@ static int
 tab_grow(struct report_cells *c)
 {
 	size_t cap = c->mask ? (c->mask + 1) * 2 : 4096, i;
-	uint32_t *t = calloc(cap, sizeof(*t));
+	uint64_t *t = calloc(cap, sizeof(*t));
 
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < c->n_e; i++) {
-		size_t j = entry_hash(&c->e[i]) & (cap - 1);
+		uint64_t h = entry_hash(&c->e[i]);
+		size_t j = h & (cap - 1);
 
 		while (t[j] != 0)
 			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)(i + 1);
+		t[j] = (h >> 32 << 32) | (uint64_t)(i + 1);
 	}
 	free(c->tab);
 	c->tab = t;
@@ -151,14 +177,23 @@ tab_grow(struct report_cells *c)
 static struct entry *
 entry(struct report_cells *c, const struct entry *k, int *created)
 {
+	uint64_t h, tag;
 	size_t j;
 
 	*created = 0;
-	if ((c->n_e + 1) * 2 > c->mask && tab_grow(c) < 0)
+	/* At most two thirds full: the tags keep the longer runs cheap. */
+	if ((c->n_e + 1) * 3 > (c->mask + 1) * 2 && tab_grow(c) < 0)
 		return NULL;
-	for (j = entry_hash(k) & c->mask; c->tab[j] != 0; j = (j + 1) & c->mask)
-		if (same(&c->e[c->tab[j] - 1], k))
-			return &c->e[c->tab[j] - 1];
+	if (c->n_e >= UINT32_MAX)
+		return NULL;
+	h = entry_hash(k);
+	tag = h >> 32;
+	for (j = h & c->mask; c->tab[j] != 0; j = (j + 1) & c->mask) {
+		uint64_t slot = c->tab[j];
+
+		if (slot >> 32 == tag && same(&c->e[(uint32_t)slot - 1], k))
+			return &c->e[(uint32_t)slot - 1];
+	}
 	if (c->n_e == c->cap_e) {
 		size_t cap = c->cap_e ? c->cap_e * 2 : 4096;
 		struct entry *n = realloc(c->e, cap * sizeof(*n));
@@ -169,7 +204,7 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 		c->cap_e = cap;
 	}
 	c->e[c->n_e] = *k;
-	c->tab[j] = (uint32_t)(++c->n_e);
+	c->tab[j] = (tag << 32) | (uint64_t)(++c->n_e);
 	*created = 1;
 	return &c->e[c->n_e - 1];
 }
@@ -247,6 +282,13 @@ report_cells_free(struct report_cells *c)
 	free(c->dom_of);
 	free(c->order);
 	free(c->start);
+	free(c->srt);
+	free(c->kid);
+	free(c->rank_of);
+	free(c->keys);
+	free(c->cells);
+	free(c->orgs);
+	free(c->ips);
 	free(c);
 }
 
@@ -255,19 +297,20 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 {
 	uint32_t dom, rt, org, key;
 	struct entry *cell;
-	size_t ci, len = strlen(r->rt) + strlen(r->epmx) + 2;
-	char *k;
+	size_t ci, lr = strlen(r->rt), lm = strlen(r->epmx), len = lr + lm + 2;
+	char buf[512], *k = buf;
 
 	if (c == NULL || c->order != NULL)
 		return -1;	/* none, or built already */
 	dom = intern(c, r->domain);
-	if ((k = malloc(len)) == NULL)
+	if (len > sizeof(buf) && (k = malloc(len)) == NULL)
 		return -1;
-	memcpy(k, r->rt, strlen(r->rt));
-	k[strlen(r->rt)] = '\t';
-	memcpy(k + strlen(r->rt) + 1, r->epmx, strlen(r->epmx) + 1);
+	memcpy(k, r->rt, lr);
+	k[lr] = '\t';
+	memcpy(k + lr + 1, r->epmx, lm + 1);
 	key = intern(c, k);
-	free(k);
+	if (k != buf)
+		free(k);
 	org = intern(c, r->org);
 	if (dom == 0 || key == 0 || org == 0 || note_domain(c, dom) < 0)
 		return -1;
@@ -318,6 +361,10 @@ group(struct report_cells *c)
 {
 	size_t i, *fill;
 
+	/* Entries are no longer looked up: the table can go first. */
+	free(c->tab);
+	c->tab = NULL;
+	c->mask = 0;
 	c->order = malloc(sizeof(*c->order) * (c->n_e + 1));
 	c->start = calloc(c->n_dom + 2, sizeof(*c->start));
 	fill = calloc(c->n_dom + 1, sizeof(*fill));
@@ -332,13 +379,182 @@ group(struct report_cells *c)
 	for (i = 0; i < c->n_e; i++) {
 		size_t d = c->dom_of[c->e[i].dom] - 1;
 
-		c->order[c->start[d] + fill[d]++] = i;
+		c->order[c->start[d] + fill[d]++] = (uint32_t)i;
 	}
 	free(fill);
-	/* Entries are no longer looked up: the table can go. */
-	free(c->tab);
-	c->tab = NULL;
-	c->mask = 0;
+	return 0;
+}
+
+const char *
+report_cells_str(const struct report_cells *c, uint32_t id)
+{
+	return id >= 1 && id <= c->n_str ? c->str[id] : NULL;
+}
+
+/*
+ * P (capacity *CAP items of SIZE) with room for N, moved when it must
+ * grow; NULL when out of memory (P is then still valid).
+ */
+static void *
+reserve(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t nc = *cap ? *cap : 64;
+	void *q;
+
+	if (n <= *cap)
+		return p;
+	while (nc < n)
+		nc *= 2;
+	if ((q = realloc(p, nc * size)) == NULL)
+		return NULL;
+	*cap = nc;
+	return q;
+}
+
+/* RESERVE(c->x, c->cap_x, n): reserve() in place, -1 when out of memory. */
+#define RESERVE(ptr, cap, n) \
+	((tmp = reserve((ptr), &(cap), (n), sizeof(*(ptr)))) == NULL ? -1 : \
+	((ptr) = tmp, 0))
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct report_ep_key *)a)->key,
+	    ((const struct report_ep_key *)b)->key);
+}
+
+static int
+cmp_srt(const void *a, const void *b)
+{
+	const struct ep_sort *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int
+report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d)
+{
+	size_t k, n = 0, n_kid = 0, n_cells = 0, n_orgs = 0, n_ips = 0;
+	size_t n_e;
+	void *tmp;
+	struct report_ep_cell *cell = NULL;
+
+	memset(d, 0, sizeof(*d));
+	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
+		return -1;
+	if (c->rank_of == NULL && (c->rank_of = calloc(c->n_str + 1,
+	    sizeof(*c->rank_of))) == NULL)
+		return -1;
+	n_e = c->start[i + 1] - c->start[i] + 1;
+	if (RESERVE(c->srt, c->cap_srt, n_e) < 0 ||
+	    RESERVE(c->kid, c->cap_kid, n_e) < 0)
+		return -1;
+	/*
+	 * The distinct keys, then each its rank in strcmp order (cell0 holds
+	 * a key's string id meanwhile).
+	 */
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind == EP)
+			c->rank_of[e->key] = 0;
+	}
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind == EP && c->rank_of[e->key] == 0) {
+			if (RESERVE(c->keys, c->cap_keys, n_kid + 1) < 0)
+				return -1;
+			c->rank_of[e->key] = 1;
+			c->keys[n_kid].key = c->str[e->key];
+			c->keys[n_kid++].cell0 = e->key;
+		}
+	}
+	qsort(c->keys, n_kid, sizeof(*c->keys), cmp_key);
+	for (k = 0; k < n_kid; k++) {
+		c->rank_of[c->keys[k].cell0] = (uint32_t)k;
+		c->keys[k].cell0 = c->keys[k].n_cells = 0;
+	}
+	/*
+	 * The episode entries by key, day and creation: a cell, then its
+	 * own.  Counted into their keys in creation order, then each key's
+	 * run sorted by day unless the rows came in day order already.
+	 */
+	for (k = 0; k <= n_kid; k++)
+		c->kid[k] = 0;
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+
+		if (e->kind <= EP_IP)
+			c->kid[c->rank_of[e->key] + 1]++;
+	}
+	for (k = 1; k <= n_kid; k++)
+		c->kid[k] += c->kid[k - 1];
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = &c->e[c->order[k]];
+		struct ep_sort *t;
+
+		if (e->kind > EP_IP)
+			continue;
+		t = &c->srt[c->kid[c->rank_of[e->key]]++];
+		t->rank = c->rank_of[e->key];
+		t->day = e->day;
+		t->idx = c->order[k];
+		n++;
+	}
+	for (k = 0; k < n; ) {
+		size_t j = k + 1;
+		int sorted = 1;
+
+		for (; j < n && c->srt[j].rank == c->srt[k].rank; j++)
+			if (c->srt[j].day < c->srt[j - 1].day)
+				sorted = 0;
+		if (!sorted)
+			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
+		k = j;
+	}
+	for (k = 0; k < n; k++) {
+		const struct entry *e = &c->e[c->srt[k].idx];
+		struct report_ep_key *key = &c->keys[c->srt[k].rank];
+
+		if (e->kind == EP) {
+			if (RESERVE(c->cells, c->cap_cells, n_cells + 1) < 0)
+				return -1;
+			if (key->n_cells == 0)
+				key->cell0 = n_cells;
+			key->n_cells++;
+			cell = &c->cells[n_cells++];
+			cell->day = e->day;
+			cell->failed = e->v;
+			cell->enforced = e->enforced;
+			cell->org0 = n_orgs;
+			cell->ip0 = n_ips;
+			cell->n_org = cell->n_ip = 0;
+		} else if (cell == NULL) {
+			return -1;	/* cannot be: a cell is created first */
+		} else if (e->kind == EP_ORG) {
+			if (RESERVE(c->orgs, c->cap_orgs, n_orgs + 1) < 0)
+				return -1;
+			c->orgs[n_orgs].id = e->sub;
+			c->orgs[n_orgs++].n = e->v;
+			cell->n_org++;
+		} else {
+			if (RESERVE(c->ips, c->cap_ips, n_ips + 1) < 0)
+				return -1;
+			c->ips[n_ips].id = e->sub;
+			c->ips[n_ips++].n = e->v;
+			cell->n_ip++;
+		}
+	}
+	d->keys = c->keys;
+	d->n_keys = n_kid;
+	d->cells = c->cells;
+	d->orgs = c->orgs;
+	d->ips = c->ips;
 	return 0;
 }
 
@@ -355,41 +571,30 @@ child(struct json_object *parent, const char *key)
 }
 
 int
-report_cells_build(struct report_cells *c, size_t i, struct json_object **ep_r,
-    struct json_object **in_r)
+report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 {
-	struct json_object *ep, *in;
+	struct json_object *in;
 	size_t k;
+	long last_day = 0;
+	char date[16] = "";
 
-	*ep_r = *in_r = NULL;
+	*in_r = NULL;
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	ep = json_object_new_object();
 	in = json_object_new_object();
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = &c->e[c->order[k]];
-		const char *key = c->str[e->key];
 		struct json_object *cell;
-		char date[16];
 
-		report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
+		if (e->kind <= EP_IP)
+			continue;
+		if (date[0] == '\0' || e->day != last_day) {
+			report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
+			last_day = e->day;
+		}
 		/* A cell's entry comes before those under it: created first. */
-		cell = child(child(e->kind <= EP_IP ? ep : in, key), date);
+		cell = child(child(in, c->str[e->key]), date);
 		switch (e->kind) {
-		case EP:
-			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
-			json_object_object_add(cell, "enforced",
-			    json_object_new_int64(e->enforced));
-			break;
-		case EP_ORG:
-		case IN_ORG:
-			json_object_object_add(child(cell, "reporters"), c->str[e->sub],
-			    json_object_new_int64(e->v));
-			break;
-		case EP_IP:
-			json_object_object_add(child(cell, "ips"), c->str[e->sub],
-			    json_object_new_boolean(1));
-			break;
 		case IN:
 			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
 			break;
@@ -397,9 +602,12 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **ep_r,
 			json_object_object_add(child(cell, "mx_hosts"), c->str[e->sub],
 			    json_object_new_int64(e->v));
 			break;
+		case IN_ORG:
+			json_object_object_add(child(cell, "reporters"), c->str[e->sub],
+			    json_object_new_int64(e->v));
+			break;
 		}
 	}
-	*ep_r = ep;
 	*in_r = in;
 	return 0;
 }

@@ -7,8 +7,10 @@
  * failure detail (domain, result type, MX host, day); as json-c objects
  * they took gigabytes.  Here each cell, and each reporter, receiving IP
  * and MX host under it, is one small fixed-size entry in a hash table
- * over interned strings; report_cells_build() then gives the JSON of a
- * single domain, which the caller releases before asking for the next.
+ * over interned strings; report_cells_episodes() then gives the episode
+ * cells of a single domain as arrays, and report_cells_build() the JSON
+ * of its insight cells, which the caller releases before asking for the
+ * next.
  * Every object gets its keys in the order the rows first named them, as
  * if built row by row: the readers that name the first few depend on it.
  *
@@ -20,6 +22,7 @@
 
 #include <json.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define REPORT_CELLS_MAX_IPS	4	/* receiving IPs kept per episode cell */
 
@@ -49,13 +52,46 @@ size_t report_cells_domains(const struct report_cells *c);
 const char *report_cells_domain(const struct report_cells *c, size_t i);
 
 /*
- * Domain I as JSON (the caller puts both):
- *   *EP: "type\tmx" -> date -> {failed, enforced, reporters {org: n},
- *        ips {ip: true}}
+ * The episode cells of domain I, as plain arrays that stay valid until
+ * the next call (or report_cells_free()): its keys ("type\tmx") sorted
+ * by strcmp; each key's cells by day; each cell's reporters and
+ * receiving IPs in the order the rows first named them.  Strings are
+ * named by id (report_cells_str()).  -1 when out of memory.
+ */
+struct report_ep_count {
+	uint32_t id;			/* reporter or IP */
+	long long n;			/* reporter: failed sessions */
+};
+
+struct report_ep_cell {
+	long day;
+	long long failed, enforced;
+	size_t org0, n_org;		/* into orgs */
+	size_t ip0, n_ip;		/* into ips */
+};
+
+struct report_ep_key {
+	const char *key;
+	size_t cell0, n_cells;		/* into cells */
+};
+
+struct report_ep_domain {
+	const struct report_ep_key *keys;
+	size_t n_keys;
+	const struct report_ep_cell *cells;
+	const struct report_ep_count *orgs, *ips;
+};
+
+int report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d);
+
+/* String ID (from 1) of the table; NULL when there is none. */
+const char *report_cells_str(const struct report_cells *c, uint32_t id);
+
+/*
+ * The insight cells of domain I as JSON (the caller puts it):
  *   *IN: result type -> date -> {failed, mx_hosts {host: n},
  *        reporters {org: n}}
  */
-int report_cells_build(struct report_cells *c, size_t i,
-    struct json_object **ep, struct json_object **in);
+int report_cells_build(struct report_cells *c, size_t i, struct json_object **in);
 
 #endif

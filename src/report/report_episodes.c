@@ -7,28 +7,77 @@
 #include "model_get.h"
 #include "report_options.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* One day of a reporter's reports for a domain. */
+struct rep_day {
+	long day;
+	long long ok, failed;
+};
+
 /* One reporter's report days for a domain, sorted. */
 struct rep_days {
 	const char *org;
-	struct json_object *by_day;	/* day -> {successful, failed} */
-	long *days;
+	struct rep_day *days;
 	size_t n;
+};
+
+/* A reporter of an episode, in the order the episode first saw it. */
+struct ep_org {
+	uint32_t id;
+	long long failed;
+	long last_seen;			/* the last day it reported the failure */
 };
 
 /* One run of failure days. */
 struct episode {
 	const char *domain, *rt, *mx;
-	size_t first, last;		/* indexes into the sorted dates */
+	size_t first, last;		/* indexes into the key's cells */
 	long long failed, enforced, sessions;
-	struct json_object *reporters;	/* org -> failed */
-	struct json_object *last_seen;	/* org -> last day it reported the failure */
-	struct json_object *ips;	/* set */
-	int ongoing;
+	struct ep_org *orgs;
+	size_t n_org, cap_org;
+	uint32_t ips[EPISODE_MAX_IPS];
+	size_t n_ips;
+	int open, ongoing;
 	int earlier;			/* the domain failed the day before the period */
+};
+
+/* A detector's insight, with what covering() compares read once. */
+struct cover {
+	struct json_object *o;
+	char rt[64], first[16], last[16];
+};
+
+/* A reporter name and a count, for who(). */
+struct named {
+	const char *name;
+	long long n;
+};
+
+/* What the episodes of one domain share. */
+struct ctx {
+	struct json_object *model, *before, *list;
+	struct episode_stubs *stubs;
+	const struct report_cells *cells;
+	const struct report_ep_domain *d;
+	const char *domain;
+	struct rep_days *reps;
+	size_t n_reps, n_mx;
+	uint32_t *rep_id;		/* reps[i]'s string id, 0 unknown, */
+	int *rep_known;			/* ... once looked up */
+	struct cover *cov;
+	size_t n_cov;
+	int cov_live;			/* a key did not fit: read the JSON */
+	struct json_object *detected;
+	/* The floor's ranking keys, when there is one. */
+	int has_floor, f_resolved, f_sev;
+	const char *f_last, *f_first, *f_domain, *f_title;
+	long day0;
+	char (*dates)[16];		/* day - day0 -> date, "" until made */
+	size_t n_dates;
 };
 
 static int
@@ -38,11 +87,17 @@ cmp_str(const void *a, const void *b)
 }
 
 static int
-cmp_long(const void *a, const void *b)
+cmp_rep_day(const void *a, const void *b)
 {
-	long x = *(const long *)a, y = *(const long *)b;
+	long x = ((const struct rep_day *)a)->day, y = ((const struct rep_day *)b)->day;
 
 	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
 /* The keys of OBJ, sorted; the caller frees the array (not the keys). */
@@ -76,15 +131,16 @@ load_rep_days(struct json_object *by_reporter, size_t *n_r)
 		size_t k = 0;
 
 		r[i].org = org;
-		r[i].by_day = days;
-		r[i].days = malloc(sizeof(long) * (json_object_object_length(days) + 1));
+		r[i].days = malloc(sizeof(*r[i].days) * (json_object_object_length(days) + 1));
 		if (r[i].days == NULL)
 			continue;
 		json_object_object_foreach(days, date, v) {
-			(void)v;
-			r[i].days[k++] = model_day(date);
+			r[i].days[k].day = model_day(date);
+			r[i].days[k].ok = mval_int(v, "successful");
+			r[i].days[k].failed = mval_int(v, "failed");
+			k++;
 		}
-		qsort(r[i].days, k, sizeof(long), cmp_long);
+		qsort(r[i].days, k, sizeof(*r[i].days), cmp_rep_day);
 		r[i].n = k;
 		i++;
 	}
@@ -104,41 +160,85 @@ free_rep_days(struct rep_days *r, size_t n)
 	free(r);
 }
 
+/* The report days of the reporter of string ID, or NULL. */
 static const struct rep_days *
-find_rep(const struct rep_days *r, size_t n, const char *org)
+find_rep(struct ctx *x, uint32_t id)
 {
 	size_t i;
+	const char *org;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(r[i].org, org) == 0)
-			return &r[i];
+	for (i = 0; i < x->n_reps; i++)
+		if (x->rep_known[i] && x->rep_id[i] == id)
+			return &x->reps[i];
+	org = report_cells_str(x->cells, id);
+	for (i = 0; org != NULL && i < x->n_reps; i++)
+		if (!x->rep_known[i] && strcmp(x->reps[i].org, org) == 0) {
+			x->rep_known[i] = 1;
+			x->rep_id[i] = id;
+			return &x->reps[i];
+		}
 	return NULL;
 }
 
-/* Did REP send a report on a day strictly between A and B? */
-static int
-reported_between(const struct rep_days *rep, long a, long b)
+/* The index of the first report day of REP after day A. */
+static size_t
+after(const struct rep_days *rep, long a)
 {
 	size_t lo = 0, hi = rep->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (rep->days[mid] <= a)
+		if (rep->days[mid].day <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < rep->n && rep->days[lo] < b;
+	return lo;
 }
 
-/* "Google (80), Microsoft (40)" of an org -> count object. */
-static void
-who(struct json_object *counts, int with_counts, char *buf, size_t size)
+/* Did REP send a report on a day strictly between A and B? */
+static int
+reported_between(const struct rep_days *rep, long a, long b)
 {
-	const char **k;
-	size_t n = sorted_keys(counts, &k), i, len = 0;
+	size_t lo = after(rep, a);
 
+	return lo < rep->n && rep->days[lo].day < b;
+}
+
+/* REP's report day DAY, or NULL. */
+static const struct rep_day *
+rep_day(const struct rep_days *rep, long day)
+{
+	size_t lo = after(rep, day - 1);
+
+	return lo < rep->n && rep->days[lo].day == day ? &rep->days[lo] : NULL;
+}
+
+/* DAY as a date, made once. */
+static const char *
+date_of(struct ctx *x, long day)
+{
+	static char buf[16];
+	char *d;
+
+	if (day < x->day0 || (size_t)(day - x->day0) >= x->n_dates) {
+		report_date((time_t)day * REPORT_DAY, buf, sizeof(buf));
+		return buf;
+	}
+	d = x->dates[day - x->day0];
+	if (d[0] == '\0')
+		report_date((time_t)day * REPORT_DAY, d, 16);
+	return d;
+}
+
+/* "Google (80), Microsoft (40)" of N names and counts (sorted here). */
+static void
+who(struct named *v, size_t n, int with_counts, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	qsort(v, n, sizeof(*v), cmp_named);
 	buf[0] = '\0';
 	for (i = 0; i < n && len < size; i++) {
 		if (i == 4) {
@@ -147,11 +247,34 @@ who(struct json_object *counts, int with_counts, char *buf, size_t size)
 		}
 		if (with_counts)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s (%lld)",
-			    i ? ", " : "", k[i], (long long)json_object_get_int64(model_get(counts, k[i])));
+			    i ? ", " : "", v[i].name, v[i].n);
 		else
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", k[i]);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+			    v[i].name);
 	}
-	free(k);
+}
+
+/* who() of the reporters of episode EP, or of cell C when EP is NULL. */
+static void
+who_of(struct ctx *x, const struct episode *ep, const struct report_ep_cell *c,
+    int with_counts, char *buf, size_t size)
+{
+	size_t n = ep != NULL ? ep->n_org : c->n_org, i;
+	struct named *v = malloc(sizeof(*v) * (n + 1));
+
+	buf[0] = '\0';
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct report_ep_count *o = ep != NULL ? NULL : &x->d->orgs[c->org0 + i];
+
+		v[i].name = report_cells_str(x->cells, ep != NULL ? ep->orgs[i].id : o->id);
+		v[i].n = ep != NULL ? ep->orgs[i].failed : o->n;
+		if (v[i].name == NULL)
+			v[i].name = "";
+	}
+	who(v, n, with_counts, buf, size);
+	free(v);
 }
 
 static int
@@ -261,28 +384,23 @@ fix_for(struct json_object *o, const char *rt, const char *mx, const char *d,
 	insight_text(o, "fix", "%s Confirm: %s. See: tlsrpt explain %s", fix, confirm, rt);
 }
 
-/* How many MX hosts DOMAIN is known to have (its policies, its failures). */
+/* How many MX hosts a domain (entry DOM) is known to have (its policies, its failures). */
 static size_t
-known_mx_count(struct json_object *model, struct json_object *cells, const char *domain)
+known_mx_count(struct json_object *dom, const struct report_ep_domain *cells)
 {
-	struct json_object *doms = mval_array(model, "domains"), *set;
-	size_t i, n = model_len(doms), count;
+	struct json_object *set;
+	size_t i, count;
 
 	set = json_object_new_object();
-	for (i = 0; i < n; i++) {
-		struct json_object *d = json_object_array_get_idx(doms, i);
-
-		if (strcmp(mval_str(d, "domain"), domain) == 0 && model_get(d, "_mx_known") != NULL) {
-			json_object_object_foreach(model_get(d, "_mx_known"), h, v) {
-				(void)v;
-				json_object_object_add(set, h, json_object_new_boolean(1));
-			}
+	if (model_get(dom, "_mx_known") != NULL) {
+		json_object_object_foreach(model_get(dom, "_mx_known"), h, v) {
+			(void)v;
+			json_object_object_add(set, h, json_object_new_boolean(1));
 		}
 	}
-	json_object_object_foreach(cells, key, v) {
-		const char *tab = strchr(key, '\t');
+	for (i = 0; i < cells->n_keys; i++) {
+		const char *tab = strchr(cells->keys[i].key, '\t');
 
-		(void)v;
 		if (tab != NULL && tab[1] != '\0')
 			json_object_object_add(set, tab + 1, json_object_new_boolean(1));
 	}
@@ -291,31 +409,106 @@ known_mx_count(struct json_object *model, struct json_object *cells, const char 
 	return count;
 }
 
-/* An insight of a detector (DETECTED: its domain's) covering EP's type and days. */
-static struct json_object *
-covering(struct json_object *detected, const struct episode *ep, const char *first,
-    const char *last)
+/* Read the keys covering() compares of the detectors' insights once. */
+static int
+load_cover(struct ctx *x)
 {
-	size_t i, n = model_len(detected);
+	size_t i, n = model_len(x->detected);
 
+	x->n_cov = 0;
+	if (n == 0)
+		return 0;
+	if ((x->cov = calloc(n, sizeof(*x->cov))) == NULL)
+		return -1;
 	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(detected, i);
+		struct json_object *o = json_object_array_get_idx(x->detected, i);
+		struct cover *c = &x->cov[i];
 
-		if (strcmp(mval_str(o, "result_type"), ep->rt) == 0 &&
-		    strcmp(mval_str(o, "first_date"), last) <= 0 &&
-		    strcmp(mval_str(o, "last_date"), first) >= 0)
-			return o;
+		c->o = o;
+		if ((size_t)snprintf(c->rt, sizeof(c->rt), "%s", mval_str(o, "result_type")) >=
+		    sizeof(c->rt) ||
+		    (size_t)snprintf(c->first, sizeof(c->first), "%s", mval_str(o, "first_date")) >=
+		    sizeof(c->first) ||
+		    (size_t)snprintf(c->last, sizeof(c->last), "%s", mval_str(o, "last_date")) >=
+		    sizeof(c->last))
+			x->cov_live = 1;
+	}
+	x->n_cov = n;
+	return 0;
+}
+
+/*
+ * An insight of a detector covering EP's type and days.  Merging keeps a
+ * detector's result type and dates, so they can be read once.
+ */
+static struct json_object *
+covering(struct ctx *x, const struct episode *ep, const char *first, const char *last)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_cov; i++) {
+		const struct cover *c = &x->cov[i];
+
+		if (x->cov_live) {
+			if (strcmp(mval_str(c->o, "result_type"), ep->rt) == 0 &&
+			    strcmp(mval_str(c->o, "first_date"), last) <= 0 &&
+			    strcmp(mval_str(c->o, "last_date"), first) >= 0)
+				return c->o;
+		} else if (strcmp(c->rt, ep->rt) == 0 && strcmp(c->first, last) <= 0 &&
+		    strcmp(c->last, first) >= 0)
+			return c->o;
 	}
 	return NULL;
 }
 
-/* The episode keys of doc/report-json.md on insight O (merged when present). */
-static void
-episode_keys(struct json_object *o, const struct episode *ep)
+/* The names of EP's reporters, with those of array OLD (or NULL), sorted, distinct. */
+static struct json_object *
+reporters(struct ctx *x, const struct episode *ep, struct json_object *old)
 {
-	struct json_object *reps = model_get(o, "reporters"), *set;
+	struct json_object *arr, *set;
 	const char **k;
 	size_t n, i;
+
+	if (old == NULL) {
+		/* Only the episode's own: distinct already. */
+		arr = json_object_new_array_ext((int)ep->n_org + 1);
+		if ((k = malloc(sizeof(*k) * (ep->n_org + 1))) == NULL)
+			return arr;
+		for (i = 0; i < ep->n_org; i++) {
+			k[i] = report_cells_str(x->cells, ep->orgs[i].id);
+			if (k[i] == NULL)
+				k[i] = "";
+		}
+		qsort(k, ep->n_org, sizeof(*k), cmp_str);
+		for (i = 0; i < ep->n_org; i++)
+			json_object_array_add(arr, json_object_new_string(k[i]));
+		free(k);
+		return arr;
+	}
+	set = json_object_new_object();
+	for (i = 0; i < json_object_array_length(old); i++)
+		json_object_object_add(set, json_object_get_string(
+		    json_object_array_get_idx(old, i)), json_object_new_boolean(1));
+	for (i = 0; i < ep->n_org; i++) {
+		const char *org = report_cells_str(x->cells, ep->orgs[i].id);
+
+		json_object_object_add(set, org ? org : "", json_object_new_boolean(1));
+	}
+	n = sorted_keys(set, &k);
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(k[i]));
+	free(k);
+	json_object_put(set);
+	return arr;
+}
+
+/* The episode keys of doc/report-json.md on insight O (merged when present). */
+static void
+episode_keys(struct ctx *x, struct json_object *o, const struct episode *ep)
+{
+	struct json_object *reps;
+	size_t i;
 
 	json_object_object_add(o, "status", json_object_new_string(
 	    ep->ongoing || strcmp(mval_str(o, "status"), "ongoing") == 0 ?
@@ -324,32 +517,24 @@ episode_keys(struct json_object *o, const struct episode *ep)
 	if (model_get(o, "mx_host") == NULL)
 		json_object_object_add(o, "mx_host", ep->mx[0] != '\0' ?
 		    json_object_new_string(ep->mx) : NULL);
-	set = json_object_new_object();
-	for (i = 0; reps != NULL && i < json_object_array_length(reps); i++)
-		json_object_object_add(set, json_object_get_string(
-		    json_object_array_get_idx(reps, i)), json_object_new_boolean(1));
-	json_object_object_foreach(ep->reporters, org, v) {
-		(void)v;
-		json_object_object_add(set, org, json_object_new_boolean(1));
-	}
-	n = sorted_keys(set, &k);
-	reps = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(reps, json_object_new_string(k[i]));
-	free(k);
-	json_object_put(set);
-	json_object_object_add(o, "reporters", reps);
+	json_object_object_add(o, "reporters", reporters(x, ep, model_get(o, "reporters")));
 	json_object_object_add(o, "failed_sessions", json_object_new_int64(
 	    mval_int(o, "failed_sessions") + ep->failed));
-	n = sorted_keys(ep->ips, &k);
-	reps = model_get(o, "receiving_ips");
-	if (reps == NULL) {
-		reps = json_object_new_array();
-		json_object_object_add(o, "receiving_ips", reps);
+	/* The IPs, sorted. */
+	{
+		const char *ip[EPISODE_MAX_IPS];
+
+		for (i = 0; i < ep->n_ips; i++)
+			ip[i] = report_cells_str(x->cells, ep->ips[i]);
+		qsort(ip, ep->n_ips, sizeof(*ip), cmp_str);
+		reps = model_get(o, "receiving_ips");
+		if (reps == NULL) {
+			reps = json_object_new_array();
+			json_object_object_add(o, "receiving_ips", reps);
+		}
+		for (i = 0; i < ep->n_ips; i++)
+			json_object_array_add(reps, json_object_new_string(ip[i]));
 	}
-	for (i = 0; i < n; i++)
-		json_object_array_add(reps, json_object_new_string(k[i]));
-	free(k);
 }
 
 static const char *
@@ -365,61 +550,80 @@ severity(const struct episode *ep, size_t n_mx)
 	return crit ? "warning" : "info";
 }
 
-/* Write episode EP over DATES[first..last] into LIST, or onto a detector's insight. */
 /*
- * An episode that ranks after FLOOR (the insight the list keeps last so
- * far) can never be kept: only what ranks and counts it goes into LIST,
- * to be left out at the next cut (report_insights.h, INSIGHT_MAX).  Its
- * dates stay visible to the spikes, which must not repeat it.
+ * An episode that ranks after the floor (the insight the list keeps
+ * last so far) can never be kept: only what ranks and counts it is kept,
+ * as a stub, to be left out at the next cut (report_insights.h,
+ * INSIGHT_MAX).  Its dates stay visible to the spikes, which must not
+ * repeat it.  insight_order() over the keys read once.
  */
 static int
-below_floor(struct json_object *list, struct json_object *floor, const struct episode *ep,
-    size_t n_mx, const char *first, const char *last, const char *title)
+below_floor(struct ctx *x, const struct episode *ep, const char *first, const char *last,
+    const char *title)
 {
-	struct json_object *o;
+	const char *sev = severity(ep, x->n_mx);
+	struct episode_stub *st;
+	int c;
 
-	if (floor == NULL)
+	if (!x->has_floor)
 		return 0;
-	o = json_object_new_object();
-	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
-	json_object_object_add(o, "severity", json_object_new_string(severity(ep, n_mx)));
-	json_object_object_add(o, "domain", json_object_new_string(ep->domain));
-	json_object_object_add(o, "title", json_object_new_string(title));
-	json_object_object_add(o, "first_date", json_object_new_string(first));
-	json_object_object_add(o, "last_date", json_object_new_string(last));
-	json_object_object_add(o, "status",
-	    json_object_new_string(ep->ongoing ? "ongoing" : "resolved"));
-	if (insight_order(o, floor) > 0) {
-		json_object_array_add(list, o);
-		return 1;
+	c = !ep->ongoing - x->f_resolved;
+	if (c == 0)
+		c = insight_severity_rank(sev) - x->f_sev;
+	if (c == 0)
+		c = strcmp(x->f_last, last);
+	if (c == 0)
+		c = strcmp(x->f_first, first);
+	if (c == 0)
+		c = strcmp(ep->domain, x->f_domain);
+	if (c == 0)
+		c = strcmp(title, x->f_title);
+	if (c <= 0)
+		return 0;
+	if (x->stubs->n == x->stubs->cap) {
+		size_t cap = x->stubs->cap ? x->stubs->cap * 2 : 1024;
+		struct episode_stub *v = realloc(x->stubs->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return 1;	/* left out without a count: out of memory */
+		x->stubs->v = v;
+		x->stubs->cap = cap;
 	}
-	json_object_put(o);
-	return 0;
+	st = &x->stubs->v[x->stubs->n];
+	if ((st->title = strdup(title)) == NULL)
+		return 1;
+	st->domain = ep->domain;
+	st->severity = sev;
+	st->ongoing = ep->ongoing;
+	snprintf(st->first, sizeof(st->first), "%s", first);
+	snprintf(st->last, sizeof(st->last), "%s", last);
+	st->pos = json_object_array_length(x->list);
+	x->stubs->n++;
+	return 1;
 }
 
 static void
-emit(struct json_object *list, struct json_object *detected, struct json_object *floor,
-    struct episode *ep, const char **dates, struct json_object *by_date,
-    const struct rep_days *reps, size_t n_reps, size_t n_mx)
+emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 {
-	const char *first = dates[ep->first], *last = dates[ep->last];
-	struct json_object *o;
+	char first[16], last[16];
+	struct json_object *o, *list = x->list;
 	char names[400], counts[400], where[400];
 	size_t i, k;
 	int merged = 0;
 
-	if (ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last &&
-	    json_object_object_length(ep->reporters) == 1)
+	if (ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last && ep->n_org == 1)
 		return;
-	who(ep->reporters, 0, names, sizeof(names));
-	who(ep->reporters, 1, counts, sizeof(counts));
+	snprintf(first, sizeof(first), "%s", date_of(x, cells[ep->first].day));
+	snprintf(last, sizeof(last), "%s", date_of(x, cells[ep->last].day));
+	who_of(x, ep, NULL, 0, names, sizeof(names));
+	who_of(x, ep, NULL, 1, counts, sizeof(counts));
 	if (ep->mx[0] != '\0')
 		snprintf(where, sizeof(where), "%s", ep->mx);
 	else if (strncmp(ep->rt, "sts-", 4) == 0)
 		snprintf(where, sizeof(where), "the MTA-STS policy");
 	else
 		snprintf(where, sizeof(where), "an MX host the reports do not name");
-	if ((o = covering(detected, ep, first, last)) != NULL) {
+	if ((o = covering(x, ep, first, last)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
 		if (model_get(o, "_severity") == NULL)
@@ -443,52 +647,56 @@ emit(struct json_object *list, struct json_object *detected, struct json_object 
 		else
 			snprintf(title, sizeof(title), "%s: %s on %s from %s to %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, last, names);
-		if (below_floor(list, floor, ep, n_mx, first, last, title))
+		if (below_floor(x, ep, first, last, title))
 			return;
-		o = insight_new(list, "failure-episode", severity(ep, n_mx), ep->domain,
+		o = insight_new(list, "failure-episode", severity(ep, x->n_mx), ep->domain,
 		    first, last);
 		insight_text(o, "title", "%s", title);
 	}
 	fix_for(o, ep->rt, ep->mx, ep->domain, merged);
-	episode_keys(o, ep);
+	episode_keys(x, o, ep);
 	if (merged)
 		return;
 	insight_evidence(o, "%lld of %lld sessions failed (%.1f%%), reported by %s",
 	    ep->failed, ep->sessions, ep->sessions > 0 ?
 	    100.0 * (double)ep->failed / (double)ep->sessions : 100.0, counts);
 	/* Who reported the domain on those days without the failure. */
-	for (i = 0; i < n_reps; i++) {
+	for (i = 0; i < x->n_reps; i++) {
+		const struct rep_days *r = &x->reps[i];
+		long a = cells[ep->first].day, b = cells[ep->last].day;
 		long long ok = 0;
+		size_t j;
 
-		if (model_get(ep->reporters, reps[i].org) != NULL)
+		for (j = 0; j < ep->n_org; j++)
+			if (find_rep(x, ep->orgs[j].id) == r)
+				break;
+		if (j < ep->n_org)
 			continue;
-		json_object_object_foreach(reps[i].by_day, date, s) {
-			if (strcmp(date, first) >= 0 && strcmp(date, last) <= 0)
-				ok += mval_int(s, "successful");
-		}
+		for (j = after(r, a - 1); j < r->n && r->days[j].day <= b; j++)
+			ok += r->days[j].ok;
 		if (ok > 0)
 			insight_evidence(o, "not seen by %s, which reported %lld successful "
-			    "sessions for %s on those days", reps[i].org, ok, ep->domain);
+			    "sessions for %s on those days", r->org, ok, ep->domain);
 	}
-	json_object_object_foreach(ep->last_seen, org, seen) {
-		const struct rep_days *r = find_rep(reps, n_reps, org);
-		char lastrep[16];
+	for (i = 0; i < ep->n_org; i++) {
+		const struct rep_days *r = find_rep(x, ep->orgs[i].id);
+		char lastrep[16], seen[16];
 
 		if (r == NULL || r->n == 0)
 			continue;
-		report_date((time_t)r->days[r->n - 1] * REPORT_DAY, lastrep, sizeof(lastrep));
-		if (r->days[r->n - 1] <= model_day(json_object_get_string(seen)))
-			insight_evidence(o, "still in the latest report of %s (%s)", org, lastrep);
-		else
+		report_date((time_t)r->days[r->n - 1].day * REPORT_DAY, lastrep, sizeof(lastrep));
+		if (r->days[r->n - 1].day <= ep->orgs[i].last_seen)
+			insight_evidence(o, "still in the latest report of %s (%s)", r->org, lastrep);
+		else {
+			snprintf(seen, sizeof(seen), "%s", date_of(x, ep->orgs[i].last_seen));
 			insight_evidence(o, "gone from the reports of %s after %s (latest report "
-			    "%s)", org, json_object_get_string(seen), lastrep);
+			    "%s)", r->org, seen, lastrep);
+		}
 	}
 	for (k = ep->first; k <= ep->last; k++) {
-		struct json_object *c = model_get(by_date, dates[k]);
-
-		who(model_get(c, "reporters"), 1, counts, sizeof(counts));
-		insight_evidence(o, "%s: %lld failed sessions (%s)", dates[k],
-		    mval_int(c, "failed"), counts);
+		who_of(x, NULL, &cells[k], 1, counts, sizeof(counts));
+		insight_evidence(o, "%s: %lld failed sessions (%s)", date_of(x, cells[k].day),
+		    cells[k].failed, counts);
 	}
 }
 
@@ -507,111 +715,210 @@ failed_before(struct json_object *model, struct json_object *before, const char 
 	return mval_int(model_get(before, prev), "failed") > 0;
 }
 
+/* Add reporter ID's N failed sessions on DAY to EP; -1 when out of memory. */
+static int
+ep_org_add(struct episode *ep, uint32_t id, long long n, long day)
+{
+	size_t i;
+
+	for (i = 0; i < ep->n_org; i++)
+		if (ep->orgs[i].id == id)
+			break;
+	if (i == ep->n_org) {
+		if (ep->n_org == ep->cap_org) {
+			size_t cap = ep->cap_org ? ep->cap_org * 2 : 8;
+			struct ep_org *v = realloc(ep->orgs, cap * sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			ep->orgs = v;
+			ep->cap_org = cap;
+		}
+		ep->orgs[i].id = id;
+		ep->orgs[i].failed = 0;
+		ep->n_org++;
+	}
+	ep->orgs[i].failed += n;
+	ep->orgs[i].last_seen = day;
+	return 0;
+}
+
 /* Split the failure days of one (domain, type, mx) into episodes. */
 static void
-one_key(struct json_object *model, struct json_object *before, struct json_object *list,
-    struct json_object *detected, struct json_object *floor, const char *domain,
-    const char *key,
-    struct json_object *by_date, const struct rep_days *reps, size_t n_reps,
-    size_t n_mx)
+one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 {
-	const char **dates;
-	size_t n = sorted_keys(by_date, &dates), i;
+	const struct report_ep_cell *cells = x->d->cells + key->cell0;
+	const struct report_ep_count *orgs = x->d->orgs, *ips = x->d->ips;
+	size_t n = key->n_cells, i, j;
 	char rt[256];
-	const char *tab = strchr(key, '\t');
-	struct episode ep;
+	const char *tab = strchr(key->key, '\t');
 
-	if (tab == NULL || (size_t)(tab - key) >= sizeof(rt) || n == 0) {
-		free(dates);
+	if (tab == NULL || (size_t)(tab - key->key) >= sizeof(rt) || n == 0)
 		return;
-	}
-	snprintf(rt, sizeof(rt), "%.*s", (int)(tab - key), key);
-	memset(&ep, 0, sizeof(ep));
+	snprintf(rt, sizeof(rt), "%.*s", (int)(tab - key->key), key->key);
+	ep->open = 0;
 	for (i = 0; i <= n; i++) {
-		struct json_object *c = i < n ? model_get(by_date, dates[i]) : NULL;
+		const struct report_ep_cell *c = i < n ? &cells[i] : NULL;
 		int split = i == n;
 
 		/* A report without the failure, from one that saw it, ends the episode. */
 		if (i > 0 && i < n) {
-			long a = model_day(dates[i - 1]), b = model_day(dates[i]);
+			const struct report_ep_cell *p = &cells[i - 1];
 
-			json_object_object_foreach(model_get(model_get(by_date, dates[i - 1]), "reporters"),
-			    org, v) {
-				const struct rep_days *r = find_rep(reps, n_reps, org);
+			for (j = 0; j < p->n_org; j++) {
+				const struct rep_days *r = find_rep(x, orgs[p->org0 + j].id);
 
-				(void)v;
-				if (r != NULL && reported_between(r, a, b))
+				if (r != NULL && reported_between(r, p->day, c->day))
 					split = 1;
 			}
 		}
-		if (split && ep.reporters != NULL) {
-			ep.last = i - 1;
-			ep.ongoing = 0;
-			json_object_object_foreach(ep.last_seen, org, seen) {
-				const struct rep_days *r = find_rep(reps, n_reps, org);
+		if (split && ep->open) {
+			ep->last = i - 1;
+			ep->ongoing = 0;
+			for (j = 0; j < ep->n_org; j++) {
+				const struct rep_days *r = find_rep(x, ep->orgs[j].id);
 
 				if (r == NULL || r->n == 0 ||
-				    r->days[r->n - 1] <= model_day(json_object_get_string(seen)))
-					ep.ongoing = 1;
+				    r->days[r->n - 1].day <= ep->orgs[j].last_seen)
+					ep->ongoing = 1;
 			}
-			ep.earlier = ep.first == 0 && failed_before(model, before, dates[0]);
-			emit(list, detected, floor, &ep, dates, by_date, reps, n_reps, n_mx);
-			json_object_put(ep.reporters);
-			json_object_put(ep.last_seen);
-			json_object_put(ep.ips);
-			memset(&ep, 0, sizeof(ep));
+			ep->earlier = ep->first == 0 &&
+			    failed_before(x->model, x->before, date_of(x, cells[0].day));
+			emit(x, ep, cells);
+			ep->open = 0;
 		}
 		if (i == n)
 			break;
-		if (ep.reporters == NULL) {
-			ep.domain = domain;
-			ep.rt = rt;
-			ep.mx = tab + 1;
-			ep.first = i;
-			ep.reporters = json_object_new_object();
-			ep.last_seen = json_object_new_object();
-			ep.ips = json_object_new_object();
+		if (!ep->open) {
+			ep->open = 1;
+			ep->domain = x->domain;
+			ep->rt = rt;
+			ep->mx = tab + 1;
+			ep->first = i;
+			ep->failed = ep->enforced = ep->sessions = 0;
+			ep->n_org = ep->n_ips = 0;
 		}
-		ep.failed += mval_int(c, "failed");
-		ep.enforced += mval_int(c, "enforced");
-		json_object_object_foreach(model_get(c, "reporters"), org, cnt) {
-			const struct rep_days *r = find_rep(reps, n_reps, org);
-			struct json_object *s = r != NULL ? model_get(r->by_day, dates[i]) : NULL;
-			struct json_object *prev = model_get(ep.reporters, org);
+		ep->failed += c->failed;
+		ep->enforced += c->enforced;
+		for (j = 0; j < c->n_org; j++) {
+			const struct report_ep_count *o = &orgs[c->org0 + j];
+			const struct rep_days *r = find_rep(x, o->id);
+			const struct rep_day *s = r != NULL ? rep_day(r, c->day) : NULL;
 
-			json_object_object_add(ep.reporters, org, json_object_new_int64(
-			    (prev ? json_object_get_int64(prev) : 0) + json_object_get_int64(cnt)));
-			json_object_object_add(ep.last_seen, org, json_object_new_string(dates[i]));
-			ep.sessions += s != NULL ? mval_int(s, "successful") + mval_int(s, "failed") :
-			    json_object_get_int64(cnt);
+			if (ep_org_add(ep, o->id, o->n, c->day) < 0)
+				continue;
+			ep->sessions += s != NULL ? s->ok + s->failed : o->n;
 		}
-		if (model_get(c, "ips") != NULL) {
-			json_object_object_foreach(model_get(c, "ips"), ip, v) {
-				(void)v;
-				if (json_object_object_length(ep.ips) < EPISODE_MAX_IPS)
-					json_object_object_add(ep.ips, ip,
-					    json_object_new_boolean(1));
-			}
+		for (j = 0; j < c->n_ip && ep->n_ips < EPISODE_MAX_IPS; j++) {
+			size_t m;
+
+			for (m = 0; m < ep->n_ips; m++)
+				if (ep->ips[m] == ips[c->ip0 + j].id)
+					break;
+			if (m == ep->n_ips)
+				ep->ips[ep->n_ips++] = ips[c->ip0 + j].id;
 		}
 	}
-	free(dates);
+}
+
+/* The floor's ranking keys, read once (it does not change meanwhile). */
+static void
+load_floor(struct ctx *x, struct json_object *floor)
+{
+	if (floor == NULL)
+		return;
+	x->has_floor = 1;
+	x->f_resolved = strcmp(mval_str(floor, "status"), "ongoing") != 0;
+	x->f_sev = insight_severity_rank(mval_str(floor, "severity"));
+	x->f_last = mval_str(floor, "last_date");
+	x->f_first = mval_str(floor, "first_date");
+	x->f_domain = mval_str(floor, "domain");
+	x->f_title = mval_str(floor, "title");
+}
+
+int
+report_episodes(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list)
+{
+	struct report_ep_domain d;
+	struct episode ep;
+	struct ctx x;
+	size_t i;
+	long hi = 0;
+	int rc = -1, spanned = 0;
+
+	memset(&x, 0, sizeof(x));
+	memset(&ep, 0, sizeof(ep));
+	if (report_cells_episodes(ed->cells, index, &d) < 0)
+		return -1;
+	x.model = model;
+	x.list = list;
+	x.stubs = stubs;
+	x.cells = ed->cells;
+	x.d = &d;
+	x.domain = report_cells_domain(ed->cells, index);
+	x.before = model_get(ed->before, x.domain);
+	x.detected = detected;
+	x.n_mx = known_mx_count(dom, &d);
+	load_floor(&x, floor);
+	x.reps = load_rep_days(model_get(ed->repdays, x.domain), &x.n_reps);
+	if (x.reps == NULL)
+		return 0;	/* as before: no episodes without memory */
+	x.rep_id = calloc(x.n_reps + 1, sizeof(*x.rep_id));
+	x.rep_known = calloc(x.n_reps + 1, sizeof(*x.rep_known));
+	if (x.rep_id == NULL || x.rep_known == NULL || load_cover(&x) < 0)
+		goto done;
+	/* The dates of the days the cells span. */
+	for (i = 0; i < d.n_keys; i++) {
+		const struct report_ep_key *k = &d.keys[i];
+		long a, b;
+
+		if (k->n_cells == 0)
+			continue;
+		a = d.cells[k->cell0].day;
+		b = d.cells[k->cell0 + k->n_cells - 1].day;
+		if (!spanned || a < x.day0)
+			x.day0 = a;
+		if (!spanned || b > hi)
+			hi = b;
+		spanned = 1;
+	}
+	if (spanned) {
+		x.n_dates = (size_t)(hi - x.day0 + 1);
+		if ((x.dates = calloc(x.n_dates, sizeof(*x.dates))) == NULL)
+			goto done;
+	}
+	for (i = 0; i < d.n_keys; i++)
+		one_key(&x, &ep, &d.keys[i]);
+	rc = 0;
+done:
+	free(ep.orgs);
+	free(x.dates);
+	free(x.cov);
+	free(x.rep_id);
+	free(x.rep_known);
+	free_rep_days(x.reps, x.n_reps);
+	return rc;
 }
 
 void
-report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    const char *domain, struct json_object *by_key, struct json_object *detected,
-    struct json_object *floor, struct json_object *list)
+episode_stubs_clear(struct episode_stubs *s)
 {
-	size_t n_reps, n_mx = known_mx_count(model, by_key, domain);
-	struct rep_days *reps = load_rep_days(model_get(ed->repdays, domain), &n_reps);
-	const char **keys;
-	size_t n = sorted_keys(by_key, &keys), i;
+	size_t i;
 
-	for (i = 0; reps != NULL && i < n; i++)
-		one_key(model, model_get(ed->before, domain), list, detected, floor,
-		    domain, keys[i], model_get(by_key, keys[i]), reps, n_reps, n_mx);
-	free(keys);
-	free_rep_days(reps, n_reps);
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].title);
+	s->n = 0;
+}
+
+void
+episode_stubs_free(struct episode_stubs *s)
+{
+	episode_stubs_clear(s);
+	free(s->v);
+	s->v = NULL;
+	s->cap = 0;
 }
 
 const char *

@@ -44,17 +44,39 @@ struct report_episode_data {
 };
 
 /*
- * The episodes of DOMAIN, whose cells are BY_KEY ("type\tmx", mx "" when
- * not reported, -> date -> {failed, enforced, reporters {org: failed},
- * ips {ip: true}}) and whose detectors' insights so far are DETECTED (an
- * array, or NULL).  MODEL holds "domains" (with "_mx_known"); insights go
- * into LIST.  FLOOR, when not NULL, is the insight a capped list keeps
- * last so far: a new episode ranked after it (insight_order()) goes into
- * LIST with only its ranking keys, as it will be left out anyway.
+ * An episode that ranks after the floor: only what ranks it and counts
+ * it as left out.  POS is the length of LIST when it was made: it came
+ * before the insight at that index.
  */
-void report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    const char *domain, struct json_object *by_key, struct json_object *detected,
-    struct json_object *floor, struct json_object *list);
+struct episode_stub {
+	char *title;
+	const char *domain;		/* borrowed from the cells */
+	const char *severity;		/* static */
+	char first[16], last[16];
+	int ongoing;
+	size_t pos;
+};
+
+struct episode_stubs {
+	struct episode_stub *v;
+	size_t n, cap;
+};
+
+void episode_stubs_clear(struct episode_stubs *s);
+void episode_stubs_free(struct episode_stubs *s);
+
+/*
+ * The episodes of domain INDEX of the cells (report_cells_episodes()),
+ * whose entry in the model's "domains" is DOM (with "_mx_known"; NULL
+ * when none) and whose detectors' insights so far are DETECTED (an
+ * array, or NULL).  Insights go into LIST.
+ * FLOOR, when not NULL, is the insight a capped list keeps last so far:
+ * a new episode ranked after it (insight_order()) goes into STUBS
+ * instead, as it will be left out anyway.  -1 when out of memory.
+ */
+int report_episodes(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list);
 
 /* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
 const char *report_episode_status(struct json_object *model, const char *domain,

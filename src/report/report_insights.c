@@ -59,26 +59,70 @@ sorted_dates(struct json_object *by_date, const char ***dates_r)
 	return k;
 }
 
-static struct json_object *
-domain_entry(struct json_object *model, const char *domain)
+/*
+ * The model's domains by name (each is there once), and the MX hosts
+ * each is served by in the order of the model's "mx_hosts", read once:
+ * the detectors ask for every domain.
+ */
+struct dindex {
+	struct json_object *entry;	/* domain -> its entry in "domains" */
+	struct json_object *mx;		/* domain -> [host] */
+};
+
+static void
+dindex_load(struct dindex *ix, struct json_object *model)
 {
 	struct json_object *arr = mval_array(model, "domains");
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
+	struct json_object *mxs = mval_array(model, "mx_hosts");
+	size_t i, j, n = model_len(arr);
 
+	ix->entry = json_object_new_object();
+	ix->mx = json_object_new_object();
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
+		const char *name = mval_str(d, "domain");
 
-		if (strcmp(mval_str(d, "domain"), domain) == 0)
-			return d;
+		if (!json_object_object_get_ex(ix->entry, name, NULL))
+			json_object_object_add(ix->entry, name, json_object_get(d));
 	}
-	return NULL;
+	for (i = 0; i < model_len(mxs); i++) {
+		struct json_object *m = json_object_array_get_idx(mxs, i);
+		struct json_object *doms = mval_array(m, "domains");
+		const char *host = mval_str(m, "mx_host");
+
+		for (j = 0; j < model_len(doms); j++) {
+			const char *d = json_object_get_string(json_object_array_get_idx(doms, j));
+			struct json_object *hosts;
+
+			if (d == NULL)
+				continue;
+			if ((hosts = model_get(ix->mx, d)) == NULL) {
+				hosts = json_object_new_array();
+				json_object_object_add(ix->mx, d, hosts);
+			}
+			json_object_array_add(hosts, json_object_new_string(host));
+		}
+	}
+}
+
+static void
+dindex_free(struct dindex *ix)
+{
+	json_object_put(ix->entry);
+	json_object_put(ix->mx);
+}
+
+static struct json_object *
+domain_entry(const struct dindex *ix, const char *domain)
+{
+	return domain != NULL ? model_get(ix->entry, domain) : NULL;
 }
 
 /* The last day with any report for DOMAIN. */
 static const char *
-last_report_day(struct json_object *model, const char *domain)
+last_report_day(const struct dindex *ix, const char *domain)
 {
-	struct json_object *days = mval_array(domain_entry(model, domain), "daily");
+	struct json_object *days = mval_array(domain_entry(ix, domain), "daily");
 	size_t n = days ? json_object_array_length(days) : 0;
 
 	return n ? mval_str(json_object_array_get_idx(days, n - 1), "date") : "";
@@ -87,12 +131,12 @@ last_report_day(struct json_object *model, const char *domain)
 /* ---- tlsa-invalid that starts and clears within about two days -------- */
 
 static void
-tlsa_rollover(struct json_object *model, struct json_object *list,
+tlsa_rollover(const struct dindex *ix, struct json_object *list,
     const char *domain, struct json_object *by_date)
 {
 	const char **d;
 	size_t n = sorted_dates(by_date, &d), i = 0;
-	const char *last_day = last_report_day(model, domain);
+	const char *last_day = last_report_day(ix, domain);
 
 	while (i < n) {
 		size_t j = i;
@@ -152,11 +196,11 @@ tlsa_rollover(struct json_object *model, struct json_object *list,
 /* ---- a certificate problem on one MX while the others are fine -------- */
 
 static void
-mx_certificate(struct json_object *model, struct json_object *list,
+mx_certificate(const struct dindex *ix, struct json_object *list,
     const char *domain, const char *rt, struct json_object *by_date)
 {
 	struct json_object *affected = json_object_new_object(), *fine, *o;
-	struct json_object *mxs = mval_array(model, "mx_hosts");
+	struct json_object *mxs = model_get(ix->mx, domain);
 	const char **d;
 	size_t n = sorted_dates(by_date, &d), i;
 	char bad[300], good[300];
@@ -182,7 +226,7 @@ mx_certificate(struct json_object *model, struct json_object *list,
 	/* The domain's other MX hosts: named by its policies or seen failing otherwise. */
 	fine = json_object_new_object();
 	{
-		struct json_object *known = model_get(domain_entry(model, domain), "_mx_known");
+		struct json_object *known = model_get(domain_entry(ix, domain), "_mx_known");
 
 		if (known != NULL) {
 			json_object_object_foreach(known, k, v) {
@@ -192,16 +236,11 @@ mx_certificate(struct json_object *model, struct json_object *list,
 			}
 		}
 	}
-	for (i = 0; mxs != NULL && i < json_object_array_length(mxs); i++) {
-		struct json_object *m = json_object_array_get_idx(mxs, i);
-		const char *host = mval_str(m, "mx_host");
-		struct json_object *doms = mval_array(m, "domains");
-		size_t j;
+	for (i = 0; i < model_len(mxs); i++) {
+		const char *host = json_object_get_string(json_object_array_get_idx(mxs, i));
 
-		for (j = 0; doms != NULL && j < json_object_array_length(doms); j++)
-			if (strcmp(json_object_get_string(json_object_array_get_idx(doms, j)),
-			    domain) == 0 && model_get(affected, host) == NULL && host[0] != '(')
-				json_object_object_add(fine, host, json_object_new_boolean(1));
+		if (model_get(affected, host) == NULL && host[0] != '(')
+			json_object_object_add(fine, host, json_object_new_boolean(1));
 	}
 	if (n > 0 && json_object_object_length(affected) > 0 &&
 	    json_object_object_length(fine) > 0) {
@@ -295,19 +334,42 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The insights of DOMAIN (in BY_DOMAIN: domain -> insights) covering a day in [FIRST, LAST]. */
+/*
+ * The domain's own insights: LIST[FIRST..END) and the stubs ST[0..NST)
+ * of its episodes that rank too low to be kept, in the order they were
+ * made.
+ */
+struct own {
+	struct json_object *list;
+	size_t first, end;
+	const struct episode_stub *st;
+	size_t nst;
+};
+
+/*
+ * The first of OWN covering a day in [FROM, TO]; NULL when none does, or
+ * when that one is a stub (*STUB_R then set): it will be left out.
+ */
 static struct json_object *
-overlapping(struct json_object *by_domain, const char *domain, const char *first,
-    const char *last)
+overlapping(const struct own *own, const char *from, const char *to, int *stub_r)
 {
-	struct json_object *list = model_get(by_domain, domain);
-	size_t i, n = list ? json_object_array_length(list) : 0;
+	size_t i, s = 0;
 
-	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
+	*stub_r = 0;
+	for (i = own->first; i <= own->end; i++) {
+		struct json_object *o;
 
-		if (strcmp(mval_str(o, "first_date"), last) <= 0 &&
-		    strcmp(mval_str(o, "last_date"), first) >= 0)
+		for (; s < own->nst && own->st[s].pos <= i; s++)
+			if (strcmp(own->st[s].first, to) <= 0 &&
+			    strcmp(own->st[s].last, from) >= 0) {
+				*stub_r = 1;
+				return NULL;
+			}
+		if (i == own->end)
+			break;
+		o = json_object_array_get_idx(own->list, i);
+		if (strcmp(mval_str(o, "first_date"), to) <= 0 &&
+		    strcmp(mval_str(o, "last_date"), from) >= 0)
 			return o;
 	}
 	return NULL;
@@ -332,10 +394,10 @@ cmp_rate_day(const void *a, const void *b)
  * The baseline of each day is the median rate of the INSIGHT_BASELINE_DAYS
  * before it, spikes left out, read from before the period when the period
  * has not lasted that long.  A spike that an insight of the domain
- * already covers adds its numbers to that insight as evidence.
+ * (OWN) already covers adds its numbers to that insight as evidence.
  */
 static void
-rate_spikes(struct json_object *list, struct json_object *by_domain,
+rate_spikes(struct json_object *list, const struct own *own,
     struct json_object *dom, struct json_object *before)
 {
 	struct json_object *days = mval_array(dom, "daily");
@@ -392,13 +454,19 @@ rate_spikes(struct json_object *list, struct json_object *by_domain,
 	for (i = 0; i < n; i++) {
 		size_t j = i, k;
 		struct json_object *o;
+		int stub;
 
 		if (!r[i].spike || !r[i].in_period)
 			continue;
 		while (j + 1 < n && r[j + 1].spike)
 			j++;
-		if ((o = overlapping(by_domain, domain, r[i].date, r[j].date)) != NULL) {
+		if ((o = overlapping(own, r[i].date, r[j].date, &stub)) != NULL || stub) {
 			char line[300];
+
+			if (stub) {
+				i = j;
+				continue;
+			}
 
 			snprintf(line, sizeof(line), "failure rate on %s: %.1f%% of all sessions, "
 			    "against a baseline of %.2f%%", r[i].date, r[i].rate * 100,
@@ -559,9 +627,10 @@ report_insight_type(const char *rt)
 }
 
 
-/* An insight with its sort keys read once: a sort compares them often. */
+/* An insight (or an episode's stub) with its sort keys read once: a sort compares them often. */
 struct ranked {
 	struct json_object *o;
+	const struct episode_stub *stub;
 	int resolved, severity;
 	const char *last, *first, *domain, *title;
 };
@@ -586,12 +655,10 @@ by_rank(const void *a, const void *b)
 	return c;
 }
 
-/* Count insight O into the left-out summary LO (doc/report-json.md). */
+/* Count an insight of SEV on domain D into the left-out summary LO (doc/report-json.md). */
 static void
-leave_out(struct json_object *lo, struct json_object *o)
+leave_out(struct json_object *lo, const char *sev, const char *d, int ongoing)
 {
-	const char *sev = mval_str(o, "severity"), *d = mval_str(o, "domain");
-	int ongoing = strcmp(mval_str(o, "status"), "ongoing") == 0;
 	struct json_object *v;
 	char key[32];
 
@@ -616,16 +683,63 @@ leave_out(struct json_object *lo, struct json_object *o)
 	}
 }
 
+static void complete(const struct dindex *ix, struct json_object *model,
+    struct json_object *o);
+
+/* Stub ST as the insight it stands for: only its ranking keys. */
+static struct json_object *
+from_stub(const struct dindex *ix, struct json_object *model,
+    const struct episode_stub *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
+	json_object_object_add(o, "severity", json_object_new_string(st->severity));
+	json_object_object_add(o, "domain", json_object_new_string(st->domain));
+	json_object_object_add(o, "title", json_object_new_string(st->title));
+	json_object_object_add(o, "first_date", json_object_new_string(st->first));
+	json_object_object_add(o, "last_date", json_object_new_string(st->last));
+	json_object_object_add(o, "status",
+	    json_object_new_string(st->ongoing ? "ongoing" : "resolved"));
+	complete(ix, model, o);
+	return o;
+}
+
+/* The keys of insight O, read. */
+static void
+rank_keys(struct ranked *r, struct json_object *o)
+{
+	r->o = o;
+	r->stub = NULL;
+	r->resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
+	r->severity = insight_severity_rank(mval_str(o, "severity"));
+	r->last = mval_str(o, "last_date");
+	r->first = mval_str(o, "first_date");
+	r->domain = mval_str(o, "domain");
+	r->title = mval_str(o, "title");
+}
+
 /*
- * LIST in the order of by_rank, as a new array (LIST is released); past
- * the first KEEP, every insight but a silent reporter or "no reports"
- * goes into the left-out summary LO instead.
+ * The keys of the insights a cut kept (the head of the next list): they
+ * no longer change, so the next cut need not read them again.
+ */
+struct rank_cache {
+	struct ranked *r;
+	size_t n;
+};
+
+/*
+ * LIST and STUBS in the order of by_rank, as a new array (LIST is
+ * released, STUBS emptied); past the first KEEP, every insight but a
+ * silent reporter or "no reports" goes into the left-out summary LO
+ * instead.  RC holds the keys of LIST's head, and then of the new array.
  */
 static struct json_object *
-ranked(struct json_object *list, size_t keep, struct json_object *lo)
+ranked(const struct dindex *ix, struct json_object *model, struct json_object *list,
+    struct episode_stubs *stubs, size_t keep, struct json_object *lo, struct rank_cache *rc)
 {
-	size_t i, n = json_object_array_length(list), kept = 0;
-	struct ranked *r = calloc(n + 1, sizeof(*r));
+	size_t i, n = json_object_array_length(list), kept = 0, m = n + stubs->n;
+	struct ranked *r = calloc(m + 1, sizeof(*r)), *kr;
 	struct json_object *out;
 
 	if (r == NULL)
@@ -633,42 +747,70 @@ ranked(struct json_object *list, size_t keep, struct json_object *lo)
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(list, i);
 
-		r[i].o = o;
-		r[i].resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
-		r[i].severity = insight_severity_rank(mval_str(o, "severity"));
-		r[i].last = mval_str(o, "last_date");
-		r[i].first = mval_str(o, "first_date");
-		r[i].domain = mval_str(o, "domain");
-		r[i].title = mval_str(o, "title");
+		if (i < rc->n && rc->r[i].o == o) {
+			r[i] = rc->r[i];
+			continue;
+		}
+		rank_keys(&r[i], o);
 	}
-	qsort(r, n, sizeof(*r), by_rank);
-	out = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++) {
-		const char *kind = mval_str(r[i].o, "kind");
+	for (i = n; i < m; i++) {
+		const struct episode_stub *st = &stubs->v[i - n];
+
+		r[i].stub = st;
+		r[i].resolved = !st->ongoing;
+		r[i].severity = insight_severity_rank(st->severity);
+		r[i].last = st->last;
+		r[i].first = st->first;
+		r[i].domain = st->domain;
+		r[i].title = st->title;
+	}
+	qsort(r, m, sizeof(*r), by_rank);
+	out = json_object_new_array_ext((int)(keep < m ? keep + 1 : m + 1));
+	free(rc->r);
+	rc->n = 0;
+	rc->r = kr = malloc(sizeof(*kr) * (keep < m ? keep + 1 : m + 1));
+	for (i = 0; i < m; i++) {
+		const char *kind = r[i].stub ? "failure-episode" : mval_str(r[i].o, "kind");
 
 		if (kept < keep || strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0) {
-			json_object_array_add(out, json_object_get(r[i].o));
+			struct json_object *o = r[i].stub ? from_stub(ix, model, r[i].stub) :
+			    json_object_get(r[i].o);
+
+			json_object_array_add(out, o);
+			if (kr != NULL && rc->n == kept && kept < keep) {
+				if (r[i].stub)
+					rank_keys(&kr[rc->n++], o);
+				else
+					kr[rc->n++] = r[i];
+			}
 			kept++;
-		} else
-			leave_out(lo, r[i].o);
+		} else if (r[i].stub)
+			leave_out(lo, r[i].stub->severity, r[i].stub->domain,
+			    r[i].stub->ongoing);
+		else
+			leave_out(lo, mval_str(r[i].o, "severity"), mval_str(r[i].o, "domain"),
+			    strcmp(mval_str(r[i].o, "status"), "ongoing") == 0);
 	}
 	free(r);
+	episode_stubs_clear(stubs);
 	json_object_put(list);
 	return out;
 }
 
 /* Every insight gets the episode keys; those without an episode their defaults. */
 static void
-complete(struct json_object *model, struct json_object *o)
+complete(const struct dindex *ix, struct json_object *model, struct json_object *o)
 {
 	const char *kind = mval_str(o, "kind");
 
 	if (model_get(o, "status") == NULL) {
+		const char *d = model_str(o, "domain"), *last = model_str(o, "last_date");
+		/* report_episode_status(), with the domain's last day looked up once. */
 		const char *st = strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0 ? "ongoing" :
-		    report_episode_status(model, model_str(o, "domain"),
-		    model_str(o, "last_date"));
+		    d == NULL || last == NULL ? report_episode_status(model, d, last) :
+		    strcmp(last, last_report_day(ix, d)) >= 0 ? "ongoing" : "resolved";
 
 		json_object_object_add(o, "status", json_object_new_string(st));
 	}
@@ -708,34 +850,35 @@ set_to_array(struct json_object *lo, const char *set, const char *key)
 
 /* Complete the insights of LIST from index FROM on. */
 static void
-complete_from(struct json_object *model, struct json_object *list, size_t from)
+complete_from(const struct dindex *ix, struct json_object *model, struct json_object *list,
+    size_t from)
 {
 	size_t i;
 
 	for (i = from; i < json_object_array_length(list); i++)
-		complete(model, json_object_array_get_idx(list, i));
+		complete(ix, model, json_object_array_get_idx(list, i));
 }
 
-/* The spikes of DOMAIN, after the insights of LIST from FIRST on (its own). */
+/*
+ * The spikes of DOMAIN, after the insights of LIST from FIRST on and the
+ * stubs of STUBS from S0 on (its own).
+ */
 static void
-domain_spikes(struct json_object *model, struct json_object *list, size_t first,
-    const struct report_episode_data *ed, const char *domain)
+domain_spikes(const struct dindex *ix, struct json_object *list, size_t first,
+    const struct episode_stubs *stubs, size_t s0, const struct report_episode_data *ed,
+    const char *domain)
 {
-	struct json_object *dom = domain_entry(model, domain), *by_domain, *arr = NULL;
-	size_t i;
+	struct json_object *dom = domain_entry(ix, domain);
+	struct own own;
 
 	if (dom == NULL)
 		return;
-	by_domain = json_object_new_object();
-	for (i = first; i < json_object_array_length(list); i++) {
-		if (arr == NULL) {
-			arr = json_object_new_array();
-			json_object_object_add(by_domain, domain, arr);
-		}
-		json_object_array_add(arr, json_object_get(json_object_array_get_idx(list, i)));
-	}
-	rate_spikes(list, by_domain, dom, model_get(ed->before, domain));
-	json_object_put(by_domain);
+	own.list = list;
+	own.first = first;
+	own.end = json_object_array_length(list);
+	own.st = stubs->v != NULL ? stubs->v + s0 : NULL;
+	own.nst = stubs->n - s0;
+	rate_spikes(list, &own, dom, model_get(ed->before, domain));
 }
 
 int
@@ -745,9 +888,13 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 {
 	struct json_object *list = json_object_new_array(), *doms, *done, *lo;
 	struct json_object *floor = NULL;
+	struct episode_stubs stubs = { NULL, 0, 0 };
+	struct dindex ix;
+	struct rank_cache rc = { NULL, 0 };
 	size_t i, n, k;
 
 	(void)opt;
+	dindex_load(&ix, model);
 	lo = json_object_new_object();
 	done = json_object_new_object();
 	/*
@@ -757,42 +904,40 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	 */
 	for (k = 0; k < report_cells_domains(ed->cells); k++) {
 		const char *domain = report_cells_domain(ed->cells, k);
-		struct json_object *by_type, *by_key, *c, *detected = NULL;
-		size_t first = json_object_array_length(list);
+		struct json_object *by_type, *c, *detected = NULL;
+		size_t first = json_object_array_length(list), s0 = stubs.n;
 
-		if (report_cells_build(ed->cells, k, &by_key, &by_type) < 0) {
-			json_object_put(list);
-			json_object_put(lo);
-			json_object_put(done);
-			json_object_put(floor);
-			return -1;
-		}
+		if (report_cells_build(ed->cells, k, &by_type) < 0)
+			goto fail;
 		if ((c = model_get(by_type, "tlsa-invalid")) != NULL)
-			tlsa_rollover(model, list, domain, c);
+			tlsa_rollover(&ix, list, domain, c);
 		if ((c = model_get(by_type, "certificate-expired")) != NULL)
-			mx_certificate(model, list, domain, "certificate-expired", c);
+			mx_certificate(&ix, list, domain, "certificate-expired", c);
 		if ((c = model_get(by_type, "certificate-host-mismatch")) != NULL)
-			mx_certificate(model, list, domain, "certificate-host-mismatch", c);
+			mx_certificate(&ix, list, domain, "certificate-host-mismatch", c);
 		if ((c = model_get(by_type, "sts-policy-fetch-error")) != NULL)
 			sts_outage(list, domain, "sts-policy-fetch-error", c);
 		if ((c = model_get(by_type, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", c);
+		json_object_put(by_type);
 		for (i = first; i < json_object_array_length(list); i++) {
 			if (detected == NULL)
 				detected = json_object_new_array();
 			json_object_array_add(detected,
 			    json_object_get(json_object_array_get_idx(list, i)));
 		}
-		report_episodes(model, ed, domain, by_key, detected, floor, list);
+		if (report_episodes(model, ed, k, domain_entry(&ix, domain), detected, floor,
+		    &stubs, list) < 0) {
+			json_object_put(detected);
+			goto fail;
+		}
 		json_object_put(detected);
-		json_object_put(by_key);
-		json_object_put(by_type);
-		domain_spikes(model, list, first, ed, domain);
+		domain_spikes(&ix, list, first, &stubs, s0, ed, domain);
 		json_object_object_add(done, domain, NULL);
-		complete_from(model, list, first);
+		complete_from(&ix, model, list, first);
 		/* Twice the cap before cutting: a sort per domain would cost. */
-		if (json_object_array_length(list) > 2 * INSIGHT_MAX) {
-			list = ranked(list, INSIGHT_MAX, lo);
+		if (json_object_array_length(list) + stubs.n > 2 * INSIGHT_MAX) {
+			list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, lo, &rc);
 			/* The last kept: what ranks after it can never be kept. */
 			json_object_put(floor);
 			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
@@ -809,8 +954,8 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 
 		if (json_object_object_get_ex(done, domain, NULL))
 			continue;
-		domain_spikes(model, list, first, ed, domain);
-		complete_from(model, list, first);
+		domain_spikes(&ix, list, first, &stubs, stubs.n, ed, domain);
+		complete_from(&ix, model, list, first);
 	}
 	json_object_put(done);
 	k = json_object_array_length(list);
@@ -824,8 +969,9 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	}
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
-	complete_from(model, list, k);
-	list = ranked(list, INSIGHT_MAX, lo);
+	complete_from(&ix, model, list, k);
+	list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, lo, &rc);
+	episode_stubs_free(&stubs);
 	json_object_object_add(model, "insights", list);
 	if (mval_int(lo, "count") > 0) {
 		set_to_array(lo, "_ongoing", "ongoing_domains");
@@ -835,5 +981,16 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		json_object_put(lo);
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");
+	dindex_free(&ix);
+	free(rc.r);
 	return 0;
+fail:
+	dindex_free(&ix);
+	free(rc.r);
+	json_object_put(list);
+	json_object_put(lo);
+	json_object_put(done);
+	json_object_put(floor);
+	episode_stubs_free(&stubs);
+	return -1;
 }
