@@ -5,10 +5,11 @@
  * Entries live in one array in the order they were created, so an
  * entry's index is also its rank among the rows that named it first;
  * one open-addressing table of indexes finds them by key.  Strings are
- * interned once and named by number.
+ * interned once and named by number (report_tally.h).
  */
 #include "report_cells.h"
 #include "report_options.h"
+#include "report_tally.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,11 +27,7 @@ struct entry {
 };
 
 struct report_cells {
-	/* Interned strings: ids from 1; 0 is "none". */
-	char **str;
-	size_t n_str, cap_str;
-	uint32_t *str_tab;		/* id, 0 empty */
-	size_t str_mask;
+	struct tally *s;		/* the interned strings: ids from 1 */
 	struct entry *e;
 	size_t n_e, cap_e;
 	/*
@@ -75,63 +72,11 @@ mix(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdULL;
 }
 
-static uint64_t
-str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static int
-str_grow(struct report_cells *c)
-{
-	size_t cap = c->str_mask ? (c->str_mask + 1) * 2 : 256, i;
-	uint32_t *t = calloc(cap, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	for (i = 1; i <= c->n_str; i++) {
-		size_t j = str_hash(c->str[i]) & (cap - 1);
-
-		while (t[j] != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i;
-	}
-	free(c->str_tab);
-	c->str_tab = t;
-	c->str_mask = cap - 1;
-	return 0;
-}
-
 /* The id of S, interned; 0 when out of memory. */
 static uint32_t
 intern(struct report_cells *c, const char *s)
 {
-	size_t j;
-	char *d;
-
-	if ((c->n_str + 1) * 2 > c->str_mask && str_grow(c) < 0)
-		return 0;
-	for (j = str_hash(s) & c->str_mask; c->str_tab[j] != 0; j = (j + 1) & c->str_mask)
-		if (strcmp(c->str[c->str_tab[j]], s) == 0)
-			return c->str_tab[j];
-	if (c->n_str + 2 > c->cap_str) {
-		size_t cap = c->cap_str ? c->cap_str * 2 : 256;
-		char **n = realloc(c->str, cap * sizeof(*n));
-
-		if (n == NULL)
-			return 0;
-		c->str = n;
-		c->cap_str = cap;
-	}
-	if ((d = strdup(s)) == NULL)
-		return 0;
-	c->str[++c->n_str] = d;
-	c->str_tab[j] = (uint32_t)c->n_str;
-	return (uint32_t)c->n_str;
+	return tally_str(c->s, s);
 }
 
 static uint64_t
@@ -262,20 +207,21 @@ note_domain(struct report_cells *c, uint32_t dom)
 struct report_cells *
 report_cells_new(void)
 {
-	return calloc(1, sizeof(struct report_cells));
+	struct report_cells *c = calloc(1, sizeof(*c));
+
+	if (c != NULL && (c->s = tally_new()) == NULL) {
+		free(c);
+		c = NULL;
+	}
+	return c;
 }
 
 void
 report_cells_free(struct report_cells *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
-	for (i = 1; i <= c->n_str; i++)
-		free(c->str[i]);
-	free(c->str);
-	free(c->str_tab);
+	tally_free(c->s);
 	free(c->e);
 	free(c->tab);
 	free(c->domains);
@@ -352,7 +298,7 @@ report_cells_domains(const struct report_cells *c)
 const char *
 report_cells_domain(const struct report_cells *c, size_t i)
 {
-	return i < c->n_dom ? c->str[c->domains[i]] : NULL;
+	return i < c->n_dom ? tally_name(c->s, c->domains[i]) : NULL;
 }
 
 /* Each domain's entries, in creation order, grouped (a counting sort). */
@@ -388,7 +334,7 @@ group(struct report_cells *c)
 const char *
 report_cells_str(const struct report_cells *c, uint32_t id)
 {
-	return id >= 1 && id <= c->n_str ? c->str[id] : NULL;
+	return id >= 1 && id <= tally_strings(c->s) ? tally_name(c->s, id) : NULL;
 }
 
 /*
@@ -446,7 +392,7 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	memset(d, 0, sizeof(*d));
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	if (c->rank_of == NULL && (c->rank_of = calloc(c->n_str + 1,
+	if (c->rank_of == NULL && (c->rank_of = calloc(tally_strings(c->s) + 1,
 	    sizeof(*c->rank_of))) == NULL)
 		return -1;
 	n_e = c->start[i + 1] - c->start[i] + 1;
@@ -470,7 +416,7 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 			if (RESERVE(c->keys, c->cap_keys, n_kid + 1) < 0)
 				return -1;
 			c->rank_of[e->key] = 1;
-			c->keys[n_kid].key = c->str[e->key];
+			c->keys[n_kid].key = tally_name(c->s, e->key);
 			c->keys[n_kid++].cell0 = e->key;
 		}
 	}
@@ -593,17 +539,17 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 			last_day = e->day;
 		}
 		/* A cell's entry comes before those under it: created first. */
-		cell = child(child(in, c->str[e->key]), date);
+		cell = child(child(in, tally_name(c->s, e->key)), date);
 		switch (e->kind) {
 		case IN:
 			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
 			break;
 		case IN_MX:
-			json_object_object_add(child(cell, "mx_hosts"), c->str[e->sub],
+			json_object_object_add(child(cell, "mx_hosts"), tally_name(c->s, e->sub),
 			    json_object_new_int64(e->v));
 			break;
 		case IN_ORG:
-			json_object_object_add(child(cell, "reporters"), c->str[e->sub],
+			json_object_object_add(child(cell, "reporters"), tally_name(c->s, e->sub),
 			    json_object_new_int64(e->v));
 			break;
 		}

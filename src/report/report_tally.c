@@ -152,6 +152,12 @@ tally_name(const struct tally *t, uint32_t id)
 	return id >= 1 && id <= t->n_str ? t->str[id] : "";
 }
 
+size_t
+tally_strings(const struct tally *t)
+{
+	return t->n_str;
+}
+
 static uint64_t
 entry_hash(unsigned kind, uint32_t a, uint32_t b, uint32_t c)
 {

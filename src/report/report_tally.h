@@ -44,8 +44,9 @@ uint32_t tally_str(struct tally *t, const char *s);
  */
 uint32_t tally_lower(struct tally *t, const char *s, const char *absent);
 
-/* The string of ID ("" for 0 or an unknown id). */
+/* The string of ID ("" for 0 or an unknown id); how many there are. */
 const char *tally_name(const struct tally *t, uint32_t id);
+size_t tally_strings(const struct tally *t);
 
 /*
  * The entry (KIND, A, B, C), created zero when new (*CREATED then 1, when
