@@ -149,19 +149,38 @@ insight_severity_rank(const char *s)
 int
 insight_order(struct json_object *a, struct json_object *b)
 {
-	int c = (strcmp(mval_str(a, "status"), "ongoing") != 0) -
-	    (strcmp(mval_str(b, "status"), "ongoing") != 0);
+	struct insight_rank x, y;
+
+	insight_rank_read(&x, a);
+	insight_rank_read(&y, b);
+	return insight_rank_cmp(&x, &y);
+}
+
+void
+insight_rank_read(struct insight_rank *r, struct json_object *o)
+{
+	r->resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
+	r->severity = insight_severity_rank(mval_str(o, "severity"));
+	r->last = mval_str(o, "last_date");
+	r->first = mval_str(o, "first_date");
+	r->domain = mval_str(o, "domain");
+	r->title = mval_str(o, "title");
+}
+
+int
+insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b)
+{
+	int c = a->resolved - b->resolved;
 
 	if (c == 0)
-		c = insight_severity_rank(mval_str(a, "severity")) -
-		    insight_severity_rank(mval_str(b, "severity"));
+		c = a->severity - b->severity;
 	if (c == 0)
-		c = strcmp(mval_str(b, "last_date"), mval_str(a, "last_date"));
+		c = strcmp(b->last, a->last);
 	if (c == 0)
-		c = strcmp(mval_str(b, "first_date"), mval_str(a, "first_date"));
+		c = strcmp(b->first, a->first);
 	if (c == 0)
-		c = strcmp(mval_str(a, "domain"), mval_str(b, "domain"));
+		c = strcmp(a->domain, b->domain);
 	if (c == 0)
-		c = strcmp(mval_str(a, "title"), mval_str(b, "title"));
+		c = strcmp(a->title, b->title);
 	return c;
 }

@@ -25,6 +25,18 @@ struct json_object *insight_new(struct json_object *list, const char *kind,
 int insight_order(struct json_object *a, struct json_object *b);
 int insight_severity_rank(const char *severity);
 
+/*
+ * The keys insight_order() compares, read once: sorting many insights
+ * compares each one many times.  The strings belong to the insight.
+ */
+struct insight_rank {
+	int resolved, severity;
+	const char *last, *first, *domain, *title;
+};
+
+void insight_rank_read(struct insight_rank *r, struct json_object *o);
+int insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b);
+
 /* Set KEY ("title", "fix") of insight O to the printf text FMT. */
 void insight_text(struct json_object *o, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

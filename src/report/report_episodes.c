@@ -73,8 +73,8 @@ struct ctx {
 	int cov_live;			/* a key did not fit: read the JSON */
 	struct json_object *detected;
 	/* The floor's ranking keys, when there is one. */
-	int has_floor, f_resolved, f_sev;
-	const char *f_last, *f_first, *f_domain, *f_title;
+	int has_floor;
+	struct insight_rank floor;	/* the last insight the list keeps */
 	long day0;
 	char (*dates)[16];		/* day - day0 -> date, "" until made */
 	size_t n_dates;
@@ -562,23 +562,11 @@ below_floor(struct ctx *x, const struct episode *ep, const char *first, const ch
     const char *title)
 {
 	const char *sev = severity(ep, x->n_mx);
+	struct insight_rank k = { !ep->ongoing, insight_severity_rank(sev), last,
+	    first, ep->domain, title };
 	struct episode_stub *st;
-	int c;
 
-	if (!x->has_floor)
-		return 0;
-	c = !ep->ongoing - x->f_resolved;
-	if (c == 0)
-		c = insight_severity_rank(sev) - x->f_sev;
-	if (c == 0)
-		c = strcmp(x->f_last, last);
-	if (c == 0)
-		c = strcmp(x->f_first, first);
-	if (c == 0)
-		c = strcmp(ep->domain, x->f_domain);
-	if (c == 0)
-		c = strcmp(title, x->f_title);
-	if (c <= 0)
+	if (!x->has_floor || insight_rank_cmp(&k, &x->floor) <= 0)
 		return 0;
 	if (x->stubs->n == x->stubs->cap) {
 		size_t cap = x->stubs->cap ? x->stubs->cap * 2 : 1024;
@@ -828,12 +816,7 @@ load_floor(struct ctx *x, struct json_object *floor)
 	if (floor == NULL)
 		return;
 	x->has_floor = 1;
-	x->f_resolved = strcmp(mval_str(floor, "status"), "ongoing") != 0;
-	x->f_sev = insight_severity_rank(mval_str(floor, "severity"));
-	x->f_last = mval_str(floor, "last_date");
-	x->f_first = mval_str(floor, "first_date");
-	x->f_domain = mval_str(floor, "domain");
-	x->f_title = mval_str(floor, "title");
+	insight_rank_read(&x->floor, floor);
 }
 
 int

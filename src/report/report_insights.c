@@ -631,8 +631,7 @@ report_insight_type(const char *rt)
 struct ranked {
 	struct json_object *o;
 	const struct episode_stub *stub;
-	int resolved, severity;
-	const char *last, *first, *domain, *title;
+	struct insight_rank k;
 };
 
 /* insight_order() over the keys read once. */
@@ -640,19 +639,8 @@ static int
 by_rank(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
-	int c = x->resolved - y->resolved;
 
-	if (c == 0)
-		c = x->severity - y->severity;
-	if (c == 0)
-		c = strcmp(y->last, x->last);
-	if (c == 0)
-		c = strcmp(y->first, x->first);
-	if (c == 0)
-		c = strcmp(x->domain, y->domain);
-	if (c == 0)
-		c = strcmp(x->title, y->title);
-	return c;
+	return insight_rank_cmp(&x->k, &y->k);
 }
 
 /* Count an insight of SEV on domain D into the left-out summary LO (doc/report-json.md). */
@@ -711,12 +699,7 @@ rank_keys(struct ranked *r, struct json_object *o)
 {
 	r->o = o;
 	r->stub = NULL;
-	r->resolved = strcmp(mval_str(o, "status"), "ongoing") != 0;
-	r->severity = insight_severity_rank(mval_str(o, "severity"));
-	r->last = mval_str(o, "last_date");
-	r->first = mval_str(o, "first_date");
-	r->domain = mval_str(o, "domain");
-	r->title = mval_str(o, "title");
+	insight_rank_read(&r->k, o);
 }
 
 /*
@@ -757,12 +740,10 @@ ranked(const struct dindex *ix, struct json_object *model, struct json_object *l
 		const struct episode_stub *st = &stubs->v[i - n];
 
 		r[i].stub = st;
-		r[i].resolved = !st->ongoing;
-		r[i].severity = insight_severity_rank(st->severity);
-		r[i].last = st->last;
-		r[i].first = st->first;
-		r[i].domain = st->domain;
-		r[i].title = st->title;
+		r[i].o = NULL;
+		r[i].k = (struct insight_rank){ !st->ongoing,
+		    insight_severity_rank(st->severity), st->last, st->first,
+		    st->domain, st->title };
 	}
 	qsort(r, m, sizeof(*r), by_rank);
 	out = json_object_new_array_ext((int)(keep < m ? keep + 1 : m + 1));
