@@ -4,9 +4,11 @@
  *
  * Rows arrive reports first, then policies, then failure details, each in
  * id order (store.h), so a policy finds its report and a failure detail
- * its policy by binary search in arrays kept here.  The aggregates are
- * json-c objects keyed by name while they grow (json-c's hash tables), and
- * become the sorted arrays of the model at the end.
+ * its policy by binary search in arrays kept here.  Policies and failure
+ * details add to counters keyed by interned strings (report_tally.h),
+ * replayed once into json-c aggregates keyed by name, which become the
+ * sorted arrays of the model at the end; the failure details also feed
+ * the per-day cells of the episodes (report_cells.h).
  */
 #include "report_model.h"
 #include "report_cells.h"
