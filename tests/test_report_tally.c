@@ -2,7 +2,8 @@
  * test_report_tally.c - the counters behind the report's aggregation:
  * interned strings (exact and lower-cased host forms, long names),
  * entries found again by their whole key, kept in creation order and
- * with their sums after the tables grew many times.
+ * with their sums after the tables grew many times, dropped while the
+ * strings stay.
  */
 #include "report_tally.h"
 #include "testlib.h"
@@ -90,6 +91,14 @@ test_entries(void)
 	e = tally_get(t, 3, ids[0], 0, 0, &created);
 	CHECK(e != NULL && created == 1 && e->v == 0);
 	CHECK_INT(tally_count(t), 500 * 40 + 1);
+	/* Dropping the entries keeps the strings and their ids. */
+	tally_drop_entries(t);
+	CHECK_INT(tally_count(t), 0);
+	CHECK_STR(tally_name(t, ids[499]), "host499.example");
+	CHECK_INT(tally_str(t, "host7.example"), ids[7]);
+	e = tally_get(t, 1, ids[0], 0, 0, &created);
+	CHECK(e != NULL && created == 1 && e->v == 0);
+	CHECK_INT(tally_count(t), 1);
 	tally_free(t);
 	tally_free(NULL);
 }

@@ -13,18 +13,6 @@
 #include <string.h>
 
 /* One day of a reporter's reports for a domain. */
-struct rep_day {
-	long day;
-	long long ok, failed;
-};
-
-/* One reporter's report days for a domain, sorted. */
-struct rep_days {
-	const char *org;
-	struct rep_day *days;
-	size_t n;
-};
-
 /* A reporter of an episode, in the order the episode first saw it. */
 struct ep_org {
 	uint32_t id;
@@ -64,7 +52,7 @@ struct ctx {
 	const struct report_cells *cells;
 	const struct report_ep_domain *d;
 	const char *domain;
-	struct rep_days *reps;
+	const struct report_rep_days *reps;
 	size_t n_reps, n_mx;
 	uint32_t *rep_id;		/* reps[i]'s string id, 0 unknown, */
 	int *rep_known;			/* ... once looked up */
@@ -84,14 +72,6 @@ static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int
-cmp_rep_day(const void *a, const void *b)
-{
-	long x = ((const struct rep_day *)a)->day, y = ((const struct rep_day *)b)->day;
-
-	return x < y ? -1 : x > y;
 }
 
 static int
@@ -118,50 +98,24 @@ sorted_keys(struct json_object *obj, const char ***keys_r)
 	return k;
 }
 
-static struct rep_days *
-load_rep_days(struct json_object *by_reporter, size_t *n_r)
+static int
+cmp_domain_reps(const void *key, const void *elem)
 {
-	size_t n = by_reporter ? json_object_object_length(by_reporter) : 0, i = 0;
-	struct rep_days *r = calloc(n + 1, sizeof(*r));
-
-	*n_r = 0;
-	if (r == NULL || by_reporter == NULL)
-		return r;
-	json_object_object_foreach(by_reporter, org, days) {
-		size_t k = 0;
-
-		r[i].org = org;
-		r[i].days = malloc(sizeof(*r[i].days) * (json_object_object_length(days) + 1));
-		if (r[i].days == NULL)
-			continue;
-		json_object_object_foreach(days, date, v) {
-			r[i].days[k].day = model_day(date);
-			r[i].days[k].ok = mval_int(v, "successful");
-			r[i].days[k].failed = mval_int(v, "failed");
-			k++;
-		}
-		qsort(r[i].days, k, sizeof(*r[i].days), cmp_rep_day);
-		r[i].n = k;
-		i++;
-	}
-	*n_r = i;
-	return r;
+	return strcmp(key, ((const struct report_domain_reps *)elem)->domain);
 }
 
-static void
-free_rep_days(struct rep_days *r, size_t n)
+/* DOMAIN's report days per reporter in ED; NULL when it has none. */
+static const struct report_domain_reps *
+domain_reps(const struct report_episode_data *ed, const char *domain)
 {
-	size_t i;
-
-	if (r == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(r[i].days);
-	free(r);
+	if (ed->repdays == NULL || domain == NULL)
+		return NULL;
+	return bsearch(domain, ed->repdays, ed->n_repdays, sizeof(*ed->repdays),
+	    cmp_domain_reps);
 }
 
 /* The report days of the reporter of string ID, or NULL. */
-static const struct rep_days *
+static const struct report_rep_days *
 find_rep(struct ctx *x, uint32_t id)
 {
 	size_t i;
@@ -182,7 +136,7 @@ find_rep(struct ctx *x, uint32_t id)
 
 /* The index of the first report day of REP after day A. */
 static size_t
-after(const struct rep_days *rep, long a)
+after(const struct report_rep_days *rep, long a)
 {
 	size_t lo = 0, hi = rep->n;
 
@@ -199,7 +153,7 @@ after(const struct rep_days *rep, long a)
 
 /* Did REP send a report on a day strictly between A and B? */
 static int
-reported_between(const struct rep_days *rep, long a, long b)
+reported_between(const struct report_rep_days *rep, long a, long b)
 {
 	size_t lo = after(rep, a);
 
@@ -207,8 +161,8 @@ reported_between(const struct rep_days *rep, long a, long b)
 }
 
 /* REP's report day DAY, or NULL. */
-static const struct rep_day *
-rep_day(const struct rep_days *rep, long day)
+static const struct report_rep_day *
+rep_day(const struct report_rep_days *rep, long day)
 {
 	size_t lo = after(rep, day - 1);
 
@@ -650,7 +604,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	    100.0 * (double)ep->failed / (double)ep->sessions : 100.0, counts);
 	/* Who reported the domain on those days without the failure. */
 	for (i = 0; i < x->n_reps; i++) {
-		const struct rep_days *r = &x->reps[i];
+		const struct report_rep_days *r = &x->reps[i];
 		long a = cells[ep->first].day, b = cells[ep->last].day;
 		long long ok = 0;
 		size_t j;
@@ -667,7 +621,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 			    "sessions for %s on those days", r->org, ok, ep->domain);
 	}
 	for (i = 0; i < ep->n_org; i++) {
-		const struct rep_days *r = find_rep(x, ep->orgs[i].id);
+		const struct report_rep_days *r = find_rep(x, ep->orgs[i].id);
 		char lastrep[16], seen[16];
 
 		if (r == NULL || r->n == 0)
@@ -754,7 +708,7 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 			const struct report_ep_cell *p = &cells[i - 1];
 
 			for (j = 0; j < p->n_org; j++) {
-				const struct rep_days *r = find_rep(x, orgs[p->org0 + j].id);
+				const struct report_rep_days *r = find_rep(x, orgs[p->org0 + j].id);
 
 				if (r != NULL && reported_between(r, p->day, c->day))
 					split = 1;
@@ -764,7 +718,7 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 			ep->last = i - 1;
 			ep->ongoing = 0;
 			for (j = 0; j < ep->n_org; j++) {
-				const struct rep_days *r = find_rep(x, ep->orgs[j].id);
+				const struct report_rep_days *r = find_rep(x, ep->orgs[j].id);
 
 				if (r == NULL || r->n == 0 ||
 				    r->days[r->n - 1].day <= ep->orgs[j].last_seen)
@@ -790,8 +744,8 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 		ep->enforced += c->enforced;
 		for (j = 0; j < c->n_org; j++) {
 			const struct report_ep_count *o = &orgs[c->org0 + j];
-			const struct rep_days *r = find_rep(x, o->id);
-			const struct rep_day *s = r != NULL ? rep_day(r, c->day) : NULL;
+			const struct report_rep_days *r = find_rep(x, o->id);
+			const struct report_rep_day *s = r != NULL ? rep_day(r, c->day) : NULL;
 
 			if (ep_org_add(ep, o->id, o->n, c->day) < 0)
 				continue;
@@ -824,6 +778,7 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
     size_t index, struct json_object *dom, struct json_object *detected,
     struct json_object *floor, struct episode_stubs *stubs, struct json_object *list)
 {
+	const struct report_domain_reps *reps;
 	struct report_ep_domain d;
 	struct episode ep;
 	struct ctx x;
@@ -845,9 +800,10 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 	x.detected = detected;
 	x.n_mx = known_mx_count(dom, &d);
 	load_floor(&x, floor);
-	x.reps = load_rep_days(model_get(ed->repdays, x.domain), &x.n_reps);
-	if (x.reps == NULL)
-		return 0;	/* as before: no episodes without memory */
+	if ((reps = domain_reps(ed, x.domain)) != NULL) {
+		x.reps = reps->reps;
+		x.n_reps = reps->n;
+	}
 	x.rep_id = calloc(x.n_reps + 1, sizeof(*x.rep_id));
 	x.rep_known = calloc(x.n_reps + 1, sizeof(*x.rep_known));
 	if (x.rep_id == NULL || x.rep_known == NULL || load_cover(&x) < 0)
@@ -881,7 +837,6 @@ done:
 	free(x.cov);
 	free(x.rep_id);
 	free(x.rep_known);
-	free_rep_days(x.reps, x.n_reps);
 	return rc;
 }
 

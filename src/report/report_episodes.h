@@ -33,12 +33,33 @@
 #define EPISODE_WARNING_SHARE	0.05
 #define EPISODE_MAX_IPS		REPORT_CELLS_MAX_IPS	/* receiving IPs per episode */
 
+/* A reporter's sessions on one report day of a domain. */
+struct report_rep_day {
+	long day;			/* days since the epoch */
+	long long ok, failed;
+};
+
+/* One reporter's report days for a domain, sorted by day. */
+struct report_rep_days {
+	const char *org;
+	const struct report_rep_day *days;
+	size_t n;
+};
+
+/* A domain's reporters, in the order its reports first named them. */
+struct report_domain_reps {
+	const char *domain;
+	const struct report_rep_days *reps;
+	size_t n;
+};
+
 /* What report_model.c collects for the episodes; all borrowed. */
 struct report_episode_data {
 	/* The per-day cells, a domain at a time (report_cells.h). */
 	struct report_cells *cells;
-	/* domain -> reporter -> day -> {successful, failed}: report days */
-	struct json_object *repdays;
+	/* The period's report days, per domain sorted by name. */
+	const struct report_domain_reps *repdays;
+	size_t n_repdays;
 	/* domain -> day -> {successful, failed}, the days before the period */
 	struct json_object *before;
 };

@@ -70,7 +70,11 @@ struct agg {
 	size_t n_excluded;
 	/* For the episodes and the insights (report_cells.h). */
 	struct report_cells *cells;
-	struct json_object *repdays;	/* domain -> reporter -> day -> sessions */
+	/* The period's report days per domain and reporter (report_episodes.h). */
+	struct report_domain_reps *repdays;
+	size_t n_repdays, n_repslots;
+	struct report_rep_days *repslots;
+	struct report_rep_day *repday;
 	struct json_object *before;	/* domain -> day -> sessions, before the period */
 	struct pre_rep *pre;
 	size_t n_pre, cap_pre;
@@ -290,7 +294,7 @@ enum {
 	K_D_MXJSON,		/* (domain, MX list text): parsed already */
 	K_D_MX,			/* (domain, host): in a policy's MX list */
 	K_D_RP,			/* (domain, reporter); y reports */
-	K_D_RP_LAST,		/* (domain, reporter): x the last report's id */
+	K_D_RP_LAST,		/* (domain, reporter): x the last report's id, y its rank */
 	K_DAILY,		/* (day, domain) */
 	K_REPORTER,		/* (reporter) */
 	K_REPDAY		/* (domain, reporter, day) */
@@ -439,6 +443,8 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	e->x += failed;
 	if ((e = tally_get(a->t, K_D_RP_LAST, dom, org, 0, &created)) == NULL)
 		return a->oom = 1;
+	if (created)
+		e->y = (long)a->n_repslots++;
 	if (created || e->x != r->id) {
 		e->x = r->id;
 		if ((e = tally_get(a->t, K_D_RP, dom, org, 0, NULL)) == NULL)
@@ -646,6 +652,100 @@ mx_ips(struct agg *a)
 	return 0;
 }
 
+/* A report day of a domain and reporter, to be sorted. */
+struct rd {
+	uint32_t dom;
+	long slot;			/* the (domain, reporter)'s rank */
+	const char *org;
+	struct report_rep_day day;
+};
+
+static int
+by_slot_day(const void *x, const void *y)
+{
+	const struct rd *a = x, *b = y;
+
+	if (a->dom != b->dom)
+		return a->dom < b->dom ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	return a->day.day < b->day.day ? -1 : a->day.day > b->day.day;
+}
+
+static int
+by_domain_name(const void *x, const void *y)
+{
+	return strcmp(((const struct report_domain_reps *)x)->domain,
+	    ((const struct report_domain_reps *)y)->domain);
+}
+
+/*
+ * The report days per domain and reporter as the episodes read them
+ * (report_episodes.h): reporters in the order the reports first named
+ * them for the domain, days sorted, domains sorted by name.  Strings
+ * are the tally's.
+ */
+static int
+rep_days(struct agg *a)
+{
+	size_t i, k = 0, n = tally_count(a->t), nd = 0, ns = 0;
+	struct rd *v;
+
+	for (i = 0; i < n; i++)
+		k += tally_at(a->t, i)->kind == K_REPDAY;
+	if ((v = malloc((k + 1) * sizeof(*v))) == NULL ||
+	    (a->repday = malloc((k + 1) * sizeof(*a->repday))) == NULL ||
+	    (a->repslots = malloc((a->n_repslots + 1) * sizeof(*a->repslots))) == NULL ||
+	    (a->repdays = malloc((a->n_repslots + 1) * sizeof(*a->repdays))) == NULL) {
+		free(v);
+		return -1;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->t, i), *s;
+		uint32_t dom = e->a, org = e->b;
+		long day = (long)(int32_t)e->c;
+		long long ok = e->v, failed = e->x;
+
+		if (e->kind != K_REPDAY)
+			continue;
+		/* It exists: the same row made both; the lookup creates nothing. */
+		if ((s = tally_get(a->t, K_D_RP_LAST, dom, org, 0, NULL)) == NULL) {
+			free(v);
+			return -1;
+		}
+		v[k].dom = dom;
+		v[k].slot = s->y;
+		v[k].org = tally_name(a->t, org);
+		v[k].day.day = day;
+		v[k].day.ok = ok;
+		v[k].day.failed = failed;
+		k++;
+	}
+	qsort(v, k, sizeof(*v), by_slot_day);
+	for (i = 0; i < k; i++) {
+		struct report_rep_days *r;
+
+		a->repday[i] = v[i].day;
+		if (i == 0 || v[i].dom != v[i - 1].dom) {
+			a->repdays[nd].domain = tally_name(a->t, v[i].dom);
+			a->repdays[nd].reps = &a->repslots[ns];
+			a->repdays[nd++].n = 0;
+		}
+		if (i == 0 || v[i].dom != v[i - 1].dom || v[i].slot != v[i - 1].slot) {
+			r = &a->repslots[ns++];
+			r->org = v[i].org;
+			r->days = &a->repday[i];
+			r->n = 0;
+			a->repdays[nd - 1].n++;
+		}
+		a->repslots[ns - 1].n++;
+	}
+	free(v);
+	a->n_repdays = nd;
+	qsort(a->repdays, nd, sizeof(*a->repdays), by_domain_name);
+	return 0;
+}
+
 /* The tallies into the model's json-c aggregates, in creation order. */
 static int
 replay(struct agg *a)
@@ -777,9 +877,7 @@ replay(struct agg *a)
 			add_sf(child(a->reporters, s1), e);
 			break;
 		case K_REPDAY:
-			day_name((long)(int32_t)e->c, date, sizeof(date));
-			add_sf(child(child(child(a->repdays, s1), s2), date), e);
-			break;
+			break;	/* rep_days(), as arrays */
 		case K_HIST:
 			o = child(a->history, s1);
 			child(o, "days");
@@ -795,7 +893,7 @@ replay(struct agg *a)
 			break;
 		}
 	}
-	return mx_ips(a);
+	return mx_ips(a) < 0 || rep_days(a) < 0 ? -1 : 0;
 }
 
 /* The reporters' history: report days per organization. */
@@ -1257,7 +1355,9 @@ free_agg(struct agg *a)
 	json_object_put(a->history);
 	json_object_put(a->claims);
 	json_object_put(a->trust);
-	json_object_put(a->repdays);
+	free(a->repdays);
+	free(a->repslots);
+	free(a->repday);
 	json_object_put(a->before);
 	free(a->pre);
 }
@@ -1337,7 +1437,6 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.history = json_object_new_object();
 	a.claims = json_object_new_object();
 	a.trust = json_object_new_array();
-	a.repdays = json_object_new_object();
 	a.before = json_object_new_object();
 
 	filter.since = opt->since;
@@ -1374,8 +1473,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 		return NULL;
 	}
 	/* Its sums are in the JSON now: give the memory to the insights. */
-	tally_free(a.t);
-	a.t = NULL;
+	tally_drop_entries(a.t);
 
 	m = json_object_new_object();
 	json_object_object_add(m, "version", json_object_new_int(1));
@@ -1406,7 +1504,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
 	inconsistent = build_inconsistent(&a);
 	{
-		struct report_episode_data ed = { a.cells, a.repdays, a.before };
+		struct report_episode_data ed = { a.cells, a.repdays, a.n_repdays,
+		    a.before };
 
 		int bad = report_probes(st, opt, m, a.trust, errbuf, errlen) < 0;
 

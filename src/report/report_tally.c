@@ -224,6 +224,16 @@ tally_get(struct tally *t, unsigned kind, uint32_t a, uint32_t b, uint32_t c,
 	return e;
 }
 
+void
+tally_drop_entries(struct tally *t)
+{
+	free(t->e);
+	free(t->tab);
+	t->e = NULL;
+	t->tab = NULL;
+	t->n_e = t->cap_e = t->mask = 0;
+}
+
 size_t
 tally_count(const struct tally *t)
 {

@@ -56,6 +56,9 @@ size_t tally_strings(const struct tally *t);
 struct tally_entry *tally_get(struct tally *t, unsigned kind, uint32_t a,
     uint32_t b, uint32_t c, int *created);
 
+/* Free every entry, keeping the strings and their ids. */
+void tally_drop_entries(struct tally *t);
+
 /* Entries in the order they were created. */
 size_t tally_count(const struct tally *t);
 const struct tally_entry *tally_at(const struct tally *t, size_t i);
