@@ -849,8 +849,11 @@ replay(struct agg *a)
 			add_sf(child(child(domain_obj(a, e->a), "policy_types"), s2), e);
 			break;
 		case K_D_DAY:
+			/* Its date first, as the model shows it (values_by_key()). */
 			day_name((long)(int32_t)e->b, date, sizeof(date));
-			add_sf(child(child(domain_obj(a, e->a), "daily"), date), e);
+			o = child(child(domain_obj(a, e->a), "daily"), date);
+			json_object_object_add(o, "date", json_object_new_string(date));
+			add_sf(o, e);
 			break;
 		case K_D_MXSET:
 			child(domain_obj(a, e->a), "_mx_known");
@@ -1057,6 +1060,42 @@ map_array(struct json_object *map, const char *name_key,
 	return arr;
 }
 
+struct keyed {
+	const char *key;
+	struct json_object *o;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+/*
+ * The objects of MAP as an array sorted by their keys, for maps whose
+ * objects hold their own name already: a year has a hundred thousand
+ * days of domains, and map_array() would copy each one.
+ */
+static struct json_object *
+values_by_key(struct json_object *map)
+{
+	size_t n = (size_t)json_object_object_length(map), i = 0;
+	struct keyed *v = malloc((n + 1) * sizeof(*v));
+	struct json_object *arr = json_object_new_array_ext((int)n);
+
+	if (v == NULL)
+		return arr;
+	json_object_object_foreach(map, k, o) {
+		v[i].key = k;
+		v[i++].o = o;
+	}
+	qsort(v, i, sizeof(*v), by_key);
+	for (n = 0; n < i; n++)
+		json_object_array_add(arr, json_object_get(v[n].o));
+	free(v);
+	return arr;
+}
+
 /* {name: count} sorted by count descending, then name. */
 static struct json_object *
 sorted_counts(struct json_object *counts)
@@ -1127,7 +1166,7 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 			add_int(t, "successful", 0);
 			add_int(t, "failed", 0);
 		}
-		days = map_array(child(d, "daily"), "date", by_name);
+		days = values_by_key(child(d, "daily"));
 		json_object_object_add(d, "daily", days);
 		reps = child(d, "reporters");
 		worst = -1.0;
@@ -1303,15 +1342,6 @@ build_inconsistent(struct agg *a)
 		json_object_array_add(arr, o);
 	}
 	return arr;
-}
-
-static void
-strip_keys(struct json_object *arr, const char *key)
-{
-	size_t i, n = arr ? json_object_array_length(arr) : 0;
-
-	for (i = 0; i < n; i++)
-		json_object_object_del(json_object_array_get_idx(arr, i), key);
 }
 
 static struct json_object *
@@ -1501,7 +1531,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "sending_mtas",
 	    build_places(a.mtas, "ip", "reporters", NULL));
 	json_object_object_add(m, "reporters", build_reporters(&a));
-	json_object_object_add(m, "daily", map_array(a.daily, "_key", by_name));
+	/* Keyed "date<TAB>domain": sorted by date, then domain. */
+	json_object_object_add(m, "daily", values_by_key(a.daily));
 	inconsistent = build_inconsistent(&a);
 	{
 		struct report_episode_data ed = { a.cells, a.repdays, a.n_repdays,
@@ -1522,7 +1553,6 @@ report_model_build(struct store *st, const struct report_options *opt,
 		report_probes_annotate(m);
 	}
 	json_object_put(inconsistent);
-	strip_keys(mval_array(m, "daily"), "_key");
 	json_object_object_add(m, "notes", notes());
 	free_agg(&a);
 	return m;
