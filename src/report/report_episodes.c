@@ -208,26 +208,46 @@ who(struct named *v, size_t n, int with_counts, char *buf, size_t size)
 	}
 }
 
-/* who() of the reporters of episode EP, or of cell C when EP is NULL. */
+/* who() of the reporters of episode EP. */
 static void
-who_of(struct ctx *x, const struct episode *ep, const struct report_ep_cell *c,
-    int with_counts, char *buf, size_t size)
+who_of(struct ctx *x, const struct episode *ep, int with_counts, char *buf,
+    size_t size)
 {
-	size_t n = ep != NULL ? ep->n_org : c->n_org, i;
-	struct named *v = malloc(sizeof(*v) * (n + 1));
+	struct named *v = malloc(sizeof(*v) * (ep->n_org + 1));
+	size_t i;
 
 	buf[0] = '\0';
 	if (v == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		const struct report_ep_count *o = ep != NULL ? NULL : &x->d->orgs[c->org0 + i];
-
-		v[i].name = report_cells_str(x->cells, ep != NULL ? ep->orgs[i].id : o->id);
-		v[i].n = ep != NULL ? ep->orgs[i].failed : o->n;
+	for (i = 0; i < ep->n_org; i++) {
+		v[i].name = report_cells_str(x->cells, ep->orgs[i].id);
+		v[i].n = ep->orgs[i].failed;
 		if (v[i].name == NULL)
 			v[i].name = "";
 	}
-	who(v, n, with_counts, buf, size);
+	who(v, ep->n_org, with_counts, buf, size);
+	free(v);
+}
+
+/* who() of the reporters of cell C. */
+static void
+who_of_cell(struct ctx *x, const struct report_ep_cell *c, char *buf, size_t size)
+{
+	struct named *v = malloc(sizeof(*v) * (c->n_org + 1));
+	size_t i;
+
+	buf[0] = '\0';
+	if (v == NULL)
+		return;
+	for (i = 0; i < c->n_org; i++) {
+		const struct report_ep_count *o = &x->d->orgs[c->org0 + i];
+
+		v[i].name = report_cells_str(x->cells, o->id);
+		v[i].n = o->n;
+		if (v[i].name == NULL)
+			v[i].name = "";
+	}
+	who(v, c->n_org, 1, buf, size);
 	free(v);
 }
 
@@ -476,7 +496,7 @@ episode_keys(struct ctx *x, struct json_object *o, const struct episode *ep)
 	    mval_int(o, "failed_sessions") + ep->failed));
 	/* The IPs, sorted. */
 	{
-		const char *ip[EPISODE_MAX_IPS];
+		const char *ip[EPISODE_MAX_IPS] = { NULL };
 
 		for (i = 0; i < ep->n_ips; i++)
 			ip[i] = report_cells_str(x->cells, ep->ips[i]);
@@ -557,8 +577,8 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 		return;
 	snprintf(first, sizeof(first), "%s", date_of(x, cells[ep->first].day));
 	snprintf(last, sizeof(last), "%s", date_of(x, cells[ep->last].day));
-	who_of(x, ep, NULL, 0, names, sizeof(names));
-	who_of(x, ep, NULL, 1, counts, sizeof(counts));
+	who_of(x, ep, 0, names, sizeof(names));
+	who_of(x, ep, 1, counts, sizeof(counts));
 	if (ep->mx[0] != '\0')
 		snprintf(where, sizeof(where), "%s", ep->mx);
 	else if (strncmp(ep->rt, "sts-", 4) == 0)
@@ -636,7 +656,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 		}
 	}
 	for (k = ep->first; k <= ep->last; k++) {
-		who_of(x, NULL, &cells[k], 1, counts, sizeof(counts));
+		who_of_cell(x, &cells[k], counts, sizeof(counts));
 		insight_evidence(o, "%s: %lld failed sessions (%s)", date_of(x, cells[k].day),
 		    cells[k].failed, counts);
 	}
@@ -761,6 +781,7 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 				ep->ips[ep->n_ips++] = ips[c->ip0 + j].id;
 		}
 	}
+	ep->rt = NULL;		/* it named this call's RT */
 }
 
 /* The floor's ranking keys, read once (it does not change meanwhile). */

@@ -858,7 +858,7 @@ domain_spikes(const struct dindex *ix, struct json_object *list, size_t first,
 	own.first = first;
 	own.end = json_object_array_length(list);
 	own.st = stubs->v != NULL ? stubs->v + s0 : NULL;
-	own.nst = stubs->n - s0;
+	own.nst = own.st != NULL ? stubs->n - s0 : 0;
 	rate_spikes(list, &own, dom, model_get(ed->before, domain));
 }
 

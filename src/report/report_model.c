@@ -432,7 +432,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	bad |= tally_add(a, K_D_MXSET, dom, 0, 0, 0);
 	/* The policy's MX list is parsed once per domain and text. */
 	if (mxj != 0) {
-		if ((e = tally_get(a->t, K_D_MXJSON, dom, mxj, 0, &created)) == NULL)
+		if (tally_get(a->t, K_D_MXJSON, dom, mxj, 0, &created) == NULL)
 			return a->oom = 1;
 		if (created && known_mx(a, dom, row->mx_hosts) < 0)
 			return a->oom = 1;
