@@ -155,6 +155,43 @@ grep -q "^Problems: [1-9][0-9]* ongoing, [1-9][0-9]* resolved" "$tmp/all.txt" &&
 	grep -q "tlsrpt check mx mx2.backup-mx.example" "$tmp/all.html" &&
 	ok "html: Problems with the fix" || bad "html: Problems with the fix"
 
+# The MX hosts a policy names count however long its list: an expired
+# certificate on the only MX is a failure episode; on one of forty that
+# the policy names (a list of well over a kilobyte), it is one MX failing
+# while the others are fine (mx-certificate).
+mxdb=sqlite:$tmp/mxlist.db
+mkdir -p "$tmp/mxlist"
+python3 - "$tmp/mxlist" <<'PY' || bad "mx list: reports written"
+import json, sys
+for dom, n in (("one-mx.example", 1), ("forty-mx.example", 40)):
+    hosts = ["mx%02d.a-rather-long-name-for-a-mail-host.%s" % (i, dom) for i in range(n)]
+    for day in (1, 2, 3):
+        rep = {"organization-name": "Example Reporter", "contact-info": "tls@reporter.example",
+               "report-id": "%s-%d" % (dom, day),
+               "date-range": {"start-datetime": "2026-06-%02dT00:00:00Z" % day,
+                              "end-datetime": "2026-06-%02dT23:59:59Z" % day},
+               "policies": [{"policy": {"policy-type": "sts", "policy-domain": dom,
+                                        "policy-string": ["version: STSv1", "mode: testing"]
+                                        + ["mx: " + h for h in hosts] + ["max_age: 86400"],
+                                        "mx-host": hosts},
+                             "summary": {"total-successful-session-count": 900,
+                                         "total-failure-session-count": 100},
+                             "failure-details": [{"result-type": "certificate-expired",
+                                                  "receiving-mx-hostname": hosts[0],
+                                                  "failed-session-count": 100}]}]}
+        open("%s/%s-%d@reporter.example.json" % (sys.argv[1], dom, day), "w").write(json.dumps(rep))
+PY
+"$FIXTURE_STORE" "$mxdb" "$tmp"/mxlist/*.json >/dev/null 2>&1 &&
+	"$TLSRPT" --db "$mxdb" report --since 2026-06-01 --until 2026-06-03 --format json \
+	>"$tmp/mxlist.json" 2>&1 && python3 - "$tmp/mxlist.json" <<'PY' &&
+import json, sys
+m = json.load(open(sys.argv[1]))
+kind = {i["domain"]: i["kind"] for i in m["insights"] if i.get("result_type") == "certificate-expired"}
+assert kind == {"one-mx.example": "failure-episode", "forty-mx.example": "mx-certificate"}, kind
+PY
+	ok "mx list: a long policy MX list still counts its hosts" ||
+	{ bad "mx list: a long policy MX list still counts its hosts"; head -c 2000 "$tmp/mxlist.json"; }
+
 # A ref no case compares is a check nobody runs.
 for ref in "$refs"/*.ref; do
 	n=$(basename "$ref" .ref)

@@ -65,6 +65,7 @@ struct agg {
 	struct tally *t;		/* the failure details' and history's sums */
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
 	    *mtas, *daily, *reporters, *history;
+	struct json_object *contacts;	/* reporter -> its last contact-info */
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
 	size_t n_excluded;
@@ -283,7 +284,7 @@ enum {
 	K_DAILY_RT,		/* (day, domain, rt): daily[day, domain].result_types */
 	K_RP_RT,		/* (domain, reporter, rt): domains[].reporters[].result_types */
 	K_MXF,			/* (domain, host, rt): domains[].mx_failures */
-	K_HIST,			/* (reporter): reports in the period; x contact */
+	K_HIST,			/* (reporter): reports in the period */
 	K_HIST_DAY,		/* (reporter, day): report days */
 	/* From the policies; sums are v successful, x failed. */
 	K_D_REPORTS,		/* (domain): v reports; x the last one's id */
@@ -299,6 +300,9 @@ enum {
 	K_REPORTER,		/* (reporter) */
 	K_REPDAY		/* (domain, reporter, day) */
 };
+
+/* MX lists up to this long are parsed once per domain and text. */
+#define MX_LIST_KEY_MAX	1024
 
 /* Add N to entry (KIND, A, B, C); 0, or -1 when out of memory. */
 static int
@@ -416,7 +420,9 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	org = r->org_id;
 	day = (uint32_t)r->day;
 	type = tally_str(a->t, row->policy_type != NULL ? row->policy_type : "unknown");
-	if (type == 0 || (row->mx_hosts != NULL && (mxj = tally_str(a->t, row->mx_hosts)) == 0))
+	/* A long list is parsed each time rather than kept as a key. */
+	if (type == 0 || (row->mx_hosts != NULL && strlen(row->mx_hosts) <= MX_LIST_KEY_MAX &&
+	    (mxj = tally_str(a->t, row->mx_hosts)) == 0))
 		return a->oom = 1;
 
 	/* A report counts once per domain, however many policies it has. */
@@ -434,9 +440,10 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	if (mxj != 0) {
 		if (tally_get(a->t, K_D_MXJSON, dom, mxj, 0, &created) == NULL)
 			return a->oom = 1;
-		if (created && known_mx(a, dom, row->mx_hosts) < 0)
-			return a->oom = 1;
-	}
+	} else
+		created = 1;
+	if (created && known_mx(a, dom, row->mx_hosts) < 0)
+		return a->oom = 1;
 	if ((e = tally_get(a->t, K_D_RP, dom, org, 0, &created)) == NULL)
 		return a->oom = 1;
 	e->v += ok;
@@ -758,7 +765,7 @@ replay(struct agg *a)
 	for (i = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->t, i);
 		const char *s1 = tally_name(a->t, e->a), *s2 = tally_name(a->t, e->b);
-		struct json_object *o;
+		struct json_object *o, *o2;
 
 		switch (e->kind) {
 		case K_RT:
@@ -886,9 +893,8 @@ replay(struct agg *a)
 			child(o, "days");
 			if (e->v > 0)
 				add_int(o, "reports", e->v);
-			if (e->x != 0)
-				json_object_object_add(o, "contact", json_object_new_string(
-				    tally_name(a->t, (uint32_t)e->x)));
+			if (json_object_object_get_ex(a->contacts, s1, &o2))
+				json_object_object_add(o, "contact", json_object_get(o2));
 			break;
 		case K_HIST_DAY:
 			day_name((long)(int32_t)e->b, date, sizeof(date));
@@ -905,19 +911,21 @@ on_history(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
 	struct tally_entry *e;
+	struct json_object *c;
 	char *who = report_trust_reporter(row->verified, row->dkim_domain);
 	uint32_t org = who != NULL ? tally_str(a->t, who) : 0;
-	uint32_t contact = 0;
 
 	free(who);
-	if (org == 0 || (row->contact_info != NULL &&
-	    (contact = tally_str(a->t, row->contact_info)) == 0) ||
-	    (e = tally_get(a->t, K_HIST, org, 0, 0, NULL)) == NULL)
+	if (org == 0 || (e = tally_get(a->t, K_HIST, org, 0, 0, NULL)) == NULL)
 		return a->oom = 1;
 	if (row->start >= a->opt->since)
 		e->v++;
-	if (contact != 0)
-		e->x = (long)contact;
+	/* The last contact wins; only one a reporter is kept. */
+	if (row->contact_info != NULL &&
+	    (!json_object_object_get_ex(a->contacts, tally_name(a->t, org), &c) ||
+	    strcmp(json_object_get_string(c), row->contact_info) != 0))
+		json_object_object_add(a->contacts, tally_name(a->t, org),
+		    json_object_new_string(row->contact_info));
 	return tally_add(a, K_HIST_DAY, org, (uint32_t)day_of(row->start), 0, 1) < 0 ?
 	    (a->oom = 1) : 0;
 }
@@ -1383,6 +1391,7 @@ free_agg(struct agg *a)
 	report_cells_free(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
+	json_object_put(a->contacts);
 	json_object_put(a->claims);
 	json_object_put(a->trust);
 	free(a->repdays);
@@ -1465,6 +1474,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.cells = report_cells_new();
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
+	a.contacts = json_object_new_object();
 	a.claims = json_object_new_object();
 	a.trust = json_object_new_array();
 	a.before = json_object_new_object();
