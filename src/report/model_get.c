@@ -4,6 +4,9 @@
 #include "model_get.h"
 #include "report_options.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 struct json_object *
 model_get(struct json_object *o, const char *key)
 {
@@ -150,6 +153,55 @@ struct json_object *
 mval_array(struct json_object *obj, const char *key)
 {
 	return model_array(obj, key);
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+model_sorted_keys(struct json_object *o, const char ***keys_r)
+{
+	size_t n = json_object_is_type(o, json_type_object) ?
+	    (size_t)json_object_object_length(o) : 0, k = 0;
+	const char **d = malloc(sizeof(*d) * (n + 1));
+
+	*keys_r = d;
+	if (d == NULL || n == 0)
+		return 0;
+	json_object_object_foreach(o, key, v) {
+		(void)v;
+		d[k++] = key;
+	}
+	qsort(d, k, sizeof(*d), cmp_key);
+	return k;
+}
+
+struct json_object *
+model_keys_array(struct json_object *o)
+{
+	struct json_object *arr = json_object_new_array();
+	const char **keys;
+	size_t n = model_sorted_keys(o, &keys), i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(keys[i]));
+	free(keys);
+	return arr;
+}
+
+struct json_object *
+mval_child(struct json_object *obj, const char *key)
+{
+	struct json_object *o;
+
+	if (json_object_object_get_ex(obj, key, &o))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(obj, key, o);
+	return o;
 }
 
 long

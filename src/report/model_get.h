@@ -4,8 +4,9 @@
  *
  * Renderers read the model through these so that a missing key, a null
  * or a value of the wrong type reads as "absent" instead of crashing or
- * printing garbage.  Nothing is allocated: returned strings and objects
- * belong to the model.  Every function accepts a NULL or non-object O.
+ * printing garbage.  Nothing is allocated but where a function says so:
+ * returned strings and objects belong to the model.  Every function
+ * accepts a NULL or non-object O.
  */
 #ifndef TLSRPT_MODEL_GET_H
 #define TLSRPT_MODEL_GET_H
@@ -46,6 +47,16 @@ const char *model_str_at(struct json_object *a, size_t i);
 int64_t model_int_value(struct json_object *v, int64_t dflt);
 
 /*
+ * The keys of object O sorted by strcmp, in *KEYS_R: an array the caller
+ * frees (the keys are O's); their number.  0 when O has none or is not
+ * an object; *KEYS_R is NULL only when out of memory.
+ */
+size_t model_sorted_keys(struct json_object *o, const char ***keys_r);
+
+/* The same keys as a new array of strings, which the caller puts. */
+struct json_object *model_keys_array(struct json_object *o);
+
+/*
  * The same lookups for the aggregation and the text renderers, over the
  * model they build themselves: absent reads as 0, 0.0 or "" (never
  * NULL), so a value goes straight to printf.
@@ -54,5 +65,8 @@ long long mval_int(struct json_object *obj, const char *key);
 double mval_double(struct json_object *obj, const char *key);
 const char *mval_str(struct json_object *obj, const char *key);
 struct json_object *mval_array(struct json_object *obj, const char *key);
+
+/* For the builders: the object under KEY of OBJ, added empty when absent. */
+struct json_object *mval_child(struct json_object *obj, const char *key);
 
 #endif

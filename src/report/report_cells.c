@@ -8,6 +8,7 @@
  * interned once and named by number (report_tally.h).
  */
 #include "report_cells.h"
+#include "model_get.h"
 #include "report_options.h"
 #include "report_tally.h"
 
@@ -504,18 +505,6 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	return 0;
 }
 
-static struct json_object *
-child(struct json_object *parent, const char *key)
-{
-	struct json_object *o;
-
-	if (json_object_object_get_ex(parent, key, &o))
-		return o;
-	o = json_object_new_object();
-	json_object_object_add(parent, key, o);
-	return o;
-}
-
 int
 report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 {
@@ -539,17 +528,17 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 			last_day = e->day;
 		}
 		/* A cell's entry comes before those under it: created first. */
-		cell = child(child(in, tally_name(c->s, e->key)), date);
+		cell = mval_child(mval_child(in, tally_name(c->s, e->key)), date);
 		switch (e->kind) {
 		case IN:
 			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
 			break;
 		case IN_MX:
-			json_object_object_add(child(cell, "mx_hosts"), tally_name(c->s, e->sub),
+			json_object_object_add(mval_child(cell, "mx_hosts"), tally_name(c->s, e->sub),
 			    json_object_new_int64(e->v));
 			break;
 		case IN_ORG:
-			json_object_object_add(child(cell, "reporters"), tally_name(c->s, e->sub),
+			json_object_object_add(mval_child(cell, "reporters"), tally_name(c->s, e->sub),
 			    json_object_new_int64(e->v));
 			break;
 		}

@@ -80,24 +80,6 @@ cmp_named(const void *a, const void *b)
 	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
-/* The keys of OBJ, sorted; the caller frees the array (not the keys). */
-static size_t
-sorted_keys(struct json_object *obj, const char ***keys_r)
-{
-	size_t n = obj ? json_object_object_length(obj) : 0, k = 0;
-	const char **d = malloc(sizeof(*d) * (n + 1));
-
-	*keys_r = d;
-	if (d == NULL || obj == NULL)
-		return 0;
-	json_object_object_foreach(obj, key, v) {
-		(void)v;
-		d[k++] = key;
-	}
-	qsort(d, k, sizeof(*d), cmp_str);
-	return k;
-}
-
 static int
 cmp_domain_reps(const void *key, const void *elem)
 {
@@ -441,7 +423,7 @@ reporters(struct ctx *x, const struct episode *ep, struct json_object *old)
 {
 	struct json_object *arr, *set;
 	const char **k;
-	size_t n, i;
+	size_t i;
 
 	if (old == NULL) {
 		/* Only the episode's own: distinct already. */
@@ -468,11 +450,7 @@ reporters(struct ctx *x, const struct episode *ep, struct json_object *old)
 
 		json_object_object_add(set, org ? org : "", json_object_new_boolean(1));
 	}
-	n = sorted_keys(set, &k);
-	arr = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(arr, json_object_new_string(k[i]));
-	free(k);
+	arr = model_keys_array(set);
 	json_object_put(set);
 	return arr;
 }

@@ -35,30 +35,6 @@ names(struct json_object *obj, char *buf, size_t size)
 	}
 }
 
-static int
-cmp_date(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Sorted dates of a result type's cells. */
-static size_t
-sorted_dates(struct json_object *by_date, const char ***dates_r)
-{
-	size_t n = json_object_object_length(by_date), k = 0;
-	const char **d = malloc(sizeof(*d) * (n + 1));
-
-	*dates_r = d;
-	if (d == NULL)
-		return 0;
-	json_object_object_foreach(by_date, date, cell) {
-		(void)cell;
-		d[k++] = date;
-	}
-	qsort(d, k, sizeof(*d), cmp_date);
-	return k;
-}
-
 /*
  * The model's domains by name (each is there once), and the MX hosts
  * each is served by in the order of the model's "mx_hosts", read once:
@@ -135,7 +111,7 @@ tlsa_rollover(const struct dindex *ix, struct json_object *list,
     const char *domain, struct json_object *by_date)
 {
 	const char **d;
-	size_t n = sorted_dates(by_date, &d), i = 0;
+	size_t n = model_sorted_keys(by_date, &d), i = 0;
 	const char *last_day = last_report_day(ix, domain);
 
 	while (i < n) {
@@ -202,7 +178,7 @@ mx_certificate(const struct dindex *ix, struct json_object *list,
 	struct json_object *affected = json_object_new_object(), *fine, *o;
 	struct json_object *mxs = model_get(ix->mx, domain);
 	const char **d;
-	size_t n = sorted_dates(by_date, &d), i;
+	size_t n = model_sorted_keys(by_date, &d), i;
 	char bad[300], good[300];
 
 	for (i = 0; i < n; i++) {
@@ -278,7 +254,7 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
     struct json_object *by_date)
 {
 	const char **d;
-	size_t n = sorted_dates(by_date, &d), i = 0;
+	size_t n = model_sorted_keys(by_date, &d), i = 0;
 
 	while (i < n) {
 		struct json_object *c = model_get(by_date, d[i]), *o;
@@ -811,21 +787,7 @@ complete(const struct dindex *ix, struct json_object *model, struct json_object 
 static void
 set_to_array(struct json_object *lo, const char *set, const char *key)
 {
-	struct json_object *o = model_get(lo, set), *arr = json_object_new_array();
-	const char **k;
-	size_t n = o ? json_object_object_length(o) : 0, i = 0;
-
-	if ((k = malloc(sizeof(*k) * (n + 1))) != NULL && o != NULL) {
-		json_object_object_foreach(o, d, v) {
-			(void)v;
-			k[i++] = d;
-		}
-		qsort(k, i, sizeof(*k), cmp_date);
-		for (n = 0; n < i; n++)
-			json_object_array_add(arr, json_object_new_string(k[n]));
-	}
-	free(k);
-	json_object_object_add(lo, key, arr);
+	json_object_object_add(lo, key, model_keys_array(model_get(lo, set)));
 	json_object_object_del(lo, set);
 }
 

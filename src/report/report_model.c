@@ -86,18 +86,6 @@ struct agg {
 
 /* ---- small json-c helpers --------------------------------------------- */
 
-static struct json_object *
-child(struct json_object *parent, const char *key)
-{
-	struct json_object *o;
-
-	if (json_object_object_get_ex(parent, key, &o))
-		return o;
-	o = json_object_new_object();
-	json_object_object_add(parent, key, o);
-	return o;
-}
-
 static void
 add_int(struct json_object *obj, const char *key, long long n)
 {
@@ -114,36 +102,6 @@ set_add(struct json_object *set, const char *key)
 {
 	if (key != NULL && key[0] != '\0' && !json_object_object_get_ex(set, key, NULL))
 		json_object_object_add(set, key, json_object_new_boolean(1));
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The keys of SET as a sorted array of strings. */
-static struct json_object *
-set_array(struct json_object *set)
-{
-	struct json_object *arr = json_object_new_array();
-	const char **keys;
-	size_t n = 0, i;
-
-	if (set == NULL)
-		return arr;
-	keys = malloc(sizeof(*keys) * (json_object_object_length(set) + 1));
-	if (keys == NULL)
-		return arr;
-	json_object_object_foreach(set, k, v) {
-		(void)v;
-		keys[n++] = k;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_str);
-	for (i = 0; i < n; i++)
-		json_object_array_add(arr, json_object_new_string(keys[i]));
-	free(keys);
-	return arr;
 }
 
 /* ---- days ---------------------------------------------------------------- */
@@ -210,7 +168,7 @@ on_report(void *ctx, const struct store_report_row *row)
 		return a->oom = 1;
 	}
 	a->n_reps++;
-	add_int(child(a->claims, r->org), r->claim, 1);
+	add_int(mval_child(a->claims, r->org), r->claim, 1);
 	if (row->verified && row->dkim_domain != NULL)
 		report_trust_check_claim(a->trust, r->org, r->claim, r->report_id,
 		    row->start);
@@ -587,7 +545,7 @@ on_failure(void *ctx, const struct store_failure_row *row)
 static struct json_object *
 domain_obj(struct agg *a, uint32_t dom)
 {
-	return child(a->domains, tally_name(a->t, dom));
+	return mval_child(a->domains, tally_name(a->t, dom));
 }
 
 static struct json_object *
@@ -597,7 +555,7 @@ daily_obj(struct agg *a, long day, uint32_t dom)
 
 	day_name(day, date, sizeof(date));
 	snprintf(key, sizeof(key), "%s\t%s", date, tally_name(a->t, dom));
-	return child(a->daily, key);
+	return mval_child(a->daily, key);
 }
 
 static void
@@ -652,7 +610,7 @@ mx_ips(struct agg *a)
 
 		for (; i < k && v[i].host == host; i++)
 			json_object_array_add(arr, json_object_new_string(v[i].ip));
-		json_object_object_add(child(a->mx_hosts, tally_name(a->t, host)),
+		json_object_object_add(mval_child(a->mx_hosts, tally_name(a->t, host)),
 		    "receiving_ips", arr);
 	}
 	free(v);
@@ -757,8 +715,6 @@ rep_days(struct agg *a)
 static int
 replay(struct agg *a)
 {
-	struct json_object *last = NULL;
-	uint32_t last_k = 0, last_a = 0, last_b = 0;
 	size_t i, n = tally_count(a->t);
 	char date[16];
 
@@ -772,79 +728,61 @@ replay(struct agg *a)
 			add_int(a->result_types, s1, e->v);
 			break;
 		case K_FAIL:
-			add_int(child(a->failures, s1), "failed", e->v);
+			add_int(mval_child(a->failures, s1), "failed", e->v);
 			break;
 		case K_FAIL_DOM:
-			set_add(child(child(a->failures, s1), "domains"), s2);
+			set_add(mval_child(mval_child(a->failures, s1), "domains"), s2);
 			break;
 		case K_FAIL_MX:
-			set_add(child(child(a->failures, s1), "mx_hosts"), s2);
+			set_add(mval_child(mval_child(a->failures, s1), "mx_hosts"), s2);
 			break;
 		case K_FAIL_RCS:
-			child(child(a->failures, s1), "reason_codes");
+			mval_child(mval_child(a->failures, s1), "reason_codes");
 			break;
 		case K_FAIL_RC:
-			set_add(child(child(a->failures, s1), "reason_codes"), s2);
+			set_add(mval_child(mval_child(a->failures, s1), "reason_codes"), s2);
 			break;
 		case K_FAIL_DATES:
-			o = child(a->failures, s1);
+			o = mval_child(a->failures, s1);
 			day_name(e->x, date, sizeof(date));
 			json_object_object_add(o, "first_date", json_object_new_string(date));
 			day_name(e->y, date, sizeof(date));
 			json_object_object_add(o, "last_date", json_object_new_string(date));
 			break;
 		case K_MX_IPS:
-			child(child(a->mx_hosts, s1), "receiving_ips");
+			mval_child(mval_child(a->mx_hosts, s1), "receiving_ips");
 			break;
 		case K_MX_IP:
 			break;	/* mx_ips(), sorted at once */
 		case K_MX_DOM:
-			set_add(child(child(a->mx_hosts, s1), "domains"), s2);
+			set_add(mval_child(mval_child(a->mx_hosts, s1), "domains"), s2);
 			break;
 		case K_MX:
-			add_int(child(a->mx_hosts, s1), "failed", e->v);
+			add_int(mval_child(a->mx_hosts, s1), "failed", e->v);
 			break;
 		case K_MX_RT:
-			add_int(child(child(a->mx_hosts, s1), "result_types"), s2, e->v);
+			add_int(mval_child(mval_child(a->mx_hosts, s1), "result_types"), s2, e->v);
 			break;
 		case K_MTA:
-			add_int(child(a->mtas, s1), "failed", e->v);
+			add_int(mval_child(a->mtas, s1), "failed", e->v);
 			break;
 		case K_MTA_ORG:
-			set_add(child(child(a->mtas, s1), "reporters"), s2);
+			set_add(mval_child(mval_child(a->mtas, s1), "reporters"), s2);
 			break;
 		case K_MTA_RT:
-			add_int(child(child(a->mtas, s1), "result_types"), s2, e->v);
+			add_int(mval_child(mval_child(a->mtas, s1), "result_types"), s2, e->v);
 			break;
 		case K_DAILY_RT:
-			/* Consecutive entries mostly share their day and domain. */
-			if (last == NULL || last_k != K_DAILY_RT || last_a != e->a ||
-			    last_b != e->b)
-				last = child(daily_obj(a, (long)(int32_t)e->a, e->b),
-				    "result_types");
-			last_k = K_DAILY_RT;
-			last_a = e->a;
-			last_b = e->b;
-			add_int(last, tally_name(a->t, e->c), e->v);
+			o = daily_obj(a, (long)(int32_t)e->a, e->b);
+			add_int(mval_child(o, "result_types"), tally_name(a->t, e->c), e->v);
 			break;
 		case K_RP_RT:
-			if (last == NULL || last_k != K_RP_RT || last_a != e->a ||
-			    last_b != e->b)
-				last = child(child(child(domain_obj(a, e->a), "reporters"),
-				    s2), "result_types");
-			last_k = K_RP_RT;
-			last_a = e->a;
-			last_b = e->b;
-			add_int(last, tally_name(a->t, e->c), e->v);
+			o = mval_child(mval_child(domain_obj(a, e->a), "reporters"), s2);
+			add_int(mval_child(o, "result_types"), tally_name(a->t, e->c), e->v);
 			break;
 		case K_MXF:
-			if (last == NULL || last_k != K_MXF || last_a != e->a ||
-			    last_b != e->b)
-				last = child(child(domain_obj(a, e->a), "mx_failures"), s2);
-			last_k = K_MXF;
-			last_a = e->a;
-			last_b = e->b;
-			add_int(last, tally_name(a->t, e->c), e->v);
+			o = mval_child(mval_child(domain_obj(a, e->a), "mx_failures"), s2);
+			add_int(o, tally_name(a->t, e->c), e->v);
 			break;
 		case K_D_REPORTS:
 			add_int(domain_obj(a, e->a), "reports", e->v);
@@ -853,23 +791,23 @@ replay(struct agg *a)
 			add_sf(domain_obj(a, e->a), e);
 			break;
 		case K_D_TYPE:
-			add_sf(child(child(domain_obj(a, e->a), "policy_types"), s2), e);
+			add_sf(mval_child(mval_child(domain_obj(a, e->a), "policy_types"), s2), e);
 			break;
 		case K_D_DAY:
 			/* Its date first, as the model shows it (values_by_key()). */
 			day_name((long)(int32_t)e->b, date, sizeof(date));
-			o = child(child(domain_obj(a, e->a), "daily"), date);
+			o = mval_child(mval_child(domain_obj(a, e->a), "daily"), date);
 			json_object_object_add(o, "date", json_object_new_string(date));
 			add_sf(o, e);
 			break;
 		case K_D_MXSET:
-			child(domain_obj(a, e->a), "_mx_known");
+			mval_child(domain_obj(a, e->a), "_mx_known");
 			break;
 		case K_D_MX:
-			set_add(child(domain_obj(a, e->a), "_mx_known"), s2);
+			set_add(mval_child(domain_obj(a, e->a), "_mx_known"), s2);
 			break;
 		case K_D_RP:
-			o = child(child(domain_obj(a, e->a), "reporters"), s2);
+			o = mval_child(mval_child(domain_obj(a, e->a), "reporters"), s2);
 			add_sf(o, e);
 			add_int(o, "reports", e->y);
 			break;
@@ -884,13 +822,13 @@ replay(struct agg *a)
 			add_sf(o, e);
 			break;
 		case K_REPORTER:
-			add_sf(child(a->reporters, s1), e);
+			add_sf(mval_child(a->reporters, s1), e);
 			break;
 		case K_REPDAY:
 			break;	/* rep_days(), as arrays */
 		case K_HIST:
-			o = child(a->history, s1);
-			child(o, "days");
+			o = mval_child(a->history, s1);
+			mval_child(o, "days");
 			if (e->v > 0)
 				add_int(o, "reports", e->v);
 			if (json_object_object_get_ex(a->contacts, s1, &o2))
@@ -898,7 +836,7 @@ replay(struct agg *a)
 			break;
 		case K_HIST_DAY:
 			day_name((long)(int32_t)e->b, date, sizeof(date));
-			add_int(child(child(a->history, s1), "days"), date, e->v);
+			add_int(mval_child(mval_child(a->history, s1), "days"), date, e->v);
 			break;
 		}
 	}
@@ -972,7 +910,7 @@ on_pre_policy(void *ctx, const struct store_policy_row *row)
 	if ((domain = lower_dup(row->policy_domain, "(none)")) == NULL)
 		return a->oom = 1;
 	day_name(a->pre[lo].day, date, sizeof(date));
-	day = child(child(a->before, domain), date);
+	day = mval_child(mval_child(a->before, domain), date);
 	add_int(day, "successful", row->successful);
 	add_int(day, "failed", row->failed);
 	free(domain);
@@ -1147,7 +1085,7 @@ replace_set(struct json_object *obj, const char *key)
 
 	json_object_object_get_ex(obj, key, &o);
 	if (!json_object_is_type(o, json_type_array))	/* else sorted already */
-		json_object_object_add(obj, key, set_array(o));
+		json_object_object_add(obj, key, model_keys_array(o));
 }
 
 static struct json_object *
@@ -1162,21 +1100,21 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 	*ok_r = *failed_r = 0;
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
-		struct json_object *pt = child(d, "policy_types"), *days, *reps;
+		struct json_object *pt = mval_child(d, "policy_types"), *days, *reps;
 		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
 
 		*ok_r += ok;
 		*failed_r += failed;
 		json_object_object_add(d, "failure_rate", new_rate(rate(ok, failed)));
 		for (j = 0; j < 3; j++) {
-			struct json_object *t = child(pt, types[j]);
+			struct json_object *t = mval_child(pt, types[j]);
 
 			add_int(t, "successful", 0);
 			add_int(t, "failed", 0);
 		}
-		days = values_by_key(child(d, "daily"));
+		days = values_by_key(mval_child(d, "daily"));
 		json_object_object_add(d, "daily", days);
-		reps = child(d, "reporters");
+		reps = mval_child(d, "reporters");
 		worst = -1.0;
 		worst_name = NULL;
 		json_object_object_foreach(reps, org, rv) {
@@ -1259,8 +1197,8 @@ build_reporters(struct agg *a)
 
 	/* Everyone heard from in the history, with or without period reports. */
 	json_object_object_foreach(a->history, org, h) {
-		struct json_object *r = child(a->reporters, org);
-		struct json_object *days = child(h, "days");
+		struct json_object *r = mval_child(a->reporters, org);
+		struct json_object *days = mval_child(h, "days");
 		size_t nd = json_object_object_length(days), k = 0;
 		long *d = malloc(sizeof(long) * (nd + 1)), *gaps;
 		char first[16], last[16];
