@@ -159,10 +159,69 @@ test_many(void)
 	report_cells_free(c);
 }
 
+/* The enforced sessions of the one cell of KEY in domain D. */
+static long long
+enforced_of(const struct report_ep_domain *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_keys; i++)
+		if (strcmp(d->keys[i].key, key) == 0 && d->keys[i].n_cells == 1)
+			return d->cells[d->keys[i].cell0].enforced;
+	return -1;
+}
+
+/*
+ * Sessions under an enforcing policy: a cell of one kind of rows, and
+ * cells whose rows change kind (first rows either way, sessions of zero),
+ * each with the exact sum; and days at both ends of RFC 3339 dates.
+ */
+static void
+test_enforced(void)
+{
+	struct report_cells *c = report_cells_new();
+	struct report_ep_domain d;
+	struct report_cell_row far = { "e.example", "x", "", "", "Org A", NULL,
+	    3000000L * 3, 1, 1, 0 };
+
+	row(c, "e.example", "all", "", 10, "Org A", NULL, 5, 1, 0);
+	row(c, "e.example", "all", "", 10, "Org B", NULL, 7, 1, 0);
+	row(c, "e.example", "none", "", 10, "Org A", NULL, 5, 0, 0);
+	row(c, "e.example", "on-off", "", 10, "Org A", NULL, 5, 1, 0);
+	row(c, "e.example", "on-off", "", 10, "Org A", NULL, 2, 0, 0);
+	row(c, "e.example", "on-off", "", 10, "Org B", NULL, 3, 1, 0);
+	row(c, "e.example", "on-off", "", 10, "Org B", NULL, 11, 0, 0);
+	row(c, "e.example", "off-on", "", 10, "Org A", NULL, 6, 0, 0);
+	row(c, "e.example", "off-on", "", 10, "Org A", NULL, 4, 0, 0);
+	row(c, "e.example", "off-on", "", 10, "Org B", NULL, 9, 1, 0);
+	row(c, "e.example", "zero", "", 10, "Org A", NULL, 0, 1, 0);
+	row(c, "e.example", "zero", "", 10, "Org A", NULL, 8, 0, 0);
+	row(c, "e.example", "early", "", -719528, "Org A", NULL, 1, 1, 0);
+	row(c, "e.example", "late", "", 2932896, "Org A", NULL, 1, 0, 0);
+	/* A day no date has is refused, not folded into another. */
+	CHECK_INT(report_cells_add(c, &far), -1);
+	CHECK_INT(report_cells_seal(c), 0);
+	CHECK_INT(report_cells_seal(c), 0);
+	CHECK_INT(report_cells_episodes(c, 0, &d), 0);
+	CHECK_INT(enforced_of(&d, "all\t"), 12);
+	CHECK_INT(enforced_of(&d, "none\t"), 0);
+	CHECK_INT(enforced_of(&d, "on-off\t"), 8);
+	CHECK_INT(enforced_of(&d, "off-on\t"), 9);
+	CHECK_INT(enforced_of(&d, "zero\t"), 0);
+	CHECK_INT(enforced_of(&d, "early\t"), 1);
+	CHECK_INT(d.cells[d.keys[0].cell0].failed, 12);	/* "all" */
+	CHECK_STR(d.keys[1].key, "early\t");
+	CHECK_INT(d.cells[d.keys[1].cell0].day, -719528);
+	CHECK_STR(d.keys[2].key, "late\t");
+	CHECK_INT(d.cells[d.keys[2].cell0].day, 2932896);
+	report_cells_free(c);
+}
+
 int
 main(void)
 {
 	test_order();
 	test_many();
+	test_enforced();
 	return test_summary("test_report_cells");
 }

@@ -2,10 +2,13 @@
  * report_cells.c - compact per-day cells for the episodes and the
  * insights; see report_cells.h.
  *
- * Entries live in one array in the order they were created, so an
- * entry's index is also its rank among the rows that named it first;
- * one open-addressing table of indexes finds them by key.  Strings are
- * interned once and named by number (report_tally.h).
+ * Entries are numbered in the order they were created, so an entry's
+ * index is also its rank among the rows that named it first; one
+ * open-addressing table of indexes finds them by key.  A year can hold
+ * millions of entries: each is 24 bytes, kept in fixed blocks that never
+ * move (no copy and no doubled array when they grow), and the table goes
+ * once the rows are in.  Strings are interned once and named by number
+ * (report_tally.h).
  */
 #include "report_cells.h"
 #include "model_get.h"
@@ -16,21 +19,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { EP = 1, EP_ORG, EP_IP, IN, IN_MX, IN_ORG };
+/*
+ * An episode cell (EP) has its reporters, receiving IPs and sessions
+ * under an enforcing policy as entries of their own; so has an insight
+ * cell (IN) its MX hosts and reporters.  EP..EP_LAST are the episodes'.
+ */
+enum kind { EP = 1, EP_ORG, EP_IP, EP_ENF, IN, IN_MX, IN_ORG };
+#define EP_LAST		EP_ENF
 
+/*
+ * The key is (kind, dom, key, day, sub); an EP cell's sub is not part of
+ * it but holds the number of receiving IPs kept under the cell and
+ * whether its rows came under an enforcing policy: all (its sessions are
+ * all enforced), none, or both, when an EP_ENF entry keeps the sum.
+ */
 struct entry {
-	uint32_t dom, key, sub;		/* strings; sub 0 for a cell */
-	int32_t day;
+	uint32_t dom, key;		/* strings */
+	uint32_t sub;			/* a string under the cell; EP: IPs kept */
+	uint32_t kday;			/* kind << 24 | day + DAY_BIAS */
 	long long v;			/* failed sessions */
-	long long enforced;		/* EP: under an enforcing policy */
-	uint32_t n_ips;			/* EP: receiving IPs kept */
-	uint8_t kind;
 };
+
+#define EP_IPS		0x7u		/* EP sub: receiving IPs kept */
+#define EP_ON		0x8u		/* EP sub: rows under an enforcing policy */
+#define EP_OFF		0x10u		/* EP sub: rows under no enforcing policy */
+#if REPORT_CELLS_MAX_IPS > EP_IPS
+#error "EP_IPS cannot count REPORT_CELLS_MAX_IPS"
+#endif
+
+/* Any RFC 3339 date, 0000-9999, has a day in [-DAY_BIAS, DAY_BIAS). */
+#define DAY_BIAS	(1L << 23)
+#define KIND(e)		((enum kind)((e)->kday >> 24))
+#define DAY(e)		((long)((e)->kday & 0xffffff) - DAY_BIAS)
+
+#define BLOCK_BITS	15		/* 32768 entries, 768 KB a block */
+#define BLOCK_SIZE	((size_t)1 << BLOCK_BITS)
 
 struct report_cells {
 	struct tally *s;		/* the interned strings: ids from 1 */
-	struct entry *e;
-	size_t n_e, cap_e;
+	struct entry **blk;		/* blocks of BLOCK_SIZE entries */
+	size_t n_e, n_blk, cap_blk;
 	/*
 	 * The high half of an entry's hash, then its index + 1 (0: empty):
 	 * a probe compares the hashes before it reads an entry, which is
@@ -80,21 +108,27 @@ intern(struct report_cells *c, const char *s)
 	return tally_str(c->s, s);
 }
 
+/* Entry I: blocks never move, so a pointer stays good as entries are added. */
+static struct entry *
+at(const struct report_cells *c, size_t i)
+{
+	return &c->blk[i >> BLOCK_BITS][i & (BLOCK_SIZE - 1)];
+}
+
 static uint64_t
 entry_hash(const struct entry *k)
 {
-	uint64_t h = mix(k->kind, k->dom);
+	uint64_t h = mix(k->kday, k->dom);
 
 	h = mix(h, k->key);
-	h = mix(h, (uint32_t)k->day);
-	return mix(h, k->sub);
+	return KIND(k) == EP ? h : mix(h, k->sub);
 }
 
 static int
 same(const struct entry *a, const struct entry *b)
 {
-	return a->kind == b->kind && a->dom == b->dom && a->key == b->key &&
-	    a->day == b->day && a->sub == b->sub;
+	return a->kday == b->kday && a->dom == b->dom && a->key == b->key &&
+	    (KIND(a) == EP || a->sub == b->sub);
 }
 
 static int
@@ -106,7 +140,7 @@ tab_grow(struct report_cells *c)
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < c->n_e; i++) {
-		uint64_t h = entry_hash(&c->e[i]);
+		uint64_t h = entry_hash(at(c, i));
 		size_t j = h & (cap - 1);
 
 		while (t[j] != 0)
@@ -125,6 +159,7 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 {
 	uint64_t h, tag;
 	size_t j;
+	struct entry *e;
 
 	*created = 0;
 	/* At most two thirds full: the tags keep the longer runs cheap. */
@@ -137,22 +172,28 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 	for (j = h & c->mask; c->tab[j] != 0; j = (j + 1) & c->mask) {
 		uint64_t slot = c->tab[j];
 
-		if (slot >> 32 == tag && same(&c->e[(uint32_t)slot - 1], k))
-			return &c->e[(uint32_t)slot - 1];
+		if (slot >> 32 == tag && same(e = at(c, (uint32_t)slot - 1), k))
+			return e;
 	}
-	if (c->n_e == c->cap_e) {
-		size_t cap = c->cap_e ? c->cap_e * 2 : 4096;
-		struct entry *n = realloc(c->e, cap * sizeof(*n));
+	if ((c->n_e & (BLOCK_SIZE - 1)) == 0) {
+		if (c->n_blk == c->cap_blk) {
+			size_t cap = c->cap_blk ? c->cap_blk * 2 : 64;
+			struct entry **n = realloc(c->blk, cap * sizeof(*n));
 
-		if (n == NULL)
+			if (n == NULL)
+				return NULL;
+			c->blk = n;
+			c->cap_blk = cap;
+		}
+		if ((c->blk[c->n_blk] = malloc(BLOCK_SIZE * sizeof(struct entry))) == NULL)
 			return NULL;
-		c->e = n;
-		c->cap_e = cap;
+		c->n_blk++;
 	}
-	c->e[c->n_e] = *k;
+	e = at(c, c->n_e);
+	*e = *k;
 	c->tab[j] = (tag << 32) | (uint64_t)(++c->n_e);
 	*created = 1;
-	return &c->e[c->n_e - 1];
+	return e;
 }
 
 /* Add N to the entry (KIND, DOM, KEY, DAY, SUB); NULL when out of memory. */
@@ -163,12 +204,13 @@ add(struct report_cells *c, enum kind kind, uint32_t dom, uint32_t key, long day
 	struct entry k, *e;
 	int created;
 
-	memset(&k, 0, sizeof(k));
-	k.kind = (uint8_t)kind;
+	if (day < -DAY_BIAS || day >= DAY_BIAS)
+		return NULL;	/* no RFC 3339 date: cannot be */
+	k.kday = (uint32_t)kind << 24 | (uint32_t)(day + DAY_BIAS);
 	k.dom = dom;
 	k.key = key;
-	k.day = (int32_t)day;
 	k.sub = sub;
+	k.v = 0;
 	if ((e = entry(c, &k, &created)) != NULL)
 		e->v += n;
 	return e;
@@ -223,7 +265,9 @@ report_cells_free(struct report_cells *c)
 	if (c == NULL)
 		return;
 	tally_free(c->s);
-	free(c->e);
+	for (size_t i = 0; i < c->n_blk; i++)
+		free(c->blk[i]);
+	free(c->blk);
 	free(c->tab);
 	free(c->domains);
 	free(c->dom_of);
@@ -239,12 +283,36 @@ report_cells_free(struct report_cells *c)
 	free(c);
 }
 
+/*
+ * Row R's sessions, added to CELL already, under an enforcing policy or
+ * not: most cells see only one kind, told by two flags; a cell that sees
+ * both keeps its enforced sum in an EP_ENF entry.  -1 when out of memory.
+ */
+static int
+enforced(struct report_cells *c, struct entry *cell, const struct report_cell_row *r)
+{
+	const uint32_t both = EP_ON | EP_OFF;
+	uint32_t was = cell->sub & both;
+	long long sum;
+
+	cell->sub |= r->enforced ? EP_ON : EP_OFF;
+	if ((cell->sub & both) != both)
+		return 0;			/* one kind so far */
+	if (was == both) {
+		if (!r->enforced)
+			return 0;
+		sum = r->n;
+	} else	/* both from now on: the earlier rows were all of the other kind */
+		sum = r->enforced ? r->n : cell->v - r->n;
+	return add(c, EP_ENF, cell->dom, cell->key, DAY(cell), 0, sum) == NULL ? -1 : 0;
+}
+
 int
 report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 {
 	uint32_t dom, rt, org, key;
 	struct entry *cell;
-	size_t ci, lr = strlen(r->rt), lm = strlen(r->epmx), len = lr + lm + 2;
+	size_t lr = strlen(r->rt), lm = strlen(r->epmx), len = lr + lm + 2;
 	char buf[512], *k = buf;
 
 	if (c == NULL || c->order != NULL)
@@ -263,21 +331,19 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 		return -1;
 	if ((cell = add(c, EP, dom, key, r->day, 0, r->n)) == NULL)
 		return -1;
-	/* An index: adding an entry may move the array. */
-	ci = (size_t)(cell - c->e);
-	if (r->enforced)
-		cell->enforced += r->n;
+	if (enforced(c, cell, r) < 0)
+		return -1;
 	if (add(c, EP_ORG, dom, key, r->day, org, r->n) == NULL)
 		return -1;
 	/* A few receiving IPs name the host well enough; a pool has hundreds. */
-	if (r->ip != NULL && r->ip[0] != '\0' && c->e[ci].n_ips < REPORT_CELLS_MAX_IPS) {
+	if (r->ip != NULL && r->ip[0] != '\0' && (cell->sub & EP_IPS) < REPORT_CELLS_MAX_IPS) {
 		uint32_t ip = intern(c, r->ip);
 		size_t before = c->n_e;
 
 		if (ip == 0 || add(c, EP_IP, dom, key, r->day, ip, 0) == NULL)
 			return -1;
 		if (c->n_e > before)
-			c->e[ci].n_ips++;
+			cell->sub++;
 	}
 	if (!r->insight)
 		return 0;
@@ -320,16 +386,24 @@ group(struct report_cells *c)
 		return -1;
 	}
 	for (i = 0; i < c->n_e; i++)
-		c->start[c->dom_of[c->e[i].dom]]++;
+		c->start[c->dom_of[at(c, i)->dom]]++;
 	for (i = 1; i <= c->n_dom; i++)
 		c->start[i] += c->start[i - 1];
 	for (i = 0; i < c->n_e; i++) {
-		size_t d = c->dom_of[c->e[i].dom] - 1;
+		size_t d = c->dom_of[at(c, i)->dom] - 1;
 
 		c->order[c->start[d] + fill[d]++] = (uint32_t)i;
 	}
 	free(fill);
 	return 0;
+}
+
+int
+report_cells_seal(struct report_cells *c)
+{
+	if (c == NULL)
+		return -1;
+	return c->order != NULL ? 0 : group(c);
 }
 
 const char *
@@ -405,15 +479,15 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	 * a key's string id meanwhile).
 	 */
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
-		const struct entry *e = &c->e[c->order[k]];
+		const struct entry *e = at(c, c->order[k]);
 
-		if (e->kind == EP)
+		if (KIND(e) == EP)
 			c->rank_of[e->key] = 0;
 	}
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
-		const struct entry *e = &c->e[c->order[k]];
+		const struct entry *e = at(c, c->order[k]);
 
-		if (e->kind == EP && c->rank_of[e->key] == 0) {
+		if (KIND(e) == EP && c->rank_of[e->key] == 0) {
 			if (RESERVE(c->keys, c->cap_keys, n_kid + 1) < 0)
 				return -1;
 			c->rank_of[e->key] = 1;
@@ -434,22 +508,22 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	for (k = 0; k <= n_kid; k++)
 		c->kid[k] = 0;
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
-		const struct entry *e = &c->e[c->order[k]];
+		const struct entry *e = at(c, c->order[k]);
 
-		if (e->kind <= EP_IP)
+		if (KIND(e) <= EP_LAST)
 			c->kid[c->rank_of[e->key] + 1]++;
 	}
 	for (k = 1; k <= n_kid; k++)
 		c->kid[k] += c->kid[k - 1];
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
-		const struct entry *e = &c->e[c->order[k]];
+		const struct entry *e = at(c, c->order[k]);
 		struct ep_sort *t;
 
-		if (e->kind > EP_IP)
+		if (KIND(e) > EP_LAST)
 			continue;
 		t = &c->srt[c->kid[c->rank_of[e->key]]++];
 		t->rank = c->rank_of[e->key];
-		t->day = e->day;
+		t->day = (int32_t)DAY(e);
 		t->idx = c->order[k];
 		n++;
 	}
@@ -465,25 +539,27 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		k = j;
 	}
 	for (k = 0; k < n; k++) {
-		const struct entry *e = &c->e[c->srt[k].idx];
+		const struct entry *e = at(c, c->srt[k].idx);
 		struct report_ep_key *key = &c->keys[c->srt[k].rank];
 
-		if (e->kind == EP) {
+		if (KIND(e) == EP) {
 			if (RESERVE(c->cells, c->cap_cells, n_cells + 1) < 0)
 				return -1;
 			if (key->n_cells == 0)
 				key->cell0 = n_cells;
 			key->n_cells++;
 			cell = &c->cells[n_cells++];
-			cell->day = e->day;
+			cell->day = DAY(e);
 			cell->failed = e->v;
-			cell->enforced = e->enforced;
+			cell->enforced = (e->sub & EP_ON) ? e->v : 0;
 			cell->org0 = n_orgs;
 			cell->ip0 = n_ips;
 			cell->n_org = cell->n_ip = 0;
 		} else if (cell == NULL) {
 			return -1;	/* cannot be: a cell is created first */
-		} else if (e->kind == EP_ORG) {
+		} else if (KIND(e) == EP_ENF) {
+			cell->enforced = e->v;	/* rows of both kinds */
+		} else if (KIND(e) == EP_ORG) {
 			if (RESERVE(c->orgs, c->cap_orgs, n_orgs + 1) < 0)
 				return -1;
 			c->orgs[n_orgs].id = e->sub;
@@ -518,18 +594,18 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 		return -1;
 	in = json_object_new_object();
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
-		const struct entry *e = &c->e[c->order[k]];
+		const struct entry *e = at(c, c->order[k]);
 		struct json_object *cell;
 
-		if (e->kind <= EP_IP)
+		if (KIND(e) <= EP_LAST)
 			continue;
-		if (date[0] == '\0' || e->day != last_day) {
-			report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
-			last_day = e->day;
+		if (date[0] == '\0' || DAY(e) != last_day) {
+			report_date((time_t)DAY(e) * REPORT_DAY, date, sizeof(date));
+			last_day = DAY(e);
 		}
 		/* A cell's entry comes before those under it: created first. */
 		cell = mval_child(mval_child(in, tally_name(c->s, e->key)), date);
-		switch (e->kind) {
+		switch (KIND(e)) {
 		case IN:
 			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
 			break;
@@ -541,6 +617,8 @@ report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
 			json_object_object_add(mval_child(cell, "reporters"), tally_name(c->s, e->sub),
 			    json_object_new_int64(e->v));
 			break;
+		default:
+			break;	/* the episodes', skipped above */
 		}
 	}
 	*in_r = in;

@@ -47,6 +47,14 @@ struct report_cell_row {
 
 int report_cells_add(struct report_cells *c, const struct report_cell_row *row);
 
+/*
+ * No more rows: the lookup table goes (a large part of the memory while
+ * the rows stream in) and the cells are grouped by domain; the first
+ * report_cells_episodes() or report_cells_build() does it when not done.
+ * -1 when out of memory.
+ */
+int report_cells_seal(struct report_cells *c);
+
 /* The domains seen, in the order of their first row. */
 size_t report_cells_domains(const struct report_cells *c);
 const char *report_cells_domain(const struct report_cells *c, size_t i);

@@ -1445,7 +1445,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
-	if (replay(&a) < 0) {
+	/* The cells' lookup table is not needed past the rows. */
+	if (report_cells_seal(a.cells) < 0 || replay(&a) < 0) {
 		errbuf_printf(errbuf, errlen, "out of memory");
 		free_agg(&a);
 		return NULL;
