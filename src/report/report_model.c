@@ -61,6 +61,8 @@ struct agg {
 	size_t n_reps, cap_reps;
 	struct pol *pols;
 	size_t n_pols, cap_pols;
+	size_t rep_hint, pol_hint;	/* find_rep(), find_pol() */
+	int pols_checked;		/* find_pol(): sorted by id */
 	int oom;
 	struct tally *t;		/* the failure details' and history's sums */
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
@@ -180,40 +182,68 @@ on_report(void *ctx, const struct store_report_row *row)
 	return 0;
 }
 
+/*
+ * The index of the row with ID in ROWS (N of them, each SIZE bytes, an id
+ * first), or -1.  Child rows come in their parents' order, so the row
+ * after the last one found (*HINT) is nearly always it; otherwise ROWS
+ * are sorted by id.
+ */
 static long
-find_rep(const struct agg *a, long long id)
+find_row(const void *rows, size_t n, size_t size, long long id, size_t *hint)
 {
-	size_t lo = 0, hi = a->n_reps;
+	const char *base = rows;
+	size_t lo = 0, hi = n, i;
 
+#define ROW_ID(i)	(*(const long long *)(const void *)(base + (i) * size))
+	for (i = *hint; i < n && i <= *hint + 1; i++)
+		if (ROW_ID(i) == id)
+			return (long)(*hint = i);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (a->reps[mid].id == id)
-			return (long)mid;
-		if (a->reps[mid].id < id)
+		if (ROW_ID(mid) == id)
+			return (long)(*hint = mid);
+		if (ROW_ID(mid) < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+#undef ROW_ID
 	return -1;
 }
 
 static long
-find_pol(const struct agg *a, long long id)
+find_rep(struct agg *a, long long id)
 {
-	size_t lo = 0, hi = a->n_pols;
+	return find_row(a->reps, a->n_reps, sizeof(*a->reps), id, &a->rep_hint);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+static int
+by_pol_id(const void *x, const void *y)
+{
+	const struct pol *p = x, *q = y;
 
-		if (a->pols[mid].id == id)
-			return (long)mid;
-		if (a->pols[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+	return p->id < q->id ? -1 : p->id > q->id;
+}
+
+static long
+find_pol(struct agg *a, long long id)
+{
+	size_t i;
+
+	/*
+	 * Once, before the first detail: a store whose policy ids do not
+	 * follow its reports' (none this program writes) is sorted here.
+	 */
+	if (!a->pols_checked) {
+		a->pols_checked = 1;
+		for (i = 1; i < a->n_pols; i++)
+			if (a->pols[i - 1].id > a->pols[i].id) {
+				qsort(a->pols, a->n_pols, sizeof(*a->pols), by_pol_id);
+				break;
+			}
 	}
-	return -1;
+	return find_row(a->pols, a->n_pols, sizeof(*a->pols), id, &a->pol_hint);
 }
 
 /*
