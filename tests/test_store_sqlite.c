@@ -1690,6 +1690,82 @@ test_query(void)
 	store_close(st);
 }
 
+/*
+ * A period's rows, in the same order, whether it holds all of the store
+ * or a small share of it (SQLite takes another plan for a large share).
+ */
+static void
+query_period(struct store *st, const char *domain, struct seen *s)
+{
+	struct store_visitor v = { s, seen_report, seen_policy, seen_failure };
+	struct store_filter f;
+	char err[512];
+
+	memset(&f, 0, sizeof(f));
+	memset(s, 0, sizeof(*s));
+	rfc3339_parse("2024-06-01T00:00:00Z", &f.since);
+	rfc3339_parse("2024-06-04T00:00:00Z", &f.until);
+	f.include_unverified = 1;
+	f.domain = domain;
+	CHECKF(store_query(st, &f, &v, err, sizeof(err)) == 0, "query: %s", err);
+}
+
+static void
+test_query_share(void)
+{
+	static const struct spec in[] = {
+		{ "Reporter A", "s-1", "2024-06-02", "example.org", "example.net", "tlsa-invalid" },
+		{ "Reporter B", "s-2", "2024-06-01", "example.net", NULL, NULL },
+		{ "Reporter C", "s-3", "2024-06-03", "example.org", "example.com",
+		    "sts-policy-invalid" },
+	};
+	struct seen all[2], one[2];
+	struct spec old = { "Reporter D", NULL, NULL, "example.org", NULL, NULL };
+	char path[TARGET_MAX], err[512], id[32], start[16];
+	struct store *st;
+	size_t i;
+	int k;
+
+	new_db_path(path, sizeof(path), "share");
+	if ((st = open_path(path)) == NULL)
+		return;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		CHECK(put_spec(st, &in[i], i == 1 ? &prov_unverified : &prov_verified, err,
+		    sizeof(err)) == STORE_STORED);
+	query_period(st, NULL, &all[0]);
+	query_period(st, "example.org", &one[0]);
+	/* Reports outside the period, until it holds a tenth of the store. */
+	old.id = id;
+	old.start = start;
+	for (k = 0; k < 27; k++) {
+		snprintf(id, sizeof(id), "old-%d", k);
+		snprintf(start, sizeof(start), "2020-01-%02d", k + 1);
+		CHECK(put_spec(st, &old, &prov_verified, err, sizeof(err)) == STORE_STORED);
+	}
+	query_period(st, NULL, &all[1]);
+	query_period(st, "example.org", &one[1]);
+	CHECK_INT(all[0].reports, 3);
+	CHECK_INT(all[0].policies, 5);
+	CHECK_STR(all[0].domains, "example.org,example.net,example.net,example.org,example.com");
+	CHECK_STR(all[0].types, "certificate-expired,starttls-not-supported,tlsa-invalid,"
+	    "certificate-expired,starttls-not-supported,certificate-expired,"
+	    "starttls-not-supported,sts-policy-invalid");
+	CHECK_STR(one[0].domains, "example.org,example.org");
+	for (k = 0; k < 2; k++) {
+		struct seen *x = k ? one : all;
+
+		CHECK_INT(x[1].reports, x[0].reports);
+		CHECK_INT(x[1].policies, x[0].policies);
+		CHECK_INT(x[1].failures, x[0].failures);
+		CHECK_INT(x[1].failed, x[0].failed);
+		CHECK_INT(x[1].unverified, x[0].unverified);
+		CHECK_STR(x[1].org, x[0].org);
+		CHECK_STR(x[1].domains, x[0].domains);
+		CHECK_STR(x[1].types, x[0].types);
+	}
+	store_close(st);
+}
+
 /* Back to the schema before the probe history (version 7). */
 static void
 downgrade_probes(struct raw *db)
@@ -2383,6 +2459,7 @@ main(int argc, char **argv)
 	test_migrate_from_1();
 	test_migrate_from_3();
 	test_query();
+	test_query_share();
 	test_prune();
 	test_prune_batches();
 	test_migrate_from_4();
