@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "mail_header.h"
 #include "outfile.h"
+#include "report_daily.h"
 #include "report_html.h"
 #include "report_model.h"
 #include "report_render.h"
@@ -114,9 +115,10 @@ render(FILE *fp, enum format format, struct json_object *model, int color,
 		}
 		return 0;
 	case F_JSON:
-		text_json_fputs(fp, json_object_to_json_string_ext(model,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
+		/* A stream: a year's text need never be in memory at once. */
+		if (report_daily_json_write(fp, model, JSON_C_TO_STRING_PRETTY |
+		    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
+			return -1;
 		return fputc('\n', fp) == EOF ? -1 : 0;
 	case F_CSV:
 		return report_csv_write(fp, model);

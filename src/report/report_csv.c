@@ -11,6 +11,7 @@
  * that shows the CSV.  Numbers are ours (printf of an integer) and are
  * written as they are: a negative count keeps its '-'.
  */
+#include "report_daily.h"
 #include "report_model.h"
 #include "report_render.h"
 #include "text_safe.h"
@@ -45,34 +46,30 @@ field(FILE *fp, const char *raw)
 int
 report_csv_write(FILE *fp, struct json_object *model)
 {
-	struct json_object *daily = mval_array(model, "daily");
-	size_t i, n = daily ? json_object_array_length(daily) : 0;
+	size_t i, j, n = report_daily_n(model);
 
 	fputs("date,domain,result_type,failed_sessions,day_successful_sessions,"
 	    "day_failed_sessions\r\n", fp);
 	for (i = 0; i < n; i++) {
-		struct json_object *d = json_object_array_get_idx(daily, i), *types = NULL;
-		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
-		int any = 0;
+		struct report_daily_entry d;
+		const char *rt;
+		long long cnt;
 
-		json_object_object_get_ex(d, "result_types", &types);
-		if (types != NULL && json_object_is_type(types, json_type_object)) {
-			json_object_object_foreach(types, rt, cnt) {
-				field(fp, mval_str(d, "date"));
-				fputc(',', fp);
-				field(fp, mval_str(d, "domain"));
-				fputc(',', fp);
-				field(fp, rt);
-				fprintf(fp, ",%lld,%lld,%lld\r\n",
-				    (long long)json_object_get_int64(cnt), ok, failed);
-				any = 1;
-			}
-		}
-		if (!any) {
-			field(fp, mval_str(d, "date"));
+		if (report_daily_at(model, i, &d) < 0)
+			break;
+		for (j = 0; report_daily_type(&d, j, &rt, &cnt) == 0; j++) {
+			field(fp, d.date);
 			fputc(',', fp);
-			field(fp, mval_str(d, "domain"));
-			fprintf(fp, ",,0,%lld,%lld\r\n", ok, failed);
+			field(fp, d.domain);
+			fputc(',', fp);
+			field(fp, rt);
+			fprintf(fp, ",%lld,%lld,%lld\r\n", cnt, d.successful, d.failed);
+		}
+		if (j == 0) {
+			field(fp, d.date);
+			fputc(',', fp);
+			field(fp, d.domain);
+			fprintf(fp, ",,0,%lld,%lld\r\n", d.successful, d.failed);
 		}
 	}
 	return ferror(fp) ? -1 : 0;

@@ -5,6 +5,7 @@
 #include "report_episodes.h"
 #include "insight_list.h"
 #include "model_get.h"
+#include "report_daily.h"
 #include "report_options.h"
 
 #include <stdint.h>
@@ -864,20 +865,26 @@ report_episode_status(struct json_object *model, const char *domain, const char 
 	struct json_object *doms = mval_array(model, "domains");
 	size_t i, n = model_len(doms);
 	const char *end = "";
+	char buf[2][REPORT_DAILY_DATE_SIZE];
+	int k = 0;
 
 	if (last == NULL)
 		return "ongoing";
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(doms, i);
-		struct json_object *days = mval_array(d, "daily");
-		const char *dl;
+		struct report_daily_entry e;
+		size_t nd = report_daily_n(d);
+		const char *dl = "";
 
 		if (domain != NULL && strcmp(mval_str(d, "domain"), domain) != 0)
 			continue;
-		dl = model_len(days) ? mval_str(json_object_array_get_idx(days,
-		    model_len(days) - 1), "date") : "";
-		if (strcmp(dl, end) > 0)
+		/* The latest so far stays in one buffer, the next goes in the other. */
+		if (nd > 0 && report_daily_at(d, nd - 1, &e) == 0)
+			dl = report_daily_date(&e, buf[k], sizeof(buf[k]));
+		if (strcmp(dl, end) > 0) {
 			end = dl;
+			k ^= dl == buf[k];
+		}
 	}
 	return strcmp(last, end) >= 0 ? "ongoing" : "resolved";
 }

@@ -10,6 +10,7 @@
  */
 #include "html_out.h"
 #include "model_get.h"
+#include "report_daily.h"
 #include "report_html.h"
 #include "report_html_int.h"
 #include "result_types.h"
@@ -287,8 +288,8 @@ static int
 domain_chart(FILE *fp, struct json_object *dom, size_t index,
     int32_t since, int32_t until, int have_period)
 {
-	struct json_object *daily = model_array(dom, "daily"), *e;
-	size_t i, n = model_len(daily), k = 0;
+	struct report_daily_entry e;
+	size_t i, n = report_daily_n(dom), k = 0;
 	struct svg_day *days;
 	struct svg_daily chart;
 	char id[32];
@@ -297,12 +298,12 @@ domain_chart(FILE *fp, struct json_object *dom, size_t index,
 	if ((days = calloc(n == 0 ? 1 : n, sizeof(*days))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((e = model_obj_at(daily, i)) == NULL ||
-		    svg_parse_date(model_str(e, "date"), &day) != 0)
+		if (report_daily_at(dom, i, &e) < 0 ||
+		    svg_parse_date(e.date, &day) != 0)
 			continue;
 		days[k].day = day;
-		days[k].successful = model_int(e, "successful", 0);
-		days[k].failed = model_int(e, "failed", 0);
+		days[k].successful = e.successful;
+		days[k].failed = e.failed;
 		k++;
 	}
 	memset(&chart, 0, sizeof(chart));
@@ -355,7 +356,7 @@ domains(FILE *fp, struct json_object *model)
 	for (i = 0; i < n; i++) {
 		struct json_object *d = model_obj_at(arr, i);
 
-		if (d == NULL || model_len(model_array(d, "daily")) == 0)
+		if (d == NULL || report_daily_n(d) == 0)
 			continue;
 		refs[k].obj = d;
 		refs[k].failed = model_int(d, "failed", 0);

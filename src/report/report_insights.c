@@ -5,6 +5,7 @@
 #include "report_insights.h"
 #include "model_get.h"
 #include "insight_list.h"
+#include "report_daily.h"
 #include "report_episodes.h"
 
 #include <stdarg.h>
@@ -94,14 +95,18 @@ domain_entry(const struct dindex *ix, const char *domain)
 	return domain != NULL ? model_get(ix->entry, domain) : NULL;
 }
 
-/* The last day with any report for DOMAIN. */
+/* The last day with any report for DOMAIN, kept in BUF if need be. */
 static const char *
-last_report_day(const struct dindex *ix, const char *domain)
+last_report_day(const struct dindex *ix, const char *domain,
+    char buf[REPORT_DAILY_DATE_SIZE])
 {
-	struct json_object *days = mval_array(domain_entry(ix, domain), "daily");
-	size_t n = days ? json_object_array_length(days) : 0;
+	struct json_object *dom = domain_entry(ix, domain);
+	struct report_daily_entry e;
+	size_t n = report_daily_n(dom);
 
-	return n ? mval_str(json_object_array_get_idx(days, n - 1), "date") : "";
+	if (n == 0 || report_daily_at(dom, n - 1, &e) < 0)
+		return "";
+	return report_daily_date(&e, buf, REPORT_DAILY_DATE_SIZE);
 }
 
 /* ---- tlsa-invalid that starts and clears within about two days -------- */
@@ -112,7 +117,8 @@ tlsa_rollover(const struct dindex *ix, struct json_object *list,
 {
 	const char **d;
 	size_t n = model_sorted_keys(by_date, &d), i = 0;
-	const char *last_day = last_report_day(ix, domain);
+	char last_buf[REPORT_DAILY_DATE_SIZE];
+	const char *last_day = last_report_day(ix, domain, last_buf);
 
 	while (i < n) {
 		size_t j = i;
@@ -354,6 +360,7 @@ overlapping(const struct own *own, const char *from, const char *to, int *stub_r
 /* One day of a domain's series: before the period (baseline only) or in it. */
 struct rate_day {
 	const char *date;
+	char buf[REPORT_DAILY_DATE_SIZE];	/* DATE, when the series' own */
 	long day;
 	long long ok, failed;
 	double rate, base;
@@ -376,9 +383,8 @@ static void
 rate_spikes(struct json_object *list, const struct own *own,
     struct json_object *dom, struct json_object *before)
 {
-	struct json_object *days = mval_array(dom, "daily");
 	const char *domain = mval_str(dom, "domain");
-	size_t nw = model_len(days), nb = before ? json_object_object_length(before) : 0;
+	size_t nw = report_daily_n(dom), nb = before ? json_object_object_length(before) : 0;
 	size_t n = 0, i;
 	struct rate_day *r = calloc(nw + nb + 1, sizeof(*r));
 	double window[INSIGHT_BASELINE_DAYS];
@@ -394,11 +400,13 @@ rate_spikes(struct json_object *list, const struct own *own,
 		}
 	}
 	for (i = 0; i < nw; i++) {
-		struct json_object *e = json_object_array_get_idx(days, i);
+		struct report_daily_entry e;
 
-		r[n].date = mval_str(e, "date");
-		r[n].ok = mval_int(e, "successful");
-		r[n].failed = mval_int(e, "failed");
+		if (report_daily_at(dom, i, &e) < 0)
+			break;
+		r[n].date = report_daily_date(&e, r[n].buf, sizeof(r[n].buf));
+		r[n].ok = e.successful;
+		r[n].failed = e.failed;
 		r[n].in_period = 1;
 		n++;
 	}
@@ -763,11 +771,12 @@ complete(const struct dindex *ix, struct json_object *model, struct json_object 
 
 	if (model_get(o, "status") == NULL) {
 		const char *d = model_str(o, "domain"), *last = model_str(o, "last_date");
+		char buf[REPORT_DAILY_DATE_SIZE];
 		/* report_episode_status(), with the domain's last day looked up once. */
 		const char *st = strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0 ? "ongoing" :
 		    d == NULL || last == NULL ? report_episode_status(model, d, last) :
-		    strcmp(last, last_report_day(ix, d)) >= 0 ? "ongoing" : "resolved";
+		    strcmp(last, last_report_day(ix, d, buf)) >= 0 ? "ongoing" : "resolved";
 
 		json_object_object_add(o, "status", json_object_new_string(st));
 	}

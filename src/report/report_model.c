@@ -12,6 +12,7 @@
  */
 #include "report_model.h"
 #include "report_cells.h"
+#include "report_daily.h"
 #include "report_episodes.h"
 #include "report_insights.h"
 #include "report_probes.h"
@@ -49,6 +50,13 @@ struct pol {
 	int enforce;			/* tlsa, or sts in mode enforce */
 };
 
+/* A day of a domain, for its daily series. */
+struct dom_day {
+	const char *domain;
+	long day;
+	long long ok, failed;
+};
+
 /* A report before the period, for the baseline: its id and day. */
 struct pre_rep {
 	long long id;
@@ -66,7 +74,12 @@ struct agg {
 	int oom;
 	struct tally *t;		/* the failure details' and history's sums */
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
-	    *mtas, *daily, *reporters, *history;
+	    *mtas, *reporters, *history;
+	/* The daily series (report_daily.h): the top-level one, built by
+	 * replay(), and each domain's days, sorted by build_domains(). */
+	struct report_daily *daily;
+	struct dom_day *dom_days;
+	size_t n_dom_days;
 	struct json_object *contacts;	/* reporter -> its last contact-info */
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
@@ -571,21 +584,73 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	return a->oom;
 }
 
-/* domains[DOMAIN], reporters[ORG] of it, daily[DAY, DOMAIN]: as on_policy made them. */
+/* domains[DOMAIN], reporters[ORG] of it: as on_policy made them. */
 static struct json_object *
 domain_obj(struct agg *a, uint32_t dom)
 {
 	return mval_child(a->domains, tally_name(a->t, dom));
 }
 
-static struct json_object *
-daily_obj(struct agg *a, long day, uint32_t dom)
+/*
+ * The top-level daily series' entries, one per (day, domain), in the
+ * order rows made them; each tally entry's y is its index + 1, for the
+ * result types.  The domains' days are kept for build_domains().
+ */
+static int
+daily_entries(struct agg *a)
 {
-	char date[16], key[600];
+	size_t i, n = tally_count(a->t), k = 0;
 
-	day_name(day, date, sizeof(date));
-	snprintf(key, sizeof(key), "%s\t%s", date, tally_name(a->t, dom));
-	return mval_child(a->daily, key);
+	if ((a->daily = report_daily_new(1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		k += tally_at(a->t, i)->kind == K_D_DAY;
+	if ((a->dom_days = malloc((k + 1) * sizeof(*a->dom_days))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->t, i);
+		struct tally_entry *w;
+		long idx;
+
+		if (e->kind == K_D_DAY) {
+			struct dom_day *d = &a->dom_days[a->n_dom_days++];
+
+			d->domain = tally_name(a->t, e->a);
+			d->day = (long)(int32_t)e->b;
+			d->ok = e->v;
+			d->failed = e->x;
+			continue;
+		}
+		if (e->kind != K_DAILY)
+			continue;
+		idx = report_daily_add(a->daily, (long)(int32_t)e->a,
+		    tally_name(a->t, e->b), e->v, e->x);
+		if (idx < 0 || (w = tally_get(a->t, K_DAILY, e->a, e->b, 0, NULL)) == NULL)
+			return -1;
+		w->y = idx + 1;
+	}
+	return 0;
+}
+
+/* Result type of the tally entry K_DAILY_RT (DAY, DOM, RT) with N sessions. */
+static int
+daily_type(struct agg *a, uint32_t day, uint32_t dom, uint32_t rt, long long n)
+{
+	struct tally_entry *w = tally_get(a->t, K_DAILY, day, dom, 0, NULL);
+	long idx;
+
+	if (w == NULL)
+		return -1;
+	/* Every failure's policy came first; should one not have, its day shows. */
+	if (w->y == 0) {
+		if ((idx = report_daily_add(a->daily, (long)(int32_t)day,
+		    tally_name(a->t, dom), 0, 0)) < 0 ||
+		    (w = tally_get(a->t, K_DAILY, day, dom, 0, NULL)) == NULL)
+			return -1;
+		w->y = idx + 1;
+	}
+	return report_daily_add_type(a->daily, (size_t)(w->y - 1),
+	    tally_name(a->t, rt), n);
 }
 
 static void
@@ -748,6 +813,8 @@ replay(struct agg *a)
 	size_t i, n = tally_count(a->t);
 	char date[16];
 
+	if (daily_entries(a) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->t, i);
 		const char *s1 = tally_name(a->t, e->a), *s2 = tally_name(a->t, e->b);
@@ -803,8 +870,8 @@ replay(struct agg *a)
 			add_int(mval_child(mval_child(a->mtas, s1), "result_types"), s2, e->v);
 			break;
 		case K_DAILY_RT:
-			o = daily_obj(a, (long)(int32_t)e->a, e->b);
-			add_int(mval_child(o, "result_types"), tally_name(a->t, e->c), e->v);
+			if (daily_type(a, e->a, e->b, e->c, e->v) < 0)
+				return -1;
 			break;
 		case K_RP_RT:
 			o = mval_child(mval_child(domain_obj(a, e->a), "reporters"), s2);
@@ -824,11 +891,8 @@ replay(struct agg *a)
 			add_sf(mval_child(mval_child(domain_obj(a, e->a), "policy_types"), s2), e);
 			break;
 		case K_D_DAY:
-			/* Its date first, as the model shows it (values_by_key()). */
-			day_name((long)(int32_t)e->b, date, sizeof(date));
-			o = mval_child(mval_child(domain_obj(a, e->a), "daily"), date);
-			json_object_object_add(o, "date", json_object_new_string(date));
-			add_sf(o, e);
+			/* The key where the model shows the series (build_domains()). */
+			mval_child(domain_obj(a, e->a), "daily");
 			break;
 		case K_D_MXSET:
 			mval_child(domain_obj(a, e->a), "_mx_known");
@@ -842,15 +906,7 @@ replay(struct agg *a)
 			add_int(o, "reports", e->y);
 			break;
 		case K_DAILY:
-			o = daily_obj(a, (long)(int32_t)e->a, e->b);
-			if (!json_object_object_get_ex(o, "date", NULL)) {
-				day_name((long)(int32_t)e->a, date, sizeof(date));
-				json_object_object_add(o, "date", json_object_new_string(date));
-				json_object_object_add(o, "domain", json_object_new_string(s2));
-				json_object_object_add(o, "result_types", json_object_new_object());
-			}
-			add_sf(o, e);
-			break;
+			break;	/* daily_entries() */
 		case K_REPORTER:
 			add_sf(mval_child(a->reporters, s1), e);
 			break;
@@ -1036,42 +1092,6 @@ map_array(struct json_object *map, const char *name_key,
 	return arr;
 }
 
-struct keyed {
-	const char *key;
-	struct json_object *o;
-};
-
-static int
-by_key(const void *a, const void *b)
-{
-	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
-}
-
-/*
- * The objects of MAP as an array sorted by their keys, for maps whose
- * objects hold their own name already: a year has a hundred thousand
- * days of domains, and map_array() would copy each one.
- */
-static struct json_object *
-values_by_key(struct json_object *map)
-{
-	size_t n = (size_t)json_object_object_length(map), i = 0;
-	struct keyed *v = malloc((n + 1) * sizeof(*v));
-	struct json_object *arr = json_object_new_array_ext((int)n);
-
-	if (v == NULL)
-		return arr;
-	json_object_object_foreach(map, k, o) {
-		v[i].key = k;
-		v[i++].o = o;
-	}
-	qsort(v, i, sizeof(*v), by_key);
-	for (n = 0; n < i; n++)
-		json_object_array_add(arr, json_object_get(v[n].o));
-	free(v);
-	return arr;
-}
-
 /* {name: count} sorted by count descending, then name. */
 static struct json_object *
 sorted_counts(struct json_object *counts)
@@ -1118,6 +1138,43 @@ replace_set(struct json_object *obj, const char *key)
 		json_object_object_add(obj, key, model_keys_array(o));
 }
 
+static int
+by_domain_day(const void *x, const void *y)
+{
+	const struct dom_day *a = x, *b = y;
+	int c = strcmp(a->domain, b->domain);
+
+	if (c != 0)
+		return c;
+	return a->day < b->day ? -1 : a->day > b->day;
+}
+
+/* DOMAIN's daily series from a->dom_days (sorted); NULL when out of memory. */
+static struct json_object *
+domain_days(struct agg *a, const char *domain)
+{
+	struct report_daily *s = report_daily_new(0);
+	size_t lo = 0, hi = a->n_dom_days;
+
+	if (s == NULL)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(a->dom_days[mid].domain, domain) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->n_dom_days && strcmp(a->dom_days[lo].domain, domain) == 0; lo++)
+		if (report_daily_add(s, a->dom_days[lo].day, NULL, a->dom_days[lo].ok,
+		    a->dom_days[lo].failed) < 0) {
+			report_daily_free(s);
+			return NULL;
+		}
+	return report_daily_finish(s);
+}
+
 static struct json_object *
 build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 {
@@ -1128,6 +1185,7 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 	double worst;
 
 	*ok_r = *failed_r = 0;
+	qsort(a->dom_days, a->n_dom_days, sizeof(*a->dom_days), by_domain_day);
 	for (i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(arr, i);
 		struct json_object *pt = mval_child(d, "policy_types"), *days, *reps;
@@ -1142,8 +1200,10 @@ build_domains(struct agg *a, long long *ok_r, long long *failed_r)
 			add_int(t, "successful", 0);
 			add_int(t, "failed", 0);
 		}
-		days = values_by_key(mval_child(d, "daily"));
-		json_object_object_add(d, "daily", days);
+		if ((days = domain_days(a, mval_str(d, "domain"))) == NULL)
+			a->oom = 1;
+		else
+			json_object_object_add(d, "daily", days);
 		reps = mval_child(d, "reporters");
 		worst = -1.0;
 		worst_name = NULL;
@@ -1355,7 +1415,8 @@ free_agg(struct agg *a)
 	json_object_put(a->failures);
 	json_object_put(a->mx_hosts);
 	json_object_put(a->mtas);
-	json_object_put(a->daily);
+	report_daily_free(a->daily);
+	free(a->dom_days);
 	report_cells_free(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
@@ -1425,7 +1486,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 {
 	struct store_visitor main_pass, history_pass, before_pass, hidden_pass;
 	struct store_filter filter, history, before, hidden;
-	struct json_object *m, *totals, *inconsistent;
+	struct json_object *m, *totals, *inconsistent, *daily;
 	struct agg a;
 	long long ok, failed;
 	char buf[32];
@@ -1438,7 +1499,6 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.failures = json_object_new_object();
 	a.mx_hosts = json_object_new_object();
 	a.mtas = json_object_new_object();
-	a.daily = json_object_new_object();
 	a.cells = report_cells_new();
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
@@ -1510,8 +1570,17 @@ report_model_build(struct store *st, const struct report_options *opt,
 	json_object_object_add(m, "sending_mtas",
 	    build_places(a.mtas, "ip", "reporters", NULL));
 	json_object_object_add(m, "reporters", build_reporters(&a));
-	/* Keyed "date<TAB>domain": sorted by date, then domain. */
-	json_object_object_add(m, "daily", values_by_key(a.daily));
+	/* Sorted by date, then domain. */
+	daily = report_daily_finish(a.daily);
+	a.daily = NULL;
+	if (daily == NULL || a.oom) {
+		errbuf_printf(errbuf, errlen, "out of memory");
+		json_object_put(daily);
+		json_object_put(m);
+		free_agg(&a);
+		return NULL;
+	}
+	json_object_object_add(m, "daily", daily);
 	inconsistent = build_inconsistent(&a);
 	{
 		struct report_episode_data ed = { a.cells, a.repdays, a.n_repdays,

@@ -6,6 +6,7 @@
  * before printing: no control character, C1 or bidi override reaches
  * the terminal.
  */
+#include "report_daily.h"
 #include "report_episodes.h"
 #include "report_model.h"
 #include "report_render.h"
@@ -532,8 +533,8 @@ print_daily(const struct out *o, struct json_object *m)
 		{ "DAY", 10, 0 }, { "DOMAIN", 24, 0 }, { "SUCCESSFUL", 11, 1 },
 		{ "FAILED", 8, 1 }, { "RATE", 7, 1 }, { "RESULT TYPES", 0, 0 },
 	};
-	struct json_object *arr = mval_array(m, "daily");
-	size_t i, n = arr ? json_object_array_length(arr) : 0, quiet = 0;
+	size_t i, j, n = report_daily_n(m), quiet = 0;
+	struct report_daily_entry d;
 
 	section(o, "Per day, days with failures");
 	if (n == 0) {
@@ -541,23 +542,30 @@ print_daily(const struct out *o, struct json_object *m)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		quiet += mval_int(json_object_array_get_idx(arr, i), "failed") == 0;
+		quiet += report_daily_at(m, i, &d) == 0 && d.failed == 0;
 	if (quiet < n)
 		header(o, cols, 6);
 	for (i = 0; i < n; i++) {
-		struct json_object *d = json_object_array_get_idx(arr, i);
-		long long ok = mval_int(d, "successful"), failed = mval_int(d, "failed");
+		long long ok, failed, cnt;
 		char s[32], f[32], rate[32], types[300];
-		const char *vals[6];
+		const char *vals[6], *rt;
+		size_t len = 0;
 
-		if (failed == 0)
+		if (report_daily_at(m, i, &d) < 0 || d.failed == 0)
 			continue;
+		ok = d.successful;
+		failed = d.failed;
 
 		num(s, sizeof(s), ok);
 		num(f, sizeof(f), failed);
 		pct(rate, sizeof(rate), ok + failed ? (double)failed / (double)(ok + failed) : 0);
-		counts(types, sizeof(types), get(d, "result_types"));
-		vals[0] = mval_str(d, "date"); vals[1] = mval_str(d, "domain");
+		/* "type n, type n", as counts() writes an object's. */
+		types[0] = '\0';
+		for (j = 0; len + 1 < sizeof(types) &&
+		    report_daily_type(&d, j, &rt, &cnt) == 0; j++)
+			len += (size_t)snprintf(types + len, sizeof(types) - len,
+			    "%s%s %lld", len ? ", " : "", rt, cnt);
+		vals[0] = d.date; vals[1] = d.domain;
 		vals[2] = s; vals[3] = f; vals[4] = rate; vals[5] = types;
 		row(o, cols, 6, vals);
 	}

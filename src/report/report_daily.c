@@ -1,0 +1,581 @@
+/*
+ * report_daily.c - the model's daily series as C arrays (report_daily.h).
+ */
+#include "report_daily.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model_get.h"
+#include "report_options.h"
+#include "text_safe.h"
+
+#define RD_MAGIC	0x64614c79u
+#define RD_DAY		86400L
+/* Distinct result type names looked up before each is stored again. */
+#define RD_RT_CACHE	32
+
+struct rd_entry {
+	int32_t day;
+	uint32_t dom;			/* offset in the pool */
+	uint32_t t0, nt;		/* its types; t0 is its first index while built */
+	long long ok, failed;
+};
+
+struct rd_type {
+	uint32_t entry;			/* while built */
+	uint32_t name;			/* offset in the pool */
+	long long n;
+};
+
+struct report_daily {
+	uint32_t magic;
+	int with_domain;
+	struct rd_entry *e;
+	size_t n, cap;
+	struct rd_type *t;
+	size_t nt, capt;
+	char *pool;
+	size_t plen, pcap;
+	uint32_t rt[RD_RT_CACHE];
+	size_t n_rt;
+};
+
+struct report_daily *
+report_daily_new(int with_domain)
+{
+	struct report_daily *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->magic = RD_MAGIC;
+	s->with_domain = with_domain;
+	/* Offset 0 is "". */
+	if ((s->pool = malloc(256)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->pool[0] = '\0';
+	s->plen = 1;
+	s->pcap = 256;
+	return s;
+}
+
+void
+report_daily_free(struct report_daily *s)
+{
+	if (s == NULL)
+		return;
+	free(s->e);
+	free(s->t);
+	free(s->pool);
+	free(s);
+}
+
+/* STR into the pool: its offset, or 0 with *BAD set. */
+static uint32_t
+pool_add(struct report_daily *s, const char *str, int *bad)
+{
+	size_t len = strlen(str) + 1;
+	uint32_t off;
+
+	if (len == 1)
+		return 0;
+	if (len > UINT32_MAX - s->plen) {
+		*bad = 1;
+		return 0;
+	}
+	if (s->plen + len > s->pcap) {
+		size_t cap = s->pcap * 2;
+		char *p;
+
+		while (cap < s->plen + len)
+			cap *= 2;
+		if ((p = realloc(s->pool, cap)) == NULL) {
+			*bad = 1;
+			return 0;
+		}
+		s->pool = p;
+		s->pcap = cap;
+	}
+	off = (uint32_t)s->plen;
+	memcpy(s->pool + s->plen, str, len);
+	s->plen += len;
+	return off;
+}
+
+long
+report_daily_add(struct report_daily *s, long day, const char *domain,
+    long long successful, long long failed)
+{
+	struct rd_entry *e;
+	int bad = 0;
+
+	if (s == NULL || s->n >= UINT32_MAX)
+		return -1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+
+		if ((e = realloc(s->e, cap * sizeof(*e))) == NULL)
+			return -1;
+		s->e = e;
+		s->cap = cap;
+	}
+	e = &s->e[s->n];
+	memset(e, 0, sizeof(*e));
+	e->day = (int32_t)day;
+	e->dom = s->with_domain && domain != NULL ? pool_add(s, domain, &bad) : 0;
+	if (bad)
+		return -1;
+	e->t0 = (uint32_t)s->n;
+	e->ok = successful;
+	e->failed = failed;
+	return (long)s->n++;
+}
+
+int
+report_daily_add_type(struct report_daily *s, size_t i, const char *rt,
+    long long n)
+{
+	struct rd_type *t;
+	size_t k;
+	uint32_t name = 0;
+	int bad = 0, found = 0;
+
+	if (s == NULL || i >= s->n || rt == NULL)
+		return -1;
+	/* A handful of names: look them up rather than store each again. */
+	for (k = 0; k < s->n_rt && !found; k++)
+		if (strcmp(s->pool + s->rt[k], rt) == 0) {
+			name = s->rt[k];
+			found = 1;
+		}
+	if (!found) {
+		name = pool_add(s, rt, &bad);
+		if (bad)
+			return -1;
+		if (s->n_rt < RD_RT_CACHE)
+			s->rt[s->n_rt++] = name;
+	}
+	if (s->nt == s->capt) {
+		size_t cap = s->capt ? s->capt * 2 : 64;
+
+		if ((t = realloc(s->t, cap * sizeof(*t))) == NULL)
+			return -1;
+		s->t = t;
+		s->capt = cap;
+	}
+	s->t[s->nt].entry = (uint32_t)i;
+	s->t[s->nt].name = name;
+	s->t[s->nt].n = n;
+	s->nt++;
+	return 0;
+}
+
+/* By day, then by domain: the order of the "date<TAB>domain" keys. */
+static const char *sort_pool;
+
+static int
+by_day_domain(const void *x, const void *y)
+{
+	const struct rd_entry *a = x, *b = y;
+
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return strcmp(sort_pool + a->dom, sort_pool + b->dom);
+}
+
+/* Sort the entries and group each one's types, in the order they came. */
+static int
+sort_series(struct report_daily *s)
+{
+	uint32_t *where = NULL;
+	size_t *at = NULL, i;
+	struct rd_type *t = NULL;
+	int rc = -1;
+
+	sort_pool = s->pool;
+	qsort(s->e, s->n, sizeof(*s->e), by_day_domain);
+	if ((where = malloc((s->n + 1) * sizeof(*where))) == NULL ||
+	    (at = calloc(s->n + 1, sizeof(*at))) == NULL ||
+	    (t = malloc((s->nt + 1) * sizeof(*t))) == NULL)
+		goto out;
+	for (i = 0; i < s->n; i++) {
+		where[s->e[i].t0] = (uint32_t)i;
+		s->e[i].nt = 0;
+	}
+	for (i = 0; i < s->nt; i++)
+		s->e[where[s->t[i].entry]].nt++;
+	for (i = 0; i < s->n; i++) {
+		s->e[i].t0 = (uint32_t)(i ? s->e[i - 1].t0 + s->e[i - 1].nt : 0);
+		at[i] = s->e[i].t0;
+	}
+	for (i = 0; i < s->nt; i++) {
+		uint32_t k = where[s->t[i].entry];
+
+		t[at[k]++] = s->t[i];
+	}
+	free(s->t);
+	s->t = t;
+	t = NULL;
+	rc = 0;
+out:
+	free(where);
+	free(at);
+	free(t);
+	return rc;
+}
+
+/* The series a placeholder owns, or NULL for any other value. */
+static const struct report_daily *
+series_of(struct json_object *v)
+{
+	const struct report_daily *s;
+
+	if (v == NULL || !json_object_is_type(v, json_type_array))
+		return NULL;
+	s = json_object_get_userdata(v);
+	return s != NULL && s->magic == RD_MAGIC ? s : NULL;
+}
+
+static void
+indent(struct printbuf *pb, int level, int flags)
+{
+	if (flags & JSON_C_TO_STRING_PRETTY) {
+		if (flags & JSON_C_TO_STRING_PRETTY_TAB)
+			printbuf_memset(pb, -1, '\t', level);
+		else
+			printbuf_memset(pb, -1, ' ', level * 2);
+	}
+}
+
+/* TEXT (json-c's text of a value at level 0) as at LEVEL, onto PB. */
+static void
+append_at(struct printbuf *pb, const char *text, int level, int flags)
+{
+	const char *nl;
+
+	/* In json-c's text a newline is only ever its layout's. */
+	while ((nl = strchr(text, '\n')) != NULL) {
+		printbuf_memappend(pb, text, (int)(nl - text + 1));
+		indent(pb, level, flags);
+		text = nl + 1;
+	}
+	printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+/* Entry I of S as json-c prints its object at LEVEL, onto PB; 0 or -1. */
+static int
+entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
+    int level, int flags)
+{
+	const struct rd_entry *e = &s->e[i];
+	struct json_object *o = json_object_new_object(), *rt;
+	char date[16];
+	size_t k;
+	int rc = 0;
+
+	if (o == NULL)
+		return -1;
+	report_date((time_t)e->day * RD_DAY, date, sizeof(date));
+	json_object_object_add(o, "date", json_object_new_string(date));
+	if (s->with_domain) {
+		json_object_object_add(o, "domain",
+		    json_object_new_string(s->pool + e->dom));
+		rt = json_object_new_object();
+		for (k = 0; k < e->nt; k++)
+			json_object_object_add(rt, s->pool + s->t[e->t0 + k].name,
+			    json_object_new_int64(s->t[e->t0 + k].n));
+		json_object_object_add(o, "result_types", rt);
+	}
+	json_object_object_add(o, "successful", json_object_new_int64(e->ok));
+	json_object_object_add(o, "failed", json_object_new_int64(e->failed));
+	{
+		const char *text = json_object_to_json_string_ext(o, flags);
+
+		if (text == NULL)
+			rc = -1;
+		else
+			append_at(pb, text, level, flags);
+	}
+	json_object_put(o);
+	return rc;
+}
+
+/* Before element (or key) I at LEVEL, as json-c lays them out. */
+static void
+element_sep(struct printbuf *pb, size_t i, int level, int flags)
+{
+	if (i > 0) {
+		printbuf_strappend(pb, ",");
+		if (flags & JSON_C_TO_STRING_PRETTY)
+			printbuf_strappend(pb, "\n");
+	}
+	if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
+		printbuf_strappend(pb, " ");
+	indent(pb, level + 1, flags);
+}
+
+static void
+array_open(struct printbuf *pb, int flags)
+{
+	printbuf_strappend(pb, "[");
+	if (flags & JSON_C_TO_STRING_PRETTY)
+		printbuf_strappend(pb, "\n");
+}
+
+static void
+array_close(struct printbuf *pb, size_t n, int level, int flags)
+{
+	if (flags & JSON_C_TO_STRING_PRETTY) {
+		if (n > 0)
+			printbuf_strappend(pb, "\n");
+		indent(pb, level, flags);
+	}
+	if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
+		printbuf_strappend(pb, " ]");
+	else
+		printbuf_strappend(pb, "]");
+}
+
+/* The placeholder's serializer: the series as json-c prints an array. */
+static int
+serialize(struct json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct report_daily *s = series_of(jso);
+	size_t i, n = s != NULL ? s->n : 0;
+
+	array_open(pb, flags);
+	for (i = 0; i < n; i++) {
+		element_sep(pb, i, level, flags);
+		if (entry_json(pb, s, i, level + 1, flags) < 0)
+			return -1;
+	}
+	array_close(pb, n, level, flags);
+	return 0;
+}
+
+static void
+release(struct json_object *jso, void *userdata)
+{
+	(void)jso;
+	report_daily_free(userdata);
+}
+
+struct json_object *
+report_daily_finish(struct report_daily *s)
+{
+	struct json_object *arr;
+
+	if (s == NULL)
+		return NULL;
+	if (sort_series(s) < 0 || (arr = json_object_new_array()) == NULL) {
+		report_daily_free(s);
+		return NULL;
+	}
+	json_object_set_serializer(arr, serialize, s, release);
+	return arr;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static struct json_object *
+daily_value(struct json_object *obj)
+{
+	struct json_object *v = NULL;
+
+	if (obj == NULL || !json_object_is_type(obj, json_type_object) ||
+	    !json_object_object_get_ex(obj, "daily", &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
+size_t
+report_daily_n(struct json_object *obj)
+{
+	struct json_object *v = daily_value(obj);
+	const struct report_daily *s = series_of(v);
+
+	if (s != NULL)
+		return s->n;
+	return v != NULL ? json_object_array_length(v) : 0;
+}
+
+int
+report_daily_at(struct json_object *obj, size_t i, struct report_daily_entry *e)
+{
+	struct json_object *v = daily_value(obj), *d, *types = NULL;
+	const struct report_daily *s = series_of(v);
+
+	memset(e, 0, sizeof(*e));
+	e->date = e->domain = "";
+	if (s != NULL) {
+		const struct rd_entry *r;
+
+		if (i >= s->n)
+			return -1;
+		r = &s->e[i];
+		report_date((time_t)r->day * RD_DAY, e->buf, sizeof(e->buf));
+		e->date = e->buf;
+		e->domain = s->pool + r->dom;
+		e->successful = r->ok;
+		e->failed = r->failed;
+		e->n_types = r->nt;
+		e->s = s;
+		e->i = i;
+		return 0;
+	}
+	if (v == NULL || i >= json_object_array_length(v))
+		return -1;
+	d = json_object_array_get_idx(v, i);
+	e->date = mval_str(d, "date");
+	e->domain = mval_str(d, "domain");
+	e->successful = mval_int(d, "successful");
+	e->failed = mval_int(d, "failed");
+	if (d != NULL && json_object_is_type(d, json_type_object) &&
+	    json_object_object_get_ex(d, "result_types", &types) &&
+	    json_object_is_type(types, json_type_object)) {
+		e->types = types;
+		e->n_types = (size_t)json_object_object_length(types);
+	}
+	return 0;
+}
+
+const char *
+report_daily_date(const struct report_daily_entry *e, char *buf, size_t size)
+{
+	if (e->date != e->buf)
+		return e->date;
+	snprintf(buf, size, "%s", e->buf);
+	return buf;
+}
+
+int
+report_daily_type(const struct report_daily_entry *e, size_t j,
+    const char **rt, long long *n)
+{
+	if (j >= e->n_types)
+		return -1;
+	if (e->s != NULL) {
+		const struct rd_type *t = &e->s->t[e->s->e[e->i].t0 + j];
+
+		*rt = e->s->pool + t->name;
+		*n = t->n;
+		return 0;
+	}
+	json_object_object_foreach(e->types, k, v) {
+		if (j-- == 0) {
+			*rt = k;
+			*n = (long long)json_object_get_int64(v);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+/* PB's text out through text_json_fputs(), PB emptied; 0 or -1. */
+static int
+flush_pb(FILE *fp, struct printbuf *pb)
+{
+	if (pb->bpos > 0)
+		text_json_fputs(fp, pb->buf);
+	printbuf_reset(pb);
+	return ferror(fp) ? -1 : 0;
+}
+
+/* V at LEVEL as json-c prints it; arrays element by element. */
+static int
+write_value(FILE *fp, struct printbuf *pb, struct json_object *v, int level,
+    int flags)
+{
+	const struct report_daily *s = series_of(v);
+	const char *text;
+	size_t i, n;
+
+	if (v != NULL && json_object_is_type(v, json_type_array)) {
+		n = s != NULL ? s->n : json_object_array_length(v);
+		array_open(pb, flags);
+		for (i = 0; i < n; i++) {
+			element_sep(pb, i, level, flags);
+			if (s != NULL) {
+				if (entry_json(pb, s, i, level + 1, flags) < 0)
+					return -1;
+			} else if (write_value(fp, pb, json_object_array_get_idx(v, i),
+			    level + 1, flags) < 0)
+				return -1;
+			if (flush_pb(fp, pb) < 0)
+				return -1;
+		}
+		array_close(pb, n, level, flags);
+		return 0;
+	}
+	if (v == NULL) {
+		printbuf_strappend(pb, "null");
+		return 0;
+	}
+	if ((text = json_object_to_json_string_ext(v, flags)) == NULL)
+		return -1;
+	append_at(pb, text, level, flags);
+	return 0;
+}
+
+int
+report_daily_json_write(FILE *fp, struct json_object *model, int flags)
+{
+	struct printbuf *pb = printbuf_new();
+	size_t had = 0;
+	int rc = 0;
+
+	if (pb == NULL)
+		return -1;
+	if (model == NULL || !json_object_is_type(model, json_type_object)) {
+		rc = write_value(fp, pb, model, 0, flags);
+		if (rc == 0)
+			rc = flush_pb(fp, pb);
+		printbuf_free(pb);
+		return rc;
+	}
+	/* The root object as json-c lays one out, each value streamed. */
+	printbuf_strappend(pb, "{");
+	if (flags & JSON_C_TO_STRING_PRETTY)
+		printbuf_strappend(pb, "\n");
+	json_object_object_foreach(model, key, val) {
+		struct json_object *ks;
+
+		element_sep(pb, had++, 0, flags);
+		/* The key escaped as json-c escapes a string. */
+		if ((ks = json_object_new_string(key)) == NULL) {
+			rc = -1;
+			break;
+		}
+		append_at(pb, json_object_to_json_string_ext(ks, flags), 0, flags);
+		json_object_put(ks);
+		if (flags & JSON_C_TO_STRING_SPACED)
+			printbuf_strappend(pb, ": ");
+		else
+			printbuf_strappend(pb, ":");
+		if (write_value(fp, pb, val, 1, flags) < 0 || flush_pb(fp, pb) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0) {
+		if (flags & JSON_C_TO_STRING_PRETTY) {
+			if (had)
+				printbuf_strappend(pb, "\n");
+			indent(pb, 0, flags);
+		}
+		if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
+			printbuf_strappend(pb, " }");
+		else
+			printbuf_strappend(pb, "}");
+		rc = flush_pb(fp, pb);
+	}
+	printbuf_free(pb);
+	return rc;
+}
