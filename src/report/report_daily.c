@@ -13,7 +13,6 @@
 #include "text_safe.h"
 
 #define RD_MAGIC	0x64614c79u
-#define RD_DAY		86400L
 /* Distinct result type names looked up before each is stored again. */
 #define RD_RT_CACHE	32
 
@@ -279,7 +278,7 @@ entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
 
 	if (o == NULL)
 		return -1;
-	report_date((time_t)e->day * RD_DAY, date, sizeof(date));
+	report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
 	json_object_object_add(o, "date", json_object_new_string(date));
 	if (s->with_domain) {
 		json_object_object_add(o, "domain",
@@ -418,7 +417,7 @@ report_daily_at(struct json_object *obj, size_t i, struct report_daily_entry *e)
 		if (i >= s->n)
 			return -1;
 		r = &s->e[i];
-		report_date((time_t)r->day * RD_DAY, e->buf, sizeof(e->buf));
+		report_date((time_t)r->day * REPORT_DAY, e->buf, sizeof(e->buf));
 		e->date = e->buf;
 		e->domain = s->pool + r->dom;
 		e->successful = r->ok;
