@@ -557,7 +557,6 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	snprintf(first, sizeof(first), "%s", date_of(x, cells[ep->first].day));
 	snprintf(last, sizeof(last), "%s", date_of(x, cells[ep->last].day));
 	who_of(x, ep, 0, names, sizeof(names));
-	who_of(x, ep, 1, counts, sizeof(counts));
 	if (ep->mx[0] != '\0')
 		snprintf(where, sizeof(where), "%s", ep->mx);
 	else if (strncmp(ep->rt, "sts-", 4) == 0)
@@ -598,6 +597,8 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	episode_keys(x, o, ep);
 	if (merged)
 		return;
+	/* Only an insight of its own says it; most episodes rank too low. */
+	who_of(x, ep, 1, counts, sizeof(counts));
 	insight_evidence(o, "%lld of %lld sessions failed (%.1f%%), reported by %s",
 	    ep->failed, ep->sessions, ep->sessions > 0 ?
 	    100.0 * (double)ep->failed / (double)ep->sessions : 100.0, counts);
