@@ -196,7 +196,8 @@ sort_series(struct report_daily *s)
 	int rc = -1;
 
 	sort_pool = s->pool;
-	qsort(s->e, s->n, sizeof(*s->e), by_day_domain);
+	if (s->n > 1)	/* an empty series has no array at all */
+		qsort(s->e, s->n, sizeof(*s->e), by_day_domain);
 	if ((where = malloc((s->n + 1) * sizeof(*where))) == NULL ||
 	    (at = calloc(s->n + 1, sizeof(*at))) == NULL ||
 	    (t = malloc((s->nt + 1) * sizeof(*t))) == NULL)
