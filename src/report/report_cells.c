@@ -14,6 +14,7 @@
 #include "model_get.h"
 #include "report_options.h"
 #include "report_tally.h"
+#include "array_grow.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,11 @@
  * under an enforcing policy as entries of their own; so has an insight
  * cell (IN) its MX hosts and reporters.  EP..EP_LAST are the episodes'.
  */
+/* RESERVE(x, cap_x, n): array_grow() in place; 0, or -1 when out of memory. */
+#define RESERVE(ptr, cap, n) \
+	((tmp = array_grow((ptr), &(cap), (n), sizeof(*(ptr)))) == NULL ? -1 : \
+	((ptr) = tmp, 0))
+
 enum kind { EP = 1, EP_ORG, EP_IP, EP_ENF, IN, IN_MX, IN_ORG };
 #define EP_LAST		EP_ENF
 
@@ -182,6 +188,7 @@ static struct day_tab *
 day_tab(struct report_cells *c, long day)
 {
 	size_t j, i;
+	void *tmp;
 
 	if (c->n_days > 0 && c->days[c->last_day].day == day)
 		return &c->days[c->last_day];
@@ -203,15 +210,8 @@ day_tab(struct report_cells *c, long day)
 	for (j = day_slot(day, c->day_mask); c->day_map[j] != 0; j = (j + 1) & c->day_mask)
 		if (c->days[c->day_map[j] - 1].day == day)
 			return &c->days[c->last_day = c->day_map[j] - 1];
-	if (c->n_days == c->cap_days) {
-		size_t cap = c->cap_days ? c->cap_days * 2 : 64;
-		struct day_tab *n = realloc(c->days, cap * sizeof(*n));
-
-		if (n == NULL)
-			return NULL;
-		c->days = n;
-		c->cap_days = cap;
-	}
+	if (RESERVE(c->days, c->cap_days, c->n_days + 1) < 0)
+		return NULL;
 	memset(&c->days[c->n_days], 0, sizeof(c->days[0]));
 	c->days[c->n_days].day = day;
 	c->day_map[j] = (uint32_t)(c->n_days + 1);
@@ -226,6 +226,7 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 	uint64_t h, tag;
 	size_t j;
 	struct entry *e;
+	void *tmp;
 
 	*created = 0;
 	if ((d = day_tab(c, DAY(k))) == NULL)
@@ -247,15 +248,8 @@ entry(struct report_cells *c, const struct entry *k, int *created)
 			return e;
 	}
 	if ((c->n_e & (BLOCK_SIZE - 1)) == 0) {
-		if (c->n_blk == c->cap_blk) {
-			size_t cap = c->cap_blk ? c->cap_blk * 2 : 64;
-			struct entry **n = realloc(c->blk, cap * sizeof(*n));
-
-			if (n == NULL)
-				return NULL;
-			c->blk = n;
-			c->cap_blk = cap;
-		}
+		if (RESERVE(c->blk, c->cap_blk, c->n_blk + 1) < 0)
+			return NULL;
 		if ((c->blk[c->n_blk] = malloc(BLOCK_SIZE * sizeof(struct entry))) == NULL)
 			return NULL;
 		c->n_blk++;
@@ -306,29 +300,16 @@ add(struct report_cells *c, enum kind kind, uint32_t dom, uint32_t key, long day
 static int
 note_domain(struct report_cells *c, uint32_t dom)
 {
-	if (dom >= c->cap_dom_of) {
-		size_t cap = c->cap_dom_of ? c->cap_dom_of : 64;
-		uint32_t *n;
+	size_t had = c->cap_dom_of;
+	void *tmp;
 
-		while (cap <= dom)
-			cap *= 2;
-		if ((n = realloc(c->dom_of, cap * sizeof(*n))) == NULL)
-			return -1;
-		memset(n + c->cap_dom_of, 0, (cap - c->cap_dom_of) * sizeof(*n));
-		c->dom_of = n;
-		c->cap_dom_of = cap;
-	}
+	if (RESERVE(c->dom_of, c->cap_dom_of, (size_t)dom + 1) < 0)
+		return -1;
+	memset(c->dom_of + had, 0, (c->cap_dom_of - had) * sizeof(*c->dom_of));
 	if (c->dom_of[dom] != 0)
 		return 0;
-	if (c->n_dom == c->cap_dom) {
-		size_t cap = c->cap_dom ? c->cap_dom * 2 : 64;
-		uint32_t *n = realloc(c->domains, cap * sizeof(*n));
-
-		if (n == NULL)
-			return -1;
-		c->domains = n;
-		c->cap_dom = cap;
-	}
+	if (RESERVE(c->domains, c->cap_dom, c->n_dom + 1) < 0)
+		return -1;
 	c->domains[c->n_dom++] = dom;
 	c->dom_of[dom] = (uint32_t)c->n_dom;
 	return 0;
@@ -497,30 +478,6 @@ report_cells_str(const struct report_cells *c, uint32_t id)
 	return id >= 1 && id <= tally_strings(c->s) ? tally_name(c->s, id) : NULL;
 }
 
-/*
- * P (capacity *CAP items of SIZE) with room for N, moved when it must
- * grow; NULL when out of memory (P is then still valid).
- */
-static void *
-reserve(void *p, size_t *cap, size_t n, size_t size)
-{
-	size_t nc = *cap ? *cap : 64;
-	void *q;
-
-	if (n <= *cap)
-		return p;
-	while (nc < n)
-		nc *= 2;
-	if ((q = realloc(p, nc * size)) == NULL)
-		return NULL;
-	*cap = nc;
-	return q;
-}
-
-/* RESERVE(c->x, c->cap_x, n): reserve() in place, -1 when out of memory. */
-#define RESERVE(ptr, cap, n) \
-	((tmp = reserve((ptr), &(cap), (n), sizeof(*(ptr)))) == NULL ? -1 : \
-	((ptr) = tmp, 0))
 
 static int
 cmp_key(const void *a, const void *b)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array_grow.h"
 #include "model_get.h"
 #include "report_options.h"
 #include "text_safe.h"
@@ -79,6 +80,7 @@ pool_add(struct report_daily *s, const char *str, int *bad)
 {
 	size_t len = strlen(str) + 1;
 	uint32_t off;
+	char *p;
 
 	if (len == 1)
 		return 0;
@@ -86,19 +88,11 @@ pool_add(struct report_daily *s, const char *str, int *bad)
 		*bad = 1;
 		return 0;
 	}
-	if (s->plen + len > s->pcap) {
-		size_t cap = s->pcap * 2;
-		char *p;
-
-		while (cap < s->plen + len)
-			cap *= 2;
-		if ((p = realloc(s->pool, cap)) == NULL) {
-			*bad = 1;
-			return 0;
-		}
-		s->pool = p;
-		s->pcap = cap;
+	if ((p = array_grow(s->pool, &s->pcap, s->plen + len, 1)) == NULL) {
+		*bad = 1;
+		return 0;
 	}
+	s->pool = p;
 	off = (uint32_t)s->plen;
 	memcpy(s->pool + s->plen, str, len);
 	s->plen += len;
@@ -114,14 +108,9 @@ report_daily_add(struct report_daily *s, long day, const char *domain,
 
 	if (s == NULL || s->n >= UINT32_MAX)
 		return -1;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-
-		if ((e = realloc(s->e, cap * sizeof(*e))) == NULL)
-			return -1;
-		s->e = e;
-		s->cap = cap;
-	}
+	if ((e = array_grow(s->e, &s->cap, s->n + 1, sizeof(*e))) == NULL)
+		return -1;
+	s->e = e;
 	e = &s->e[s->n];
 	memset(e, 0, sizeof(*e));
 	e->day = (int32_t)day;
@@ -158,14 +147,9 @@ report_daily_add_type(struct report_daily *s, size_t i, const char *rt,
 		if (s->n_rt < RD_RT_CACHE)
 			s->rt[s->n_rt++] = name;
 	}
-	if (s->nt == s->capt) {
-		size_t cap = s->capt ? s->capt * 2 : 64;
-
-		if ((t = realloc(s->t, cap * sizeof(*t))) == NULL)
-			return -1;
-		s->t = t;
-		s->capt = cap;
-	}
+	if ((t = array_grow(s->t, &s->capt, s->nt + 1, sizeof(*t))) == NULL)
+		return -1;
+	s->t = t;
 	s->t[s->nt].entry = (uint32_t)i;
 	s->t[s->nt].name = name;
 	s->t[s->nt].n = n;

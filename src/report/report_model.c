@@ -11,6 +11,7 @@
  * the per-day cells of the episodes (report_cells.h).
  */
 #include "report_model.h"
+#include "array_grow.h"
 #include "report_cells.h"
 #include "report_daily.h"
 #include "report_episodes.h"
@@ -158,16 +159,11 @@ on_report(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
 	struct rep *r;
+	void *v;
 
-	if (a->n_reps == a->cap_reps) {
-		size_t cap = a->cap_reps ? a->cap_reps * 2 : 256;
-		struct rep *n = realloc(a->reps, cap * sizeof(*n));
-
-		if (n == NULL)
-			return a->oom = 1;
-		a->reps = n;
-		a->cap_reps = cap;
-	}
+	if ((v = array_grow(a->reps, &a->cap_reps, a->n_reps + 1, sizeof(*a->reps))) == NULL)
+		return a->oom = 1;
+	a->reps = v;
 	r = &a->reps[a->n_reps];
 	memset(r, 0, sizeof(*r));
 	r->id = row->id;
@@ -390,19 +386,14 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	uint32_t dom, org, day, type, mxj = 0;
 	long long ok = row->successful, failed = row->failed;
 	int created, bad = 0;
+	void *v;
 
 	if (ri < 0 || a->reps[ri].excluded)
 		return 0;	/* cannot happen: same snapshot; or left out */
 	r = &a->reps[ri];
-	if (a->n_pols == a->cap_pols) {
-		size_t cap = a->cap_pols ? a->cap_pols * 2 : 256;
-		struct pol *n = realloc(a->pols, cap * sizeof(*n));
-
-		if (n == NULL)
-			return a->oom = 1;
-		a->pols = n;
-		a->cap_pols = cap;
-	}
+	if ((v = array_grow(a->pols, &a->cap_pols, a->n_pols + 1, sizeof(*a->pols))) == NULL)
+		return a->oom = 1;
+	a->pols = v;
 	p = &a->pols[a->n_pols];
 	memset(p, 0, sizeof(*p));
 	p->id = row->id;
@@ -959,16 +950,11 @@ static int
 on_pre_report(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
+	void *v;
 
-	if (a->n_pre == a->cap_pre) {
-		size_t cap = a->cap_pre ? a->cap_pre * 2 : 256;
-		struct pre_rep *n = realloc(a->pre, cap * sizeof(*n));
-
-		if (n == NULL)
-			return a->oom = 1;
-		a->pre = n;
-		a->cap_pre = cap;
-	}
+	if ((v = array_grow(a->pre, &a->cap_pre, a->n_pre + 1, sizeof(*a->pre))) == NULL)
+		return a->oom = 1;
+	a->pre = v;
 	a->pre[a->n_pre].id = row->id;
 	a->pre[a->n_pre].day = day_of(row->start);
 	a->n_pre++;

@@ -6,6 +6,7 @@
  * themselves live in arrays in creation order.
  */
 #include "report_tally.h"
+#include "array_grow.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -88,7 +89,7 @@ static uint32_t
 intern(struct tally *t, const char *s, size_t n)
 {
 	size_t j;
-	char *d;
+	char *d, **a;
 
 	if ((t->n_str + 1) * 2 > t->str_mask && str_grow(t) < 0)
 		return 0;
@@ -99,15 +100,10 @@ intern(struct tally *t, const char *s, size_t n)
 		if (strncmp(x, s, n) == 0 && x[n] == '\0')
 			return t->str_tab[j];
 	}
-	if (t->n_str + 2 > t->cap_str) {
-		size_t cap = t->cap_str ? t->cap_str * 2 : 256;
-		char **a = realloc(t->str, cap * sizeof(*a));
-
-		if (a == NULL)
-			return 0;
-		t->str = a;
-		t->cap_str = cap;
-	}
+	/* str[0] is unused: room for n_str + 2. */
+	if ((a = array_grow(t->str, &t->cap_str, t->n_str + 2, sizeof(*a))) == NULL)
+		return 0;
+	t->str = a;
 	if ((d = malloc(n + 1)) == NULL)
 		return 0;
 	memcpy(d, s, n);
@@ -203,15 +199,9 @@ tally_get(struct tally *t, unsigned kind, uint32_t a, uint32_t b, uint32_t c,
 		if (e->kind == kind && e->a == a && e->b == b && e->c == c)
 			return e;
 	}
-	if (t->n_e == t->cap_e) {
-		size_t cap = t->cap_e ? t->cap_e * 2 : 1024;
-		struct tally_entry *n = realloc(t->e, cap * sizeof(*n));
-
-		if (n == NULL)
-			return NULL;
-		t->e = n;
-		t->cap_e = cap;
-	}
+	if ((e = array_grow(t->e, &t->cap_e, t->n_e + 1, sizeof(*e))) == NULL)
+		return NULL;
+	t->e = e;
 	e = &t->e[t->n_e];
 	memset(e, 0, sizeof(*e));
 	e->kind = (uint8_t)kind;
