@@ -263,24 +263,20 @@ find_pol(struct agg *a, long long id)
  * get the same keys in the same order, with the same sums.
  */
 enum {
-	K_RT = 1,		/* (rt): result_types */
-	K_FAIL,			/* (rt): failures[rt].failed */
-	K_FAIL_DOM,		/* (rt, domain): failures[rt].domains */
-	K_FAIL_MX,		/* (rt, host): .mx_hosts */
+	/*
+	 * From the failure details.  K_MXF and K_MTA_RT hold the finest sums
+	 * of their views; replay() derives the coarser ones (result_types,
+	 * failures[], mx_hosts[], sending_mtas[]) from them, so a row costs
+	 * a few lookups rather than one per view.
+	 */
+	K_MXF = 1,		/* (domain, host, rt): domains[].mx_failures */
 	K_FAIL_RCS,		/* (rt): .reason_codes created */
 	K_FAIL_RC,		/* (rt, code) */
-	K_FAIL_DATES,		/* (rt): x first day, y last day */
 	K_MX_IPS,		/* (host): mx_hosts[host].receiving_ips created */
 	K_MX_IP,		/* (host, ip) */
-	K_MX_DOM,		/* (host, domain) */
-	K_MX,			/* (host): .failed */
-	K_MX_RT,		/* (host, rt): .result_types */
-	K_MTA,			/* (ip): sending_mtas[ip].failed */
-	K_MTA_ORG,		/* (ip, reporter) */
-	K_MTA_RT,		/* (ip, rt) */
+	K_MTA_RT,		/* (ip, reporter, rt): sending_mtas[ip] */
 	K_DAILY_RT,		/* (day, domain, rt): daily[day, domain].result_types */
 	K_RP_RT,		/* (domain, reporter, rt): domains[].reporters[].result_types */
-	K_MXF,			/* (domain, host, rt): domains[].mx_failures */
 	K_HIST,			/* (reporter): reports in the period */
 	K_HIST_DAY,		/* (reporter, day): report days */
 	/* From the policies; sums are v successful, x failed. */
@@ -460,7 +456,6 @@ static int
 on_failure(void *ctx, const struct store_failure_row *row)
 {
 	struct agg *a = ctx;
-	struct tally_entry *e;
 	struct report_cell_row cr;
 	char key[600];
 	long pi = find_pol(a, row->policy);
@@ -468,7 +463,7 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	struct rep *r;
 	long long n = row->failed;
 	uint32_t rt, host, dom, org, ip = 0, mta = 0, code = 0, day;
-	int folded, created, bad = 0;
+	int folded, bad = 0;
 
 	if (pi < 0)
 		return 0;
@@ -521,39 +516,20 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	if (rt == 0 || host == 0)
 		return a->oom = 1;
 
-	bad |= tally_add(a, K_RT, rt, 0, 0, n);
-	bad |= tally_add(a, K_FAIL, rt, 0, 0, n);
-	bad |= tally_add(a, K_FAIL_DOM, rt, dom, 0, 0);
-	bad |= tally_add(a, K_FAIL_MX, rt, host, 0, 0);
+	/* K_MXF first: replay() builds the views it stands for from it. */
+	bad |= tally_add(a, K_MXF, dom, host, rt, n);
 	if (!folded) {
 		bad |= tally_add(a, K_FAIL_RCS, rt, 0, 0, 0);
 		if (code != 0)
 			bad |= tally_add(a, K_FAIL_RC, rt, code, 0, 0);
-	}
-	if ((e = tally_get(a->t, K_FAIL_DATES, rt, 0, 0, &created)) == NULL)
-		return a->oom = 1;
-	if (created || r->day < e->x)
-		e->x = r->day;
-	if (created || r->day > e->y)
-		e->y = r->day;
-
-	if (!folded) {
 		bad |= tally_add(a, K_MX_IPS, host, 0, 0, 0);
 		if (ip != 0)
 			bad |= tally_add(a, K_MX_IP, host, ip, 0, 0);
 	}
-	bad |= tally_add(a, K_MX_DOM, host, dom, 0, 0);
-	bad |= tally_add(a, K_MX, host, 0, 0, n);
-	bad |= tally_add(a, K_MX_RT, host, rt, 0, n);
-
-	if (mta != 0) {
-		bad |= tally_add(a, K_MTA, mta, 0, 0, n);
-		bad |= tally_add(a, K_MTA_ORG, mta, org, 0, 0);
-		bad |= tally_add(a, K_MTA_RT, mta, rt, 0, n);
-	}
+	if (mta != 0)
+		bad |= tally_add(a, K_MTA_RT, mta, org, rt, n);
 	bad |= tally_add(a, K_DAILY_RT, day, dom, rt, n);
 	bad |= tally_add(a, K_RP_RT, dom, org, rt, n);
-	bad |= tally_add(a, K_MXF, dom, host, rt, n);
 	if (bad)
 		return a->oom = 1;
 
@@ -797,80 +773,141 @@ rep_days(struct agg *a)
 	return 0;
 }
 
+/*
+ * What replay() derives the failure views from, besides K_MXF: per
+ * string id, whether a result type's reason codes or a host's receiving
+ * IPs have a key (a non-folded row named them), and a result type's
+ * first and last day.
+ */
+struct derive {
+	uint8_t *flag;			/* D_* by string id */
+	long *first, *last;		/* by string id: days */
+};
+#define D_RCS		0x1u		/* rt: K_FAIL_RCS */
+#define D_IPS		0x2u		/* host: K_MX_IPS */
+#define D_DATES		0x4u		/* rt: first, last set */
+
+static void
+derive_free(struct derive *d)
+{
+	free(d->flag);
+	free(d->first);
+	free(d->last);
+}
+
+static int
+derive_new(struct agg *a, struct derive *d)
+{
+	size_t i, n = tally_count(a->t), ns = tally_strings(a->t) + 1;
+
+	d->flag = calloc(ns, sizeof(*d->flag));
+	d->first = calloc(ns, sizeof(*d->first));
+	d->last = calloc(ns, sizeof(*d->last));
+	if (d->flag == NULL || d->first == NULL || d->last == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->t, i);
+		long day;
+
+		if (e->kind == K_FAIL_RCS)
+			d->flag[e->a] |= D_RCS;
+		else if (e->kind == K_MX_IPS)
+			d->flag[e->a] |= D_IPS;
+		else if (e->kind == K_DAILY_RT) {
+			day = (long)(int32_t)e->a;
+			if (!(d->flag[e->c] & D_DATES) || day < d->first[e->c])
+				d->first[e->c] = day;
+			if (!(d->flag[e->c] & D_DATES) || day > d->last[e->c])
+				d->last[e->c] = day;
+			d->flag[e->c] |= D_DATES;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The views K_MXF (domain, host, rt) stands for: result_types[rt],
+ * failures[rt] and mx_hosts[host], each object's keys created in the
+ * order a row used to create them.
+ */
+static void
+failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d)
+{
+	const char *dom = tally_name(a->t, e->a), *host = tally_name(a->t, e->b),
+	    *rt = tally_name(a->t, e->c);
+	struct json_object *o;
+	char date[16];
+	int fresh;
+
+	add_int(a->result_types, rt, e->v);
+	fresh = !json_object_object_get_ex(a->failures, rt, NULL);
+	o = mval_child(a->failures, rt);
+	add_int(o, "failed", e->v);
+	set_add(mval_child(o, "domains"), dom);
+	set_add(mval_child(o, "mx_hosts"), host);
+	if (fresh) {
+		if (d->flag[e->c] & D_RCS)
+			mval_child(o, "reason_codes");
+		day_name(d->first[e->c], date, sizeof(date));
+		json_object_object_add(o, "first_date", json_object_new_string(date));
+		day_name(d->last[e->c], date, sizeof(date));
+		json_object_object_add(o, "last_date", json_object_new_string(date));
+	}
+	fresh = !json_object_object_get_ex(a->mx_hosts, host, NULL);
+	o = mval_child(a->mx_hosts, host);
+	if (fresh && (d->flag[e->b] & D_IPS))
+		mval_child(o, "receiving_ips");
+	set_add(mval_child(o, "domains"), dom);
+	add_int(o, "failed", e->v);
+	add_int(mval_child(o, "result_types"), rt, e->v);
+}
+
 /* The tallies into the model's json-c aggregates, in creation order. */
 static int
 replay(struct agg *a)
 {
 	size_t i, n = tally_count(a->t);
+	struct derive dv = { NULL, NULL, NULL };
 	char date[16];
 
-	if (daily_entries(a) < 0)
+	if (daily_entries(a) < 0 || derive_new(a, &dv) < 0) {
+		derive_free(&dv);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->t, i);
 		const char *s1 = tally_name(a->t, e->a), *s2 = tally_name(a->t, e->b);
 		struct json_object *o, *o2;
 
 		switch (e->kind) {
-		case K_RT:
-			add_int(a->result_types, s1, e->v);
-			break;
-		case K_FAIL:
-			add_int(mval_child(a->failures, s1), "failed", e->v);
-			break;
-		case K_FAIL_DOM:
-			set_add(mval_child(mval_child(a->failures, s1), "domains"), s2);
-			break;
-		case K_FAIL_MX:
-			set_add(mval_child(mval_child(a->failures, s1), "mx_hosts"), s2);
+		case K_MXF:
+			failure_views(a, e, &dv);
+			o = mval_child(mval_child(domain_obj(a, e->a), "mx_failures"), s2);
+			add_int(o, tally_name(a->t, e->c), e->v);
 			break;
 		case K_FAIL_RCS:
-			mval_child(mval_child(a->failures, s1), "reason_codes");
-			break;
+			break;	/* failure_views() */
 		case K_FAIL_RC:
 			set_add(mval_child(mval_child(a->failures, s1), "reason_codes"), s2);
 			break;
-		case K_FAIL_DATES:
-			o = mval_child(a->failures, s1);
-			day_name(e->x, date, sizeof(date));
-			json_object_object_add(o, "first_date", json_object_new_string(date));
-			day_name(e->y, date, sizeof(date));
-			json_object_object_add(o, "last_date", json_object_new_string(date));
-			break;
 		case K_MX_IPS:
-			mval_child(mval_child(a->mx_hosts, s1), "receiving_ips");
-			break;
 		case K_MX_IP:
-			break;	/* mx_ips(), sorted at once */
-		case K_MX_DOM:
-			set_add(mval_child(mval_child(a->mx_hosts, s1), "domains"), s2);
-			break;
-		case K_MX:
-			add_int(mval_child(a->mx_hosts, s1), "failed", e->v);
-			break;
-		case K_MX_RT:
-			add_int(mval_child(mval_child(a->mx_hosts, s1), "result_types"), s2, e->v);
-			break;
-		case K_MTA:
-			add_int(mval_child(a->mtas, s1), "failed", e->v);
-			break;
-		case K_MTA_ORG:
-			set_add(mval_child(mval_child(a->mtas, s1), "reporters"), s2);
-			break;
+			break;	/* failure_views(); mx_ips(), sorted at once */
 		case K_MTA_RT:
-			add_int(mval_child(mval_child(a->mtas, s1), "result_types"), s2, e->v);
+			o = mval_child(a->mtas, s1);
+			add_int(o, "failed", e->v);
+			set_add(mval_child(o, "reporters"), s2);
+			add_int(mval_child(o, "result_types"), tally_name(a->t, e->c), e->v);
 			break;
 		case K_DAILY_RT:
-			if (daily_type(a, e->a, e->b, e->c, e->v) < 0)
+			if (daily_type(a, e->a, e->b, e->c, e->v) < 0) {
+				derive_free(&dv);
 				return -1;
+			}
 			break;
 		case K_RP_RT:
 			o = mval_child(mval_child(domain_obj(a, e->a), "reporters"), s2);
 			add_int(mval_child(o, "result_types"), tally_name(a->t, e->c), e->v);
-			break;
-		case K_MXF:
-			o = mval_child(mval_child(domain_obj(a, e->a), "mx_failures"), s2);
-			add_int(o, tally_name(a->t, e->c), e->v);
 			break;
 		case K_D_REPORTS:
 			add_int(domain_obj(a, e->a), "reports", e->v);
@@ -917,6 +954,7 @@ replay(struct agg *a)
 			break;
 		}
 	}
+	derive_free(&dv);
 	return mx_ips(a) < 0 || rep_days(a) < 0 ? -1 : 0;
 }
 
