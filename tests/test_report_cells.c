@@ -2,24 +2,66 @@
  * test_report_cells.c - the per-day cells of the episodes and insights:
  * keys sorted, cells by day, reporters and IPs in the order the rows
  * named them, sums right after the table grew many times, and the
- * insight cells as JSON.
+ * insight cells as JSON; the same when the rows come by string id in a
+ * table the cells share.
  */
 #include "report_cells.h"
+#include "report_tally.h"
 #include "testlib.h"
 
 #include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Set: the cells share it, and row() hands them ids from it. */
+static struct tally *shared;
+
 static void
 row(struct report_cells *c, const char *domain, const char *rt, const char *mx,
     long day, const char *org, const char *ip, long long n, int enforced, int insight)
 {
-	struct report_cell_row r = { domain, rt, mx, mx[0] ? mx : "(none)", org, ip, day,
-	    n, enforced, insight };
+	struct report_cell_row r;
 
+	memset(&r, 0, sizeof(r));
+	r.domain = domain;
+	r.rt = rt;
+	r.epmx = mx;
+	r.host = mx[0] ? mx : "(none)";
+	r.org = org;
+	r.ip = ip;
+	r.day = day;
+	r.n = n;
+	r.enforced = enforced;
+	r.insight = insight;
+	if (shared != NULL) {
+		/* Strings left out: the cells must go by the ids alone. */
+		r.domain_id = tally_str(shared, domain);
+		r.rt_id = tally_str(shared, rt);
+		r.epmx_id = mx[0] ? tally_str(shared, mx) : 0;
+		r.epmx = mx[0] ? NULL : mx;
+		r.host_id = tally_str(shared, r.host);
+		r.org_id = tally_str(shared, org);
+		r.ip_id = ip != NULL ? tally_str(shared, ip) : 0;
+		r.domain = r.rt = r.host = r.org = NULL;
+	}
 	if (report_cells_add(c, &r) != 0)
 		CHECKF(0, "row %s %s %ld refused", domain, rt, day);
+}
+
+/* A row of DOMAIN on DAY that the cells must refuse. */
+static void
+row_refused(struct report_cells *c, const char *domain, long day)
+{
+	struct report_cell_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.domain = domain;
+	r.rt = "x";
+	r.epmx = r.host = "";
+	r.org = "Org A";
+	r.day = day;
+	r.n = 1;
+	CHECK_INT(report_cells_add(c, &r), -1);
 }
 
 /* The index of DOMAIN among the cells' domains, or the count when absent. */
@@ -37,7 +79,7 @@ domain_index(const struct report_cells *c, const char *domain)
 static void
 test_order(void)
 {
-	struct report_cells *c = report_cells_new();
+	struct report_cells *c = report_cells_new(shared);
 	struct report_ep_domain d;
 	const struct report_ep_key *k;
 	const struct report_ep_cell *cell;
@@ -108,11 +150,7 @@ test_order(void)
 	CHECK_INT(report_cells_episodes(c, domain_index(c, "b.example"), &d), 0);
 	CHECK_INT(d.n_keys, 1);
 	CHECK_INT(report_cells_episodes(c, 2, &d), -1);
-	{
-		struct report_cell_row r = { "a.example", "x", "", "", "Org A", NULL, 1, 1, 0, 0 };
-
-		CHECK_INT(report_cells_add(c, &r), -1);
-	}
+	row_refused(c, "a.example", 1);
 done:
 	report_cells_free(c);
 }
@@ -124,7 +162,7 @@ done:
 static void
 test_many(void)
 {
-	struct report_cells *c = report_cells_new();
+	struct report_cells *c = report_cells_new(NULL);
 	struct report_ep_domain d;
 	char mx[64];
 	long day;
@@ -179,10 +217,8 @@ enforced_of(const struct report_ep_domain *d, const char *key)
 static void
 test_enforced(void)
 {
-	struct report_cells *c = report_cells_new();
+	struct report_cells *c = report_cells_new(NULL);
 	struct report_ep_domain d;
-	struct report_cell_row far = { "e.example", "x", "", "", "Org A", NULL,
-	    3000000L * 3, 1, 1, 0 };
 
 	row(c, "e.example", "all", "", 10, "Org A", NULL, 5, 1, 0);
 	row(c, "e.example", "all", "", 10, "Org B", NULL, 7, 1, 0);
@@ -199,7 +235,7 @@ test_enforced(void)
 	row(c, "e.example", "early", "", -719528, "Org A", NULL, 1, 1, 0);
 	row(c, "e.example", "late", "", 2932896, "Org A", NULL, 1, 0, 0);
 	/* A day no date has is refused, not folded into another. */
-	CHECK_INT(report_cells_add(c, &far), -1);
+	row_refused(c, "e.example", 3000000L * 3);
 	CHECK_INT(report_cells_seal(c), 0);
 	CHECK_INT(report_cells_seal(c), 0);
 	CHECK_INT(report_cells_episodes(c, 0, &d), 0);
@@ -221,6 +257,12 @@ int
 main(void)
 {
 	test_order();
+	/* Again with shared strings, whose ids differ from the cells' own. */
+	if ((shared = tally_new()) == NULL || tally_str(shared, "unrelated") == 0)
+		return 1;
+	test_order();
+	tally_free(shared);
+	shared = NULL;
 	test_many();
 	test_enforced();
 	return test_summary("test_report_cells");

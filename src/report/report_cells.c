@@ -74,6 +74,10 @@ struct day_tab {
 
 struct report_cells {
 	struct tally *s;		/* the interned strings: ids from 1 */
+	int own_s;			/* S is ours to free */
+	/* The episode key "rt\tepmx" of (rt, epmx) ids: pair << 32 | key id. */
+	uint64_t *pairs;
+	size_t pair_mask, n_pairs;
 	struct entry **blk;		/* blocks of BLOCK_SIZE entries */
 	size_t n_e, n_blk, cap_blk;
 	/*
@@ -127,6 +131,13 @@ static uint32_t
 intern(struct report_cells *c, const char *s)
 {
 	return tally_str(c->s, s);
+}
+
+/* ID when the caller gave one, else S interned. */
+static uint32_t
+id_of(struct report_cells *c, uint32_t id, const char *s)
+{
+	return id != 0 ? id : intern(c, s);
 }
 
 /* Entry I: blocks never move, so a pointer stays good as entries are added. */
@@ -316,13 +327,19 @@ note_domain(struct report_cells *c, uint32_t dom)
 }
 
 struct report_cells *
-report_cells_new(void)
+report_cells_new(struct tally *strings)
 {
 	struct report_cells *c = calloc(1, sizeof(*c));
 
-	if (c != NULL && (c->s = tally_new()) == NULL) {
-		free(c);
-		c = NULL;
+	if (c == NULL)
+		return NULL;
+	c->s = strings;
+	if (c->s == NULL) {
+		if ((c->s = tally_new()) == NULL) {
+			free(c);
+			return NULL;
+		}
+		c->own_s = 1;
 	}
 	return c;
 }
@@ -332,7 +349,9 @@ report_cells_free(struct report_cells *c)
 {
 	if (c == NULL)
 		return;
-	tally_free(c->s);
+	if (c->own_s)
+		tally_free(c->s);
+	free(c->pairs);
 	for (size_t i = 0; i < c->n_blk; i++)
 		free(c->blk[i]);
 	free(c->blk);
@@ -375,27 +394,85 @@ enforced(struct report_cells *c, struct entry *cell, const struct report_cell_ro
 	return add(c, EP_ENF, cell->dom, cell->key, DAY(cell), 0, sum) == NULL ? -1 : 0;
 }
 
-int
-report_cells_add(struct report_cells *c, const struct report_cell_row *r)
+/* Both ids are small: each goes through the mixing on its own. */
+static uint64_t
+pair_hash(uint64_t pair)
 {
-	uint32_t dom, rt, org, key;
-	struct entry *cell;
-	size_t lr = strlen(r->rt), lm = strlen(r->epmx), len = lr + lm + 2;
-	char buf[512], *k = buf;
+	return mix(mix(0, pair >> 32), pair & UINT32_MAX);
+}
 
-	if (c == NULL || c->order != NULL)
-		return -1;	/* none, or built already */
-	dom = intern(c, r->domain);
-	if (len > sizeof(buf) && (k = malloc(len)) == NULL)
-		return -1;
-	memcpy(k, r->rt, lr);
+/*
+ * The id of the episode key "RT\tEPMX" of string ids RT and EPMX: a table
+ * of the pairs seen spares building and interning the text per row.
+ * 0 when out of memory.
+ */
+static uint32_t
+episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
+{
+	uint64_t pair = (uint64_t)rt << 32 | epmx, *tab;
+	const char *srt, *smx;
+	size_t j, lr, lm, cap;
+	char buf[512], *k = buf;
+	uint32_t key;
+
+	if ((c->n_pairs + 1) * 2 > c->pair_mask) {
+		cap = c->pair_mask ? (c->pair_mask + 1) * 2 : 256;
+		if ((tab = calloc(cap, 2 * sizeof(*tab))) == NULL)
+			return 0;
+		for (j = 0; c->pairs != NULL && j <= c->pair_mask; j++) {
+			size_t i;
+
+			if (c->pairs[2 * j] == 0)
+				continue;
+			for (i = pair_hash(c->pairs[2 * j]) & (cap - 1); tab[2 * i] != 0;
+			    i = (i + 1) & (cap - 1))
+				;
+			tab[2 * i] = c->pairs[2 * j];
+			tab[2 * i + 1] = c->pairs[2 * j + 1];
+		}
+		free(c->pairs);
+		c->pairs = tab;
+		c->pair_mask = cap - 1;
+	}
+	/* Slots hold the pair and its key; ids start at 1, so 0 is empty. */
+	for (j = pair_hash(pair) & c->pair_mask; c->pairs[2 * j] != 0;
+	    j = (j + 1) & c->pair_mask)
+		if (c->pairs[2 * j] == pair)
+			return (uint32_t)c->pairs[2 * j + 1];
+	srt = tally_name(c->s, rt);
+	smx = tally_name(c->s, epmx);
+	lr = strlen(srt);
+	lm = strlen(smx);
+	if (lr + lm + 2 > sizeof(buf) && (k = malloc(lr + lm + 2)) == NULL)
+		return 0;
+	memcpy(k, srt, lr);
 	k[lr] = '\t';
-	memcpy(k + lr + 1, r->epmx, lm + 1);
+	memcpy(k + lr + 1, smx, lm + 1);
 	key = intern(c, k);
 	if (k != buf)
 		free(k);
-	org = intern(c, r->org);
-	if (dom == 0 || key == 0 || org == 0 || note_domain(c, dom) < 0)
+	if (key == 0)
+		return 0;
+	c->pairs[2 * j] = pair;
+	c->pairs[2 * j + 1] = key;
+	c->n_pairs++;
+	return key;
+}
+
+int
+report_cells_add(struct report_cells *c, const struct report_cell_row *r)
+{
+	uint32_t dom, rt, mx, org, key;
+	struct entry *cell;
+
+	if (c == NULL || c->order != NULL)
+		return -1;	/* none, or built already */
+	dom = id_of(c, r->domain_id, r->domain);
+	rt = id_of(c, r->rt_id, r->rt);
+	mx = id_of(c, r->epmx_id, r->epmx);
+	org = id_of(c, r->org_id, r->org);
+	if (dom == 0 || rt == 0 || mx == 0 || org == 0 ||
+	    (key = episode_key(c, rt, mx)) == 0 || note_domain(c, dom) < 0)
 		return -1;
 	if ((cell = add(c, EP, dom, key, r->day, 0, r->n)) == NULL)
 		return -1;
@@ -405,7 +482,7 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 		return -1;
 	/* A few receiving IPs name the host well enough; a pool has hundreds. */
 	if (r->ip != NULL && r->ip[0] != '\0' && (cell->sub & EP_IPS) < REPORT_CELLS_MAX_IPS) {
-		uint32_t ip = intern(c, r->ip);
+		uint32_t ip = id_of(c, r->ip_id, r->ip);
 		size_t before = c->n_e;
 
 		if (ip == 0 || add(c, EP_IP, dom, key, r->day, ip, 0) == NULL)
@@ -415,10 +492,10 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 	}
 	if (!r->insight)
 		return 0;
-	if ((rt = intern(c, r->rt)) == 0 || add(c, IN, dom, rt, r->day, 0, r->n) == NULL)
+	if (add(c, IN, dom, rt, r->day, 0, r->n) == NULL)
 		return -1;
-	if ((key = intern(c, r->host)) == 0 ||
-	    add(c, IN_MX, dom, rt, r->day, key, r->n) == NULL ||
+	if ((mx = id_of(c, r->host_id, r->host)) == 0 ||
+	    add(c, IN_MX, dom, rt, r->day, mx, r->n) == NULL ||
 	    add(c, IN_ORG, dom, rt, r->day, org, r->n) == NULL)
 		return -1;
 	return 0;

@@ -27,8 +27,14 @@
 #define REPORT_CELLS_MAX_IPS	4	/* receiving IPs kept per episode cell */
 
 struct report_cells;
+struct tally;
 
-struct report_cells *report_cells_new(void);
+/*
+ * STRINGS: the caller's interned strings (report_tally.h), which the
+ * cells then share and which must outlive them; or NULL for a table of
+ * their own.  Sharing lets a caller hand rows over by string id.
+ */
+struct report_cells *report_cells_new(struct tally *strings);
 void report_cells_free(struct report_cells *c);
 
 /*
@@ -40,6 +46,8 @@ void report_cells_free(struct report_cells *c);
  */
 struct report_cell_row {
 	const char *domain, *rt, *epmx, *host, *org, *ip;
+	/* Their ids in the shared strings when the caller has them; 0: look up. */
+	uint32_t domain_id, rt_id, epmx_id, host_id, org_id, ip_id;
 	long day;
 	long long n;
 	int enforced, insight;

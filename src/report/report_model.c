@@ -546,6 +546,13 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	cr.n = n;
 	cr.enforced = p->enforce;
 	cr.insight = report_insight_type(cr.rt);
+	/* The cells share the tally's strings: the ids spare a lookup each. */
+	cr.domain_id = dom;
+	cr.rt_id = rt;
+	cr.epmx_id = cr.epmx[0] != '\0' ? host : 0;
+	cr.host_id = host;
+	cr.org_id = org;
+	cr.ip_id = folded ? 0 : ip;
 	if (report_cells_add(a->cells, &cr) < 0)
 		a->oom = 1;
 	return a->oom;
@@ -1523,7 +1530,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.failures = json_object_new_object();
 	a.mx_hosts = json_object_new_object();
 	a.mtas = json_object_new_object();
-	a.cells = report_cells_new();
+	a.cells = report_cells_new(a.t);
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
 	a.contacts = json_object_new_object();
