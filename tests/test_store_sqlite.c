@@ -1690,10 +1690,7 @@ test_query(void)
 	store_close(st);
 }
 
-/*
- * A period's rows, in the same order, whether it holds all of the store
- * or a small share of it (SQLite takes another plan for a large share).
- */
+/* Every row of the period 2024-06-01 to 2024-06-03 (DOMAIN's, when set). */
 static void
 query_period(struct store *st, const char *domain, struct seen *s)
 {
@@ -1710,6 +1707,12 @@ query_period(struct store *st, const char *domain, struct seen *s)
 	CHECKF(store_query(st, &f, &v, err, sizeof(err)) == 0, "query: %s", err);
 }
 
+/*
+ * Both query plans give the same rows in the same order: the period's
+ * reports alone and with older ones stored after them (their ids close
+ * together: the ranged plan), and the same reports stored among older
+ * ones (their ids spread out: the sparse plan).
+ */
 static void
 test_query_share(void)
 {
@@ -1719,24 +1722,39 @@ test_query_share(void)
 		{ "Reporter C", "s-3", "2024-06-03", "example.org", "example.com",
 		    "sts-policy-invalid" },
 	};
-	struct seen all[2], one[2];
+	struct seen all[3], one[3];
 	struct spec old = { "Reporter D", NULL, NULL, "example.org", NULL, NULL };
 	char path[TARGET_MAX], err[512], id[32], start[16];
-	struct store *st;
+	struct store *st, *sp;
 	size_t i;
-	int k;
+	int k, n_old = 0;
 
 	new_db_path(path, sizeof(path), "share");
 	if ((st = open_path(path)) == NULL)
 		return;
-	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		CHECK(put_spec(st, &in[i], i == 1 ? &prov_unverified : &prov_verified, err,
-		    sizeof(err)) == STORE_STORED);
+	new_db_path(path, sizeof(path), "sparse");
+	if ((sp = open_path(path)) == NULL) {
+		store_close(st);
+		return;
+	}
+	old.id = id;
+	old.start = start;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		const struct store_provenance *prov = i == 1 ? &prov_unverified : &prov_verified;
+
+		CHECK(put_spec(st, &in[i], prov, err, sizeof(err)) == STORE_STORED);
+		/* Nine older reports before each of the period's. */
+		for (k = 0; k < 9; k++, n_old++) {
+			snprintf(id, sizeof(id), "old-%d", n_old);
+			snprintf(start, sizeof(start), "2020-01-%02d", n_old + 1);
+			CHECK(put_spec(sp, &old, &prov_verified, err, sizeof(err)) ==
+			    STORE_STORED);
+		}
+		CHECK(put_spec(sp, &in[i], prov, err, sizeof(err)) == STORE_STORED);
+	}
 	query_period(st, NULL, &all[0]);
 	query_period(st, "example.org", &one[0]);
 	/* Reports outside the period, until it holds a tenth of the store. */
-	old.id = id;
-	old.start = start;
 	for (k = 0; k < 27; k++) {
 		snprintf(id, sizeof(id), "old-%d", k);
 		snprintf(start, sizeof(start), "2020-01-%02d", k + 1);
@@ -1744,6 +1762,8 @@ test_query_share(void)
 	}
 	query_period(st, NULL, &all[1]);
 	query_period(st, "example.org", &one[1]);
+	query_period(sp, NULL, &all[2]);
+	query_period(sp, "example.org", &one[2]);
 	CHECK_INT(all[0].reports, 3);
 	CHECK_INT(all[0].policies, 5);
 	CHECK_STR(all[0].domains, "example.org,example.net,example.net,example.org,example.com");
@@ -1751,18 +1771,19 @@ test_query_share(void)
 	    "certificate-expired,starttls-not-supported,certificate-expired,"
 	    "starttls-not-supported,sts-policy-invalid");
 	CHECK_STR(one[0].domains, "example.org,example.org");
-	for (k = 0; k < 2; k++) {
-		struct seen *x = k ? one : all;
+	for (k = 0; k < 4; k++) {
+		struct seen *x = k & 1 ? one : all, *y = &x[1 + k / 2];
 
-		CHECK_INT(x[1].reports, x[0].reports);
-		CHECK_INT(x[1].policies, x[0].policies);
-		CHECK_INT(x[1].failures, x[0].failures);
-		CHECK_INT(x[1].failed, x[0].failed);
-		CHECK_INT(x[1].unverified, x[0].unverified);
-		CHECK_STR(x[1].org, x[0].org);
-		CHECK_STR(x[1].domains, x[0].domains);
-		CHECK_STR(x[1].types, x[0].types);
+		CHECK_INT(y->reports, x[0].reports);
+		CHECK_INT(y->policies, x[0].policies);
+		CHECK_INT(y->failures, x[0].failures);
+		CHECK_INT(y->failed, x[0].failed);
+		CHECK_INT(y->unverified, x[0].unverified);
+		CHECK_STR(y->org, x[0].org);
+		CHECK_STR(y->domains, x[0].domains);
+		CHECK_STR(y->types, x[0].types);
 	}
+	store_close(sp);
 	store_close(st);
 }
 

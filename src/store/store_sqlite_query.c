@@ -27,56 +27,68 @@
 #define SELECTED_POLICY	" AND (?3 IS NULL OR " DOMAIN_IS("p") ")"
 
 /*
- * Two plans give the same rows in the same order.  A short period finds
- * its reports by start time, then sorts what it selected by id.  When
- * the period holds a good share of the store, that sort (every selected
- * row, every column) costs more than walking the reports in id order and
+ * Two plans give the same rows in the same order.  A store writes a
+ * report, its policies and their details in one transaction, so ids
+ * follow that order.  When the selected reports' ids lie close together,
+ * the ranged plan walks the reports in that id range in id order and
  * each one's policies and details by their unique indexes, in the order
- * they were stored: a store writes a report, its policies and their
- * details in one transaction, so ids follow that order and no sort is
- * needed.  (bench/README.md has the figures.)
+ * they were stored: nothing to sort.  When the ids are spread out (a
+ * store that imported old reports after new ones), walking the range
+ * would pass too many reports outside the period: the sparse plan finds
+ * the reports by start time and sorts what it selected (every selected
+ * row, every column) by id.  (bench/README.md has the figures.)
  */
-static const char *const sql_short[] = {
+static const char *const sql_sparse[] = {
 	STORE_SQL_REPORTS(SELECTED_REPORT),
 	STORE_SQL_POLICIES(SELECTED_REPORT, SELECTED_POLICY),
 	STORE_SQL_FAILURES(SELECTED_REPORT, SELECTED_POLICY),
 };
-static const char *const sql_long[] = {
+/* ?5, ?6: the lowest and highest id of the period's reports. */
+#define IN_RANGE	"r.id >= ?5 AND r.id <= ?6 AND "
+static const char *const sql_ranged[] = {
 	"SELECT " STORE_REPORT_COLUMNS " FROM reports r"
-	" WHERE " SELECTED("+r.start_time") " ORDER BY r.id",
+	" WHERE " IN_RANGE SELECTED("+r.start_time") " ORDER BY r.id",
 	"SELECT " STORE_POLICY_COLUMNS
 	" FROM reports r CROSS JOIN policies p ON p.report_fk = r.id"
-	" WHERE " SELECTED("+r.start_time") SELECTED_POLICY
+	" WHERE " IN_RANGE SELECTED("+r.start_time") SELECTED_POLICY
 	" ORDER BY r.id, p.policy_index",
 	"SELECT " STORE_FAILURE_COLUMNS
 	" FROM reports r CROSS JOIN policies p ON p.report_fk = r.id"
 	" CROSS JOIN failure_details f ON f.policy_fk = p.id"
-	" WHERE " SELECTED("+r.start_time") SELECTED_POLICY
+	" WHERE " IN_RANGE SELECTED("+r.start_time") SELECTED_POLICY
 	" ORDER BY r.id, p.policy_index, f.detail_index",
 };
 
 /*
- * 1 when the period holds at least a quarter of the store's reports, 0
- * when less, -1 on error.  Below that, the reports outside the period
- * that the long plan walks past cost more than the sort it saves.  The
- * store's size is estimated from its ids: two probes instead of a count
- * of the whole table.
+ * The ids of the reports whose start time lies in the period, lowest
+ * and highest (one walk of the start-time index), and whether they lie
+ * close enough for the ranged plan: at least a quarter of the reports in
+ * their range are the period's.  Below that, the reports outside the
+ * period that the ranged plan walks past cost more than the sort it
+ * saves.  1 ranged, 0 sparse (or none), -1 on error.
  */
 static int
-long_period(sqlite3 *db, const struct store_filter *filter)
+ranged(sqlite3 *db, const struct store_filter *filter, long long *lo, long long *hi)
 {
 	static const char sql[] =
-	    "SELECT (SELECT count(*) FROM reports"
-	    "  WHERE start_time >= ?1 AND start_time < ?2) * 4"
-	    " >= (SELECT coalesce(max(id) - min(id) + 1, 0) FROM reports)";
+	    "SELECT min(id), max(id), count(*) FROM reports"
+	    " WHERE start_time >= ?1 AND start_time < ?2";
 	sqlite3_stmt *st;
+	long long n;
 	int rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, store_filter_since(filter));
 	sqlite3_bind_int64(st, 2, store_filter_until(filter));
-	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*lo = sqlite3_column_int64(st, 0);
+	*hi = sqlite3_column_int64(st, 1);
+	n = sqlite3_column_int64(st, 2);
+	rc = n > 0 && *hi >= *lo && (*hi - *lo) / 4 < n;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -110,16 +122,17 @@ store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
 	const int wanted[] = { visitor->report != NULL, visitor->policy != NULL,
 	    visitor->failure != NULL };
 	sqlite3_stmt *st = NULL;
-	int kind, rc;
+	long long lo = 0, hi = 0;
+	int kind, rc, range;
 
 	/* One read transaction: the three passes see the same snapshot. */
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		errbuf_printf(errbuf, errlen, "sqlite: query: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	if ((rc = long_period(db, filter)) < 0)
+	if ((range = ranged(db, filter, &lo, &hi)) < 0)
 		goto db_fail;
-	sql = rc ? sql_long : sql_short;
+	sql = range ? sql_ranged : sql_sparse;
 	for (kind = 0; kind < 3; kind++) {
 		if (!wanted[kind])
 			continue;
@@ -132,6 +145,10 @@ store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
 		else
 			sqlite3_bind_null(st, 3);
 		sqlite3_bind_int(st, 4, filter->include_unverified != 0);
+		if (range) {
+			sqlite3_bind_int64(st, 5, lo);
+			sqlite3_bind_int64(st, 6, hi);
+		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (visit_row(st, kind, visitor) != 0) {
 				errbuf_printf(errbuf, errlen, "stopped");
