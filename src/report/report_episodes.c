@@ -169,6 +169,23 @@ date_of(struct ctx *x, long day)
 	return d;
 }
 
+/*
+ * SRC into DST of SIZE bytes, cut short to fit: snprintf(DST, SIZE, "%s",
+ * SRC) without its cost, which a string per episode makes count.
+ */
+static void
+copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* "Google (80), Microsoft (40)" of N names and counts (sorted here). */
 static void
 who(struct named *v, size_t n, int with_counts, char *buf, size_t size)
@@ -185,9 +202,14 @@ who(struct named *v, size_t n, int with_counts, char *buf, size_t size)
 		if (with_counts)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s (%lld)",
 			    i ? ", " : "", v[i].name, v[i].n);
-		else
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-			    v[i].name);
+		else {
+			if (i > 0)
+				copy(buf + len, size - len, ", ");
+			len += strlen(buf + len);
+			if (len < size)
+				copy(buf + len, size - len, v[i].name);
+			len += strlen(buf + len);
+		}
 	}
 }
 
@@ -536,8 +558,8 @@ below_floor(struct ctx *x, const struct episode *ep, const char *first, const ch
 	st->domain = ep->domain;
 	st->severity = sev;
 	st->ongoing = ep->ongoing;
-	snprintf(st->first, sizeof(st->first), "%s", first);
-	snprintf(st->last, sizeof(st->last), "%s", last);
+	copy(st->first, sizeof(st->first), first);
+	copy(st->last, sizeof(st->last), last);
 	st->pos = json_object_array_length(x->list);
 	x->stubs->n++;
 	return 1;
@@ -554,15 +576,15 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 
 	if (ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last && ep->n_org == 1)
 		return;
-	snprintf(first, sizeof(first), "%s", date_of(x, cells[ep->first].day));
-	snprintf(last, sizeof(last), "%s", date_of(x, cells[ep->last].day));
+	copy(first, sizeof(first), date_of(x, cells[ep->first].day));
+	copy(last, sizeof(last), date_of(x, cells[ep->last].day));
 	who_of(x, ep, 0, names, sizeof(names));
 	if (ep->mx[0] != '\0')
-		snprintf(where, sizeof(where), "%s", ep->mx);
+		copy(where, sizeof(where), ep->mx);
 	else if (strncmp(ep->rt, "sts-", 4) == 0)
-		snprintf(where, sizeof(where), "the MTA-STS policy");
+		copy(where, sizeof(where), "the MTA-STS policy");
 	else
-		snprintf(where, sizeof(where), "an MX host the reports do not name");
+		copy(where, sizeof(where), "an MX host the reports do not name");
 	if ((o = covering(x, ep, first, last)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
@@ -630,7 +652,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 		if (r->days[r->n - 1].day <= ep->orgs[i].last_seen)
 			insight_evidence(o, "still in the latest report of %s (%s)", r->org, lastrep);
 		else {
-			snprintf(seen, sizeof(seen), "%s", date_of(x, ep->orgs[i].last_seen));
+			copy(seen, sizeof(seen), date_of(x, ep->orgs[i].last_seen));
 			insight_evidence(o, "gone from the reports of %s after %s (latest report "
 			    "%s)", r->org, seen, lastrep);
 		}
