@@ -74,6 +74,13 @@ struct agg {
 	int pols_checked;		/* find_pol(): sorted by id */
 	int oom;
 	struct tally *t;		/* the failure details' and history's sums */
+	/*
+	 * Per string id of T, what a non-folded failure detail named: its
+	 * result type gets a reason_codes key, its MX host a receiving_ips
+	 * key (S_*).  An array, not tally entries: every row sets them.
+	 */
+	uint8_t *sflag;
+	size_t cap_sflag;
 	struct json_object *domains, *result_types, *failures, *mx_hosts,
 	    *mtas, *reporters, *history;
 	/* The daily series (report_daily.h): the top-level one, built by
@@ -270,9 +277,7 @@ enum {
 	 * a few lookups rather than one per view.
 	 */
 	K_MXF = 1,		/* (domain, host, rt): domains[].mx_failures */
-	K_FAIL_RCS,		/* (rt): .reason_codes created */
 	K_FAIL_RC,		/* (rt, code) */
-	K_MX_IPS,		/* (host): mx_hosts[host].receiving_ips created */
 	K_MX_IP,		/* (host, ip) */
 	K_MTA_RT,		/* (ip, reporter, rt): sending_mtas[ip] */
 	K_DAILY_RT,		/* (day, domain, rt): daily[day, domain].result_types */
@@ -452,6 +457,27 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	return bad ? (a->oom = 1) : 0;
 }
 
+#define S_RCS		0x1u		/* a result type: reason_codes */
+#define S_IPS		0x2u		/* an MX host: receiving_ips */
+
+/* Set FLAG on string ID; 0, or -1 when out of memory. */
+static int
+set_flag(struct agg *a, uint32_t id, uint8_t flag)
+{
+	size_t had = a->cap_sflag;
+	void *v;
+
+	if (id >= had) {
+		if ((v = array_grow(a->sflag, &a->cap_sflag, (size_t)id + 1,
+		    sizeof(*a->sflag))) == NULL)
+			return -1;
+		a->sflag = v;
+		memset(a->sflag + had, 0, a->cap_sflag - had);
+	}
+	a->sflag[id] |= flag;
+	return 0;
+}
+
 static int
 on_failure(void *ctx, const struct store_failure_row *row)
 {
@@ -519,10 +545,9 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	/* K_MXF first: replay() builds the views it stands for from it. */
 	bad |= tally_add(a, K_MXF, dom, host, rt, n);
 	if (!folded) {
-		bad |= tally_add(a, K_FAIL_RCS, rt, 0, 0, 0);
+		bad |= set_flag(a, rt, S_RCS) | set_flag(a, host, S_IPS);
 		if (code != 0)
 			bad |= tally_add(a, K_FAIL_RC, rt, code, 0, 0);
-		bad |= tally_add(a, K_MX_IPS, host, 0, 0, 0);
 		if (ip != 0)
 			bad |= tally_add(a, K_MX_IP, host, ip, 0, 0);
 	}
@@ -781,23 +806,18 @@ rep_days(struct agg *a)
 }
 
 /*
- * What replay() derives the failure views from, besides K_MXF: per
- * string id, whether a result type's reason codes or a host's receiving
- * IPs have a key (a non-folded row named them), and a result type's
- * first and last day.
+ * What replay() derives the failure views from, besides K_MXF and the
+ * flags of a->sflag: per string id, a result type's first and last day.
  */
 struct derive {
-	uint8_t *flag;			/* D_* by string id */
+	uint8_t *dated;			/* by string id: first, last set */
 	long *first, *last;		/* by string id: days */
 };
-#define D_RCS		0x1u		/* rt: K_FAIL_RCS */
-#define D_IPS		0x2u		/* host: K_MX_IPS */
-#define D_DATES		0x4u		/* rt: first, last set */
 
 static void
 derive_free(struct derive *d)
 {
-	free(d->flag);
+	free(d->dated);
 	free(d->first);
 	free(d->last);
 }
@@ -807,29 +827,32 @@ derive_new(struct agg *a, struct derive *d)
 {
 	size_t i, n = tally_count(a->t), ns = tally_strings(a->t) + 1;
 
-	d->flag = calloc(ns, sizeof(*d->flag));
+	d->dated = calloc(ns, sizeof(*d->dated));
 	d->first = calloc(ns, sizeof(*d->first));
 	d->last = calloc(ns, sizeof(*d->last));
-	if (d->flag == NULL || d->first == NULL || d->last == NULL)
+	if (d->dated == NULL || d->first == NULL || d->last == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->t, i);
 		long day;
 
-		if (e->kind == K_FAIL_RCS)
-			d->flag[e->a] |= D_RCS;
-		else if (e->kind == K_MX_IPS)
-			d->flag[e->a] |= D_IPS;
-		else if (e->kind == K_DAILY_RT) {
-			day = (long)(int32_t)e->a;
-			if (!(d->flag[e->c] & D_DATES) || day < d->first[e->c])
-				d->first[e->c] = day;
-			if (!(d->flag[e->c] & D_DATES) || day > d->last[e->c])
-				d->last[e->c] = day;
-			d->flag[e->c] |= D_DATES;
-		}
+		if (e->kind != K_DAILY_RT)
+			continue;
+		day = (long)(int32_t)e->a;
+		if (!d->dated[e->c] || day < d->first[e->c])
+			d->first[e->c] = day;
+		if (!d->dated[e->c] || day > d->last[e->c])
+			d->last[e->c] = day;
+		d->dated[e->c] = 1;
 	}
 	return 0;
+}
+
+/* Flag F of string ID (a->sflag). */
+static int
+has_flag(const struct agg *a, uint32_t id, uint8_t f)
+{
+	return id < a->cap_sflag && (a->sflag[id] & f) != 0;
 }
 
 /*
@@ -853,7 +876,7 @@ failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d
 	set_add(mval_child(o, "domains"), dom);
 	set_add(mval_child(o, "mx_hosts"), host);
 	if (fresh) {
-		if (d->flag[e->c] & D_RCS)
+		if (has_flag(a, e->c, S_RCS))
 			mval_child(o, "reason_codes");
 		day_name(d->first[e->c], date, sizeof(date));
 		json_object_object_add(o, "first_date", json_object_new_string(date));
@@ -862,7 +885,7 @@ failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d
 	}
 	fresh = !json_object_object_get_ex(a->mx_hosts, host, NULL);
 	o = mval_child(a->mx_hosts, host);
-	if (fresh && (d->flag[e->b] & D_IPS))
+	if (fresh && has_flag(a, e->b, S_IPS))
 		mval_child(o, "receiving_ips");
 	set_add(mval_child(o, "domains"), dom);
 	add_int(o, "failed", e->v);
@@ -892,14 +915,11 @@ replay(struct agg *a)
 			o = mval_child(mval_child(domain_obj(a, e->a), "mx_failures"), s2);
 			add_int(o, tally_name(a->t, e->c), e->v);
 			break;
-		case K_FAIL_RCS:
-			break;	/* failure_views() */
 		case K_FAIL_RC:
 			set_add(mval_child(mval_child(a->failures, s1), "reason_codes"), s2);
 			break;
-		case K_MX_IPS:
 		case K_MX_IP:
-			break;	/* failure_views(); mx_ips(), sorted at once */
+			break;	/* mx_ips(), sorted at once */
 		case K_MTA_RT:
 			o = mval_child(a->mtas, s1);
 			add_int(o, "failed", e->v);
@@ -1440,6 +1460,7 @@ free_agg(struct agg *a)
 		free(a->pols[i].domain);
 	free(a->reps);
 	free(a->pols);
+	free(a->sflag);
 	tally_free(a->t);
 	json_object_put(a->domains);
 	json_object_put(a->result_types);
