@@ -274,6 +274,30 @@ PY
 	done
 fi
 
+# bench/report_bench.sh: a build against itself prints the same reports
+# and exits 0; a build whose report differs is named and fails it.
+if [ ! -x /usr/bin/time ]; then
+	tl_skip_part report_bench "/usr/bin/time is missing"
+else
+	rb="$srcdir/bench/report_bench.sh"
+	dates="-s 2026-03-01 -u 2026-03-31 -S 2026-01-01"
+	if sh "$rb" -r 1 -y 1 $dates "$TLSRPT" "$TLSRPT" "$db" >"$tmp/rb.out" 2>&1 &&
+	    [ "$(grep -c '| same |' "$tmp/rb.out")" = 4 ]; then
+		ok "report_bench: the same build, the same reports"
+	else
+		bad "report_bench: the same build"; cat "$tmp/rb.out"
+	fi
+	printf '#!/bin/sh\n"%s" "$@" && echo extra\n' "$TLSRPT" >"$tmp/other"
+	chmod +x "$tmp/other"
+	sh "$rb" -r 1 -y 1 $dates "$TLSRPT" "$tmp/other" "$db" >"$tmp/rb.out" 2>&1
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(grep -c '| DIFFERS |' "$tmp/rb.out")" = 4 ]; then
+		ok "report_bench: another report is named"
+	else
+		bad "report_bench: another report (exit $rc)"; cat "$tmp/rb.out"
+	fi
+fi
+
 # A ref no case compares is a check nobody runs.
 for ref in "$refs"/*.ref; do
 	n=$(basename "$ref" .ref)
