@@ -39,7 +39,7 @@ void tally_free(struct tally *t);
 uint32_t tally_str(struct tally *t, const char *s);
 
 /*
- * The id of S lower-cased, without one trailing dot ("MX.example.com."
+ * The id of S lower-cased (ASCII letters only), without one trailing dot ("MX.example.com."
  * and "mx.example.com" are one host), or of ABSENT when S is NULL or "".
  */
 uint32_t tally_lower(struct tally *t, const char *s, const char *absent);
