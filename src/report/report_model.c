@@ -857,8 +857,8 @@ has_flag(const struct agg *a, uint32_t id, uint8_t f)
 
 /*
  * The views K_MXF (domain, host, rt) stands for: result_types[rt],
- * failures[rt] and mx_hosts[host], each object's keys created in the
- * order a row used to create them.
+ * failures[rt] and mx_hosts[host].  An object's keys are all created
+ * with it, in one fixed order, when its first K_MXF entry replays.
  */
 static void
 failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d)
