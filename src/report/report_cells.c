@@ -3,11 +3,11 @@
  * insights; see report_cells.h.
  *
  * Entries are numbered in the order they were created, so an entry's
- * index is also its rank among the rows that named it first; one
- * open-addressing table of indexes finds them by key.  A year can hold
- * millions of entries: each is 24 bytes, kept in fixed blocks that never
- * move (no copy and no doubled array when they grow), and the table goes
- * once the rows are in.  Strings are interned once and named by number
+ * index is also its rank among the rows that named it first; an
+ * open-addressing table of indexes per day finds them by key.  A year
+ * can hold millions of entries: each is 24 bytes, kept in fixed blocks
+ * that never move (no copy and no doubled array when they grow), and the
+ * tables go once the rows are in.  Strings are interned once and named by number
  * (report_tally.h).
  */
 #include "report_cells.h"
@@ -20,16 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * An episode cell (EP) has its reporters, receiving IPs and sessions
- * under an enforcing policy as entries of their own; so has an insight
- * cell (IN) its MX hosts and reporters.  EP..EP_LAST are the episodes'.
- */
 /* RESERVE(x, cap_x, n): array_grow() in place; 0, or -1 when out of memory. */
 #define RESERVE(ptr, cap, n) \
 	((tmp = array_grow((ptr), &(cap), (n), sizeof(*(ptr)))) == NULL ? -1 : \
 	((ptr) = tmp, 0))
 
+/*
+ * An episode cell (EP) has its reporters, receiving IPs and sessions
+ * under an enforcing policy as entries of their own; so has an insight
+ * cell (IN) its MX hosts and reporters.  EP..EP_LAST are the episodes'.
+ */
 enum kind { EP = 1, EP_ORG, EP_IP, EP_ENF, IN, IN_MX, IN_ORG };
 #define EP_LAST		EP_ENF
 
@@ -72,25 +72,31 @@ struct day_tab {
 	size_t mask, n;
 };
 
+/*
+ * A small map of 64-bit keys to non-zero ids: slot 2j holds a key, 2j+1
+ * its id (0: empty).  The days and the episode keys' pairs each have one.
+ */
+struct idmap {
+	uint64_t *slot;
+	size_t mask, n;
+};
+
 struct report_cells {
 	struct tally *s;		/* the interned strings: ids from 1 */
 	int own_s;			/* S is ours to free */
-	/* The episode key "rt\tepmx" of (rt, epmx) ids: pair << 32 | key id. */
-	uint64_t *pairs;
-	size_t pair_mask, n_pairs;
+	struct idmap pairs;		/* (rt, epmx) ids -> the episode key's id */
 	struct entry **blk;		/* blocks of BLOCK_SIZE entries */
 	size_t n_e, n_blk, cap_blk;
 	/*
 	 * One lookup table per day: rows come report by report, mostly in
 	 * day order, so the table a row probes is small and recently used
 	 * (one table over a year's 2.5 million entries missed the cache on
-	 * nearly every probe).  Days are found through DAY_MAP (index + 1,
-	 * 0 empty), the last one used first.
+	 * nearly every probe).  Days are found through DAY_MAP (day -> index
+	 * + 1), the last one used first.
 	 */
 	struct day_tab *days;
 	size_t n_days, cap_days, last_day;
-	uint32_t *day_map;
-	size_t day_mask;
+	struct idmap day_map;
 	/* Domains in first-seen order; per domain its entries in order. */
 	uint32_t *domains;		/* string ids */
 	size_t n_dom, cap_dom;
@@ -188,44 +194,83 @@ tab_grow(struct report_cells *c, struct day_tab *d)
 	return 0;
 }
 
+/* Small keys in both halves: each goes through the mixing on its own. */
 static size_t
-day_slot(long day, size_t mask)
+idmap_slot(uint64_t key, size_t mask)
 {
-	return (size_t)mix(0, (uint64_t)day) & mask;
+	return (size_t)mix(mix(0, key >> 32), key & UINT32_MAX) & mask;
+}
+
+/* The id of KEY, or 0 when it has none. */
+static uint32_t
+idmap_get(const struct idmap *m, uint64_t key)
+{
+	size_t j;
+
+	if (m->slot == NULL)
+		return 0;
+	for (j = idmap_slot(key, m->mask); m->slot[2 * j + 1] != 0; j = (j + 1) & m->mask)
+		if (m->slot[2 * j] == key)
+			return (uint32_t)m->slot[2 * j + 1];
+	return 0;
+}
+
+/* Give KEY, which has none yet, the id ID (not 0); -1 when out of memory. */
+static int
+idmap_put(struct idmap *m, uint64_t key, uint32_t id)
+{
+	size_t j;
+
+	if ((m->n + 1) * 2 > m->mask) {
+		size_t cap = m->mask ? (m->mask + 1) * 2 : 64, i;
+		uint64_t *t = calloc(cap, 2 * sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		for (i = 0; m->slot != NULL && i <= m->mask; i++) {
+			if (m->slot[2 * i + 1] == 0)
+				continue;
+			for (j = idmap_slot(m->slot[2 * i], cap - 1); t[2 * j + 1] != 0;
+			    j = (j + 1) & (cap - 1))
+				;
+			t[2 * j] = m->slot[2 * i];
+			t[2 * j + 1] = m->slot[2 * i + 1];
+		}
+		free(m->slot);
+		m->slot = t;
+		m->mask = cap - 1;
+	}
+	for (j = idmap_slot(key, m->mask); m->slot[2 * j + 1] != 0; j = (j + 1) & m->mask)
+		;
+	m->slot[2 * j] = key;
+	m->slot[2 * j + 1] = id;
+	m->n++;
+	return 0;
+}
+
+static void
+idmap_free(struct idmap *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
 }
 
 /* The lookup table of DAY, made when new; NULL when out of memory. */
 static struct day_tab *
 day_tab(struct report_cells *c, long day)
 {
-	size_t j, i;
+	uint32_t id;
 	void *tmp;
 
 	if (c->n_days > 0 && c->days[c->last_day].day == day)
 		return &c->days[c->last_day];
-	if ((c->n_days + 1) * 2 > c->day_mask) {
-		size_t cap = c->day_mask ? (c->day_mask + 1) * 2 : 64;
-		uint32_t *m = calloc(cap, sizeof(*m));
-
-		if (m == NULL)
-			return NULL;
-		for (i = 0; i < c->n_days; i++) {
-			for (j = day_slot(c->days[i].day, cap - 1); m[j] != 0; j = (j + 1) & (cap - 1))
-				;
-			m[j] = (uint32_t)(i + 1);
-		}
-		free(c->day_map);
-		c->day_map = m;
-		c->day_mask = cap - 1;
-	}
-	for (j = day_slot(day, c->day_mask); c->day_map[j] != 0; j = (j + 1) & c->day_mask)
-		if (c->days[c->day_map[j] - 1].day == day)
-			return &c->days[c->last_day = c->day_map[j] - 1];
-	if (RESERVE(c->days, c->cap_days, c->n_days + 1) < 0)
+	if ((id = idmap_get(&c->day_map, (uint64_t)(day + DAY_BIAS))) != 0)
+		return &c->days[c->last_day = id - 1];
+	if (RESERVE(c->days, c->cap_days, c->n_days + 1) < 0 ||
+	    idmap_put(&c->day_map, (uint64_t)(day + DAY_BIAS), (uint32_t)(c->n_days + 1)) < 0)
 		return NULL;
 	memset(&c->days[c->n_days], 0, sizeof(c->days[0]));
 	c->days[c->n_days].day = day;
-	c->day_map[j] = (uint32_t)(c->n_days + 1);
 	return &c->days[c->last_day = c->n_days++];
 }
 
@@ -282,10 +327,9 @@ drop_tables(struct report_cells *c)
 	for (i = 0; i < c->n_days; i++)
 		free(c->days[i].tab);
 	free(c->days);
-	free(c->day_map);
+	idmap_free(&c->day_map);
 	c->days = NULL;
-	c->day_map = NULL;
-	c->n_days = c->cap_days = c->last_day = c->day_mask = 0;
+	c->n_days = c->cap_days = c->last_day = 0;
 }
 
 /* Add N to the entry (KIND, DOM, KEY, DAY, SUB); NULL when out of memory. */
@@ -351,7 +395,7 @@ report_cells_free(struct report_cells *c)
 		return;
 	if (c->own_s)
 		tally_free(c->s);
-	free(c->pairs);
+	idmap_free(&c->pairs);
 	for (size_t i = 0; i < c->n_blk; i++)
 		free(c->blk[i]);
 	free(c->blk);
@@ -394,51 +438,22 @@ enforced(struct report_cells *c, struct entry *cell, const struct report_cell_ro
 	return add(c, EP_ENF, cell->dom, cell->key, DAY(cell), 0, sum) == NULL ? -1 : 0;
 }
 
-/* Both ids are small: each goes through the mixing on its own. */
-static uint64_t
-pair_hash(uint64_t pair)
-{
-	return mix(mix(0, pair >> 32), pair & UINT32_MAX);
-}
-
 /*
- * The id of the episode key "RT\tEPMX" of string ids RT and EPMX: a table
+ * The id of the episode key "RT\tEPMX" of string ids RT and EPMX: a map
  * of the pairs seen spares building and interning the text per row.
  * 0 when out of memory.
  */
 static uint32_t
 episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
 {
-	uint64_t pair = (uint64_t)rt << 32 | epmx, *tab;
+	uint64_t pair = (uint64_t)rt << 32 | epmx;
 	const char *srt, *smx;
-	size_t j, lr, lm, cap;
+	size_t lr, lm;
 	char buf[512], *k = buf;
 	uint32_t key;
 
-	if ((c->n_pairs + 1) * 2 > c->pair_mask) {
-		cap = c->pair_mask ? (c->pair_mask + 1) * 2 : 256;
-		if ((tab = calloc(cap, 2 * sizeof(*tab))) == NULL)
-			return 0;
-		for (j = 0; c->pairs != NULL && j <= c->pair_mask; j++) {
-			size_t i;
-
-			if (c->pairs[2 * j] == 0)
-				continue;
-			for (i = pair_hash(c->pairs[2 * j]) & (cap - 1); tab[2 * i] != 0;
-			    i = (i + 1) & (cap - 1))
-				;
-			tab[2 * i] = c->pairs[2 * j];
-			tab[2 * i + 1] = c->pairs[2 * j + 1];
-		}
-		free(c->pairs);
-		c->pairs = tab;
-		c->pair_mask = cap - 1;
-	}
-	/* Slots hold the pair and its key; ids start at 1, so 0 is empty. */
-	for (j = pair_hash(pair) & c->pair_mask; c->pairs[2 * j] != 0;
-	    j = (j + 1) & c->pair_mask)
-		if (c->pairs[2 * j] == pair)
-			return (uint32_t)c->pairs[2 * j + 1];
+	if ((key = idmap_get(&c->pairs, pair)) != 0)
+		return key;
 	srt = tally_name(c->s, rt);
 	smx = tally_name(c->s, epmx);
 	lr = strlen(srt);
@@ -451,11 +466,8 @@ episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
 	key = intern(c, k);
 	if (k != buf)
 		free(k);
-	if (key == 0)
+	if (key == 0 || idmap_put(&c->pairs, pair, key) < 0)
 		return 0;
-	c->pairs[2 * j] = pair;
-	c->pairs[2 * j + 1] = key;
-	c->n_pairs++;
 	return key;
 }
 
