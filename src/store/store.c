@@ -334,7 +334,8 @@ store_query(struct store *st, const struct store_filter *filter,
 		    st == NULL ? "store" : filter == NULL ? "filter" : "visitor");
 		return -1;
 	}
-	return st->backend->query(st, filter, visitor, errbuf, errlen);
+	/* The backend steps in a thread of its own while the visitor works. */
+	return store_pipe_query(st->backend->query, st, filter, visitor, errbuf, errlen);
 }
 
 int

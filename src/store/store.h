@@ -122,7 +122,11 @@ struct store_filter {
 	int include_unverified;
 };
 
-/* Rows as visited; strings are NULL when absent and live for the call. */
+/*
+ * Rows as visited; strings are NULL when absent and live for the call.
+ * store_pipe.c copies each string field by name: a new one goes into its
+ * lists too (test_store_pipe checks every field).
+ */
 struct store_report_row {
 	long long id;
 	const char *organization_name;
@@ -161,7 +165,9 @@ struct store_failure_row {
 /*
  * Callbacks return 0 to go on, non-zero to stop the query.  Every report
  * row comes before any policy row, every policy row before any failure
- * row, each kind in id order.  A NULL callback skips that kind.
+ * row, each kind in id order.  A NULL callback skips that kind.  The
+ * callbacks run in the calling thread while the backend steps in a
+ * second one (store_pipe.c); they must not use the store themselves.
  */
 struct store_visitor {
 	void *ctx;

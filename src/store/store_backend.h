@@ -73,6 +73,38 @@ extern const struct store_backend store_pgsql_backend;
 	" JOIN reports r ON r.id = p.report_fk" \
 	" WHERE " REPORT POLICY " ORDER BY f.id"
 
+/*
+ * The read side in two threads (store_pipe.c).  `tlsrpt report` spends
+ * most of a long period on its own work per row, and the rest waiting
+ * for the store to step and decode the next one.
+ * store_pipe_query() runs QUERY (a backend's query function, on ST) in a
+ * second thread that copies each row into batches of bounded size, while
+ * the calling thread hands the copied rows to VISITOR: the two overlap on
+ * a machine with two cores.
+ *
+ * The contract is store_query()'s (store.h), unchanged for the caller:
+ * VISITOR's callbacks run in the calling thread, in the order the backend
+ * gives the rows, with strings that live for the call; a callback that
+ * returns non-zero stops the query ("stopped" in ERRBUF); the backend's
+ * error text comes back as it wrote it.  The backend's connection is used
+ * by the second thread only, while the caller waits in this function, so
+ * a callback must not use the store (none does).  When no thread can be
+ * started, the query runs in the calling thread.
+ *
+ * Memory is bounded by STORE_PIPE_BATCHES batches of STORE_PIPE_BYTES
+ * (one row larger than that gets a batch of its own size).
+ */
+
+#define STORE_PIPE_BATCHES	3
+#define STORE_PIPE_BYTES	(256 * 1024)
+
+typedef int (*store_pipe_fn)(struct store *st, const struct store_filter *filter,
+    const struct store_visitor *visitor, char *errbuf, size_t errlen);
+
+int store_pipe_query(store_pipe_fn query, struct store *st,
+    const struct store_filter *filter, const struct store_visitor *visitor,
+    char *errbuf, size_t errlen);
+
 /* The three kinds of row, visited in this order. */
 enum store_row_kind { STORE_ROW_REPORT, STORE_ROW_POLICY, STORE_ROW_FAILURE };
 

@@ -1,0 +1,313 @@
+/*
+ * store_pipe.c - a backend's query stepped in a thread of its own; see
+ * store_backend.h.
+ *
+ * The backend's thread packs each row into the batch it fills: a header,
+ * a copy of the row struct, then each of its strings with the offset of
+ * each kept in the record (0 for NULL), so a batch can grow without
+ * pointers to fix.  Full batches go round a ring of STORE_PIPE_BATCHES;
+ * the calling thread unpacks them in order.  One mutex and one condition
+ * variable: a batch changes hands a few hundred times a second at most.
+ */
+#include "store_backend.h"
+#include "errbuf.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The string fields of each kind of row (store.h), by offset. */
+static const size_t report_strs[] = {
+	offsetof(struct store_report_row, organization_name),
+	offsetof(struct store_report_row, contact_info),
+	offsetof(struct store_report_row, report_id),
+	offsetof(struct store_report_row, dkim_domain),
+};
+static const size_t policy_strs[] = {
+	offsetof(struct store_policy_row, policy_type),
+	offsetof(struct store_policy_row, policy_domain),
+	offsetof(struct store_policy_row, mx_hosts),
+	offsetof(struct store_policy_row, policy_strings),
+};
+static const size_t failure_strs[] = {
+	offsetof(struct store_failure_row, result_type),
+	offsetof(struct store_failure_row, sending_mta_ip),
+	offsetof(struct store_failure_row, receiving_mx_hostname),
+	offsetof(struct store_failure_row, receiving_mx_helo),
+	offsetof(struct store_failure_row, receiving_ip),
+	offsetof(struct store_failure_row, additional_information),
+	offsetof(struct store_failure_row, failure_reason_code),
+};
+#define MAX_STRS	7
+
+enum kind { K_REPORT, K_POLICY, K_FAILURE };
+
+static const struct shape {
+	size_t size;			/* of the row struct */
+	const size_t *strs;
+	size_t n_strs;
+} shapes[] = {
+	{ sizeof(struct store_report_row), report_strs, 4 },
+	{ sizeof(struct store_policy_row), policy_strs, 4 },
+	{ sizeof(struct store_failure_row), failure_strs, 7 },
+};
+
+/* A record: this header, the row struct, then its strings; 8-aligned. */
+struct rec {
+	uint32_t kind;
+	uint32_t size;			/* the whole record */
+	uint32_t off[MAX_STRS];		/* from the record's start; 0: NULL */
+};
+#define ROW_AT	((sizeof(struct rec) + 7) & ~(size_t)7)
+
+struct batch {
+	char *buf;
+	size_t len, cap;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[STORE_PIPE_BATCHES];
+	size_t head, count;		/* the full batches: count from head */
+	struct batch *fill;		/* the producer's, or NULL */
+	int done, stop, oom, rc;
+	char err[512];
+	/* the query the producer runs */
+	store_pipe_fn query;
+	struct store *st;
+	const struct store_filter *filter;
+	const struct store_visitor *visitor;
+};
+
+/* Wait for a free batch to fill; -1 when the consumer has stopped. */
+static int
+take(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == STORE_PIPE_BATCHES && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		return -1;
+	}
+	p->fill = &p->b[(p->head + p->count) % STORE_PIPE_BATCHES];
+	p->fill->len = 0;
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+/* Hand the batch being filled to the consumer, if it holds a row. */
+static void
+publish(struct pipe *p)
+{
+	if (p->fill == NULL || p->fill->len == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->count++;
+	p->fill = NULL;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Pack ROW of KIND; non-zero stops the backend's query. */
+static int
+put(struct pipe *p, enum kind kind, const void *row)
+{
+	const struct shape *sh = &shapes[kind];
+	size_t need = ROW_AT + sh->size, lens[MAX_STRS] = { 0 }, i, at;
+	struct rec h;
+	char *r;
+
+	for (i = 0; i < sh->n_strs; i++) {
+		const char *s;
+
+		memcpy(&s, (const char *)row + sh->strs[i], sizeof(s));
+		lens[i] = s != NULL ? strlen(s) + 1 : 0;
+		need += lens[i];
+	}
+	need = (need + 7) & ~(size_t)7;
+	if (need > UINT32_MAX) {
+		p->oom = 1;
+		return 1;
+	}
+	if (p->fill != NULL && p->fill->len + need > p->fill->cap)
+		publish(p);
+	if (p->fill == NULL && take(p) < 0)
+		return 1;
+	if (p->fill->len + need > p->fill->cap) {
+		/* An empty batch: room for at least this one row. */
+		size_t cap = need > STORE_PIPE_BYTES ? need : STORE_PIPE_BYTES;
+		char *nb = realloc(p->fill->buf, cap);
+
+		if (nb == NULL) {
+			p->oom = 1;
+			return 1;
+		}
+		p->fill->buf = nb;
+		p->fill->cap = cap;
+	}
+	r = p->fill->buf + p->fill->len;
+	memset(&h, 0, sizeof(h));
+	h.kind = (uint32_t)kind;
+	h.size = (uint32_t)need;
+	memcpy(r + ROW_AT, row, sh->size);
+	at = ROW_AT + sh->size;
+	for (i = 0; i < sh->n_strs; i++) {
+		const char *s;
+
+		if (lens[i] == 0)
+			continue;
+		memcpy(&s, (const char *)row + sh->strs[i], sizeof(s));
+		memcpy(r + at, s, lens[i]);
+		h.off[i] = (uint32_t)at;
+		at += lens[i];
+	}
+	memcpy(r, &h, sizeof(h));
+	p->fill->len += need;
+	return 0;
+}
+
+static int
+put_report(void *ctx, const struct store_report_row *row)
+{
+	return put(ctx, K_REPORT, row);
+}
+
+static int
+put_policy(void *ctx, const struct store_policy_row *row)
+{
+	return put(ctx, K_POLICY, row);
+}
+
+static int
+put_failure(void *ctx, const struct store_failure_row *row)
+{
+	return put(ctx, K_FAILURE, row);
+}
+
+static void *
+producer(void *arg)
+{
+	struct pipe *p = arg;
+	struct store_visitor v = { p,
+	    p->visitor->report != NULL ? put_report : NULL,
+	    p->visitor->policy != NULL ? put_policy : NULL,
+	    p->visitor->failure != NULL ? put_failure : NULL };
+	int rc = p->query(p->st, p->filter, &v, p->err, sizeof(p->err));
+
+	publish(p);
+	pthread_mutex_lock(&p->mu);
+	p->rc = rc;
+	p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Hand the rows of B to VISITOR; non-zero when a callback stopped. */
+static int
+visit(const struct batch *b, const struct store_visitor *v)
+{
+	size_t at = 0;
+
+	while (at < b->len) {
+		const char *r = b->buf + at;
+		struct rec h;
+		union {
+			struct store_report_row report;
+			struct store_policy_row policy;
+			struct store_failure_row failure;
+		} row;
+		const struct shape *sh;
+		size_t i;
+		int rc;
+
+		memcpy(&h, r, sizeof(h));
+		sh = &shapes[h.kind];
+		memcpy(&row, r + ROW_AT, sh->size);
+		for (i = 0; i < sh->n_strs; i++) {
+			const char *s = h.off[i] != 0 ? r + h.off[i] : NULL;
+
+			memcpy((char *)&row + sh->strs[i], &s, sizeof(s));
+		}
+		rc = h.kind == K_REPORT ? v->report(v->ctx, &row.report) :
+		    h.kind == K_POLICY ? v->policy(v->ctx, &row.policy) :
+		    v->failure(v->ctx, &row.failure);
+		if (rc != 0)
+			return 1;
+		at += h.size;
+	}
+	return 0;
+}
+
+int
+store_pipe_query(store_pipe_fn query, struct store *st,
+    const struct store_filter *filter, const struct store_visitor *visitor,
+    char *errbuf, size_t errlen)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+	pthread_t tid;
+	int stopped = 0, rc, i;
+
+	if (p == NULL)
+		return query(st, filter, visitor, errbuf, errlen);
+	p->query = query;
+	p->st = st;
+	p->filter = filter;
+	p->visitor = visitor;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&tid, NULL, producer, p) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return query(st, filter, visitor, errbuf, errlen);
+	}
+	for (;;) {
+		struct batch *b;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->count == 0 && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->count == 0) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		b = &p->b[p->head];
+		pthread_mutex_unlock(&p->mu);
+		/* Once stopped, the rest is only drained: the producer stops soon. */
+		if (!stopped && visit(b, visitor) != 0) {
+			stopped = 1;
+			pthread_mutex_lock(&p->mu);
+			p->stop = 1;
+			pthread_cond_broadcast(&p->cv);
+			pthread_mutex_unlock(&p->mu);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->head = (p->head + 1) % STORE_PIPE_BATCHES;
+		p->count--;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_join(tid, NULL);
+	if (stopped) {
+		errbuf_printf(errbuf, errlen, "stopped");
+		rc = -1;
+	} else if (p->oom) {
+		errbuf_printf(errbuf, errlen, "store_query: out of memory");
+		rc = -1;
+	} else {
+		rc = p->rc;
+		if (rc != 0)
+			errbuf_printf(errbuf, errlen, "%s", p->err);
+	}
+	for (i = 0; i < STORE_PIPE_BATCHES; i++)
+		free(p->b[i].buf);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return rc;
+}
