@@ -91,11 +91,10 @@ extern const struct store_backend store_pgsql_backend;
  * a callback must not use the store (none does).  When no thread can be
  * started, the query runs in the calling thread.
  *
- * Memory is bounded by STORE_PIPE_BATCHES batches of STORE_PIPE_BYTES
- * (one row larger than that gets a batch of its own size).
+ * Memory is bounded by HANDOFF_BUFS batches of STORE_PIPE_BYTES (one
+ * row larger than that gets a batch of its own size).
  */
 
-#define STORE_PIPE_BATCHES	3
 #define STORE_PIPE_BYTES	(256 * 1024)
 
 typedef int (*store_pipe_fn)(struct store *st, const struct store_filter *filter,

@@ -5,12 +5,12 @@
  * The backend's thread packs each row into the batch it fills: a header,
  * a copy of the row struct, then each of its strings with the offset of
  * each kept in the record (0 for NULL), so a batch can grow without
- * pointers to fix.  Full batches go round a ring of STORE_PIPE_BATCHES;
- * the calling thread unpacks them in order.  One mutex and one condition
- * variable: a batch changes hands a few hundred times a second at most.
+ * pointers to fix.  Full batches go to the calling thread through a
+ * handoff (handoff.h), which unpacks them in order.
  */
 #include "store_backend.h"
 #include "errbuf.h"
+#include "handoff.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -62,18 +62,10 @@ struct rec {
 };
 #define ROW_AT	((sizeof(struct rec) + 7) & ~(size_t)7)
 
-struct batch {
-	char *buf;
-	size_t len, cap;
-};
-
 struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct batch b[STORE_PIPE_BATCHES];
-	size_t head, count;		/* the full batches: count from head */
-	struct batch *fill;		/* the producer's, or NULL */
-	int done, stop, oom, rc;
+	struct handoff *h;
+	struct handoff_buf *fill;	/* the producer's, or NULL */
+	int oom, rc;
 	char err[512];
 	/* the query the producer runs */
 	store_pipe_fn query;
@@ -81,36 +73,6 @@ struct pipe {
 	const struct store_filter *filter;
 	const struct store_visitor *visitor;
 };
-
-/* Wait for a free batch to fill; -1 when the consumer has stopped. */
-static int
-take(struct pipe *p)
-{
-	pthread_mutex_lock(&p->mu);
-	while (p->count == STORE_PIPE_BATCHES && !p->stop)
-		pthread_cond_wait(&p->cv, &p->mu);
-	if (p->stop) {
-		pthread_mutex_unlock(&p->mu);
-		return -1;
-	}
-	p->fill = &p->b[(p->head + p->count) % STORE_PIPE_BATCHES];
-	p->fill->len = 0;
-	pthread_mutex_unlock(&p->mu);
-	return 0;
-}
-
-/* Hand the batch being filled to the consumer, if it holds a row. */
-static void
-publish(struct pipe *p)
-{
-	if (p->fill == NULL || p->fill->len == 0)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->count++;
-	p->fill = NULL;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
 
 /* Pack ROW of KIND; non-zero stops the backend's query. */
 static int
@@ -133,23 +95,18 @@ put(struct pipe *p, enum kind kind, const void *row)
 		p->oom = 1;
 		return 1;
 	}
-	if (p->fill != NULL && p->fill->len + need > p->fill->cap)
-		publish(p);
-	if (p->fill == NULL && take(p) < 0)
-		return 1;
-	if (p->fill->len + need > p->fill->cap) {
-		/* An empty batch: room for at least this one row. */
-		size_t cap = need > STORE_PIPE_BYTES ? need : STORE_PIPE_BYTES;
-		char *nb = realloc(p->fill->buf, cap);
-
-		if (nb == NULL) {
-			p->oom = 1;
-			return 1;
-		}
-		p->fill->buf = nb;
-		p->fill->cap = cap;
+	/* A full batch goes; a row larger than a batch gets one of its own. */
+	if (p->fill != NULL && p->fill->len > 0 && p->fill->len + need > STORE_PIPE_BYTES) {
+		handoff_publish(p->h);
+		p->fill = NULL;
 	}
-	r = p->fill->buf + p->fill->len;
+	if (p->fill == NULL && (p->fill = handoff_take(p->h)) == NULL)
+		return 1;	/* the caller stopped */
+	if (handoff_room(p->fill, need) < 0) {
+		p->oom = 1;
+		return 1;
+	}
+	r = p->fill->data + p->fill->len;
 	memset(&h, 0, sizeof(h));
 	h.kind = (uint32_t)kind;
 	h.size = (uint32_t)need;
@@ -196,25 +153,22 @@ producer(void *arg)
 	    p->visitor->report != NULL ? put_report : NULL,
 	    p->visitor->policy != NULL ? put_policy : NULL,
 	    p->visitor->failure != NULL ? put_failure : NULL };
-	int rc = p->query(p->st, p->filter, &v, p->err, sizeof(p->err));
 
-	publish(p);
-	pthread_mutex_lock(&p->mu);
-	p->rc = rc;
-	p->done = 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	p->rc = p->query(p->st, p->filter, &v, p->err, sizeof(p->err));
+	if (p->fill != NULL && p->fill->len > 0)
+		handoff_publish(p->h);
+	handoff_close(p->h);
 	return NULL;
 }
 
 /* Hand the rows of B to VISITOR; non-zero when a callback stopped. */
 static int
-visit(const struct batch *b, const struct store_visitor *v)
+visit(const struct handoff_buf *b, const struct store_visitor *v)
 {
 	size_t at = 0;
 
 	while (at < b->len) {
-		const char *r = b->buf + at;
+		const char *r = b->data + at;
 		struct rec h;
 		union {
 			struct store_report_row report;
@@ -248,66 +202,41 @@ store_pipe_query(store_pipe_fn query, struct store *st,
     const struct store_filter *filter, const struct store_visitor *visitor,
     char *errbuf, size_t errlen)
 {
-	struct pipe *p = calloc(1, sizeof(*p));
+	struct pipe p;
+	struct handoff_buf *b;
 	pthread_t tid;
-	int stopped = 0, rc, i;
+	int stopped = 0;
 
-	if (p == NULL)
+	memset(&p, 0, sizeof(p));
+	p.query = query;
+	p.st = st;
+	p.filter = filter;
+	p.visitor = visitor;
+	if ((p.h = handoff_new()) == NULL)
 		return query(st, filter, visitor, errbuf, errlen);
-	p->query = query;
-	p->st = st;
-	p->filter = filter;
-	p->visitor = visitor;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	if (pthread_create(&tid, NULL, producer, p) != 0) {
-		pthread_cond_destroy(&p->cv);
-		pthread_mutex_destroy(&p->mu);
-		free(p);
+	if (pthread_create(&tid, NULL, producer, &p) != 0) {
+		handoff_free(p.h);
 		return query(st, filter, visitor, errbuf, errlen);
 	}
-	for (;;) {
-		struct batch *b;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->count == 0 && !p->done)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->count == 0) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		b = &p->b[p->head];
-		pthread_mutex_unlock(&p->mu);
-		/* Once stopped, the rest is only drained: the producer stops soon. */
+	while ((b = handoff_next(p.h)) != NULL) {
+		/* Once stopped, the rest is only released: the producer stops soon. */
 		if (!stopped && visit(b, visitor) != 0) {
 			stopped = 1;
-			pthread_mutex_lock(&p->mu);
-			p->stop = 1;
-			pthread_cond_broadcast(&p->cv);
-			pthread_mutex_unlock(&p->mu);
+			handoff_stop(p.h);
 		}
-		pthread_mutex_lock(&p->mu);
-		p->head = (p->head + 1) % STORE_PIPE_BATCHES;
-		p->count--;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		handoff_release(p.h);
 	}
 	pthread_join(tid, NULL);
+	handoff_free(p.h);
 	if (stopped) {
 		errbuf_printf(errbuf, errlen, "stopped");
-		rc = -1;
-	} else if (p->oom) {
-		errbuf_printf(errbuf, errlen, "store_query: out of memory");
-		rc = -1;
-	} else {
-		rc = p->rc;
-		if (rc != 0)
-			errbuf_printf(errbuf, errlen, "%s", p->err);
+		return -1;
 	}
-	for (i = 0; i < STORE_PIPE_BATCHES; i++)
-		free(p->b[i].buf);
-	pthread_cond_destroy(&p->cv);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
-	return rc;
+	if (p.oom) {
+		errbuf_printf(errbuf, errlen, "store_query: out of memory");
+		return -1;
+	}
+	if (p.rc != 0)
+		errbuf_printf(errbuf, errlen, "%s", p.err);
+	return p.rc;
 }
