@@ -4,6 +4,7 @@
 #include "cli_config.h"
 #include "cmd.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,6 +92,14 @@ main(int argc, char **argv)
 	size_t i;
 	int skip;
 
+#ifdef M_ARENA_MAX
+	/*
+	 * The report fills its cells in a second thread and frees them in the
+	 * first: with one malloc arena the memory one frees is the other's to
+	 * reuse (a year's report peaked 22 MB higher with an arena each).
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	if ((skip = global_options(argc, argv)) < 0) {
 		usage(stderr);
 		return 2;

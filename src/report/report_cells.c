@@ -471,6 +471,18 @@ episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
 	return key;
 }
 
+uint32_t
+report_cells_id(struct report_cells *c, const char *s)
+{
+	return intern(c, s);
+}
+
+uint32_t
+report_cells_episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
+{
+	return rt != 0 && epmx != 0 ? episode_key(c, rt, epmx) : 0;
+}
+
 int
 report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 {
@@ -484,7 +496,8 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 	mx = id_of(c, r->epmx_id, r->epmx);
 	org = id_of(c, r->org_id, r->org);
 	if (dom == 0 || rt == 0 || mx == 0 || org == 0 ||
-	    (key = episode_key(c, rt, mx)) == 0 || note_domain(c, dom) < 0)
+	    (key = r->key_id != 0 ? r->key_id : episode_key(c, rt, mx)) == 0 ||
+	    note_domain(c, dom) < 0)
 		return -1;
 	if ((cell = add(c, EP, dom, key, r->day, 0, r->n)) == NULL)
 		return -1;
@@ -493,7 +506,8 @@ report_cells_add(struct report_cells *c, const struct report_cell_row *r)
 	if (add(c, EP_ORG, dom, key, r->day, org, r->n) == NULL)
 		return -1;
 	/* A few receiving IPs name the host well enough; a pool has hundreds. */
-	if (r->ip != NULL && r->ip[0] != '\0' && (cell->sub & EP_IPS) < REPORT_CELLS_MAX_IPS) {
+	if ((r->ip != NULL ? r->ip[0] != '\0' : r->ip_id != 0) &&
+	    (cell->sub & EP_IPS) < REPORT_CELLS_MAX_IPS) {
 		uint32_t ip = id_of(c, r->ip_id, r->ip);
 		size_t before = c->n_e;
 

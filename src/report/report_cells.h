@@ -40,20 +40,32 @@ void report_cells_free(struct report_cells *c);
 /*
  * One failure detail's sessions N on DAY (days since the epoch) for
  * DOMAIN: into the episode cell of (RT, EPMX; EPMX "" when the reports
- * name no host) with ENFORCED, reporter ORG and receiving IP (NULL or
- * "": none; the first REPORT_CELLS_MAX_IPS are kept); and, with INSIGHT,
- * into the insight cell of RT with MX host HOST and reporter ORG.
+ * name no host) with ENFORCED, reporter ORG and receiving IP (""; or
+ * NULL with IP_ID 0: none; the first REPORT_CELLS_MAX_IPS are kept);
+ * and, with INSIGHT, into the insight cell of RT with MX host HOST and
+ * reporter ORG.
  */
 struct report_cell_row {
 	const char *domain, *rt, *epmx, *host, *org, *ip;
 	/* Their ids in the shared strings when the caller has them; 0: look up. */
 	uint32_t domain_id, rt_id, epmx_id, host_id, org_id, ip_id;
+	/* The episode key of (RT, EPMX) from report_cells_episode_key(); 0: made here. */
+	uint32_t key_id;
 	long day;
 	long long n;
 	int enforced, insight;
 };
 
 int report_cells_add(struct report_cells *c, const struct report_cell_row *row);
+
+/*
+ * The id of S in the cells' strings, interned; and the episode key of
+ * string ids RT and EPMX, made once per pair.  0 when out of memory.
+ * With these a caller can hand rows over by id alone, strings NULL (see
+ * report_cells_feed.h).
+ */
+uint32_t report_cells_id(struct report_cells *c, const char *s);
+uint32_t report_cells_episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx);
 
 /*
  * No more rows: the lookup table goes (a large part of the memory while

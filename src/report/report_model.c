@@ -13,6 +13,7 @@
 #include "report_model.h"
 #include "array_grow.h"
 #include "report_cells.h"
+#include "report_cells_feed.h"
 #include "report_daily.h"
 #include "report_episodes.h"
 #include "report_insights.h"
@@ -92,8 +93,10 @@ struct agg {
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
 	size_t n_excluded;
-	/* For the episodes and the insights (report_cells.h). */
+	/* For the episodes and the insights (report_cells.h), filled by FEED
+	 * in a thread of its own while the rows come in. */
 	struct report_cells *cells;
+	struct report_cells_feed *feed;
 	/* The period's report days per domain and reporter (report_episodes.h). */
 	struct report_domain_reps *repdays;
 	size_t n_repdays, n_repslots;
@@ -578,7 +581,7 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	cr.host_id = host;
 	cr.org_id = org;
 	cr.ip_id = folded ? 0 : ip;
-	if (report_cells_add(a->cells, &cr) < 0)
+	if (report_cells_feed_add(a->feed, &cr) < 0)
 		a->oom = 1;
 	return a->oom;
 }
@@ -1469,6 +1472,9 @@ free_agg(struct agg *a)
 	json_object_put(a->mtas);
 	report_daily_free(a->daily);
 	free(a->dom_days);
+	/* The feed's thread goes before the cells it fills. */
+	if (a->feed != NULL)
+		report_cells_feed_end(a->feed);
 	report_cells_free(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
@@ -1552,6 +1558,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.mx_hosts = json_object_new_object();
 	a.mtas = json_object_new_object();
 	a.cells = report_cells_new(a.t);
+	a.feed = a.cells != NULL ? report_cells_feed_new(a.cells) : NULL;
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
 	a.contacts = json_object_new_object();
@@ -1575,7 +1582,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	hidden = filter;
 	hidden.include_unverified = 1;
 	hidden_pass = (struct store_visitor){ &a, on_hidden_report, NULL, NULL };
-	if (a.t == NULL)
+	if (a.t == NULL || a.feed == NULL)
 		a.oom = 1;
 	if (a.oom || store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
 	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
@@ -1587,6 +1594,14 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
+	/* All rows in: the feed's last ones too. */
+	if (report_cells_feed_end(a.feed) < 0) {
+		a.feed = NULL;
+		errbuf_printf(errbuf, errlen, "out of memory");
+		free_agg(&a);
+		return NULL;
+	}
+	a.feed = NULL;
 	/* The cells' lookup table is not needed past the rows. */
 	if (report_cells_seal(a.cells) < 0 || replay(&a) < 0) {
 		errbuf_printf(errbuf, errlen, "out of memory");
