@@ -2,14 +2,14 @@
  * test_report_cells.c - the per-day cells of the episodes and insights:
  * keys sorted, cells by day, reporters and IPs in the order the rows
  * named them, sums right after the table grew many times, and the
- * insight cells as JSON; the same when the rows come by string id in a
- * table the cells share.
+ * insight cells by type and day with their MX hosts and reporters in the
+ * order the rows named them; the same when the rows come by string id in
+ * a table the cells share.
  */
 #include "report_cells.h"
 #include "report_tally.h"
 #include "testlib.h"
 
-#include <json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -83,7 +83,6 @@ test_order(void)
 	struct report_ep_domain d;
 	const struct report_ep_key *k;
 	const struct report_ep_cell *cell;
-	struct json_object *in = NULL;
 	char ip[32];
 	int i;
 
@@ -135,22 +134,91 @@ test_order(void)
 	CHECK_STR(report_cells_str(c, d.ips[cell->ip0].id), "198.51.100.0");
 	CHECK_INT(d.cells[d.keys[0].cell0].n_ip, 0);
 	CHECK(report_cells_str(c, 0) == NULL);
-	/* The insight cells of the same domain, as JSON. */
-	CHECK_INT(report_cells_build(c, domain_index(c, "a.example"), &in), 0);
-	CHECK_STR(json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
-	    "{\"tlsa-invalid\":{\"1970-04-11\":{\"failed\":8,\"mx_hosts\":"
-	    "{\"mx2.a.example\":8},\"reporters\":{\"Org B\":4,\"Org A\":4}},"
-	    "\"1970-04-09\":{\"failed\":2,\"mx_hosts\":{\"mx2.a.example\":2},"
-	    "\"reporters\":{\"Org A\":2}},\"1970-04-08\":{\"failed\":6,\"mx_hosts\":"
-	    "{\"mx1.a.example\":6},\"reporters\":{\"Org A\":6}}},"
-	    "\"certificate-expired\":{\"1970-04-10\":{\"failed\":5,\"mx_hosts\":"
-	    "{\"(none)\":5},\"reporters\":{\"Org A\":5}}}}");
-	json_object_put(in);
 	/* The other domain still answers; no rows once built. */
 	CHECK_INT(report_cells_episodes(c, domain_index(c, "b.example"), &d), 0);
 	CHECK_INT(d.n_keys, 1);
 	CHECK_INT(report_cells_episodes(c, 2, &d), -1);
 	row_refused(c, "a.example", 1);
+done:
+	report_cells_free(c);
+}
+
+/* "name:n name:n" of the N counts V into BUF: an order is easy to compare. */
+static const char *
+counts(const struct report_cells *c, const struct report_ep_count *v, size_t n,
+    char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s:%lld", i ? " " : "",
+		    report_cells_str(c, v[i].id), v[i].n);
+	return buf;
+}
+
+/*
+ * The insight cells: types in the order first named, days ascending
+ * though a later day came first, MX hosts and reporters in the order the
+ * rows of the day named them (not sorted), rows not for the insights
+ * left out, and a domain with none of them.
+ */
+static void
+test_insight(void)
+{
+	struct report_cells *c = report_cells_new(shared);
+	struct report_in_domain v;
+	struct report_ep_domain ep;
+	const struct report_in_type *t;
+	const struct report_in_day *d;
+	char buf[256];
+
+	row(c, "i.example", "sts-policy-fetch-error", "", 20, "Org B", NULL, 1, 0, 1);
+	row(c, "i.example", "tlsa-invalid", "mxB.i.example", 12, "Org Z", NULL, 2, 0, 1);
+	row(c, "i.example", "tlsa-invalid", "mxA.i.example", 12, "Org Y", NULL, 3, 0, 1);
+	row(c, "i.example", "tlsa-invalid", "mxA.i.example", 10, "Org Y", NULL, 1, 0, 1);
+	row(c, "i.example", "starttls-not-supported", "mxA.i.example", 11, "Org Y", NULL, 9,
+	    0, 0);
+	row(c, "i.example", "tlsa-invalid", "mxC.i.example", 12, "Org Y", NULL, 4, 0, 1);
+	row(c, "i.example", "tlsa-invalid", "mxB.i.example", 12, "Org Z", NULL, 1, 1, 1);
+	row(c, "i.example", "sts-policy-fetch-error", "", 20, "Org A", NULL, 2, 0, 1);
+	row(c, "o.example", "starttls-not-supported", "", 20, "Org A", NULL, 2, 0, 0);
+	CHECK_INT(report_cells_insight(c, 1, &v), 0);
+	CHECK_INT(v.n_types, 0);
+	CHECK_INT(report_cells_episodes(c, 0, &ep), 0);
+	CHECK_INT(report_cells_insight(c, 0, &v), 0);
+	CHECK_INT(v.n_types, 2);
+	if (v.n_types != 2)
+		goto done;
+	t = &v.types[0];
+	CHECK_STR(report_cells_str(c, t->rt), "sts-policy-fetch-error");
+	CHECK_INT(t->n_days, 1);
+	d = &v.days[t->day0];
+	CHECK_INT(d->day, 20);
+	CHECK_INT(d->failed, 3);
+	CHECK_STR(counts(c, v.mx + d->mx0, d->n_mx, buf, sizeof(buf)), "(none):3");
+	CHECK_STR(counts(c, v.orgs + d->org0, d->n_org, buf, sizeof(buf)), "Org B:1 Org A:2");
+	t = &v.types[1];
+	CHECK_STR(report_cells_str(c, t->rt), "tlsa-invalid");
+	CHECK_INT(t->n_days, 2);
+	if (t->n_days != 2)
+		goto done;
+	d = &v.days[t->day0];
+	CHECK_INT(d[0].day, 10);
+	CHECK_INT(d[0].failed, 1);
+	CHECK_STR(counts(c, v.mx + d[0].mx0, d[0].n_mx, buf, sizeof(buf)), "mxA.i.example:1");
+	CHECK_STR(counts(c, v.orgs + d[0].org0, d[0].n_org, buf, sizeof(buf)), "Org Y:1");
+	CHECK_INT(d[1].day, 12);
+	CHECK_INT(d[1].failed, 10);
+	CHECK_STR(counts(c, v.mx + d[1].mx0, d[1].n_mx, buf, sizeof(buf)),
+	    "mxB.i.example:3 mxA.i.example:3 mxC.i.example:4");
+	CHECK_STR(counts(c, v.orgs + d[1].org0, d[1].n_org, buf, sizeof(buf)),
+	    "Org Z:3 Org Y:7");
+	/* The episode cells asked for before are still there. */
+	CHECK_INT(ep.n_keys, 5);
+	CHECK_STR(ep.keys[0].key, "starttls-not-supported\tmxA.i.example");
+	CHECK_INT(ep.cells[ep.keys[0].cell0].failed, 9);
+	CHECK_INT(report_cells_insight(c, 2, &v), -1);
 done:
 	report_cells_free(c);
 }
@@ -257,10 +325,12 @@ int
 main(void)
 {
 	test_order();
+	test_insight();
 	/* Again with shared strings, whose ids differ from the cells' own. */
 	if ((shared = tally_new()) == NULL || tally_str(shared, "unrelated") == 0)
 		return 1;
 	test_order();
+	test_insight();
 	tally_free(shared);
 	shared = NULL;
 	test_many();

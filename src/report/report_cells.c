@@ -11,8 +11,6 @@
  * (report_tally.h).
  */
 #include "report_cells.h"
-#include "model_get.h"
-#include "report_options.h"
 #include "report_tally.h"
 #include "array_grow.h"
 
@@ -116,6 +114,13 @@ struct report_cells {
 	size_t cap_cells;
 	struct report_ep_count *orgs, *ips;
 	size_t cap_orgs, cap_ips;
+	/* report_cells_insight(): the same, apart. */
+	struct report_in_type *in_types;
+	size_t cap_in_types;
+	struct report_in_day *in_days;
+	size_t cap_in_days;
+	struct report_ep_count *in_mx, *in_orgs;
+	size_t cap_in_mx, cap_in_orgs;
 };
 
 /* An episode entry of a domain, with what it sorts by. */
@@ -411,6 +416,10 @@ report_cells_free(struct report_cells *c)
 	free(c->cells);
 	free(c->orgs);
 	free(c->ips);
+	free(c->in_types);
+	free(c->in_days);
+	free(c->in_mx);
+	free(c->in_orgs);
 	free(c);
 }
 
@@ -726,46 +735,116 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	return 0;
 }
 
+/*
+ * The insight entries of domain I by result type, day and creation: a
+ * cell, then its MX hosts and reporters in the order the rows named them.
+ * Counted into their types in creation order, then each type's run
+ * sorted by day unless the rows came in day order already.
+ */
 int
-report_cells_build(struct report_cells *c, size_t i, struct json_object **in_r)
+report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *d)
 {
-	struct json_object *in;
-	size_t k;
-	long last_day = 0;
-	char date[16] = "";
+	size_t k, n = 0, n_t = 0, n_days = 0, n_mx = 0, n_orgs = 0, n_e;
+	void *tmp;
+	struct report_in_day *day = NULL;
 
-	*in_r = NULL;
+	memset(d, 0, sizeof(*d));
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	in = json_object_new_object();
+	if (c->rank_of == NULL && (c->rank_of = calloc(tally_strings(c->s) + 1,
+	    sizeof(*c->rank_of))) == NULL)
+		return -1;
+	n_e = c->start[i + 1] - c->start[i] + 1;
+	if (RESERVE(c->srt, c->cap_srt, n_e) < 0 ||
+	    RESERVE(c->kid, c->cap_kid, n_e) < 0)
+		return -1;
+	/* The types in the order of their first cell: rank_of holds rank + 1. */
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
-		struct json_object *cell;
 
-		if (KIND(e) <= EP_LAST)
-			continue;
-		if (date[0] == '\0' || DAY(e) != last_day) {
-			report_date((time_t)DAY(e) * REPORT_DAY, date, sizeof(date));
-			last_day = DAY(e);
-		}
-		/* A cell's entry comes before those under it: created first. */
-		cell = mval_child(mval_child(in, tally_name(c->s, e->key)), date);
-		switch (KIND(e)) {
-		case IN:
-			json_object_object_add(cell, "failed", json_object_new_int64(e->v));
-			break;
-		case IN_MX:
-			json_object_object_add(mval_child(cell, "mx_hosts"), tally_name(c->s, e->sub),
-			    json_object_new_int64(e->v));
-			break;
-		case IN_ORG:
-			json_object_object_add(mval_child(cell, "reporters"), tally_name(c->s, e->sub),
-			    json_object_new_int64(e->v));
-			break;
-		default:
-			break;	/* the episodes', skipped above */
+		if (KIND(e) == IN)
+			c->rank_of[e->key] = 0;
+	}
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = at(c, c->order[k]);
+
+		if (KIND(e) == IN && c->rank_of[e->key] == 0) {
+			if (RESERVE(c->in_types, c->cap_in_types, n_t + 1) < 0)
+				return -1;
+			c->in_types[n_t].rt = e->key;
+			c->in_types[n_t].day0 = c->in_types[n_t].n_days = 0;
+			c->rank_of[e->key] = (uint32_t)++n_t;
 		}
 	}
-	*in_r = in;
+	for (k = 0; k <= n_t; k++)
+		c->kid[k] = 0;
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = at(c, c->order[k]);
+
+		if (KIND(e) >= IN)
+			c->kid[c->rank_of[e->key]]++;
+	}
+	for (k = 1; k <= n_t; k++)
+		c->kid[k] += c->kid[k - 1];
+	for (k = c->start[i]; k < c->start[i + 1]; k++) {
+		const struct entry *e = at(c, c->order[k]);
+		struct ep_sort *t;
+
+		if (KIND(e) < IN)
+			continue;
+		t = &c->srt[c->kid[c->rank_of[e->key] - 1]++];
+		t->rank = c->rank_of[e->key] - 1;
+		t->day = (int32_t)DAY(e);
+		t->idx = c->order[k];
+		n++;
+	}
+	for (k = 0; k < n; ) {
+		size_t j = k + 1;
+		int sorted = 1;
+
+		for (; j < n && c->srt[j].rank == c->srt[k].rank; j++)
+			if (c->srt[j].day < c->srt[j - 1].day)
+				sorted = 0;
+		if (!sorted)
+			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
+		k = j;
+	}
+	for (k = 0; k < n; k++) {
+		const struct entry *e = at(c, c->srt[k].idx);
+		struct report_in_type *type = &c->in_types[c->srt[k].rank];
+
+		if (KIND(e) == IN) {
+			if (RESERVE(c->in_days, c->cap_in_days, n_days + 1) < 0)
+				return -1;
+			if (type->n_days == 0)
+				type->day0 = n_days;
+			type->n_days++;
+			day = &c->in_days[n_days++];
+			day->day = DAY(e);
+			day->failed = e->v;
+			day->mx0 = n_mx;
+			day->org0 = n_orgs;
+			day->n_mx = day->n_org = 0;
+		} else if (day == NULL) {
+			return -1;	/* cannot be: a cell is created first */
+		} else if (KIND(e) == IN_MX) {
+			if (RESERVE(c->in_mx, c->cap_in_mx, n_mx + 1) < 0)
+				return -1;
+			c->in_mx[n_mx].id = e->sub;
+			c->in_mx[n_mx++].n = e->v;
+			day->n_mx++;
+		} else {
+			if (RESERVE(c->in_orgs, c->cap_in_orgs, n_orgs + 1) < 0)
+				return -1;
+			c->in_orgs[n_orgs].id = e->sub;
+			c->in_orgs[n_orgs++].n = e->v;
+			day->n_org++;
+		}
+	}
+	d->types = c->in_types;
+	d->n_types = n_t;
+	d->days = c->in_days;
+	d->mx = c->in_mx;
+	d->orgs = c->in_orgs;
 	return 0;
 }

@@ -7,20 +7,19 @@
  * failure detail (domain, result type, MX host, day); as json-c objects
  * they took gigabytes.  Here each cell, and each reporter, receiving IP
  * and MX host under it, is one small fixed-size entry in a hash table
- * over interned strings; report_cells_episodes() then gives the episode
- * cells of a single domain as arrays, and report_cells_build() the JSON
- * of its insight cells, which the caller releases before asking for the
- * next.
- * Every object gets its keys in the order the rows first named them, as
- * if built row by row: the readers that name the first few depend on it.
+ * over interned strings; report_cells_episodes() and
+ * report_cells_insight() then give the episode and the insight cells of a
+ * single domain as plain arrays, reused for the next domain asked for.
+ * What is under a cell (reporters, receiving IPs, MX hosts) comes in the
+ * order the rows first named it: the readers that name the first few
+ * depend on it.
  *
- * Errors: report_cells_add() and report_cells_build() return -1 when out
- * of memory; the table is then unusable but report_cells_free() is safe.
+ * Errors: report_cells_add() and the views return -1 when out of memory;
+ * the table is then unusable but report_cells_free() is safe.
  */
 #ifndef TLSRPT_REPORT_CELLS_H
 #define TLSRPT_REPORT_CELLS_H
 
-#include <json.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,7 +69,7 @@ uint32_t report_cells_episode_key(struct report_cells *c, uint32_t rt, uint32_t 
 /*
  * No more rows: the lookup table goes (a large part of the memory while
  * the rows stream in) and the cells are grouped by domain; the first
- * report_cells_episodes() or report_cells_build() does it when not done.
+ * report_cells_episodes() or report_cells_insight() does it when not done.
  * -1 when out of memory.
  */
 int report_cells_seal(struct report_cells *c);
@@ -116,10 +115,33 @@ int report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_dom
 const char *report_cells_str(const struct report_cells *c, uint32_t id);
 
 /*
- * The insight cells of domain I as JSON (the caller puts it):
- *   *IN: result type -> date -> {failed, mx_hosts {host: n},
- *        reporters {org: n}}
+ * The insight cells of domain I, as plain arrays that stay valid until
+ * the next call (or report_cells_free()); those of
+ * report_cells_episodes() stay valid meanwhile.  Its result types in the
+ * order the rows first named them; each type's days in ascending order;
+ * each day's failed sessions, and its MX hosts and reporters (with their
+ * failed sessions) in the order the rows of that day first named them.
+ * Strings are named by id (report_cells_str()).  -1 when out of memory.
  */
-int report_cells_build(struct report_cells *c, size_t i, struct json_object **in);
+struct report_in_day {
+	long day;
+	long long failed;
+	size_t mx0, n_mx;		/* into mx */
+	size_t org0, n_org;		/* into orgs */
+};
+
+struct report_in_type {
+	uint32_t rt;			/* the result type's string id */
+	size_t day0, n_days;		/* into days */
+};
+
+struct report_in_domain {
+	const struct report_in_type *types;
+	size_t n_types;
+	const struct report_in_day *days;
+	const struct report_ep_count *mx, *orgs;
+};
+
+int report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *d);
 
 #endif

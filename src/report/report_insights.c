@@ -13,27 +13,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "a, b and c" of the keys of OBJ (at most 4 named) into BUF. */
-static void
-names(struct json_object *obj, char *buf, size_t size)
+/*
+ * Append K, the I-th of N names, to the list in BUF (SIZE bytes, LEN of
+ * them used): "a, b and c", the first 4 named, then " and N more".  0
+ * once the list is done (or BUF full).
+ */
+static int
+name_add(char *buf, size_t size, size_t *len, size_t i, size_t n, const char *k)
 {
-	size_t n = obj ? json_object_object_length(obj) : 0, i = 0, len = 0;
+	if (i == 4) {
+		snprintf(buf + *len, size - *len, " and %zu more", n - 4);
+		return 0;
+	}
+	*len += (size_t)snprintf(buf + *len, size - *len, "%s%s",
+	    i == 0 ? "" : i + 1 == n ? " and " : ", ", k);
+	return *len < size;
+}
+
+/* The strings of the N counts V of the cells C, named (name_add()) into BUF. */
+static void
+names(const struct report_cells *c, const struct report_ep_count *v, size_t n,
+    char *buf, size_t size)
+{
+	size_t i, len = 0;
 
 	buf[0] = '\0';
-	if (obj == NULL)
-		return;
-	json_object_object_foreach(obj, k, v) {
-		(void)v;
-		if (i == 4) {
-			snprintf(buf + len, size - len, " and %zu more", n - 4);
-			return;
-		}
-		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-		    i == 0 ? "" : i + 1 == n ? " and " : ", ", k);
-		if (len >= size)
-			return;
-		i++;
-	}
+	for (i = 0; i < n && name_add(buf, size, &len, i, n, report_cells_str(c, v[i].id)); i++)
+		;
+}
+
+/* The N strings S, named (name_add()) into BUF. */
+static void
+names_str(const char *const *s, size_t n, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && name_add(buf, size, &len, i, n, s[i]); i++)
+		;
+}
+
+/* "YYYY-MM-DD" of DAY (days since the epoch) into BUF. */
+static const char *
+day_date(long day, char buf[REPORT_DAILY_DATE_SIZE])
+{
+	report_date((time_t)day * REPORT_DAY, buf, REPORT_DAILY_DATE_SIZE);
+	return buf;
 }
 
 /*
@@ -109,133 +134,182 @@ last_report_day(const struct dindex *ix, const char *domain,
 	return report_daily_date(&e, buf, REPORT_DAILY_DATE_SIZE);
 }
 
+/* The cells of result type RT in V, or NULL when it has none. */
+static const struct report_in_type *
+in_type(const struct report_cells *c, const struct report_in_domain *v, const char *rt)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_types; i++)
+		if (strcmp(report_cells_str(c, v->types[i].rt), rt) == 0)
+			return &v->types[i];
+	return NULL;
+}
+
 /* ---- tlsa-invalid that starts and clears within about two days -------- */
 
-static void
-tlsa_rollover(const struct dindex *ix, struct json_object *list,
-    const char *domain, struct json_object *by_date)
+static int
+tlsa_rollover(const struct dindex *ix, struct json_object *list, const char *domain,
+    const struct report_cells *c, const struct report_in_domain *v,
+    const struct report_in_type *t)
 {
-	const char **d;
-	size_t n = model_sorted_keys(by_date, &d), i = 0;
+	const struct report_in_day *d = v->days + t->day0;
+	size_t n = t->n_days, i = 0, k;
 	char last_buf[REPORT_DAILY_DATE_SIZE];
 	const char *last_day = last_report_day(ix, domain, last_buf);
+	/* A run's hosts: at most all those of the type, which come in a row. */
+	const char **hosts = calloc(d[n - 1].mx0 + d[n - 1].n_mx - d[0].mx0 + 1,
+	    sizeof(*hosts));
 
+	if (hosts == NULL)
+		return -1;
 	while (i < n) {
-		size_t j = i;
-		long len;
+		size_t j = i, n_hosts = 0;
 		int cleared;
-		struct json_object *o, *hosts = json_object_new_object();
+		struct json_object *o;
 		long long total = 0;
-		char hnames[300];
+		char hnames[300], first[REPORT_DAILY_DATE_SIZE], last[REPORT_DAILY_DATE_SIZE];
 
-		while (j + 1 < n && model_day(d[j + 1]) == model_day(d[j]) + 1)
+		while (j + 1 < n && d[j + 1].day == d[j].day + 1)
 			j++;
-		len = model_day(d[j]) - model_day(d[i]) + 1;
-		cleared = strcmp(last_day, d[j]) > 0;
-		if (cleared && len > INSIGHT_BURST_MAX_DAYS) {
-			json_object_put(hosts);
+		day_date(d[i].day, first);
+		day_date(d[j].day, last);
+		cleared = strcmp(last_day, last) > 0;
+		if (cleared && d[j].day - d[i].day + 1 > INSIGHT_BURST_MAX_DAYS) {
 			i = j + 1;
 			continue;
 		}
 		o = insight_new(list, "tlsa-rollover", cleared ? "warning" : "critical",
-		    domain, d[i], d[j]);
+		    domain, first, last);
 		json_object_object_add(o, "result_type", json_object_new_string("tlsa-invalid"));
-		for (size_t k = i; k <= j; k++) {
-			struct json_object *c = model_get(by_date, d[k]);
-			char mx[300], who[300];
+		for (k = i; k <= j; k++) {
+			char mx[300], who[300], date[REPORT_DAILY_DATE_SIZE];
+			size_t h, m;
 
-			names(model_get(c, "mx_hosts"), mx, sizeof(mx));
-			names(model_get(c, "reporters"), who, sizeof(who));
-			total += mval_int(c, "failed");
-			if (model_get(c, "mx_hosts") != NULL) {
-				json_object_object_foreach(model_get(c, "mx_hosts"), h, v) {
-					(void)v;
-					json_object_object_add(hosts, h, json_object_new_boolean(1));
-				}
+			names(c, v->mx + d[k].mx0, d[k].n_mx, mx, sizeof(mx));
+			names(c, v->orgs + d[k].org0, d[k].n_org, who, sizeof(who));
+			total += d[k].failed;
+			/* The run's hosts in the order first named (interned: one pointer each). */
+			for (h = 0; h < d[k].n_mx; h++) {
+				const char *name = report_cells_str(c, v->mx[d[k].mx0 + h].id);
+
+				for (m = 0; m < n_hosts && hosts[m] != name; m++)
+					;
+				if (m == n_hosts)
+					hosts[n_hosts++] = name;
 			}
 			insight_evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
-			    d[k], mval_int(c, "failed"), mx, who);
+			    day_date(d[k].day, date), d[k].failed, mx, who);
 		}
-		names(hosts, hnames, sizeof(hnames));
+		names_str(hosts, n_hosts, hnames, sizeof(hnames));
 		if (cleared) {
 			insight_text(o, "title", "%s: tlsa-invalid on %s from %s to %s (%lld sessions), "
-			    "then cleared", domain, hnames, d[i], d[j], total);
+			    "then cleared", domain, hnames, first, last, total);
 			insight_evidence(o, "after %s: reports with no tlsa-invalid (last report %s)",
-			    d[j], last_day);
+			    last, last_day);
 		} else
 			insight_text(o, "title", "%s: tlsa-invalid on %s since %s (%lld sessions), "
-			    "not cleared", domain, hnames, d[i], total);
+			    "not cleared", domain, hnames, first, total);
 		insight_text(o, "fix", "A certificate was most likely replaced with a new key "
 		    "before the TLSA record was updated. Renew keeping the key (certbot renew "
 		    "--reuse-key), publish TLSA 3 1 1 (public key SHA-256), and publish the next "
 		    "key's TLSA record before switching to it. See: tlsrpt explain tlsa-invalid");
-		json_object_put(hosts);
 		i = j + 1;
 	}
-	free(d);
+	free(hosts);
+	return 0;
 }
 
 /* ---- a certificate problem on one MX while the others are fine -------- */
 
-static void
-mx_certificate(const struct dindex *ix, struct json_object *list,
-    const char *domain, const char *rt, struct json_object *by_date)
+/* An MX host with a certificate problem: its days and failed sessions. */
+struct affected {
+	const char *host;		/* the cells' string */
+	long first, last;
+	long long failed;
+};
+
+/* The index of HOST among the N of A, or N. */
+static size_t
+affected_at(const struct affected *a, size_t n, const char *host)
 {
-	struct json_object *affected = json_object_new_object(), *fine, *o;
-	struct json_object *mxs = model_get(ix->mx, domain);
-	const char **d;
-	size_t n = model_sorted_keys(by_date, &d), i;
-	char bad[300], good[300];
+	size_t i;
 
+	for (i = 0; i < n && strcmp(a[i].host, host) != 0; i++)
+		;
+	return i;
+}
+
+static int
+mx_certificate(const struct dindex *ix, struct json_object *list, const char *domain,
+    const char *rt, const struct report_cells *c, const struct report_in_domain *v,
+    const struct report_in_type *t)
+{
+	const struct report_in_day *d = v->days + t->day0;
+	struct json_object *mxs = model_get(ix->mx, domain), *o;
+	struct json_object *known = model_get(domain_entry(ix, domain), "_mx_known");
+	size_t n = t->n_days, i, h, n_aff = 0, n_fine = 0;
+	struct affected *aff;
+	const char **fine;
+	char bad[300], good[300], first[REPORT_DAILY_DATE_SIZE], last[REPORT_DAILY_DATE_SIZE];
+
+	aff = calloc(d[n - 1].mx0 + d[n - 1].n_mx - d[0].mx0 + 1, sizeof(*aff));
+	fine = calloc((known != NULL ? (size_t)json_object_object_length(known) : 0) +
+	    model_len(mxs) + 1, sizeof(*fine));
+	if (aff == NULL || fine == NULL) {
+		free(aff);
+		free(fine);
+		return -1;
+	}
+	/* The hosts in the order first named, each with its days and sum. */
 	for (i = 0; i < n; i++) {
-		struct json_object *hosts = model_get(model_get(by_date, d[i]), "mx_hosts");
+		for (h = 0; h < d[i].n_mx; h++) {
+			const struct report_ep_count *m = &v->mx[d[i].mx0 + h];
+			const char *host = report_cells_str(c, m->id);
+			size_t a = affected_at(aff, n_aff, host);
 
-		if (hosts == NULL)
-			continue;
-		json_object_object_foreach(hosts, h, cnt) {
-			struct json_object *e = model_get(affected, h);
-
-			if (e == NULL) {
-				e = json_object_new_object();
-				json_object_object_add(affected, h, e);
-				json_object_object_add(e, "first", json_object_new_string(d[i]));
+			if (a == n_aff) {
+				aff[n_aff].host = host;
+				aff[n_aff++].first = d[i].day;
 			}
-			json_object_object_add(e, "last", json_object_new_string(d[i]));
-			json_object_object_add(e, "failed", json_object_new_int64(
-			    mval_int(e, "failed") + json_object_get_int64(cnt)));
+			aff[a].last = d[i].day;
+			aff[a].failed += m->n;
 		}
 	}
 	/* The domain's other MX hosts: named by its policies or seen failing otherwise. */
-	fine = json_object_new_object();
-	{
-		struct json_object *known = model_get(domain_entry(ix, domain), "_mx_known");
-
-		if (known != NULL) {
-			json_object_object_foreach(known, k, v) {
-				(void)v;
-				if (model_get(affected, k) == NULL)
-					json_object_object_add(fine, k, json_object_new_boolean(1));
-			}
+	if (known != NULL) {
+		json_object_object_foreach(known, k, kv) {
+			(void)kv;
+			if (affected_at(aff, n_aff, k) == n_aff)
+				fine[n_fine++] = k;
 		}
 	}
 	for (i = 0; i < model_len(mxs); i++) {
 		const char *host = json_object_get_string(json_object_array_get_idx(mxs, i));
 
-		if (model_get(affected, host) == NULL && host[0] != '(')
-			json_object_object_add(fine, host, json_object_new_boolean(1));
+		if (affected_at(aff, n_aff, host) == n_aff && host[0] != '(') {
+			for (h = 0; h < n_fine && strcmp(fine[h], host) != 0; h++)
+				;
+			if (h == n_fine)
+				fine[n_fine++] = host;
+		}
 	}
-	if (n > 0 && json_object_object_length(affected) > 0 &&
-	    json_object_object_length(fine) > 0) {
-		names(affected, bad, sizeof(bad));
-		names(fine, good, sizeof(good));
-		o = insight_new(list, "mx-certificate", "critical", domain, d[0], d[n - 1]);
+	if (n > 0 && n_aff > 0 && n_fine > 0) {
+		size_t len = 0;
+
+		bad[0] = '\0';
+		for (i = 0; i < n_aff && name_add(bad, sizeof(bad), &len, i, n_aff, aff[i].host); i++)
+			;
+		names_str(fine, n_fine, good, sizeof(good));
+		o = insight_new(list, "mx-certificate", "critical", domain,
+		    day_date(d[0].day, first), day_date(d[n - 1].day, last));
 		json_object_object_add(o, "result_type", json_object_new_string(rt));
 		insight_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
-		    json_object_object_length(fine) > 1 ? "are" : "is");
-		json_object_object_foreach(affected, ah, e) {
-			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", ah,
-			    mval_int(e, "failed"), rt, mval_str(e, "first"), mval_str(e, "last"));
-		}
+		    n_fine > 1 ? "are" : "is");
+		for (i = 0; i < n_aff; i++)
+			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", aff[i].host,
+			    aff[i].failed, rt, day_date(aff[i].first, first),
+			    day_date(aff[i].last, last));
 		insight_evidence(o, "no %s on %s", rt, good);
 		if (strcmp(rt, "certificate-expired") == 0)
 			insight_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
@@ -248,47 +322,49 @@ mx_certificate(const struct dindex *ix, struct json_object *list,
 			    "connect to; install one whose subjectAltName covers it, as on %s. "
 			    "See: tlsrpt explain certificate-host-mismatch", bad, good);
 	}
-	json_object_put(affected);
-	json_object_put(fine);
-	free(d);
+	free(aff);
+	free(fine);
+	return 0;
 }
 
 /* ---- MTA-STS failures reported by several reporters on one day -------- */
 
 static void
 sts_outage(struct json_object *list, const char *domain, const char *rt,
-    struct json_object *by_date)
+    const struct report_cells *c, const struct report_in_domain *v,
+    const struct report_in_type *t)
 {
-	const char **d;
-	size_t n = model_sorted_keys(by_date, &d), i = 0;
+	const struct report_in_day *d = v->days + t->day0;
+	size_t n = t->n_days, i = 0;
 
 	while (i < n) {
-		struct json_object *c = model_get(by_date, d[i]), *o;
+		struct json_object *o;
 		size_t j = i;
-		char who[300];
+		char who[300], first[REPORT_DAILY_DATE_SIZE], last[REPORT_DAILY_DATE_SIZE];
 
-		if (json_object_object_length(model_get(c, "reporters")) < INSIGHT_STS_MIN_REPORTERS) {
+		if (d[i].n_org < INSIGHT_STS_MIN_REPORTERS) {
 			i++;
 			continue;
 		}
-		while (j + 1 < n && model_day(d[j + 1]) == model_day(d[j]) + 1 &&
-		    json_object_object_length(model_get(model_get(by_date, d[j + 1]), "reporters")) >=
-		    INSIGHT_STS_MIN_REPORTERS)
+		while (j + 1 < n && d[j + 1].day == d[j].day + 1 &&
+		    d[j + 1].n_org >= INSIGHT_STS_MIN_REPORTERS)
 			j++;
-		o = insight_new(list, "sts-outage", "critical", domain, d[i], d[j]);
+		day_date(d[i].day, first);
+		day_date(d[j].day, last);
+		o = insight_new(list, "sts-outage", "critical", domain, first, last);
 		json_object_object_add(o, "result_type", json_object_new_string(rt));
-		names(model_get(c, "reporters"), who, sizeof(who));
+		names(c, v->orgs + d[i].org0, d[i].n_org, who, sizeof(who));
 		if (i == j)
-			insight_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, d[i]);
+			insight_text(o, "title", "%s: %s reported by %s on %s", domain, rt, who, first);
 		else
 			insight_text(o, "title", "%s: %s reported by several reporters, %s to %s",
-			    domain, rt, d[i], d[j]);
+			    domain, rt, first, last);
 		for (size_t k = i; k <= j; k++) {
-			struct json_object *ck = model_get(by_date, d[k]);
+			char date[REPORT_DAILY_DATE_SIZE];
 
-			names(model_get(ck, "reporters"), who, sizeof(who));
-			insight_evidence(o, "%s: %lld failed sessions, reporters: %s", d[k],
-			    mval_int(ck, "failed"), who);
+			names(c, v->orgs + d[k].org0, d[k].n_org, who, sizeof(who));
+			insight_evidence(o, "%s: %lld failed sessions, reporters: %s",
+			    day_date(d[k].day, date), d[k].failed, who);
 		}
 		if (strcmp(rt, "sts-webpki-invalid") == 0)
 			insight_text(o, "fix", "The certificate of https://mta-sts.%s is not valid for "
@@ -303,7 +379,6 @@ sts_outage(struct json_object *list, const char *domain, const char *rt,
 			    "sts-policy-fetch-error", domain, insight_cmd_name(domain, "DOMAIN"));
 		i = j + 1;
 	}
-	free(d);
 }
 
 /* ---- a domain's failure rate well above its own recent past ----------- */
@@ -850,28 +925,33 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	lo = json_object_new_object();
 	done = json_object_new_object();
 	/*
-	 * A domain at a time, so that only its cells are ever JSON and the
-	 * list can be cut as it grows: the detectors, then every failure as
+	 * A domain at a time, so that the list can be cut as it grows: the
+	 * detectors over the domain's insight cells, then every failure as
 	 * episodes the detectors refine, then the spikes none of them covers.
 	 */
 	for (k = 0; k < report_cells_domains(ed->cells); k++) {
 		const char *domain = report_cells_domain(ed->cells, k);
-		struct json_object *by_type, *c, *detected = NULL;
+		struct json_object *detected = NULL;
+		struct report_in_domain v;
 		size_t first = json_object_array_length(list), s0 = stubs.n;
+		const struct report_in_type *t;
 
-		if (report_cells_build(ed->cells, k, &by_type) < 0)
+		if (report_cells_insight(ed->cells, k, &v) < 0)
 			goto fail;
-		if ((c = model_get(by_type, "tlsa-invalid")) != NULL)
-			tlsa_rollover(&ix, list, domain, c);
-		if ((c = model_get(by_type, "certificate-expired")) != NULL)
-			mx_certificate(&ix, list, domain, "certificate-expired", c);
-		if ((c = model_get(by_type, "certificate-host-mismatch")) != NULL)
-			mx_certificate(&ix, list, domain, "certificate-host-mismatch", c);
-		if ((c = model_get(by_type, "sts-policy-fetch-error")) != NULL)
-			sts_outage(list, domain, "sts-policy-fetch-error", c);
-		if ((c = model_get(by_type, "sts-webpki-invalid")) != NULL)
-			sts_outage(list, domain, "sts-webpki-invalid", c);
-		json_object_put(by_type);
+		if ((t = in_type(ed->cells, &v, "tlsa-invalid")) != NULL &&
+		    tlsa_rollover(&ix, list, domain, ed->cells, &v, t) < 0)
+			goto fail;
+		if ((t = in_type(ed->cells, &v, "certificate-expired")) != NULL &&
+		    mx_certificate(&ix, list, domain, "certificate-expired", ed->cells, &v, t) < 0)
+			goto fail;
+		if ((t = in_type(ed->cells, &v, "certificate-host-mismatch")) != NULL &&
+		    mx_certificate(&ix, list, domain, "certificate-host-mismatch", ed->cells, &v,
+		    t) < 0)
+			goto fail;
+		if ((t = in_type(ed->cells, &v, "sts-policy-fetch-error")) != NULL)
+			sts_outage(list, domain, "sts-policy-fetch-error", ed->cells, &v, t);
+		if ((t = in_type(ed->cells, &v, "sts-webpki-invalid")) != NULL)
+			sts_outage(list, domain, "sts-webpki-invalid", ed->cells, &v, t);
 		for (i = first; i < json_object_array_length(list); i++) {
 			if (detected == NULL)
 				detected = json_object_new_array();

@@ -3,8 +3,8 @@
  * each insight names its evidence (dates, counts, hosts, reporters) and
  * the fix.  The kinds are listed in doc/report-json.md.
  *
- * ED holds the per-day cells (report_cells.h: of each domain, result
- * type -> date -> {failed, mx_hosts {host: n}, reporters {org: n}}, and
+ * ED holds the per-day cells (report_cells.h: of each domain, per result
+ * type and day the failed sessions with their MX hosts and reporters, and
  * those of the episodes); INCONSISTENT an array of policies whose
  * failure details do not add up to their summary.  report_insights()
  * adds the "insights" array to MODEL, which must already hold "domains"
