@@ -481,12 +481,6 @@ episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
 }
 
 uint32_t
-report_cells_id(struct report_cells *c, const char *s)
-{
-	return intern(c, s);
-}
-
-uint32_t
 report_cells_episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx)
 {
 	return rt != 0 && epmx != 0 ? episode_key(c, rt, epmx) : 0;

@@ -58,12 +58,11 @@ struct report_cell_row {
 int report_cells_add(struct report_cells *c, const struct report_cell_row *row);
 
 /*
- * The id of S in the cells' strings, interned; and the episode key of
- * string ids RT and EPMX, made once per pair.  0 when out of memory.
- * With these a caller can hand rows over by id alone, strings NULL (see
- * report_cells_feed.h).
+ * The episode key of string ids RT and EPMX, made once per pair (its
+ * text interned in the cells' strings); 0 when out of memory.  With it a
+ * caller can hand rows over by id alone, strings NULL, to a thread that
+ * adds them while the caller goes on interning (report_model.c does).
  */
-uint32_t report_cells_id(struct report_cells *c, const char *s);
 uint32_t report_cells_episode_key(struct report_cells *c, uint32_t rt, uint32_t epmx);
 
 /*

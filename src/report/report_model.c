@@ -8,12 +8,14 @@
  * details add to counters keyed by interned strings (report_tally.h),
  * replayed once into json-c aggregates keyed by name, which become the
  * sorted arrays of the model at the end; the failure details also feed
- * the per-day cells of the episodes (report_cells.h).
+ * the per-day cells of the episodes (report_cells.h).  The failure
+ * details' sums and cells are added in a second thread (relay.h) while
+ * the rows come in: it takes a quarter of the rows' work off the first.
  */
 #include "report_model.h"
 #include "array_grow.h"
 #include "report_cells.h"
-#include "report_cells_feed.h"
+#include "relay.h"
 #include "report_daily.h"
 #include "report_episodes.h"
 #include "report_insights.h"
@@ -93,10 +95,16 @@ struct agg {
 	struct json_object *claims;	/* reporter -> {organization-name: reports} */
 	struct json_object *trust;	/* insights of report_trust.h */
 	size_t n_excluded;
-	/* For the episodes and the insights (report_cells.h), filled by FEED
-	 * in a thread of its own while the rows come in. */
+	/* For the episodes and the insights (report_cells.h). */
 	struct report_cells *cells;
-	struct report_cells_feed *feed;
+	/*
+	 * The failure details' sums: FT, keyed by T's string ids, and CELLS
+	 * are filled by FRELAY's thread (apply_failure()) while the rows
+	 * come in.  FT's entries come after T's first FT_AT in creation order.
+	 */
+	struct relay *frelay;
+	struct tally *ft;
+	size_t ft_at;
 	/* The period's report days per domain and reporter (report_episodes.h). */
 	struct report_domain_reps *repdays;
 	size_t n_repdays, n_repslots;
@@ -481,17 +489,38 @@ set_flag(struct agg *a, uint32_t id, uint8_t flag)
 	return 0;
 }
 
+/* A failure detail for apply_failure(): string ids of a->t. */
+struct frec {
+	uint32_t dom, host, rt, code, ip, mta, org, epmx, key;
+	int32_t enforced, insight;
+	long day;
+	long long n;
+};
+
+/* tally_add() on the failure details' own sums, in their thread. */
+static int
+ftally_add(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
+    long long n)
+{
+	struct tally_entry *e = tally_get(a->ft, kind, x, y, z, NULL);
+
+	if (e == NULL)
+		return -1;
+	e->v += n;
+	return 0;
+}
+
 static int
 on_failure(void *ctx, const struct store_failure_row *row)
 {
 	struct agg *a = ctx;
-	struct report_cell_row cr;
+	struct frec f;
 	char key[600];
 	long pi = find_pol(a, row->policy);
 	const struct pol *p;
 	struct rep *r;
 	long long n = row->failed;
-	uint32_t rt, host, dom, org, ip = 0, mta = 0, code = 0, day;
+	uint32_t rt, host, dom, org, ip = 0, mta = 0, code = 0;
 	int folded, bad = 0;
 
 	if (pi < 0)
@@ -502,7 +531,6 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	a->pols[pi].n_details++;
 	dom = p->dom;
 	org = r->org_id;
-	day = (uint32_t)r->day;
 	/*
 	 * Rows past the store's cap (stored before it existed, or folded
 	 * rows) count by result type only, so that no stored report makes
@@ -544,46 +572,66 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	}
 	if (rt == 0 || host == 0)
 		return a->oom = 1;
-
-	/* K_MXF first: replay() builds the views it stands for from it. */
-	bad |= tally_add(a, K_MXF, dom, host, rt, n);
-	if (!folded) {
+	if (!folded)
 		bad |= set_flag(a, rt, S_RCS) | set_flag(a, host, S_IPS);
-		if (code != 0)
-			bad |= tally_add(a, K_FAIL_RC, rt, code, 0, 0);
-		if (ip != 0)
-			bad |= tally_add(a, K_MX_IP, host, ip, 0, 0);
-	}
-	if (mta != 0)
-		bad |= tally_add(a, K_MTA_RT, mta, org, rt, n);
-	bad |= tally_add(a, K_DAILY_RT, day, dom, rt, n);
-	bad |= tally_add(a, K_RP_RT, dom, org, rt, n);
-	if (bad)
-		return a->oom = 1;
-
-	/* For the episodes and the insights: the per-day cells. */
-	memset(&cr, 0, sizeof(cr));
-	cr.domain = p->domain;
-	cr.rt = tally_name(a->t, rt);
-	cr.epmx = folded || row->receiving_mx_hostname == NULL ||
-	    row->receiving_mx_hostname[0] == '\0' ? "" : tally_name(a->t, host);
-	cr.host = tally_name(a->t, host);
-	cr.org = r->org;
-	cr.ip = folded ? NULL : row->receiving_ip;
-	cr.day = r->day;
-	cr.n = n;
-	cr.enforced = p->enforce;
-	cr.insight = report_insight_type(cr.rt);
-	/* The cells share the tally's strings: the ids spare a lookup each. */
-	cr.domain_id = dom;
-	cr.rt_id = rt;
-	cr.epmx_id = cr.epmx[0] != '\0' ? host : 0;
-	cr.host_id = host;
-	cr.org_id = org;
-	cr.ip_id = folded ? 0 : ip;
-	if (report_cells_feed_add(a->feed, &cr) < 0)
+	/*
+	 * The rest by id, in the failures' thread.  The episode key, and ""
+	 * for a row without a host, are interned here, where rows intern.
+	 */
+	memset(&f, 0, sizeof(f));
+	f.dom = dom;
+	f.host = host;
+	f.rt = rt;
+	f.code = code;
+	f.ip = ip;
+	f.mta = mta;
+	f.org = org;
+	f.epmx = folded || row->receiving_mx_hostname == NULL ||
+	    row->receiving_mx_hostname[0] == '\0' ? tally_str(a->t, "") : host;
+	f.key = report_cells_episode_key(a->cells, rt, f.epmx);
+	f.enforced = p->enforce != 0;
+	f.insight = report_insight_type(tally_name(a->t, rt));
+	f.day = r->day;
+	f.n = n;
+	if (bad || f.epmx == 0 || f.key == 0 || relay_put(a->frelay, &f) < 0)
 		a->oom = 1;
 	return a->oom;
+}
+
+/*
+ * A failure detail's sums and cells, in the failures' thread: only FT
+ * and CELLS are touched, by the ids on_failure() resolved.
+ */
+static int
+apply_failure(void *ctx, const void *rec)
+{
+	struct agg *a = ctx;
+	struct frec f;
+	struct report_cell_row cr;
+
+	memcpy(&f, rec, sizeof(f));
+	/* K_MXF first: replay() builds the views it stands for from it. */
+	if (ftally_add(a, K_MXF, f.dom, f.host, f.rt, f.n) < 0 ||
+	    (f.code != 0 && ftally_add(a, K_FAIL_RC, f.rt, f.code, 0, 0) < 0) ||
+	    (f.ip != 0 && ftally_add(a, K_MX_IP, f.host, f.ip, 0, 0) < 0) ||
+	    (f.mta != 0 && ftally_add(a, K_MTA_RT, f.mta, f.org, f.rt, f.n) < 0) ||
+	    ftally_add(a, K_DAILY_RT, (uint32_t)f.day, f.dom, f.rt, f.n) < 0 ||
+	    ftally_add(a, K_RP_RT, f.dom, f.org, f.rt, f.n) < 0)
+		return -1;
+	/* For the episodes and the insights: the per-day cells, by id alone. */
+	memset(&cr, 0, sizeof(cr));
+	cr.domain_id = f.dom;
+	cr.rt_id = f.rt;
+	cr.epmx_id = f.epmx;
+	cr.host_id = f.host;
+	cr.org_id = f.org;
+	cr.ip_id = f.ip;
+	cr.key_id = f.key;
+	cr.day = f.day;
+	cr.n = f.n;
+	cr.enforced = f.enforced;
+	cr.insight = f.insight;
+	return report_cells_add(a->cells, &cr);
 }
 
 /* domains[DOMAIN], reporters[ORG] of it: as on_policy made them. */
@@ -685,15 +733,15 @@ by_host_ip(const void *x, const void *y)
 static int
 mx_ips(struct agg *a)
 {
-	size_t i, k = 0, n = tally_count(a->t);
+	size_t i, k = 0, n = tally_count(a->ft);
 	struct host_ip *v;
 
 	for (i = 0; i < n; i++)
-		k += tally_at(a->t, i)->kind == K_MX_IP;
+		k += tally_at(a->ft, i)->kind == K_MX_IP;
 	if ((v = malloc((k + 1) * sizeof(*v))) == NULL)
 		return -1;
 	for (i = 0, k = 0; i < n; i++) {
-		const struct tally_entry *e = tally_at(a->t, i);
+		const struct tally_entry *e = tally_at(a->ft, i);
 
 		if (e->kind == K_MX_IP) {
 			v[k].host = e->a;
@@ -828,7 +876,7 @@ derive_free(struct derive *d)
 static int
 derive_new(struct agg *a, struct derive *d)
 {
-	size_t i, n = tally_count(a->t), ns = tally_strings(a->t) + 1;
+	size_t i, n = tally_count(a->ft), ns = tally_strings(a->t) + 1;
 
 	d->dated = calloc(ns, sizeof(*d->dated));
 	d->first = calloc(ns, sizeof(*d->first));
@@ -836,7 +884,7 @@ derive_new(struct agg *a, struct derive *d)
 	if (d->dated == NULL || d->first == NULL || d->last == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const struct tally_entry *e = tally_at(a->t, i);
+		const struct tally_entry *e = tally_at(a->ft, i);
 		long day;
 
 		if (e->kind != K_DAILY_RT)
@@ -899,7 +947,7 @@ failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d
 static int
 replay(struct agg *a)
 {
-	size_t i, n = tally_count(a->t);
+	size_t i, nf = tally_count(a->ft), n = tally_count(a->t) + nf;
 	struct derive dv = { NULL, NULL, NULL };
 	char date[16];
 
@@ -908,7 +956,9 @@ replay(struct agg *a)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		const struct tally_entry *e = tally_at(a->t, i);
+		/* In creation order: the failure details' sums came after FT_AT. */
+		const struct tally_entry *e = i < a->ft_at ? tally_at(a->t, i) :
+		    i < a->ft_at + nf ? tally_at(a->ft, i - a->ft_at) : tally_at(a->t, i - nf);
 		const char *s1 = tally_name(a->t, e->a), *s2 = tally_name(a->t, e->b);
 		struct json_object *o, *o2;
 
@@ -1472,9 +1522,10 @@ free_agg(struct agg *a)
 	json_object_put(a->mtas);
 	report_daily_free(a->daily);
 	free(a->dom_days);
-	/* The feed's thread goes before the cells it fills. */
-	if (a->feed != NULL)
-		report_cells_feed_end(a->feed);
+	/* The failures' thread goes before what it fills. */
+	if (a->frelay != NULL)
+		relay_end(a->frelay);
+	tally_free(a->ft);
 	report_cells_free(a->cells);
 	json_object_put(a->reporters);
 	json_object_put(a->history);
@@ -1558,7 +1609,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	a.mx_hosts = json_object_new_object();
 	a.mtas = json_object_new_object();
 	a.cells = report_cells_new(a.t);
-	a.feed = a.cells != NULL ? report_cells_feed_new(a.cells) : NULL;
+	a.ft = tally_new();
+	a.frelay = relay_new(sizeof(struct frec), apply_failure, &a);
 	a.reporters = json_object_new_object();
 	a.history = json_object_new_object();
 	a.contacts = json_object_new_object();
@@ -1582,10 +1634,15 @@ report_model_build(struct store *st, const struct report_options *opt,
 	hidden = filter;
 	hidden.include_unverified = 1;
 	hidden_pass = (struct store_visitor){ &a, on_hidden_report, NULL, NULL };
-	if (a.t == NULL || a.feed == NULL)
+	if (a.t == NULL || a.cells == NULL || a.ft == NULL || a.frelay == NULL)
 		a.oom = 1;
-	if (a.oom || store_query(st, &filter, &main_pass, errbuf, errlen) < 0 ||
-	    store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
+	if (!a.oom && store_query(st, &filter, &main_pass, errbuf, errlen) == 0)
+		a.ft_at = tally_count(a.t);	/* the failure details came last */
+	else if (!a.oom) {
+		free_agg(&a);
+		return NULL;
+	}
+	if (a.oom || store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
 	    store_query(st, &before, &before_pass, errbuf, errlen) < 0 ||
 	    (!opt->include_unverified &&
 	    store_query(st, &hidden, &hidden_pass, errbuf, errlen) < 0) || a.oom) {
@@ -1594,14 +1651,14 @@ report_model_build(struct store *st, const struct report_options *opt,
 		free_agg(&a);
 		return NULL;
 	}
-	/* All rows in: the feed's last ones too. */
-	if (report_cells_feed_end(a.feed) < 0) {
-		a.feed = NULL;
+	/* All rows in: the failures' thread's last ones too. */
+	if (relay_end(a.frelay) < 0) {
+		a.frelay = NULL;
 		errbuf_printf(errbuf, errlen, "out of memory");
 		free_agg(&a);
 		return NULL;
 	}
-	a.feed = NULL;
+	a.frelay = NULL;
 	/* The cells' lookup table is not needed past the rows. */
 	if (report_cells_seal(a.cells) < 0 || replay(&a) < 0) {
 		errbuf_printf(errbuf, errlen, "out of memory");
@@ -1610,6 +1667,8 @@ report_model_build(struct store *st, const struct report_options *opt,
 	}
 	/* Its sums are in the JSON now: give the memory to the insights. */
 	tally_drop_entries(a.t);
+	tally_free(a.ft);
+	a.ft = NULL;
 
 	m = json_object_new_object();
 	json_object_object_add(m, "version", json_object_new_int(1));
