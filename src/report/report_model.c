@@ -470,6 +470,8 @@ on_policy(void *ctx, const struct store_policy_row *row)
 
 #define S_RCS		0x1u		/* a result type: reason_codes */
 #define S_IPS		0x2u		/* an MX host: receiving_ips */
+#define S_TYPED		0x4u		/* a result type: S_INSIGHT is known */
+#define S_INSIGHT	0x8u		/* a result type a detector reads */
 
 /* Set FLAG on string ID; 0, or -1 when out of memory. */
 static int
@@ -487,6 +489,21 @@ set_flag(struct agg *a, uint32_t id, uint8_t flag)
 	}
 	a->sflag[id] |= flag;
 	return 0;
+}
+
+/*
+ * Whether result type RT (a string id) is one the detectors read, asked
+ * of report_insight_type() once per type: 1, 0, or -1 out of memory.
+ */
+static int
+insight_type(struct agg *a, uint32_t rt)
+{
+	if (rt >= a->cap_sflag || !(a->sflag[rt] & S_TYPED)) {
+		if (set_flag(a, rt, S_TYPED | (report_insight_type(tally_name(a->t, rt)) ?
+		    S_INSIGHT : 0)) < 0)
+			return -1;
+	}
+	return (a->sflag[rt] & S_INSIGHT) != 0;
 }
 
 /* A failure detail for apply_failure(): string ids of a->t. */
@@ -590,7 +607,8 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	    row->receiving_mx_hostname[0] == '\0' ? tally_str(a->t, "") : host;
 	f.key = report_cells_episode_key(a->cells, rt, f.epmx);
 	f.enforced = p->enforce != 0;
-	f.insight = report_insight_type(tally_name(a->t, rt));
+	if ((f.insight = insight_type(a, rt)) < 0)
+		bad = 1;
 	f.day = r->day;
 	f.n = n;
 	if (bad || f.epmx == 0 || f.key == 0 || relay_put(a->frelay, &f) < 0)
