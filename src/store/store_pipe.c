@@ -165,10 +165,11 @@ producer(void *arg)
 static int
 visit(const struct handoff_buf *b, const struct store_visitor *v)
 {
-	size_t at = 0;
+	const char *data = b->data;
+	size_t at = 0, len = b->len;
 
-	while (at < b->len) {
-		const char *r = b->data + at;
+	while (at < len) {
+		const char *r = data + at;
 		struct rec h;
 		union {
 			struct store_report_row report;

@@ -9,11 +9,25 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+
+/*
+ * Each buffer on a cache line of its own, apart from the lock: the
+ * producer adds to its buffer's length at every record while the
+ * consumer reads the one it holds, and a shared line would bounce
+ * between the two cores at every record.
+ */
+#define LINE	64
+
+struct slot {
+	struct handoff_buf b;
+	char pad[LINE - sizeof(struct handoff_buf) % LINE];
+};
 
 struct handoff {
+	struct slot s[HANDOFF_BUFS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct handoff_buf b[HANDOFF_BUFS];
 	size_t head, count;
 	int closed, stopped;
 };
@@ -21,10 +35,11 @@ struct handoff {
 struct handoff *
 handoff_new(void)
 {
-	struct handoff *h = calloc(1, sizeof(*h));
+	struct handoff *h = aligned_alloc(LINE, (sizeof(*h) + LINE - 1) / LINE * LINE);
 
 	if (h == NULL)
 		return NULL;
+	memset(h, 0, sizeof(*h));
 	if (pthread_mutex_init(&h->mu, NULL) != 0) {
 		free(h);
 		return NULL;
@@ -45,7 +60,7 @@ handoff_free(struct handoff *h)
 	if (h == NULL)
 		return;
 	for (i = 0; i < HANDOFF_BUFS; i++)
-		free(h->b[i].data);
+		free(h->s[i].b.data);
 	pthread_cond_destroy(&h->cv);
 	pthread_mutex_destroy(&h->mu);
 	free(h);
@@ -60,7 +75,7 @@ handoff_take(struct handoff *h)
 	while (h->count == HANDOFF_BUFS && !h->stopped)
 		pthread_cond_wait(&h->cv, &h->mu);
 	if (!h->stopped) {
-		b = &h->b[(h->head + h->count) % HANDOFF_BUFS];
+		b = &h->s[(h->head + h->count) % HANDOFF_BUFS].b;
 		b->len = 0;
 	}
 	pthread_mutex_unlock(&h->mu);
@@ -114,7 +129,7 @@ handoff_next(struct handoff *h)
 	while (h->count == 0 && !h->closed)
 		pthread_cond_wait(&h->cv, &h->mu);
 	if (h->count > 0)
-		b = &h->b[h->head];
+		b = &h->s[h->head].b;
 	pthread_mutex_unlock(&h->mu);
 	return b;
 }

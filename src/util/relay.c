@@ -29,10 +29,11 @@ consume(void *arg)
 	struct handoff_buf *b;
 
 	while ((b = handoff_next(r->h)) != NULL) {
-		size_t at;
+		const char *data = b->data;
+		size_t at, len = b->len;
 
-		for (at = 0; !r->refused && at + r->size <= b->len; at += r->size)
-			if (r->apply(r->ctx, b->data + at) < 0)
+		for (at = 0; !r->refused && at + r->size <= len; at += r->size)
+			if (r->apply(r->ctx, data + at) < 0)
 				r->refused = 1;
 		/* The rest is only released: the caller learns at its next take. */
 		if (r->refused)
