@@ -604,6 +604,40 @@ cmp_srt(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Entry E's string id and sum, at the end of the array *V (N of CAP used). */
+static int
+push_count(struct report_ep_count **v, size_t *cap, size_t *n, const struct entry *e)
+{
+	void *tmp;
+
+	if (RESERVE(*v, *cap, *n + 1) < 0)
+		return -1;
+	(*v)[*n].id = e->sub;
+	(*v)[(*n)++].n = e->v;
+	return 0;
+}
+
+/*
+ * The first N of c->srt, left by rank by a counting sort, by day within
+ * each rank too; a run is sorted only when out of order, as rows come
+ * mostly in day order.
+ */
+static void
+sort_runs(struct report_cells *c, size_t n)
+{
+	size_t k, j;
+
+	for (k = 0; k < n; k = j) {
+		int sorted = 1;
+
+		for (j = k + 1; j < n && c->srt[j].rank == c->srt[k].rank; j++)
+			if (c->srt[j].day < c->srt[j - 1].day)
+				sorted = 0;
+		if (!sorted)
+			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
+	}
+}
+
 int
 report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d)
 {
@@ -675,17 +709,7 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		t->idx = c->order[k];
 		n++;
 	}
-	for (k = 0; k < n; ) {
-		size_t j = k + 1;
-		int sorted = 1;
-
-		for (; j < n && c->srt[j].rank == c->srt[k].rank; j++)
-			if (c->srt[j].day < c->srt[j - 1].day)
-				sorted = 0;
-		if (!sorted)
-			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
-		k = j;
-	}
+	sort_runs(c, n);
 	for (k = 0; k < n; k++) {
 		const struct entry *e = at(c, c->srt[k].idx);
 		struct report_ep_key *key = &c->keys[c->srt[k].rank];
@@ -708,16 +732,12 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		} else if (KIND(e) == EP_ENF) {
 			cell->enforced = e->v;	/* rows of both kinds */
 		} else if (KIND(e) == EP_ORG) {
-			if (RESERVE(c->orgs, c->cap_orgs, n_orgs + 1) < 0)
+			if (push_count(&c->orgs, &c->cap_orgs, &n_orgs, e) < 0)
 				return -1;
-			c->orgs[n_orgs].id = e->sub;
-			c->orgs[n_orgs++].n = e->v;
 			cell->n_org++;
 		} else {
-			if (RESERVE(c->ips, c->cap_ips, n_ips + 1) < 0)
+			if (push_count(&c->ips, &c->cap_ips, &n_ips, e) < 0)
 				return -1;
-			c->ips[n_ips].id = e->sub;
-			c->ips[n_ips++].n = e->v;
 			cell->n_ip++;
 		}
 	}
@@ -792,17 +812,7 @@ report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *
 		t->idx = c->order[k];
 		n++;
 	}
-	for (k = 0; k < n; ) {
-		size_t j = k + 1;
-		int sorted = 1;
-
-		for (; j < n && c->srt[j].rank == c->srt[k].rank; j++)
-			if (c->srt[j].day < c->srt[j - 1].day)
-				sorted = 0;
-		if (!sorted)
-			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
-		k = j;
-	}
+	sort_runs(c, n);
 	for (k = 0; k < n; k++) {
 		const struct entry *e = at(c, c->srt[k].idx);
 		struct report_in_type *type = &c->in_types[c->srt[k].rank];
@@ -822,16 +832,12 @@ report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *
 		} else if (day == NULL) {
 			return -1;	/* cannot be: a cell is created first */
 		} else if (KIND(e) == IN_MX) {
-			if (RESERVE(c->in_mx, c->cap_in_mx, n_mx + 1) < 0)
+			if (push_count(&c->in_mx, &c->cap_in_mx, &n_mx, e) < 0)
 				return -1;
-			c->in_mx[n_mx].id = e->sub;
-			c->in_mx[n_mx++].n = e->v;
 			day->n_mx++;
 		} else {
-			if (RESERVE(c->in_orgs, c->cap_in_orgs, n_orgs + 1) < 0)
+			if (push_count(&c->in_orgs, &c->cap_in_orgs, &n_orgs, e) < 0)
 				return -1;
-			c->in_orgs[n_orgs].id = e->sub;
-			c->in_orgs[n_orgs++].n = e->v;
 			day->n_org++;
 		}
 	}

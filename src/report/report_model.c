@@ -313,17 +313,25 @@ enum {
 /* MX lists up to this long are parsed once per domain and text. */
 #define MX_LIST_KEY_MAX	1024
 
-/* Add N to entry (KIND, A, B, C); 0, or -1 when out of memory. */
+/* Add N to entry (KIND, A, B, C) of T; 0, or -1 when out of memory. */
 static int
-tally_add(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
+add_to(struct tally *t, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
     long long n)
 {
-	struct tally_entry *e = tally_get(a->t, kind, x, y, z, NULL);
+	struct tally_entry *e = tally_get(t, kind, x, y, z, NULL);
 
 	if (e == NULL)
 		return -1;
 	e->v += n;
 	return 0;
+}
+
+/* add_to() the model's tally. */
+static int
+tally_add(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
+    long long n)
+{
+	return add_to(a->t, kind, x, y, z, n);
 }
 
 /* Add OK to the entry's sum and FAILED to its x. */
@@ -514,17 +522,12 @@ struct frec {
 	long long n;
 };
 
-/* tally_add() on the failure details' own sums, in their thread. */
+/* add_to() the failure details' own sums, in their thread. */
 static int
 ftally_add(struct agg *a, unsigned kind, uint32_t x, uint32_t y, uint32_t z,
     long long n)
 {
-	struct tally_entry *e = tally_get(a->ft, kind, x, y, z, NULL);
-
-	if (e == NULL)
-		return -1;
-	e->v += n;
-	return 0;
+	return add_to(a->ft, kind, x, y, z, n);
 }
 
 static int
