@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* The string fields of each kind of row (store.h), by offset. */
 static const size_t report_strs[] = {
 	offsetof(struct store_report_row, organization_name),
@@ -40,7 +42,9 @@ static const size_t failure_strs[] = {
 	offsetof(struct store_failure_row, additional_information),
 	offsetof(struct store_failure_row, failure_reason_code),
 };
-#define MAX_STRS	7
+#define MAX_STRS	7		/* the most of any kind */
+_Static_assert(N(report_strs) <= MAX_STRS && N(policy_strs) <= MAX_STRS &&
+    N(failure_strs) <= MAX_STRS, "MAX_STRS is too small");
 
 enum kind { K_REPORT, K_POLICY, K_FAILURE };
 
@@ -49,9 +53,9 @@ static const struct shape {
 	const size_t *strs;
 	size_t n_strs;
 } shapes[] = {
-	{ sizeof(struct store_report_row), report_strs, 4 },
-	{ sizeof(struct store_policy_row), policy_strs, 4 },
-	{ sizeof(struct store_failure_row), failure_strs, 7 },
+	{ sizeof(struct store_report_row), report_strs, N(report_strs) },
+	{ sizeof(struct store_policy_row), policy_strs, N(policy_strs) },
+	{ sizeof(struct store_failure_row), failure_strs, N(failure_strs) },
 };
 
 /* A record: this header, the row struct, then its strings; 8-aligned. */
