@@ -6,6 +6,7 @@
  * at HEAD + COUNT, is never one the consumer holds.
  */
 #include "handoff.h"
+#include "array_grow.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -85,20 +86,12 @@ handoff_take(struct handoff *h)
 int
 handoff_room(struct handoff_buf *b, size_t need)
 {
-	size_t cap;
 	char *d;
 
-	if (b->cap - b->len >= need)
-		return 0;
-	if (need > (size_t)-1 / 2 - b->len)
-		return -1;
-	cap = b->cap ? b->cap : 4096;
-	while (cap - b->len < need)
-		cap *= 2;
-	if ((d = realloc(b->data, cap)) == NULL)
+	if (need > (size_t)-1 - b->len ||
+	    (d = array_grow(b->data, &b->cap, b->len + need, 1)) == NULL)
 		return -1;
 	b->data = d;
-	b->cap = cap;
 	return 0;
 }
 
