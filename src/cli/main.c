@@ -3,10 +3,14 @@
  */
 #include "cli_config.h"
 #include "cmd.h"
+#include "huge_heap.h"
 
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+
+/* What a year's report over a large store is designed to stay within. */
+#define REPORT_HEAP_BYTES	((size_t)256 * 1024 * 1024)
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -15,18 +19,19 @@
 static const struct {
 	const char *name;
 	int (*run)(int, char **);
+	int big_heap;			/* builds the report's tables in memory */
 	const char *help;
 } commands[] = {
-	{ "parse", cmd_parse, "decode report files: tlsrpt parse [--json] FILE..." },
-	{ "explain", cmd_explain, "what a result type means and how to fix it" },
-	{ "spool", cmd_spool, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
-	{ "report", cmd_report, "what is failing, where, who reports: tlsrpt report [--format F]" },
-	{ "digest", cmd_digest, "mail each DigestRecipients address its domains' report" },
-	{ "check", cmd_check, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
-	{ "tlsa", cmd_tlsa, "the DANE TLSA record of a certificate or key: tlsrpt tlsa FILE" },
-	{ "import", cmd_import, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
-	{ "watch", cmd_watch, "check and record WatchDomains (the timer runs it): tlsrpt watch" },
-	{ "db", cmd_db, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
+	{ "parse", cmd_parse, 0, "decode report files: tlsrpt parse [--json] FILE..." },
+	{ "explain", cmd_explain, 0, "what a result type means and how to fix it" },
+	{ "spool", cmd_spool, 0, "store spooled reports now: tlsrpt spool replay [-c CONFIG]" },
+	{ "report", cmd_report, 1, "what is failing, where, who reports: tlsrpt report [--format F]" },
+	{ "digest", cmd_digest, 1, "mail each DigestRecipients address its domains' report" },
+	{ "check", cmd_check, 0, "check the TLS-RPT record, MTA-STS and MX hosts: tlsrpt check --help" },
+	{ "tlsa", cmd_tlsa, 0, "the DANE TLSA record of a certificate or key: tlsrpt tlsa FILE" },
+	{ "import", cmd_import, 0, "backfill from Maildir, mbox, .eml, .json(.gz): tlsrpt import PATH..." },
+	{ "watch", cmd_watch, 0, "check and record WatchDomains (the timer runs it): tlsrpt watch" },
+	{ "db", cmd_db, 0, "migrate or prune the store: tlsrpt db migrate|prune [-c CONFIG]" },
 };
 
 static void
@@ -119,8 +124,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* The report's memory budget; it runs the same without. */
+			if (commands[i].big_heap)
+				(void)huge_heap_reserve(REPORT_HEAP_BYTES);
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "tlsrpt: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;
