@@ -168,7 +168,7 @@ insight_rank_read(struct insight_rank *r, struct json_object *o)
 }
 
 int
-insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b)
+insight_rank_cmp_untitled(const struct insight_rank *a, const struct insight_rank *b)
 {
 	int c = a->resolved - b->resolved;
 
@@ -180,7 +180,13 @@ insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b)
 		c = strcmp(b->first, a->first);
 	if (c == 0)
 		c = strcmp(a->domain, b->domain);
-	if (c == 0)
-		c = strcmp(a->title, b->title);
 	return c;
+}
+
+int
+insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b)
+{
+	int c = insight_rank_cmp_untitled(a, b);
+
+	return c != 0 ? c : strcmp(a->title, b->title);
 }

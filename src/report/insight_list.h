@@ -36,6 +36,8 @@ struct insight_rank {
 
 void insight_rank_read(struct insight_rank *r, struct json_object *o);
 int insight_rank_cmp(const struct insight_rank *a, const struct insight_rank *b);
+/* insight_rank_cmp() without the titles, which may be NULL. */
+int insight_rank_cmp_untitled(const struct insight_rank *a, const struct insight_rank *b);
 
 /* Set KEY ("title", "fix") of insight O to the printf text FMT. */
 void insight_text(struct json_object *o, const char *key, const char *fmt, ...)

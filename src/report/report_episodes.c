@@ -64,6 +64,10 @@ struct ctx {
 	/* The floor's ranking keys, when there is one. */
 	int has_floor;
 	struct insight_rank floor;	/* the last insight the list keeps */
+	const struct insight_rank *cap;	/* no title: see report_episodes() */
+	struct episode_ranks *ranks;	/* collect ranks instead of emitting */
+	const char *const *skip;	/* ... but not of these result types */
+	int oom;
 	long day0;
 	char (*dates)[16];		/* day - day0 -> date, "" until made */
 	size_t n_dates;
@@ -531,6 +535,10 @@ severity(const struct episode *ep, size_t n_mx)
  * as a stub, to be left out at the next cut (report_insights.h,
  * INSIGHT_MAX).  Its dates stay visible to the spikes, which must not
  * repeat it.  insight_order() over the keys read once.
+ *
+ * With TITLE NULL, only whether it ranks strictly after the cap, titles
+ * aside: such a stub gets an empty title, as no title of one is ever
+ * shown or decides what is kept (INSIGHT_MAX entries come before it).
  */
 static int
 below_floor(struct ctx *x, const struct episode *ep, const char *first, const char *last,
@@ -541,7 +549,11 @@ below_floor(struct ctx *x, const struct episode *ep, const char *first, const ch
 	    first, ep->domain, title };
 	struct episode_stub *st;
 
-	if (!x->has_floor || insight_rank_cmp(&k, &x->floor) <= 0)
+	if (title == NULL) {
+		if (x->cap == NULL || insight_rank_cmp_untitled(&k, x->cap) <= 0)
+			return 0;
+		title = "";
+	} else if (!x->has_floor || insight_rank_cmp(&k, &x->floor) <= 0)
 		return 0;
 	if (x->stubs->n == x->stubs->cap) {
 		size_t cap = x->stubs->cap ? x->stubs->cap * 2 : 1024;
@@ -565,6 +577,44 @@ below_floor(struct ctx *x, const struct episode *ep, const char *first, const ch
 	return 1;
 }
 
+/* One day, one reporter, a few sessions: left out. */
+static int
+is_noise(const struct episode *ep)
+{
+	return ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last && ep->n_org == 1;
+}
+
+/* EP's rank into X's ranks, unless a detector may take it in. */
+static void
+add_rank(struct ctx *x, const struct episode *ep, const struct report_ep_cell *cells)
+{
+	struct episode_rank *r;
+	size_t i;
+
+	if (is_noise(ep))
+		return;
+	for (i = 0; x->skip[i] != NULL; i++)
+		if (strcmp(ep->rt, x->skip[i]) == 0)
+			return;
+	if (x->ranks->n == x->ranks->cap) {
+		size_t cap = x->ranks->cap ? x->ranks->cap * 2 : 1024;
+		struct episode_rank *v = realloc(x->ranks->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			x->oom = 1;
+			return;
+		}
+		x->ranks->v = v;
+		x->ranks->cap = cap;
+	}
+	r = &x->ranks->v[x->ranks->n++];
+	r->resolved = !ep->ongoing;
+	r->severity = insight_severity_rank(severity(ep, x->n_mx));
+	r->last = cells[ep->last].day;
+	r->first = cells[ep->first].day;
+	r->domain = ep->domain;
+}
+
 static void
 emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 {
@@ -574,17 +624,10 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	size_t i, k;
 	int merged = 0;
 
-	if (ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last && ep->n_org == 1)
+	if (is_noise(ep))
 		return;
 	copy(first, sizeof(first), date_of(x, cells[ep->first].day));
 	copy(last, sizeof(last), date_of(x, cells[ep->last].day));
-	who_of(x, ep, 0, names, sizeof(names));
-	if (ep->mx[0] != '\0')
-		copy(where, sizeof(where), ep->mx);
-	else if (strncmp(ep->rt, "sts-", 4) == 0)
-		copy(where, sizeof(where), "the MTA-STS policy");
-	else
-		copy(where, sizeof(where), "an MX host the reports do not name");
 	if ((o = covering(x, ep, first, last)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
@@ -599,6 +642,16 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	} else {
 		char title[2560];
 
+		/* Most episodes rank too low to need a title. */
+		if (below_floor(x, ep, first, last, NULL))
+			return;
+		who_of(x, ep, 0, names, sizeof(names));
+		if (ep->mx[0] != '\0')
+			copy(where, sizeof(where), ep->mx);
+		else if (strncmp(ep->rt, "sts-", 4) == 0)
+			copy(where, sizeof(where), "the MTA-STS policy");
+		else
+			copy(where, sizeof(where), "an MX host the reports do not name");
 		if (ep->ongoing)
 			snprintf(title, sizeof(title), "%s: %s on %s since %s%s, still failing (%s)",
 			    ep->domain, ep->rt, where, first, ep->earlier ? " or earlier" : "",
@@ -746,9 +799,13 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 				    r->days[r->n - 1].day <= ep->orgs[j].last_seen)
 					ep->ongoing = 1;
 			}
-			ep->earlier = ep->first == 0 &&
-			    failed_before(x->model, x->before, date_of(x, cells[0].day));
-			emit(x, ep, cells);
+			if (x->ranks != NULL)
+				add_rank(x, ep, cells);
+			else {
+				ep->earlier = ep->first == 0 &&
+				    failed_before(x->model, x->before, date_of(x, cells[0].day));
+				emit(x, ep, cells);
+			}
 			ep->open = 0;
 		}
 		if (i == n)
@@ -796,71 +853,130 @@ load_floor(struct ctx *x, struct json_object *floor)
 	insight_rank_read(&x->floor, floor);
 }
 
-int
-report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    size_t index, struct json_object *dom, struct json_object *detected,
-    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list)
+/*
+ * X set up for domain INDEX's episodes, with its cells in D; -1 when out
+ * of memory (ctx_close() in any case).
+ */
+static int
+ctx_open(struct ctx *x, struct report_ep_domain *d, struct json_object *model,
+    const struct report_episode_data *ed, size_t index, struct json_object *dom)
 {
 	const struct report_domain_reps *reps;
-	struct report_ep_domain d;
-	struct episode ep;
-	struct ctx x;
 	size_t i;
 	long hi = 0;
-	int rc = -1, spanned = 0;
+	int spanned = 0;
 
-	memset(&x, 0, sizeof(x));
-	memset(&ep, 0, sizeof(ep));
-	if (report_cells_episodes(ed->cells, index, &d) < 0)
+	memset(x, 0, sizeof(*x));
+	if (report_cells_episodes(ed->cells, index, d) < 0)
 		return -1;
-	x.model = model;
-	x.list = list;
-	x.stubs = stubs;
-	x.cells = ed->cells;
-	x.d = &d;
-	x.domain = report_cells_domain(ed->cells, index);
-	x.before = model_get(ed->before, x.domain);
-	x.detected = detected;
-	x.n_mx = known_mx_count(dom, &d);
-	load_floor(&x, floor);
-	if ((reps = domain_reps(ed, x.domain)) != NULL) {
-		x.reps = reps->reps;
-		x.n_reps = reps->n;
+	x->model = model;
+	x->cells = ed->cells;
+	x->d = d;
+	x->domain = report_cells_domain(ed->cells, index);
+	x->before = model_get(ed->before, x->domain);
+	x->n_mx = known_mx_count(dom, d);
+	if ((reps = domain_reps(ed, x->domain)) != NULL) {
+		x->reps = reps->reps;
+		x->n_reps = reps->n;
 	}
-	x.rep_id = calloc(x.n_reps + 1, sizeof(*x.rep_id));
-	x.rep_known = calloc(x.n_reps + 1, sizeof(*x.rep_known));
-	if (x.rep_id == NULL || x.rep_known == NULL || load_cover(&x) < 0)
-		goto done;
+	x->rep_id = calloc(x->n_reps + 1, sizeof(*x->rep_id));
+	x->rep_known = calloc(x->n_reps + 1, sizeof(*x->rep_known));
+	if (x->rep_id == NULL || x->rep_known == NULL)
+		return -1;
 	/* The dates of the days the cells span. */
-	for (i = 0; i < d.n_keys; i++) {
-		const struct report_ep_key *k = &d.keys[i];
+	for (i = 0; i < d->n_keys; i++) {
+		const struct report_ep_key *k = &d->keys[i];
 		long a, b;
 
 		if (k->n_cells == 0)
 			continue;
-		a = d.cells[k->cell0].day;
-		b = d.cells[k->cell0 + k->n_cells - 1].day;
-		if (!spanned || a < x.day0)
-			x.day0 = a;
+		a = d->cells[k->cell0].day;
+		b = d->cells[k->cell0 + k->n_cells - 1].day;
+		if (!spanned || a < x->day0)
+			x->day0 = a;
 		if (!spanned || b > hi)
 			hi = b;
 		spanned = 1;
 	}
 	if (spanned) {
-		x.n_dates = (size_t)(hi - x.day0 + 1);
-		if ((x.dates = calloc(x.n_dates, sizeof(*x.dates))) == NULL)
-			goto done;
+		x->n_dates = (size_t)(hi - x->day0 + 1);
+		if ((x->dates = calloc(x->n_dates, sizeof(*x->dates))) == NULL)
+			return -1;
 	}
+	return 0;
+}
+
+static void
+ctx_close(struct ctx *x)
+{
+	free(x->dates);
+	free(x->cov);
+	free(x->rep_id);
+	free(x->rep_known);
+}
+
+int
+report_episodes(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, const struct insight_rank *cap,
+    struct episode_stubs *stubs, struct json_object *list)
+{
+	struct report_ep_domain d;
+	struct episode ep;
+	struct ctx x;
+	size_t i;
+	int rc = -1;
+
+	memset(&ep, 0, sizeof(ep));
+	if (ctx_open(&x, &d, model, ed, index, dom) < 0)
+		goto done;
+	x.list = list;
+	x.stubs = stubs;
+	x.detected = detected;
+	x.cap = cap;
+	load_floor(&x, floor);
+	if (load_cover(&x) < 0)
+		goto done;
 	for (i = 0; i < d.n_keys; i++)
 		one_key(&x, &ep, &d.keys[i]);
 	rc = 0;
 done:
 	free(ep.orgs);
-	free(x.dates);
-	free(x.cov);
-	free(x.rep_id);
-	free(x.rep_known);
+	ctx_close(&x);
 	return rc;
+}
+
+int
+report_episode_ranks(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, const char *const *detected_types,
+    struct episode_ranks *ranks)
+{
+	struct report_ep_domain d;
+	struct episode ep;
+	struct ctx x;
+	size_t i;
+	int rc = -1;
+
+	memset(&ep, 0, sizeof(ep));
+	if (ctx_open(&x, &d, model, ed, index, dom) < 0)
+		goto done;
+	x.ranks = ranks;
+	x.skip = detected_types;
+	for (i = 0; i < d.n_keys && !x.oom; i++)
+		one_key(&x, &ep, &d.keys[i]);
+	rc = x.oom ? -1 : 0;
+done:
+	free(ep.orgs);
+	ctx_close(&x);
+	return rc;
+}
+
+void
+episode_ranks_free(struct episode_ranks *r)
+{
+	free(r->v);
+	r->v = NULL;
+	r->n = r->cap = 0;
 }
 
 void

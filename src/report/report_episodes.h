@@ -26,6 +26,7 @@
 
 #include <json.h>
 
+#include "insight_list.h"
 #include "report_cells.h"
 
 #define EPISODE_NOISE_SESSIONS	5
@@ -93,11 +94,42 @@ void episode_stubs_free(struct episode_stubs *s);
  * array, or NULL).  Insights go into LIST.
  * FLOOR, when not NULL, is the insight a capped list keeps last so far:
  * a new episode ranked after it (insight_order()) goes into STUBS
- * instead, as it will be left out anyway.  -1 when out of memory.
+ * instead, as it will be left out anyway.  So does one ranked strictly
+ * after CAP (insight_rank_cmp_untitled()), when not NULL: a rank that
+ * the list's cap of entries are known to come before, over all domains
+ * (report_episode_ranks()).  -1 when out of memory.
  */
 int report_episodes(struct json_object *model, const struct report_episode_data *ed,
     size_t index, struct json_object *dom, struct json_object *detected,
-    struct json_object *floor, struct episode_stubs *stubs, struct json_object *list);
+    struct json_object *floor, const struct insight_rank *cap,
+    struct episode_stubs *stubs, struct json_object *list);
+
+/*
+ * An episode's rank (insight_rank_cmp_untitled(), days for dates), of
+ * one that report_episodes() will surely make an insight or a stub of
+ * its own: not noise, and of a result type no detector takes in.
+ */
+struct episode_rank {
+	int resolved, severity;
+	long last, first;		/* days since the epoch */
+	const char *domain;		/* the cells' */
+};
+
+struct episode_ranks {
+	struct episode_rank *v;
+	size_t n, cap;
+};
+
+/*
+ * Add to RANKS the rank of each episode of domain INDEX (DOM as for
+ * report_episodes()) whose result type is not one of DETECTED_TYPES
+ * (NULL-terminated: the types the detectors read).  Nothing is built.
+ * -1 when out of memory.
+ */
+int report_episode_ranks(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, const char *const *detected_types,
+    struct episode_ranks *ranks);
+void episode_ranks_free(struct episode_ranks *r);
 
 /* "ongoing", or "resolved" when the reports of DOMAIN go on past LAST. */
 const char *report_episode_status(struct json_object *model, const char *domain,

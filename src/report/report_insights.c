@@ -672,15 +672,20 @@ no_reports(struct json_object *model, struct json_object *o)
 	}
 }
 
+/*
+ * The result types the detectors read: their cells are kept for them, and
+ * only their episodes can merge into a detector's insight.
+ */
+static const char *const detector_types[] = { "tlsa-invalid", "certificate-expired",
+    "certificate-host-mismatch", "sts-policy-fetch-error", "sts-webpki-invalid", NULL };
+
 int
 report_insight_type(const char *rt)
 {
-	static const char *const types[] = { "tlsa-invalid", "certificate-expired",
-	    "certificate-host-mismatch", "sts-policy-fetch-error", "sts-webpki-invalid" };
 	size_t i;
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(rt, types[i]) == 0)
+	for (i = 0; detector_types[i] != NULL; i++)
+		if (strcmp(rt, detector_types[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -908,6 +913,60 @@ domain_spikes(const struct dindex *ix, struct json_object *list, size_t first,
 	rate_spikes(list, &own, dom, model_get(ed->before, domain));
 }
 
+static int
+by_episode_rank(const void *a, const void *b)
+{
+	const struct episode_rank *x = a, *y = b;
+
+	if (x->resolved != y->resolved)
+		return x->resolved - y->resolved;
+	if (x->severity != y->severity)
+		return x->severity - y->severity;
+	if (x->last != y->last)
+		return x->last > y->last ? -1 : 1;	/* the most recent first */
+	if (x->first != y->first)
+		return x->first > y->first ? -1 : 1;
+	return strcmp(x->domain, y->domain);
+}
+
+/*
+ * The cap for report_episodes(), over every domain before any insight is
+ * built: the INSIGHT_MAX-th rank of the episodes that will be entries of
+ * their own whatever the detectors find.  What ranks strictly after it
+ * has INSIGHT_MAX entries before it and is left out, so it need only be
+ * stubbed.  The floor of the list as it grows only gets there domain by
+ * domain, and meanwhile builds thousands of insights to cut them.  0
+ * with the cap in *CAP (its dates in LAST and FIRST), 1 when there are
+ * too few such episodes for one, -1 when out of memory.
+ */
+static int
+episode_cap(const struct dindex *ix, struct json_object *model,
+    const struct report_episode_data *ed, struct insight_rank *cap,
+    char last[REPORT_DAILY_DATE_SIZE], char first[REPORT_DAILY_DATE_SIZE])
+{
+	struct episode_ranks r = { NULL, 0, 0 };
+	const struct episode_rank *e;
+	size_t k;
+
+	for (k = 0; k < report_cells_domains(ed->cells); k++)
+		if (report_episode_ranks(model, ed, k,
+		    domain_entry(ix, report_cells_domain(ed->cells, k)), detector_types, &r) < 0) {
+			episode_ranks_free(&r);
+			return -1;
+		}
+	if (r.n < INSIGHT_MAX) {
+		episode_ranks_free(&r);
+		return 1;
+	}
+	qsort(r.v, r.n, sizeof(*r.v), by_episode_rank);
+	e = &r.v[INSIGHT_MAX - 1];
+	report_date((time_t)e->last * REPORT_DAY, last, REPORT_DAILY_DATE_SIZE);
+	report_date((time_t)e->first * REPORT_DAY, first, REPORT_DAILY_DATE_SIZE);
+	*cap = (struct insight_rank){ e->resolved, e->severity, last, first, e->domain, NULL };
+	episode_ranks_free(&r);
+	return 0;
+}
+
 int
 report_insights(struct json_object *model, const struct report_episode_data *ed,
     struct json_object *inconsistent, struct json_object *extra,
@@ -918,12 +977,17 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	struct episode_stubs stubs = { NULL, 0, 0 };
 	struct dindex ix;
 	struct rank_cache rc = { NULL, 0 };
+	struct insight_rank cap;
+	char cap_last[REPORT_DAILY_DATE_SIZE], cap_first[REPORT_DAILY_DATE_SIZE];
 	size_t i, n, k;
+	int capped;
 
 	(void)opt;
 	dindex_load(&ix, model);
 	lo = json_object_new_object();
 	done = json_object_new_object();
+	if ((capped = episode_cap(&ix, model, ed, &cap, cap_last, cap_first)) < 0)
+		goto fail;
 	/*
 	 * A domain at a time, so that the list can be cut as it grows: the
 	 * detectors over the domain's insight cells, then every failure as
@@ -959,7 +1023,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			    json_object_get(json_object_array_get_idx(list, i)));
 		}
 		if (report_episodes(model, ed, k, domain_entry(&ix, domain), detected, floor,
-		    &stubs, list) < 0) {
+		    capped == 0 ? &cap : NULL, &stubs, list) < 0) {
 			json_object_put(detected);
 			goto fail;
 		}
