@@ -707,32 +707,81 @@ by_rank(const void *a, const void *b)
 	return insight_rank_cmp(&x->k, &y->k);
 }
 
-/* Count an insight of SEV on domain D into the left-out summary LO (doc/report-json.md). */
-static void
-leave_out(struct json_object *lo, const char *sev, const char *d, int ongoing)
-{
-	struct json_object *v;
-	char key[32];
+/*
+ * The left-out summary (doc/report-json.md), counted in C: tens of
+ * thousands of insights can be left out of one report.  Its JSON keys
+ * come in the order json-c kept them in when each count was a key added
+ * as first needed: count, ongoing, then the severities and ongoing
+ * severities as first seen, then the domains by status.
+ */
+enum { LO_CRITICAL, LO_WARNING, LO_INFO, LO_ONGOING_CRITICAL, LO_ONGOING_WARNING, LO_N };
 
-	json_object_object_add(lo, "count", json_object_new_int64(mval_int(lo, "count") + 1));
-	json_object_object_add(lo, "ongoing",
-	    json_object_new_int64(mval_int(lo, "ongoing") + ongoing));
-	if (strcmp(sev, "critical") != 0 && strcmp(sev, "warning") != 0)
-		sev = "info";
-	json_object_object_add(lo, sev, json_object_new_int64(mval_int(lo, sev) + 1));
-	if (ongoing && strcmp(sev, "info") != 0) {
-		snprintf(key, sizeof(key), "ongoing_%s", sev);
-		json_object_object_add(lo, key, json_object_new_int64(mval_int(lo, key) + 1));
-	}
+static const char *const lo_key[LO_N] = { "critical", "warning", "info",
+    "ongoing_critical", "ongoing_warning" };
+
+struct left_out {
+	long long count, ongoing, n[LO_N];
+	int order[LO_N], n_order;
+	struct json_object *domains[2];	/* resolved, ongoing: sets */
+	char last[2][256];		/* the domain added last to each */
+};
+
+static void
+lo_count(struct left_out *lo, int k)
+{
+	if (lo->n[k]++ == 0)
+		lo->order[lo->n_order++] = k;
+}
+
+/* Count an insight of SEV on domain D into LO. */
+static void
+leave_out(struct left_out *lo, const char *sev, const char *d, int ongoing)
+{
+	int k = strcmp(sev, "critical") == 0 ? LO_CRITICAL :
+	    strcmp(sev, "warning") == 0 ? LO_WARNING : LO_INFO;
+
+	lo->count++;
+	lo->ongoing += ongoing != 0;
+	lo_count(lo, k);
+	if (ongoing && k != LO_INFO)
+		lo_count(lo, k == LO_CRITICAL ? LO_ONGOING_CRITICAL : LO_ONGOING_WARNING);
 	/* The domains they name, by status: a domain set grows with domains only. */
-	if (d[0] != '\0') {
-		v = model_get(lo, ongoing ? "_ongoing" : "_resolved");
-		if (v == NULL) {
-			v = json_object_new_object();
-			json_object_object_add(lo, ongoing ? "_ongoing" : "_resolved", v);
-		}
-		json_object_object_add(v, d, NULL);
+	ongoing = ongoing != 0;
+	if (d[0] != '\0' && strcmp(lo->last[ongoing], d) != 0) {
+		if (lo->domains[ongoing] == NULL)
+			lo->domains[ongoing] = json_object_new_object();
+		json_object_object_add(lo->domains[ongoing], d, NULL);
+		/* Insights come a domain at a time: most repeat the last one. */
+		snprintf(lo->last[ongoing], sizeof(lo->last[ongoing]), "%s",
+		    strlen(d) < sizeof(lo->last[ongoing]) ? d : "");
 	}
+}
+
+/* LO as the model's "insights_left_out", or NULL when nothing was left out. */
+static struct json_object *
+left_out_json(struct left_out *lo)
+{
+	struct json_object *o;
+	int i;
+
+	if (lo->count == 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "count", json_object_new_int64(lo->count));
+	json_object_object_add(o, "ongoing", json_object_new_int64(lo->ongoing));
+	for (i = 0; i < lo->n_order; i++)
+		json_object_object_add(o, lo_key[lo->order[i]],
+		    json_object_new_int64(lo->n[lo->order[i]]));
+	json_object_object_add(o, "ongoing_domains", model_keys_array(lo->domains[1]));
+	json_object_object_add(o, "resolved_domains", model_keys_array(lo->domains[0]));
+	return o;
+}
+
+static void
+left_out_free(struct left_out *lo)
+{
+	json_object_put(lo->domains[0]);
+	json_object_put(lo->domains[1]);
 }
 
 static void complete(const struct dindex *ix, struct json_object *model,
@@ -783,7 +832,7 @@ struct rank_cache {
  */
 static struct json_object *
 ranked(const struct dindex *ix, struct json_object *model, struct json_object *list,
-    struct episode_stubs *stubs, size_t keep, struct json_object *lo, struct rank_cache *rc)
+    struct episode_stubs *stubs, size_t keep, struct left_out *lo, struct rank_cache *rc)
 {
 	size_t i, n = json_object_array_length(list), kept = 0, m = n + stubs->n;
 	struct ranked *r = calloc(m + 1, sizeof(*r)), *kr;
@@ -870,14 +919,6 @@ complete(const struct dindex *ix, struct json_object *model, struct json_object 
 		json_object_object_add(o, "failed_sessions", json_object_new_int64(0));
 	json_object_object_del(o, "_severity");
 	insight_evidence_end(o);
-}
-
-/* The set SET (an object) as a sorted array under KEY of LO, in place. */
-static void
-set_to_array(struct json_object *lo, const char *set, const char *key)
-{
-	json_object_object_add(lo, key, model_keys_array(model_get(lo, set)));
-	json_object_object_del(lo, set);
 }
 
 /* Complete the insights of LIST from index FROM on. */
@@ -972,7 +1013,8 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
     struct json_object *inconsistent, struct json_object *extra,
     const struct report_options *opt)
 {
-	struct json_object *list = json_object_new_array(), *doms, *done, *lo;
+	struct json_object *list = json_object_new_array(), *doms, *done, *left;
+	struct left_out lo;
 	struct json_object *floor = NULL;
 	struct episode_stubs stubs = { NULL, 0, 0 };
 	struct dindex ix;
@@ -984,7 +1026,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 
 	(void)opt;
 	dindex_load(&ix, model);
-	lo = json_object_new_object();
+	memset(&lo, 0, sizeof(lo));
 	done = json_object_new_object();
 	if ((capped = episode_cap(&ix, model, ed, &cap, cap_last, cap_first)) < 0)
 		goto fail;
@@ -1033,7 +1075,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		complete_from(&ix, model, list, first);
 		/* Twice the cap before cutting: a sort per domain would cost. */
 		if (json_object_array_length(list) + stubs.n > 2 * INSIGHT_MAX) {
-			list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, lo, &rc);
+			list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, &lo, &rc);
 			/* The last kept: what ranks after it can never be kept. */
 			json_object_put(floor);
 			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
@@ -1066,15 +1108,12 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
 	complete_from(&ix, model, list, k);
-	list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, lo, &rc);
+	list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, &lo, &rc);
 	episode_stubs_free(&stubs);
 	json_object_object_add(model, "insights", list);
-	if (mval_int(lo, "count") > 0) {
-		set_to_array(lo, "_ongoing", "ongoing_domains");
-		set_to_array(lo, "_resolved", "resolved_domains");
-		json_object_object_add(model, "insights_left_out", lo);
-	} else
-		json_object_put(lo);
+	if ((left = left_out_json(&lo)) != NULL)
+		json_object_object_add(model, "insights_left_out", left);
+	left_out_free(&lo);
 	for (i = 0; i < n; i++)
 		json_object_object_del(json_object_array_get_idx(doms, i), "_mx_known");
 	dindex_free(&ix);
@@ -1084,7 +1123,7 @@ fail:
 	dindex_free(&ix);
 	free(rc.r);
 	json_object_put(list);
-	json_object_put(lo);
+	left_out_free(&lo);
 	json_object_put(done);
 	json_object_put(floor);
 	episode_stubs_free(&stubs);
