@@ -691,10 +691,9 @@ report_insight_type(const char *rt)
 }
 
 
-/* An insight (or an episode's stub) with its sort keys read once: a sort compares them often. */
+/* An insight with its sort keys read once: a sort compares them often. */
 struct ranked {
 	struct json_object *o;
-	const struct episode_stub *stub;
 	struct insight_rank k;
 };
 
@@ -709,10 +708,8 @@ by_rank(const void *a, const void *b)
 
 /*
  * The left-out summary (doc/report-json.md), counted in C: tens of
- * thousands of insights can be left out of one report.  Its JSON keys
- * come in the order json-c kept them in when each count was a key added
- * as first needed: count, ongoing, then the severities and ongoing
- * severities as first seen, then the domains by status.
+ * thousands of insights can be left out of one report.  Its keys in the
+ * order of that document, a count only when not 0.
  */
 enum { LO_CRITICAL, LO_WARNING, LO_INFO, LO_ONGOING_CRITICAL, LO_ONGOING_WARNING, LO_N };
 
@@ -721,17 +718,9 @@ static const char *const lo_key[LO_N] = { "critical", "warning", "info",
 
 struct left_out {
 	long long count, ongoing, n[LO_N];
-	int order[LO_N], n_order;
 	struct json_object *domains[2];	/* resolved, ongoing: sets */
 	char last[2][256];		/* the domain added last to each */
 };
-
-static void
-lo_count(struct left_out *lo, int k)
-{
-	if (lo->n[k]++ == 0)
-		lo->order[lo->n_order++] = k;
-}
 
 /* Count an insight of SEV on domain D into LO. */
 static void
@@ -742,9 +731,9 @@ leave_out(struct left_out *lo, const char *sev, const char *d, int ongoing)
 
 	lo->count++;
 	lo->ongoing += ongoing != 0;
-	lo_count(lo, k);
+	lo->n[k]++;
 	if (ongoing && k != LO_INFO)
-		lo_count(lo, k == LO_CRITICAL ? LO_ONGOING_CRITICAL : LO_ONGOING_WARNING);
+		lo->n[k == LO_CRITICAL ? LO_ONGOING_CRITICAL : LO_ONGOING_WARNING]++;
 	/* The domains they name, by status: a domain set grows with domains only. */
 	ongoing = ongoing != 0;
 	if (d[0] != '\0' && strcmp(lo->last[ongoing], d) != 0) {
@@ -769,9 +758,9 @@ left_out_json(struct left_out *lo)
 	o = json_object_new_object();
 	json_object_object_add(o, "count", json_object_new_int64(lo->count));
 	json_object_object_add(o, "ongoing", json_object_new_int64(lo->ongoing));
-	for (i = 0; i < lo->n_order; i++)
-		json_object_object_add(o, lo_key[lo->order[i]],
-		    json_object_new_int64(lo->n[lo->order[i]]));
+	for (i = 0; i < LO_N; i++)
+		if (lo->n[i] > 0)
+			json_object_object_add(o, lo_key[i], json_object_new_int64(lo->n[i]));
 	json_object_object_add(o, "ongoing_domains", model_keys_array(lo->domains[1]));
 	json_object_object_add(o, "resolved_domains", model_keys_array(lo->domains[0]));
 	return o;
@@ -787,31 +776,11 @@ left_out_free(struct left_out *lo)
 static void complete(const struct dindex *ix, struct json_object *model,
     struct json_object *o);
 
-/* Stub ST as the insight it stands for: only its ranking keys. */
-static struct json_object *
-from_stub(const struct dindex *ix, struct json_object *model,
-    const struct episode_stub *st)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "kind", json_object_new_string("failure-episode"));
-	json_object_object_add(o, "severity", json_object_new_string(st->severity));
-	json_object_object_add(o, "domain", json_object_new_string(st->domain));
-	json_object_object_add(o, "title", json_object_new_string(st->title));
-	json_object_object_add(o, "first_date", json_object_new_string(st->first));
-	json_object_object_add(o, "last_date", json_object_new_string(st->last));
-	json_object_object_add(o, "status",
-	    json_object_new_string(st->ongoing ? "ongoing" : "resolved"));
-	complete(ix, model, o);
-	return o;
-}
-
 /* The keys of insight O, read. */
 static void
 rank_keys(struct ranked *r, struct json_object *o)
 {
 	r->o = o;
-	r->stub = NULL;
 	insight_rank_read(&r->k, o);
 }
 
@@ -825,21 +794,27 @@ struct rank_cache {
 };
 
 /*
- * LIST and STUBS in the order of by_rank, as a new array (LIST is
- * released, STUBS emptied); past the first KEEP, every insight but a
- * silent reporter or "no reports" goes into the left-out summary LO
- * instead.  RC holds the keys of LIST's head, and then of the new array.
+ * LIST in the order of by_rank, as a new array (LIST is released); past
+ * the first KEEP, every insight but a silent reporter or "no reports"
+ * goes into the left-out summary LO instead.  So does every stub of
+ * STUBS (emptied), unsorted: a stub ranks after KEEP insights of the
+ * list (those of the floor or the cap it was stubbed by, or better ones),
+ * so it is never kept.  RC holds the keys of LIST's head, and then of the
+ * new array.
  */
 static struct json_object *
-ranked(const struct dindex *ix, struct json_object *model, struct json_object *list,
-    struct episode_stubs *stubs, size_t keep, struct left_out *lo, struct rank_cache *rc)
+ranked(struct json_object *list, struct episode_stubs *stubs, size_t keep,
+    struct left_out *lo, struct rank_cache *rc)
 {
-	size_t i, n = json_object_array_length(list), kept = 0, m = n + stubs->n;
-	struct ranked *r = calloc(m + 1, sizeof(*r)), *kr;
+	size_t i, n = json_object_array_length(list), kept = 0;
+	struct ranked *r = calloc(n + 1, sizeof(*r)), *kr;
 	struct json_object *out;
 
 	if (r == NULL)
 		return list;
+	for (i = 0; i < stubs->n; i++)
+		leave_out(lo, stubs->v[i].severity, stubs->v[i].domain, stubs->v[i].ongoing);
+	episode_stubs_clear(stubs);
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(list, i);
 
@@ -849,45 +824,25 @@ ranked(const struct dindex *ix, struct json_object *model, struct json_object *l
 		}
 		rank_keys(&r[i], o);
 	}
-	for (i = n; i < m; i++) {
-		const struct episode_stub *st = &stubs->v[i - n];
-
-		r[i].stub = st;
-		r[i].o = NULL;
-		r[i].k = (struct insight_rank){ !st->ongoing,
-		    insight_severity_rank(st->severity), st->last, st->first,
-		    st->domain, st->title };
-	}
-	qsort(r, m, sizeof(*r), by_rank);
-	out = json_object_new_array_ext((int)(keep < m ? keep + 1 : m + 1));
+	qsort(r, n, sizeof(*r), by_rank);
+	out = json_object_new_array_ext((int)(keep < n ? keep + 1 : n + 1));
 	free(rc->r);
 	rc->n = 0;
-	rc->r = kr = malloc(sizeof(*kr) * (keep < m ? keep + 1 : m + 1));
-	for (i = 0; i < m; i++) {
-		const char *kind = r[i].stub ? "failure-episode" : mval_str(r[i].o, "kind");
+	rc->r = kr = malloc(sizeof(*kr) * (keep < n ? keep + 1 : n + 1));
+	for (i = 0; i < n; i++) {
+		const char *kind = kept < keep ? NULL : mval_str(r[i].o, "kind");
 
-		if (kept < keep || strcmp(kind, "silent-reporter") == 0 ||
+		if (kind == NULL || strcmp(kind, "silent-reporter") == 0 ||
 		    strcmp(kind, "no-reports") == 0) {
-			struct json_object *o = r[i].stub ? from_stub(ix, model, r[i].stub) :
-			    json_object_get(r[i].o);
-
-			json_object_array_add(out, o);
-			if (kr != NULL && rc->n == kept && kept < keep) {
-				if (r[i].stub)
-					rank_keys(&kr[rc->n++], o);
-				else
-					kr[rc->n++] = r[i];
-			}
+			json_object_array_add(out, json_object_get(r[i].o));
+			if (kr != NULL && rc->n == kept && kept < keep)
+				kr[rc->n++] = r[i];
 			kept++;
-		} else if (r[i].stub)
-			leave_out(lo, r[i].stub->severity, r[i].stub->domain,
-			    r[i].stub->ongoing);
-		else
+		} else
 			leave_out(lo, mval_str(r[i].o, "severity"), mval_str(r[i].o, "domain"),
 			    strcmp(mval_str(r[i].o, "status"), "ongoing") == 0);
 	}
 	free(r);
-	episode_stubs_clear(stubs);
 	json_object_put(list);
 	return out;
 }
@@ -1075,7 +1030,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		complete_from(&ix, model, list, first);
 		/* Twice the cap before cutting: a sort per domain would cost. */
 		if (json_object_array_length(list) + stubs.n > 2 * INSIGHT_MAX) {
-			list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, &lo, &rc);
+			list = ranked(list, &stubs, INSIGHT_MAX, &lo, &rc);
 			/* The last kept: what ranks after it can never be kept. */
 			json_object_put(floor);
 			floor = json_object_array_length(list) == INSIGHT_MAX ?	/* else no memory */
@@ -1108,7 +1063,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	for (i = 0; extra != NULL && i < json_object_array_length(extra); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(extra, i)));
 	complete_from(&ix, model, list, k);
-	list = ranked(&ix, model, list, &stubs, INSIGHT_MAX, &lo, &rc);
+	list = ranked(list, &stubs, INSIGHT_MAX, &lo, &rc);
 	episode_stubs_free(&stubs);
 	json_object_object_add(model, "insights", list);
 	if ((left = left_out_json(&lo)) != NULL)
