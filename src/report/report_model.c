@@ -733,7 +733,7 @@ add_sf(struct json_object *o, const struct tally_entry *e)
 
 struct host_ip {
 	uint32_t host;
-	const char *ip;
+	uint32_t rank;			/* of the IP, by name */
 };
 
 static int
@@ -743,30 +743,68 @@ by_host_ip(const void *x, const void *y)
 
 	if (a->host != b->host)
 		return a->host < b->host ? -1 : 1;
-	return strcmp(a->ip, b->ip);
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* A string id with its string, to sort ids by name. */
+struct named_id {
+	const char *name;
+	uint32_t id;
+};
+
+static int
+by_id_name(const void *x, const void *y)
+{
+	return strcmp(((const struct named_id *)x)->name, ((const struct named_id *)y)->name);
 }
 
 /*
  * Each MX host's receiving IPs, straight into the sorted array the model
  * shows (build_places() leaves an array as it is): a year can name
- * hundreds of thousands, and a json-c set of them costs far more.
+ * hundreds of thousands of (host, IP) pairs, and a json-c set of them
+ * costs far more.  The pairs name far fewer IPs: those are sorted once,
+ * and each is one json-c string shared by every array that holds it.
  */
 static int
 mx_ips(struct agg *a)
 {
-	size_t i, k = 0, n = tally_count(a->ft);
+	size_t i, k = 0, n = tally_count(a->ft), ns = tally_strings(a->t) + 1, nip = 0;
+	uint32_t *rank = calloc(ns, sizeof(*rank));
+	struct named_id *ids = NULL;
+	struct json_object **str = NULL;
 	struct host_ip *v;
 
 	for (i = 0; i < n; i++)
 		k += tally_at(a->ft, i)->kind == K_MX_IP;
-	if ((v = malloc((k + 1) * sizeof(*v))) == NULL)
-		return -1;
+	v = malloc((k + 1) * sizeof(*v));
+	if (rank == NULL || v == NULL)
+		goto fail;
+	/* The IPs' ranks (1, 2, ...) by name; RANK first marks those named. */
+	for (i = 0; i < n; i++) {
+		const struct tally_entry *e = tally_at(a->ft, i);
+
+		if (e->kind == K_MX_IP && e->b < ns && rank[e->b] == 0) {
+			rank[e->b] = 1;
+			nip++;
+		}
+	}
+	if ((ids = malloc((nip + 1) * sizeof(*ids))) == NULL ||
+	    (str = calloc(nip + 1, sizeof(*str))) == NULL)
+		goto fail;
+	for (i = 0, nip = 0; i < ns; i++)
+		if (rank[i] != 0) {
+			ids[nip].name = tally_name(a->t, (uint32_t)i);
+			ids[nip++].id = (uint32_t)i;
+		}
+	qsort(ids, nip, sizeof(*ids), by_id_name);
+	for (i = 0; i < nip; i++)
+		rank[ids[i].id] = (uint32_t)i + 1;
 	for (i = 0, k = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->ft, i);
 
-		if (e->kind == K_MX_IP) {
+		if (e->kind == K_MX_IP && e->b < ns) {
 			v[k].host = e->a;
-			v[k++].ip = tally_name(a->t, e->b);
+			v[k++].rank = rank[e->b];
 		}
 	}
 	qsort(v, k, sizeof(*v), by_host_ip);
@@ -774,13 +812,29 @@ mx_ips(struct agg *a)
 		struct json_object *arr = json_object_new_array();
 		uint32_t host = v[i].host;
 
-		for (; i < k && v[i].host == host; i++)
-			json_object_array_add(arr, json_object_new_string(v[i].ip));
+		for (; i < k && v[i].host == host; i++) {
+			uint32_t r = v[i].rank - 1;
+
+			if (str[r] == NULL)
+				str[r] = json_object_new_string(ids[r].name);
+			json_object_array_add(arr, json_object_get(str[r]));
+		}
 		json_object_object_add(mval_child(a->mx_hosts, tally_name(a->t, host)),
 		    "receiving_ips", arr);
 	}
+	for (i = 0; i < nip; i++)
+		json_object_put(str[i]);
+	free(str);
+	free(ids);
+	free(rank);
 	free(v);
 	return 0;
+fail:
+	free(str);
+	free(ids);
+	free(rank);
+	free(v);
+	return -1;
 }
 
 /* A report day of a domain and reporter, to be sorted. */
