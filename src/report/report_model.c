@@ -736,14 +736,34 @@ struct host_ip {
 	uint32_t rank;			/* of the IP, by name */
 };
 
+/*
+ * V's N pairs sorted by host, then rank, as two stable counting sorts
+ * (by rank, then by host) through TMP: a qsort() of a year's pairs cost
+ * more than the rest of mx_ips().  Hosts are below NS, ranks at most NR.
+ * 0, or -1 when out of memory.
+ */
 static int
-by_host_ip(const void *x, const void *y)
+sort_host_ip(struct host_ip *v, struct host_ip *tmp, size_t n, size_t ns, size_t nr)
 {
-	const struct host_ip *a = x, *b = y;
+	size_t *at = calloc((ns > nr ? ns : nr) + 2, sizeof(*at)), i, sum;
 
-	if (a->host != b->host)
-		return a->host < b->host ? -1 : 1;
-	return a->rank < b->rank ? -1 : a->rank > b->rank;
+	if (at == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		at[v[i].rank + 1]++;
+	for (i = 1, sum = 0; i <= nr + 1; i++)
+		at[i] = sum += at[i];
+	for (i = 0; i < n; i++)
+		tmp[at[v[i].rank]++] = v[i];
+	memset(at, 0, ((ns > nr ? ns : nr) + 2) * sizeof(*at));
+	for (i = 0; i < n; i++)
+		at[tmp[i].host + 1]++;
+	for (i = 1, sum = 0; i <= ns; i++)
+		at[i] = sum += at[i];
+	for (i = 0; i < n; i++)
+		v[at[tmp[i].host]++] = tmp[i];
+	free(at);
+	return 0;
 }
 
 /* A string id with its string, to sort ids by name. */
@@ -772,12 +792,13 @@ mx_ips(struct agg *a)
 	uint32_t *rank = calloc(ns, sizeof(*rank));
 	struct named_id *ids = NULL;
 	struct json_object **str = NULL;
-	struct host_ip *v;
+	struct host_ip *v, *tmp = NULL;
 
 	for (i = 0; i < n; i++)
 		k += tally_at(a->ft, i)->kind == K_MX_IP;
 	v = malloc((k + 1) * sizeof(*v));
-	if (rank == NULL || v == NULL)
+	tmp = malloc((k + 1) * sizeof(*tmp));
+	if (rank == NULL || v == NULL || tmp == NULL)
 		goto fail;
 	/* The IPs' ranks (1, 2, ...) by name; RANK first marks those named. */
 	for (i = 0; i < n; i++) {
@@ -802,12 +823,13 @@ mx_ips(struct agg *a)
 	for (i = 0, k = 0; i < n; i++) {
 		const struct tally_entry *e = tally_at(a->ft, i);
 
-		if (e->kind == K_MX_IP && e->b < ns) {
+		if (e->kind == K_MX_IP && e->b < ns && e->a < ns) {
 			v[k].host = e->a;
 			v[k++].rank = rank[e->b];
 		}
 	}
-	qsort(v, k, sizeof(*v), by_host_ip);
+	if (sort_host_ip(v, tmp, k, ns, nip) < 0)
+		goto fail;
 	for (i = 0; i < k; ) {
 		struct json_object *arr = json_object_new_array();
 		uint32_t host = v[i].host;
@@ -828,12 +850,14 @@ mx_ips(struct agg *a)
 	free(ids);
 	free(rank);
 	free(v);
+	free(tmp);
 	return 0;
 fail:
 	free(str);
 	free(ids);
 	free(rank);
 	free(v);
+	free(tmp);
 	return -1;
 }
 
