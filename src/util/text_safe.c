@@ -147,8 +147,12 @@ fputs_escaped(FILE *fp, const char *s, int json)
 	while (*p != '\0') {
 		const unsigned char *run = p;
 
-		/* Plain printable ASCII goes out in one piece. */
-		while (*p >= 0x20 && *p < 0x7f)
+		/*
+		 * Plain printable ASCII goes out in one piece; in JSON, C0 too,
+		 * as escape_one() leaves it: the layout's new lines would
+		 * otherwise cost a write each.
+		 */
+		while ((*p >= 0x20 && *p < 0x7f) || (json && *p != '\0' && *p < 0x20))
 			p++;
 		if (p > run)
 			fwrite(run, 1, (size_t)(p - run), fp);
