@@ -98,6 +98,11 @@ test_truncation(void)
 	CHECK_STR(buf, "abc");
 	CHECK_INT(text_sanitize(buf, 1, "abc"), 0);
 	CHECK_STR(buf, "");
+	/* A run of plain ASCII that fills the buffer, and one past it. */
+	CHECK_INT(text_sanitize(buf, sizeof(buf), "abcdefg"), 7);
+	CHECK_STR(buf, "abcdefg");
+	CHECK_INT(text_sanitize(buf, sizeof(buf), "abcdefghij"), 7);
+	CHECK_STR(buf, "abcdefg");
 }
 
 /* The stream form prints what text_sanitize() returns, however long. */

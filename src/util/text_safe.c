@@ -125,8 +125,24 @@ text_sanitize(char *buf, size_t size, const char *s)
 	if (size == 0)
 		return 0;
 	while (*p != '\0') {
-		size_t used = escape_one(p, one, &olen, 0);
+		const unsigned char *run = p;
+		size_t used, k;
 
+		/* Plain printable ASCII is copied as it is, a run at a time. */
+		while (*p >= 0x20 && *p < 0x7f)
+			p++;
+		if ((k = (size_t)(p - run)) > 0) {
+			if (len + k >= size) {
+				memcpy(buf + len, run, size - 1 - len);
+				len = size - 1;
+				break;
+			}
+			memcpy(buf + len, run, k);
+			len += k;
+		}
+		if (*p == '\0')
+			break;
+		used = escape_one(p, one, &olen, 0);
 		if (len + olen >= size)
 			break;
 		memcpy(buf + len, one, olen);
