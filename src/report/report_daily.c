@@ -250,44 +250,6 @@ append_at(struct printbuf *pb, const char *text, int level, int flags)
 	printbuf_memappend(pb, text, (int)strlen(text));
 }
 
-/* Entry I of S as json-c prints its object at LEVEL, onto PB; 0 or -1. */
-static int
-entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
-    int level, int flags)
-{
-	const struct rd_entry *e = &s->e[i];
-	struct json_object *o = json_object_new_object(), *rt;
-	char date[16];
-	size_t k;
-	int rc = 0;
-
-	if (o == NULL)
-		return -1;
-	report_date((time_t)e->day * REPORT_DAY, date, sizeof(date));
-	json_object_object_add(o, "date", json_object_new_string(date));
-	if (s->with_domain) {
-		json_object_object_add(o, "domain",
-		    json_object_new_string(s->pool + e->dom));
-		rt = json_object_new_object();
-		for (k = 0; k < e->nt; k++)
-			json_object_object_add(rt, s->pool + s->t[e->t0 + k].name,
-			    json_object_new_int64(s->t[e->t0 + k].n));
-		json_object_object_add(o, "result_types", rt);
-	}
-	json_object_object_add(o, "successful", json_object_new_int64(e->ok));
-	json_object_object_add(o, "failed", json_object_new_int64(e->failed));
-	{
-		const char *text = json_object_to_json_string_ext(o, flags);
-
-		if (text == NULL)
-			rc = -1;
-		else
-			append_at(pb, text, level, flags);
-	}
-	json_object_put(o);
-	return rc;
-}
-
 /* Before element (or key) I at LEVEL, as json-c lays them out. */
 static void
 element_sep(struct printbuf *pb, size_t i, int level, int flags)
@@ -324,6 +286,140 @@ array_close(struct printbuf *pb, size_t n, int level, int flags)
 		printbuf_strappend(pb, "]");
 }
 
+/*
+ * The pool's strings as json-c writes them (quoted, escaped), each made
+ * once by json-c itself, by offset; NULL while not made.
+ */
+struct quoted {
+	char **at;
+	size_t n;
+};
+
+static const char *
+quoted(struct quoted *q, const struct report_daily *s, uint32_t off, int flags)
+{
+	struct json_object *js;
+	const char *t;
+
+	if (off >= q->n)
+		return NULL;
+	if (q->at[off] == NULL) {
+		if ((js = json_object_new_string(s->pool + off)) == NULL)
+			return NULL;
+		if ((t = json_object_to_json_string_ext(js, flags)) != NULL)
+			q->at[off] = strdup(t);
+		json_object_put(js);
+	}
+	return q->at[off];
+}
+
+/* Member I of an object at LEVEL: its key (quoted) as json-c lays it out. */
+static void
+member(struct printbuf *pb, size_t i, const char *key, int level, int flags)
+{
+	element_sep(pb, i, level, flags);
+	printbuf_memappend(pb, key, (int)strlen(key));
+	if (flags & JSON_C_TO_STRING_SPACED)
+		printbuf_strappend(pb, ": ");
+	else
+		printbuf_strappend(pb, ":");
+}
+
+static void
+number(struct printbuf *pb, long long n)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%lld", n);
+
+	printbuf_memappend(pb, buf, len);
+}
+
+static void
+object_open(struct printbuf *pb, int flags)
+{
+	printbuf_strappend(pb, "{");
+	if (flags & JSON_C_TO_STRING_PRETTY)
+		printbuf_strappend(pb, "\n");
+}
+
+static void
+object_close(struct printbuf *pb, size_t n, int level, int flags)
+{
+	if (flags & JSON_C_TO_STRING_PRETTY) {
+		if (n > 0)
+			printbuf_strappend(pb, "\n");
+		indent(pb, level, flags);
+	}
+	if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
+		printbuf_strappend(pb, " }");
+	else
+		printbuf_strappend(pb, "}");
+}
+
+/*
+ * Entry I of S as json-c prints its object at LEVEL, onto PB, written
+ * here rather than built as json-c objects for each of tens of thousands
+ * of entries; strings as json-c escapes them (Q).  0 or -1.
+ */
+static int
+entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
+    int level, int flags, struct quoted *q)
+{
+	const struct rd_entry *e = &s->e[i];
+	char date[32];
+	size_t k, m = 0;
+
+	object_open(pb, flags);
+	report_date((time_t)e->day * REPORT_DAY, date + 1, sizeof(date) - 2);
+	date[0] = '"';
+	strcat(date, "\"");
+	member(pb, m++, "\"date\"", level, flags);
+	printbuf_memappend(pb, date, (int)strlen(date));
+	if (s->with_domain) {
+		const char *d = quoted(q, s, e->dom, flags);
+
+		if (d == NULL)
+			return -1;
+		member(pb, m++, "\"domain\"", level, flags);
+		printbuf_memappend(pb, d, (int)strlen(d));
+		member(pb, m++, "\"result_types\"", level, flags);
+		object_open(pb, flags);
+		for (k = 0; k < e->nt; k++) {
+			const char *rt = quoted(q, s, s->t[e->t0 + k].name, flags);
+
+			if (rt == NULL)
+				return -1;
+			member(pb, k, rt, level + 1, flags);
+			number(pb, s->t[e->t0 + k].n);
+		}
+		object_close(pb, e->nt, level + 1, flags);
+	}
+	member(pb, m++, "\"successful\"", level, flags);
+	number(pb, e->ok);
+	member(pb, m++, "\"failed\"", level, flags);
+	number(pb, e->failed);
+	object_close(pb, m, level, flags);
+	return 0;
+}
+
+static int
+quoted_init(struct quoted *q, const struct report_daily *s)
+{
+	q->n = s->with_domain ? s->plen : 0;
+	q->at = q->n > 0 ? calloc(q->n, sizeof(*q->at)) : NULL;
+	return q->n > 0 && q->at == NULL ? -1 : 0;
+}
+
+static void
+quoted_free(struct quoted *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		free(q->at[i]);
+	free(q->at);
+}
+
 /* The placeholder's serializer: the series as json-c prints an array. */
 static int
 serialize(struct json_object *jso, struct printbuf *pb, int level, int flags)
@@ -331,13 +427,20 @@ serialize(struct json_object *jso, struct printbuf *pb, int level, int flags)
 	const struct report_daily *s = series_of(jso);
 	size_t i, n = s != NULL ? s->n : 0;
 
+	struct quoted q = { NULL, 0 };
+
+	if (s != NULL && quoted_init(&q, s) < 0)
+		return -1;
 	array_open(pb, flags);
 	for (i = 0; i < n; i++) {
 		element_sep(pb, i, level, flags);
-		if (entry_json(pb, s, i, level + 1, flags) < 0)
+		if (entry_json(pb, s, i, level + 1, flags, &q) < 0) {
+			quoted_free(&q);
 			return -1;
+		}
 	}
 	array_close(pb, n, level, flags);
+	quoted_free(&q);
 	return 0;
 }
 
@@ -482,21 +585,27 @@ write_value(FILE *fp, struct printbuf *pb, struct json_object *v, int level,
 	size_t i, n;
 
 	if (v != NULL && json_object_is_type(v, json_type_array)) {
+		struct quoted q = { NULL, 0 };
+		int rc = 0;
+
 		n = s != NULL ? s->n : json_object_array_length(v);
+		if (s != NULL && quoted_init(&q, s) < 0)
+			return -1;
 		array_open(pb, flags);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && rc == 0; i++) {
 			element_sep(pb, i, level, flags);
-			if (s != NULL) {
-				if (entry_json(pb, s, i, level + 1, flags) < 0)
-					return -1;
-			} else if (write_value(fp, pb, json_object_array_get_idx(v, i),
-			    level + 1, flags) < 0)
-				return -1;
-			if (flush_pb(fp, pb) < 0)
-				return -1;
+			if (s != NULL)
+				rc = entry_json(pb, s, i, level + 1, flags, &q);
+			else
+				rc = write_value(fp, pb, json_object_array_get_idx(v, i),
+				    level + 1, flags);
+			if (rc == 0)
+				rc = flush_pb(fp, pb);
 		}
-		array_close(pb, n, level, flags);
-		return 0;
+		quoted_free(&q);
+		if (rc == 0)
+			array_close(pb, n, level, flags);
+		return rc;
 	}
 	if (v == NULL) {
 		printbuf_strappend(pb, "null");
