@@ -1144,9 +1144,20 @@ on_history(void *ctx, const struct store_report_row *row)
 	struct agg *a = ctx;
 	struct tally_entry *e;
 	struct json_object *c;
-	char *who = report_trust_reporter(row->verified, row->dkim_domain);
-	uint32_t org = who != NULL ? tally_str(a->t, who) : 0;
+	char *who;
+	uint32_t org;
 
+	/*
+	 * The pass reads unverified reports too: those of the period that
+	 * the report hides are counted here, not in a pass of their own.
+	 */
+	if (!row->verified && !a->opt->include_unverified) {
+		if (row->start >= a->opt->since)
+			a->n_unverified++;
+		return 0;
+	}
+	who = report_trust_reporter(row->verified, row->dkim_domain);
+	org = who != NULL ? tally_str(a->t, who) : 0;
 	free(who);
 	if (org == 0 || (e = tally_get(a->t, K_HIST, org, 0, 0, NULL)) == NULL)
 		return a->oom = 1;
@@ -1207,16 +1218,6 @@ on_pre_policy(void *ctx, const struct store_policy_row *row)
 }
 
 /* Reports the period's filter hid: the unverified ones. */
-static int
-on_hidden_report(void *ctx, const struct store_report_row *row)
-{
-	struct agg *a = ctx;
-
-	if (!row->verified)
-		a->n_unverified++;
-	return 0;
-}
-
 /* Every report in the store, when the period has none: how many, which days. */
 static int
 on_any_report(void *ctx, const struct store_report_row *row)
@@ -1692,8 +1693,8 @@ struct json_object *
 report_model_build(struct store *st, const struct report_options *opt,
     char *errbuf, size_t errlen)
 {
-	struct store_visitor main_pass, history_pass, before_pass, hidden_pass;
-	struct store_filter filter, history, before, hidden;
+	struct store_visitor main_pass, history_pass, before_pass;
+	struct store_filter filter, history, before;
 	struct json_object *m, *totals, *inconsistent, *daily;
 	struct agg a;
 	long long ok, failed;
@@ -1723,6 +1724,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	filter.include_unverified = opt->include_unverified;
 	history = filter;
 	history.since = opt->since - (time_t)REPORT_HISTORY_DAYS * REPORT_DAY;
+	history.include_unverified = 1;	/* on_history() counts those hidden */
 	main_pass = (struct store_visitor){ &a, on_report, on_policy, on_failure };
 	history_pass = (struct store_visitor){ &a, on_history, NULL, NULL };
 	/* The baseline's days before the period; the reports the period hid. */
@@ -1730,9 +1732,6 @@ report_model_build(struct store *st, const struct report_options *opt,
 	before.since = opt->since - (time_t)INSIGHT_BASELINE_DAYS * REPORT_DAY;
 	before.until = opt->since;
 	before_pass = (struct store_visitor){ &a, on_pre_report, on_pre_policy, NULL };
-	hidden = filter;
-	hidden.include_unverified = 1;
-	hidden_pass = (struct store_visitor){ &a, on_hidden_report, NULL, NULL };
 	if (a.t == NULL || a.cells == NULL || a.ft == NULL || a.frelay == NULL)
 		a.oom = 1;
 	if (!a.oom && store_query(st, &filter, &main_pass, errbuf, errlen) == 0)
@@ -1742,9 +1741,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 		return NULL;
 	}
 	if (a.oom || store_query(st, &history, &history_pass, errbuf, errlen) < 0 ||
-	    store_query(st, &before, &before_pass, errbuf, errlen) < 0 ||
-	    (!opt->include_unverified &&
-	    store_query(st, &hidden, &hidden_pass, errbuf, errlen) < 0) || a.oom) {
+	    store_query(st, &before, &before_pass, errbuf, errlen) < 0 || a.oom) {
 		if (a.oom)
 			errbuf_printf(errbuf, errlen, "out of memory");
 		free_agg(&a);
