@@ -1297,29 +1297,41 @@ map_array(struct json_object *map, const char *name_key,
 }
 
 /* {name: count} sorted by count descending, then name. */
+/* A count of a counts object, to sort as by_failed() does. */
+struct named_count {
+	const char *name;
+	long long n;
+};
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct named_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* {name: count} sorted by count descending, then name. */
 static struct json_object *
 sorted_counts(struct json_object *counts)
 {
-	struct json_object *tmp = json_object_new_object(), *arr, *out;
-	size_t i, n;
+	size_t n = (size_t)json_object_object_length(counts), k = 0, i;
+	struct named_count *v = malloc((n + 1) * sizeof(*v));
+	struct json_object *out;
 
-	json_object_object_foreach(counts, k, v) {
-		struct json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "failed", json_object_new_int64(json_object_get_int64(v)));
-		json_object_object_add(tmp, k, e);
+	if (v == NULL)
+		return json_object_get(counts);	/* unsorted rather than lost */
+	json_object_object_foreach(counts, name, val) {
+		v[k].name = name;
+		v[k++].n = (long long)json_object_get_int64(val);
 	}
-	arr = map_array(tmp, "name", by_failed);
+	qsort(v, k, sizeof(*v), by_count);
 	out = json_object_new_object();
-	n = json_object_array_length(arr);
-	for (i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(arr, i);
-
-		json_object_object_add(out, mval_str(e, "name"),
-		    json_object_new_int64(mval_int(e, "failed")));
-	}
-	json_object_put(arr);
-	json_object_put(tmp);
+	for (i = 0; i < k; i++)
+		json_object_object_add(out, v[i].name, json_object_new_int64(v[i].n));
+	free(v);
 	return out;
 }
 
