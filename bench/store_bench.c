@@ -496,7 +496,7 @@ time_store_query(struct store *st, int total_days, int days, const char *name)
 {
 	struct store_filter f = { 0 };
 	struct count c;
-	struct store_visitor v = { &c, count_report, count_policy, count_failure };
+	struct store_visitor v = { &c, count_report, count_policy, count_failure, 0 };
 	char err[512];
 	double best = 1e9, t;
 	int i;

@@ -193,7 +193,7 @@ run(struct fake *fk, struct seen *s, const char *kinds, long stop_at, char *err,
 	struct store_visitor v = { s,
 	    strchr(kinds, 'r') ? on_report : NULL,
 	    strchr(kinds, 'p') ? on_policy : NULL,
-	    strchr(kinds, 'f') ? on_failure : NULL };
+	    strchr(kinds, 'f') ? on_failure : NULL, 0 };
 
 	memset(s, 0, sizeof(*s));
 	s->fk = fk;

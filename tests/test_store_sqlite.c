@@ -1592,6 +1592,27 @@ seen_report(void *ctx, const struct store_report_row *r)
 	return 0;
 }
 
+/* A brief visitor's report: only id, start, trust and contact. */
+static int
+seen_brief(void *ctx, const struct store_report_row *r)
+{
+	struct seen *s = ctx;
+	int ok = r->id > 0 && r->start > 0 && r->organization_name == NULL &&
+	    r->report_id == NULL && r->end == 0 && r->received == 0 &&
+	    r->successful == 0 && r->failed == 0 && r->contact_info != NULL &&
+	    strcmp(r->contact_info, "tlsrpt@reporter.example") == 0 &&
+	    (!r->verified || (r->dkim_domain != NULL &&
+	    strcmp(r->dkim_domain, "reporter.example") == 0));
+
+	s->reports++;
+	s->unverified += !r->verified;
+	if (!ok)
+		snprintf(s->org, sizeof(s->org), "not brief: report %lld", r->id);
+	else if (s->org[0] == '\0')
+		snprintf(s->org, sizeof(s->org), "brief");
+	return 0;
+}
+
 static int
 seen_policy(void *ctx, const struct store_policy_row *p)
 {
@@ -1647,7 +1668,7 @@ test_query(void)
 	CHECK(put_spec(st, &b, &prov_verified, err, sizeof(err)) == STORE_STORED);
 	CHECK(put_spec(st, &c, &prov_unverified, err, sizeof(err)) == STORE_STORED);
 	rfc3339_parse("2024-06-02T00:00:00Z", &jun2);
-	v = (struct store_visitor){ &s, seen_report, seen_policy, seen_failure };
+	v = (struct store_visitor){ &s, seen_report, seen_policy, seen_failure, 0 };
 
 	memset(&f, 0, sizeof(f));
 	memset(&s, 0, sizeof(s));
@@ -1687,6 +1708,16 @@ test_query(void)
 	CHECK(store_query(st, &f, &v, err, sizeof(err)) == -1);
 	CHECK_STR(err, "stopped");
 	CHECK_INT(s.policies, 0);
+
+	/* Brief: the same reports, each with id, start, trust and contact only. */
+	memset(&s, 0, sizeof(s));
+	v = (struct store_visitor){ &s, seen_brief, seen_policy, NULL, 1 };
+	f.include_unverified = 1;
+	CHECK(store_query(st, &f, &v, err, sizeof(err)) == 0);
+	CHECK_INT(s.reports, 3);
+	CHECK_INT(s.unverified, 1);
+	CHECK_INT(s.policies, 4);
+	CHECK_STR(s.org, "brief");
 	store_close(st);
 }
 
@@ -1694,7 +1725,7 @@ test_query(void)
 static void
 query_period(struct store *st, const char *domain, struct seen *s)
 {
-	struct store_visitor v = { s, seen_report, seen_policy, seen_failure };
+	struct store_visitor v = { s, seen_report, seen_policy, seen_failure, 0 };
 	struct store_filter f;
 	char err[512];
 

@@ -392,7 +392,7 @@ done:
 static int
 read_domains(struct run *run, struct domain_set *ds)
 {
-	struct store_visitor v = { ds, NULL, on_domain, NULL };
+	struct store_visitor v = { ds, NULL, on_domain, NULL, 0 };
 	struct store_filter f;
 	char err[512];
 

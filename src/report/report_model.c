@@ -1680,7 +1680,7 @@ static int
 store_outside(struct store *st, struct agg *a, struct json_object *m,
     char *errbuf, size_t errlen)
 {
-	struct store_visitor v = { a, on_any_report, NULL, NULL };
+	struct store_visitor v = { a, on_any_report, NULL, NULL, 1 };
 	struct store_filter all;
 	struct json_object *o = json_object_new_object();
 	char buf[16];
@@ -1737,13 +1737,13 @@ report_model_build(struct store *st, const struct report_options *opt,
 	history = filter;
 	history.since = opt->since - (time_t)REPORT_HISTORY_DAYS * REPORT_DAY;
 	history.include_unverified = 1;	/* on_history() counts those hidden */
-	main_pass = (struct store_visitor){ &a, on_report, on_policy, on_failure };
-	history_pass = (struct store_visitor){ &a, on_history, NULL, NULL };
+	main_pass = (struct store_visitor){ &a, on_report, on_policy, on_failure, 0 };
+	history_pass = (struct store_visitor){ &a, on_history, NULL, NULL, 1 };
 	/* The baseline's days before the period; the reports the period hid. */
 	before = filter;
 	before.since = opt->since - (time_t)INSIGHT_BASELINE_DAYS * REPORT_DAY;
 	before.until = opt->since;
-	before_pass = (struct store_visitor){ &a, on_pre_report, on_pre_policy, NULL };
+	before_pass = (struct store_visitor){ &a, on_pre_report, on_pre_policy, NULL, 1 };
 	if (a.t == NULL || a.cells == NULL || a.ft == NULL || a.frelay == NULL)
 		a.oom = 1;
 	if (!a.oom && store_query(st, &filter, &main_pass, errbuf, errlen) == 0)

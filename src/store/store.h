@@ -174,6 +174,12 @@ struct store_visitor {
 	int (*report)(void *ctx, const struct store_report_row *row);
 	int (*policy)(void *ctx, const struct store_policy_row *row);
 	int (*failure)(void *ctx, const struct store_failure_row *row);
+	/*
+	 * Non-zero: report rows carry only their id, start, verified,
+	 * dkim_domain and contact_info (the other strings NULL, numbers 0),
+	 * which the store reads in half the time.
+	 */
+	int brief;
 };
 
 /*

@@ -46,6 +46,11 @@ extern const struct store_backend store_pgsql_backend;
 	"r.id, r.organization_name, r.contact_info, r.report_id," \
 	" r.start_time, r.end_time, r.received_time, r.verified," \
 	" r.total_successful, r.total_failure, r.dkim_domain"
+/* The same for a brief visitor (store_visitor.brief): NULL and 0 for the rest. */
+#define STORE_REPORT_BRIEF_COLUMNS \
+	"r.id, NULL, r.contact_info, NULL," \
+	" r.start_time, 0, 0, r.verified," \
+	" 0, 0, r.dkim_domain"
 #define STORE_POLICY_COLUMNS \
 	"p.id, p.report_fk, p.policy_type, p.policy_domain, p.mx_hosts," \
 	" p.total_successful, p.total_failure, p.policy_strings"
@@ -60,9 +65,11 @@ extern const struct store_backend store_pgsql_backend;
  * for their placeholders: REPORT selects the reports (alias r), POLICY
  * the policies (alias p) among them.
  */
-#define STORE_SQL_REPORTS(REPORT) \
-	"SELECT " STORE_REPORT_COLUMNS \
-	" FROM reports r WHERE " REPORT " ORDER BY r.id"
+#define STORE_SQL_REPORTS_OF(COLUMNS, REPORT) \
+	"SELECT " COLUMNS " FROM reports r WHERE " REPORT " ORDER BY r.id"
+#define STORE_SQL_REPORTS(REPORT) STORE_SQL_REPORTS_OF(STORE_REPORT_COLUMNS, REPORT)
+#define STORE_SQL_REPORTS_BRIEF(REPORT) \
+	STORE_SQL_REPORTS_OF(STORE_REPORT_BRIEF_COLUMNS, REPORT)
 #define STORE_SQL_POLICIES(REPORT, POLICY) \
 	"SELECT " STORE_POLICY_COLUMNS \
 	" FROM policies p JOIN reports r ON r.id = p.report_fk" \

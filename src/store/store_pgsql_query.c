@@ -23,6 +23,7 @@
 #define SELECTED_POLICY	" AND ($3::text IS NULL OR " DOMAIN_IS("p") ")"
 
 static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
+static const char sql_reports_brief[] = STORE_SQL_REPORTS_BRIEF(SELECTED_REPORT);
 static const char sql_policies[] =
     STORE_SQL_POLICIES(SELECTED_REPORT, SELECTED_POLICY);
 static const char sql_failures[] =
@@ -85,7 +86,8 @@ run_one(PGconn *conn, int kind, const char *const params[4],
 	PGresult *res;
 	int stopped = 0, failed = 0;
 
-	if (!PQsendQueryParams(conn, sql[kind], 4, NULL, params, NULL, NULL, 0) ||
+	if (!PQsendQueryParams(conn, kind == STORE_ROW_REPORT && v->brief ?
+	    sql_reports_brief : sql[kind], 4, NULL, params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(conn)) {
 		errbuf_printf(errbuf, errlen, "postgresql: query: %s",
 		    PQerrorMessage(conn));

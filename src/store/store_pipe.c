@@ -156,7 +156,7 @@ producer(void *arg)
 	struct store_visitor v = { p,
 	    p->visitor->report != NULL ? put_report : NULL,
 	    p->visitor->policy != NULL ? put_policy : NULL,
-	    p->visitor->failure != NULL ? put_failure : NULL };
+	    p->visitor->failure != NULL ? put_failure : NULL, p->visitor->brief };
 
 	p->rc = p->query(p->st, p->filter, &v, p->err, sizeof(p->err));
 	if (p->fill != NULL && p->fill->len > 0)

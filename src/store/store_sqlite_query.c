@@ -45,6 +45,11 @@ static const char *const sql_sparse[] = {
 };
 /* ?5, ?6: the lowest and highest id of the period's reports. */
 #define IN_RANGE	"r.id >= ?5 AND r.id <= ?6 AND "
+/* The reports' statement of each plan for a brief visitor. */
+static const char sql_sparse_brief[] = STORE_SQL_REPORTS_BRIEF(SELECTED_REPORT);
+static const char sql_ranged_brief[] =
+    "SELECT " STORE_REPORT_BRIEF_COLUMNS " FROM reports r"
+    " WHERE " IN_RANGE SELECTED("+r.start_time") " ORDER BY r.id";
 static const char *const sql_ranged[] = {
 	"SELECT " STORE_REPORT_COLUMNS " FROM reports r"
 	" WHERE " IN_RANGE SELECTED("+r.start_time") " ORDER BY r.id",
@@ -136,7 +141,9 @@ store_sqlite_query(sqlite3 *db, const struct store_filter *filter,
 	for (kind = 0; kind < 3; kind++) {
 		if (!wanted[kind])
 			continue;
-		if (sqlite3_prepare_v2(db, sql[kind], -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, kind == STORE_ROW_REPORT && visitor->brief ?
+		    (range ? sql_ranged_brief : sql_sparse_brief) : sql[kind], -1, &st,
+		    NULL) != SQLITE_OK)
 			goto db_fail;
 		sqlite3_bind_int64(st, 1, store_filter_since(filter));
 		sqlite3_bind_int64(st, 2, store_filter_until(filter));
