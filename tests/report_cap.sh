@@ -15,21 +15,20 @@ tl_init report_cap
 tl_tmpdir
 
 db=${TLSRPT_TEST_STORE_URI:-sqlite:$tmp/cap.db}
-mkdir -p "$tmp/reports"
-python3 - "$tmp/reports" <<'PY' || exit 1
+mkdir -p "$tmp/reports" "$tmp/reports2"
+python3 - "$tmp/reports" "$tmp/reports2" <<'PY' || exit 1
 import json, sys
 types = ["starttls-not-supported", "certificate-not-trusted", "validation-failure",
          "dnssec-invalid", "dane-required", "sts-policy-invalid"]
 pairs = [(t, "mx%02d" % m) for m in range(17) for t in types][:100]
 
-def report(name, day, domains, details):
+def report(out, name, day, domains, kinds):
     pols = []
     for dom in domains:
         det = [{"result-type": t, "failed-session-count": 10,
-                "receiving-mx-hostname": "%s.%s" % (m, dom)} for t, m in pairs]
-        if dom == "c07.example":
+                "receiving-mx-hostname": "%s.%s" % (m, dom)} for t, m in kinds]
+        if dom == "c07.example" and out == sys.argv[1]:
             det[0]["failed-session-count"] = 2000	# half the sessions: critical
-        det = det if details else []
         pol = {"policy": {"policy-type": "no-policy-found", "policy-domain": dom},
                "summary": {"total-successful-session-count": 1000,
                            "total-failure-session-count":
@@ -42,17 +41,28 @@ def report(name, day, domains, details):
            "date-range": {"start-datetime": day + "T00:00:00Z",
                           "end-datetime": day + "T23:59:59Z"},
            "policies": pols}
-    json.dump(rep, open("%s/%s.json" % (sys.argv[1], name), "w"))
+    json.dump(rep, open("%s/%s.json" % (out, name), "w"))
 
-def doms(a, b):
-    return ["c%02d.example" % i for i in range(a, b)]
+def doms(a, b, letter="c"):
+    return ["%s%02d.example" % (letter, i) for i in range(a, b)]
 
 # Ongoing ones first: the list is cut while the resolved ones come.
-report("ongoing-1", "2026-06-01", doms(0, 6), True)
-report("ongoing-2", "2026-06-01", doms(6, 12), True)
-report("resolved-1", "2026-06-01", doms(12, 18), True)
-report("resolved-2", "2026-06-01", doms(18, 24), True)
-report("clean", "2026-06-03", doms(12, 24), False)	# without them: resolved
+out, day = sys.argv[1], "2026-06-01"
+report(out, "ongoing-1", day, doms(0, 6), pairs)
+report(out, "ongoing-2", day, doms(6, 12), pairs)
+report(out, "resolved-1", day, doms(12, 18), pairs)
+report(out, "resolved-2", day, doms(18, 24), pairs)
+report(out, "clean", "2026-06-03", doms(12, 24), [])	# without them: resolved
+
+# The store for the detectors below: a report per a-domain, six
+# c-domains per report, within the store's caps.
+out = sys.argv[2]
+cert = [("certificate-expired", "mx%03d" % m) for m in range(99)]
+cert.append(("starttls-not-supported", "fine"))
+for i in range(12):
+    report(out, "cert-%d" % i, day, doms(i, i + 1, "a"), cert)
+report(out, "other-1", day, doms(0, 6), pairs)
+report(out, "other-2", day, doms(6, 12), pairs)
 PY
 "$FIXTURE_STORE" "$db" "$tmp"/reports/*.json >"$tmp/store.out" 2>&1 ||
 	{ cat "$tmp/store.out"; exit 1; }
@@ -129,38 +139,7 @@ print(sum(i["severity"] == "critical" for i in on) + lo.get("ongoing_critical", 
 # insights, and rank before the 1200 c-domain episodes of other types.
 # Those must still fill the list, whole, not be stubbed as if the
 # certificate ones came first.
-db2=${TLSRPT_TEST_STORE_URI2:-sqlite:$tmp/cap2.db}
-mkdir -p "$tmp/reports2"
-python3 - "$tmp/reports2" <<'PY' || exit 1
-import json, sys
-types = ["starttls-not-supported", "certificate-not-trusted", "validation-failure",
-         "dnssec-invalid", "dane-required", "sts-policy-invalid"]
-pairs = [(t, "mx%02d" % m) for m in range(17) for t in types][:100]
-
-def report(name, org, domains, kinds):
-    pols = []
-    for dom in domains:
-        det = [{"result-type": t, "failed-session-count": 10,
-                "receiving-mx-hostname": "%s.%s" % (m, dom)} for t, m in kinds]
-        pols.append({"policy": {"policy-type": "no-policy-found", "policy-domain": dom},
-                     "summary": {"total-successful-session-count": 1000,
-                                 "total-failure-session-count": 10 * len(det)},
-                     "failure-details": det})
-    rep = {"organization-name": org, "contact-info": "x@" + org.split()[0].lower() + ".com",
-           "report-id": name,
-           "date-range": {"start-datetime": "2026-06-01T00:00:00Z",
-                          "end-datetime": "2026-06-01T23:59:59Z"},
-           "policies": pols}
-    json.dump(rep, open("%s/%s.json" % (sys.argv[1], name), "w"))
-
-# A report per a-domain, six c-domains per report: within the store's caps.
-cert = [("certificate-expired", "mx%03d" % m) for m in range(99)]
-cert.append(("starttls-not-supported", "fine"))
-for i in range(12):
-    report("cert-%d" % i, "Google Inc.", ["a%02d.example" % i], cert)
-report("other-1", "Google Inc.", ["c%02d.example" % i for i in range(6)], pairs)
-report("other-2", "Google Inc.", ["c%02d.example" % i for i in range(6, 12)], pairs)
-PY
+db2=sqlite:$tmp/cap2.db
 "$FIXTURE_STORE" "$db2" "$tmp"/reports2/*.json >"$tmp/store2.out" 2>&1 ||
 	{ cat "$tmp/store2.out"; exit 1; }
 "$TLSRPT" --db "$db2" report $P --format json >"$tmp/r2.json" 2>"$tmp/err" ||

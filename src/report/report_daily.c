@@ -264,16 +264,18 @@ element_sep(struct printbuf *pb, size_t i, int level, int flags)
 	indent(pb, level + 1, flags);
 }
 
+/* An array's or object's opening BRACKET ("[", "{"), as json-c writes it. */
 static void
-array_open(struct printbuf *pb, int flags)
+open_with(struct printbuf *pb, const char *bracket, int flags)
 {
-	printbuf_strappend(pb, "[");
+	printbuf_memappend(pb, bracket, 1);
 	if (flags & JSON_C_TO_STRING_PRETTY)
 		printbuf_strappend(pb, "\n");
 }
 
+/* Its closing one after N members at LEVEL: SPACED is " ]" or " }". */
 static void
-array_close(struct printbuf *pb, size_t n, int level, int flags)
+close_with(struct printbuf *pb, size_t n, int level, int flags, const char *spaced)
 {
 	if (flags & JSON_C_TO_STRING_PRETTY) {
 		if (n > 0)
@@ -281,9 +283,9 @@ array_close(struct printbuf *pb, size_t n, int level, int flags)
 		indent(pb, level, flags);
 	}
 	if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
-		printbuf_strappend(pb, " ]");
+		printbuf_memappend(pb, spaced, 2);
 	else
-		printbuf_strappend(pb, "]");
+		printbuf_memappend(pb, spaced + 1, 1);
 }
 
 /*
@@ -334,28 +336,6 @@ number(struct printbuf *pb, long long n)
 	printbuf_memappend(pb, buf, len);
 }
 
-static void
-object_open(struct printbuf *pb, int flags)
-{
-	printbuf_strappend(pb, "{");
-	if (flags & JSON_C_TO_STRING_PRETTY)
-		printbuf_strappend(pb, "\n");
-}
-
-static void
-object_close(struct printbuf *pb, size_t n, int level, int flags)
-{
-	if (flags & JSON_C_TO_STRING_PRETTY) {
-		if (n > 0)
-			printbuf_strappend(pb, "\n");
-		indent(pb, level, flags);
-	}
-	if ((flags & JSON_C_TO_STRING_SPACED) && !(flags & JSON_C_TO_STRING_PRETTY))
-		printbuf_strappend(pb, " }");
-	else
-		printbuf_strappend(pb, "}");
-}
-
 /*
  * Entry I of S as json-c prints its object at LEVEL, onto PB, written
  * here rather than built as json-c objects for each of tens of thousands
@@ -369,7 +349,7 @@ entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
 	char date[32];
 	size_t k, m = 0;
 
-	object_open(pb, flags);
+	open_with(pb, "{", flags);
 	report_date((time_t)e->day * REPORT_DAY, date + 1, sizeof(date) - 2);
 	date[0] = '"';
 	strcat(date, "\"");
@@ -383,7 +363,7 @@ entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
 		member(pb, m++, "\"domain\"", level, flags);
 		printbuf_memappend(pb, d, (int)strlen(d));
 		member(pb, m++, "\"result_types\"", level, flags);
-		object_open(pb, flags);
+		open_with(pb, "{", flags);
 		for (k = 0; k < e->nt; k++) {
 			const char *rt = quoted(q, s, s->t[e->t0 + k].name, flags);
 
@@ -392,13 +372,13 @@ entry_json(struct printbuf *pb, const struct report_daily *s, size_t i,
 			member(pb, k, rt, level + 1, flags);
 			number(pb, s->t[e->t0 + k].n);
 		}
-		object_close(pb, e->nt, level + 1, flags);
+		close_with(pb, e->nt, level + 1, flags, " }");
 	}
 	member(pb, m++, "\"successful\"", level, flags);
 	number(pb, e->ok);
 	member(pb, m++, "\"failed\"", level, flags);
 	number(pb, e->failed);
-	object_close(pb, m, level, flags);
+	close_with(pb, m, level, flags, " }");
 	return 0;
 }
 
@@ -431,7 +411,7 @@ serialize(struct json_object *jso, struct printbuf *pb, int level, int flags)
 
 	if (s != NULL && quoted_init(&q, s) < 0)
 		return -1;
-	array_open(pb, flags);
+	open_with(pb, "[", flags);
 	for (i = 0; i < n; i++) {
 		element_sep(pb, i, level, flags);
 		if (entry_json(pb, s, i, level + 1, flags, &q) < 0) {
@@ -439,7 +419,7 @@ serialize(struct json_object *jso, struct printbuf *pb, int level, int flags)
 			return -1;
 		}
 	}
-	array_close(pb, n, level, flags);
+	close_with(pb, n, level, flags, " ]");
 	quoted_free(&q);
 	return 0;
 }
@@ -591,7 +571,7 @@ write_value(FILE *fp, struct printbuf *pb, struct json_object *v, int level,
 		n = s != NULL ? s->n : json_object_array_length(v);
 		if (s != NULL && quoted_init(&q, s) < 0)
 			return -1;
-		array_open(pb, flags);
+		open_with(pb, "[", flags);
 		for (i = 0; i < n && rc == 0; i++) {
 			element_sep(pb, i, level, flags);
 			if (s != NULL)
@@ -604,7 +584,7 @@ write_value(FILE *fp, struct printbuf *pb, struct json_object *v, int level,
 		}
 		quoted_free(&q);
 		if (rc == 0)
-			array_close(pb, n, level, flags);
+			close_with(pb, n, level, flags, " ]");
 		return rc;
 	}
 	if (v == NULL) {

@@ -915,11 +915,13 @@ ctx_close(struct ctx *x)
 	free(x->rep_known);
 }
 
-int
-report_episodes(struct json_object *model, const struct report_episode_data *ed,
-    size_t index, struct json_object *dom, struct json_object *detected,
-    struct json_object *floor, const struct insight_rank *cap,
-    struct episode_stubs *stubs, struct json_object *list)
+/*
+ * Domain INDEX's episodes through one_key(), with what WITH sets of a
+ * context (the list and stubs, or the ranks) and FLOOR's keys.
+ */
+static int
+walk(struct json_object *model, const struct report_episode_data *ed, size_t index,
+    struct json_object *dom, const struct ctx *with, struct json_object *floor)
 {
 	struct report_ep_domain d;
 	struct episode ep;
@@ -930,38 +932,15 @@ report_episodes(struct json_object *model, const struct report_episode_data *ed,
 	memset(&ep, 0, sizeof(ep));
 	if (ctx_open(&x, &d, model, ed, index, dom) < 0)
 		goto done;
-	x.list = list;
-	x.stubs = stubs;
-	x.detected = detected;
-	x.cap = cap;
+	x.list = with->list;
+	x.stubs = with->stubs;
+	x.detected = with->detected;
+	x.cap = with->cap;
+	x.ranks = with->ranks;
+	x.skip = with->skip;
 	load_floor(&x, floor);
-	if (load_cover(&x) < 0)
+	if (x.ranks == NULL && load_cover(&x) < 0)
 		goto done;
-	for (i = 0; i < d.n_keys; i++)
-		one_key(&x, &ep, &d.keys[i]);
-	rc = 0;
-done:
-	free(ep.orgs);
-	ctx_close(&x);
-	return rc;
-}
-
-int
-report_episode_ranks(struct json_object *model, const struct report_episode_data *ed,
-    size_t index, struct json_object *dom, const char *const *detected_types,
-    struct episode_ranks *ranks)
-{
-	struct report_ep_domain d;
-	struct episode ep;
-	struct ctx x;
-	size_t i;
-	int rc = -1;
-
-	memset(&ep, 0, sizeof(ep));
-	if (ctx_open(&x, &d, model, ed, index, dom) < 0)
-		goto done;
-	x.ranks = ranks;
-	x.skip = detected_types;
 	for (i = 0; i < d.n_keys && !x.oom; i++)
 		one_key(&x, &ep, &d.keys[i]);
 	rc = x.oom ? -1 : 0;
@@ -969,6 +948,35 @@ done:
 	free(ep.orgs);
 	ctx_close(&x);
 	return rc;
+}
+
+int
+report_episodes(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, struct json_object *detected,
+    struct json_object *floor, const struct insight_rank *cap,
+    struct episode_stubs *stubs, struct json_object *list)
+{
+	struct ctx with;
+
+	memset(&with, 0, sizeof(with));
+	with.list = list;
+	with.stubs = stubs;
+	with.detected = detected;
+	with.cap = cap;
+	return walk(model, ed, index, dom, &with, floor);
+}
+
+int
+report_episode_ranks(struct json_object *model, const struct report_episode_data *ed,
+    size_t index, struct json_object *dom, const char *const *detected_types,
+    struct episode_ranks *ranks)
+{
+	struct ctx with;
+
+	memset(&with, 0, sizeof(with));
+	with.ranks = ranks;
+	with.skip = detected_types;
+	return walk(model, ed, index, dom, &with, NULL);
 }
 
 void

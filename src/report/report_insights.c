@@ -773,9 +773,6 @@ left_out_free(struct left_out *lo)
 	json_object_put(lo->domains[1]);
 }
 
-static void complete(const struct dindex *ix, struct json_object *model,
-    struct json_object *o);
-
 /* The keys of insight O, read. */
 static void
 rank_keys(struct ranked *r, struct json_object *o)
