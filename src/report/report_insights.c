@@ -791,13 +791,27 @@ struct rank_cache {
 };
 
 /*
+ * Every stub of STUBS into the left-out summary LO, STUBS emptied: a stub
+ * ranks after KEEP insights of the list (those of the floor or the cap it
+ * was stubbed by, or better ones), so it is never kept, and nothing but
+ * its own domain's spikes reads it.
+ */
+static void
+stubs_out(struct episode_stubs *stubs, struct left_out *lo)
+{
+	size_t i;
+
+	for (i = 0; i < stubs->n; i++)
+		leave_out(lo, stubs->v[i].severity, stubs->v[i].domain, stubs->v[i].ongoing);
+	episode_stubs_clear(stubs);
+}
+
+/*
  * LIST in the order of by_rank, as a new array (LIST is released); past
  * the first KEEP, every insight but a silent reporter or "no reports"
- * goes into the left-out summary LO instead.  So does every stub of
- * STUBS (emptied), unsorted: a stub ranks after KEEP insights of the
- * list (those of the floor or the cap it was stubbed by, or better ones),
- * so it is never kept.  RC holds the keys of LIST's head, and then of the
- * new array.
+ * goes into the left-out summary LO instead, and so does every stub of
+ * STUBS, unsorted (stubs_out()).  RC holds the keys of LIST's head, and
+ * then of the new array.
  */
 static struct json_object *
 ranked(struct json_object *list, struct episode_stubs *stubs, size_t keep,
@@ -809,9 +823,7 @@ ranked(struct json_object *list, struct episode_stubs *stubs, size_t keep,
 
 	if (r == NULL)
 		return list;
-	for (i = 0; i < stubs->n; i++)
-		leave_out(lo, stubs->v[i].severity, stubs->v[i].domain, stubs->v[i].ongoing);
-	episode_stubs_clear(stubs);
+	stubs_out(stubs, lo);
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(list, i);
 
@@ -1025,8 +1037,10 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		domain_spikes(&ix, list, first, &stubs, s0, ed, domain);
 		json_object_object_add(done, domain, NULL);
 		complete_from(&ix, model, list, first);
+		/* The domain's stubs served its spikes: count them out. */
+		stubs_out(&stubs, &lo);
 		/* Twice the cap before cutting: a sort per domain would cost. */
-		if (json_object_array_length(list) + stubs.n > 2 * INSIGHT_MAX) {
+		if (json_object_array_length(list) > 2 * INSIGHT_MAX) {
 			list = ranked(list, &stubs, INSIGHT_MAX, &lo, &rc);
 			/* The last kept: what ranks after it can never be kept. */
 			json_object_put(floor);
