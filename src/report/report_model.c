@@ -797,7 +797,7 @@ mx_ips(struct agg *a)
 	for (i = 0; i < n; i++)
 		k += tally_at(a->ft, i)->kind == K_MX_IP;
 	v = malloc((k + 1) * sizeof(*v));
-	tmp = malloc((k + 1) * sizeof(*tmp));
+	tmp = calloc(k + 1, sizeof(*tmp));	/* every slot written; zeroed for the analyzer */
 	if (rank == NULL || v == NULL || tmp == NULL)
 		goto fail;
 	/* The IPs' ranks (1, 2, ...) by name; RANK first marks those named. */
