@@ -793,6 +793,7 @@ mx_ips(struct agg *a)
 	struct named_id *ids = NULL;
 	struct json_object **str = NULL;
 	struct host_ip *v, *tmp = NULL;
+	int rc = -1;
 
 	for (i = 0; i < n; i++)
 		k += tally_at(a->ft, i)->kind == K_MX_IP;
@@ -846,19 +847,14 @@ mx_ips(struct agg *a)
 	}
 	for (i = 0; i < nip; i++)
 		json_object_put(str[i]);
-	free(str);
-	free(ids);
-	free(rank);
-	free(v);
-	free(tmp);
-	return 0;
+	rc = 0;
 fail:
 	free(str);
 	free(ids);
 	free(rank);
 	free(v);
 	free(tmp);
-	return -1;
+	return rc;
 }
 
 /* A report day of a domain and reporter, to be sorted. */
@@ -1296,7 +1292,6 @@ map_array(struct json_object *map, const char *name_key,
 	return arr;
 }
 
-/* {name: count} sorted by count descending, then name. */
 /* A count of a counts object, to sort as by_failed() does. */
 struct named_count {
 	const char *name;
