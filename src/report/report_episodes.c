@@ -37,7 +37,8 @@ struct episode {
 /* A detector's insight, with what covering() compares read once. */
 struct cover {
 	struct json_object *o;
-	char rt[64], first[16], last[16];
+	char rt[64];
+	long first, last;		/* days */
 };
 
 /* A reporter name and a count, for who(). */
@@ -71,6 +72,11 @@ struct ctx {
 	long day0;
 	char (*dates)[16];		/* day - day0 -> date, "" until made */
 	size_t n_dates;
+	/*
+	 * after() of reps[i] and day day0 - 1 + d, at [i * (n_dates + 1) + d]:
+	 * each cell asks it of each of its reporters.
+	 */
+	size_t *after;
 };
 
 static int
@@ -138,20 +144,30 @@ after(const struct report_rep_days *rep, long a)
 	return lo;
 }
 
+/* after() of REP, one of X's reporters, from X's table when A is in it. */
+static size_t
+rep_after(const struct ctx *x, const struct report_rep_days *rep, long a)
+{
+	if (x->after != NULL && a >= x->day0 - 1 && a < x->day0 + (long)x->n_dates)
+		return x->after[(size_t)(rep - x->reps) * (x->n_dates + 1) +
+		    (size_t)(a - x->day0 + 1)];
+	return after(rep, a);
+}
+
 /* Did REP send a report on a day strictly between A and B? */
 static int
-reported_between(const struct report_rep_days *rep, long a, long b)
+reported_between(const struct ctx *x, const struct report_rep_days *rep, long a, long b)
 {
-	size_t lo = after(rep, a);
+	size_t lo = rep_after(x, rep, a);
 
 	return lo < rep->n && rep->days[lo].day < b;
 }
 
 /* REP's report day DAY, or NULL. */
 static const struct report_rep_day *
-rep_day(const struct report_rep_days *rep, long day)
+rep_day(const struct ctx *x, const struct report_rep_days *rep, long day)
 {
-	size_t lo = after(rep, day - 1);
+	size_t lo = rep_after(x, rep, day - 1);
 
 	return lo < rep->n && rep->days[lo].day == day ? &rep->days[lo] : NULL;
 }
@@ -392,7 +408,23 @@ known_mx_count(struct json_object *dom, const struct report_ep_domain *cells)
 	return count;
 }
 
-/* Read the keys covering() compares of the detectors' insights once. */
+/* DATE as a day, when it is a date as report_date() writes it; else -1. */
+static long
+canonical_day(const char *date)
+{
+	char again[16];
+	long day = model_day(date);
+
+	if (day < 0)
+		return -1;
+	report_date((time_t)day * REPORT_DAY, again, sizeof(again));
+	return strcmp(again, date) == 0 ? day : -1;
+}
+
+/*
+ * Read the keys covering() compares of the detectors' insights once, the
+ * dates as days: every episode compares them.
+ */
 static int
 load_cover(struct ctx *x)
 {
@@ -408,12 +440,10 @@ load_cover(struct ctx *x)
 		struct cover *c = &x->cov[i];
 
 		c->o = o;
+		c->first = canonical_day(mval_str(o, "first_date"));
+		c->last = canonical_day(mval_str(o, "last_date"));
 		if ((size_t)snprintf(c->rt, sizeof(c->rt), "%s", mval_str(o, "result_type")) >=
-		    sizeof(c->rt) ||
-		    (size_t)snprintf(c->first, sizeof(c->first), "%s", mval_str(o, "first_date")) >=
-		    sizeof(c->first) ||
-		    (size_t)snprintf(c->last, sizeof(c->last), "%s", mval_str(o, "last_date")) >=
-		    sizeof(c->last))
+		    sizeof(c->rt) || c->first < 0 || c->last < 0)
 			x->cov_live = 1;
 	}
 	x->n_cov = n;
@@ -421,11 +451,13 @@ load_cover(struct ctx *x)
 }
 
 /*
- * An insight of a detector covering EP's type and days.  Merging keeps a
- * detector's result type and dates, so they can be read once.
+ * An insight of a detector covering EP's type and days (FIRST to LAST,
+ * dates of days FDAY to LDAY).  Merging keeps a detector's result type
+ * and dates, so they can be read once.
  */
 static struct json_object *
-covering(struct ctx *x, const struct episode *ep, const char *first, const char *last)
+covering(struct ctx *x, const struct episode *ep, const char *first, const char *last,
+    long fday, long lday)
 {
 	size_t i;
 
@@ -437,8 +469,7 @@ covering(struct ctx *x, const struct episode *ep, const char *first, const char 
 			    strcmp(mval_str(c->o, "first_date"), last) <= 0 &&
 			    strcmp(mval_str(c->o, "last_date"), first) >= 0)
 				return c->o;
-		} else if (strcmp(c->rt, ep->rt) == 0 && strcmp(c->first, last) <= 0 &&
-		    strcmp(c->last, first) >= 0)
+		} else if (c->first <= lday && c->last >= fday && strcmp(c->rt, ep->rt) == 0)
 			return c->o;
 	}
 	return NULL;
@@ -584,18 +615,26 @@ is_noise(const struct episode *ep)
 	return ep->failed < EPISODE_NOISE_SESSIONS && ep->first == ep->last && ep->n_org == 1;
 }
 
+/* Is RT one of the result types X's ranks leave out? */
+static int
+skipped(const struct ctx *x, const char *rt)
+{
+	size_t i;
+
+	for (i = 0; x->skip != NULL && x->skip[i] != NULL; i++)
+		if (strcmp(rt, x->skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* EP's rank into X's ranks, unless a detector may take it in. */
 static void
 add_rank(struct ctx *x, const struct episode *ep, const struct report_ep_cell *cells)
 {
 	struct episode_rank *r;
-	size_t i;
 
-	if (is_noise(ep))
+	if (is_noise(ep) || skipped(x, ep->rt))
 		return;
-	for (i = 0; x->skip[i] != NULL; i++)
-		if (strcmp(ep->rt, x->skip[i]) == 0)
-			return;
 	if (x->ranks->n == x->ranks->cap) {
 		size_t cap = x->ranks->cap ? x->ranks->cap * 2 : 1024;
 		struct episode_rank *v = realloc(x->ranks->v, cap * sizeof(*v));
@@ -628,7 +667,8 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 		return;
 	copy(first, sizeof(first), date_of(x, cells[ep->first].day));
 	copy(last, sizeof(last), date_of(x, cells[ep->last].day));
-	if ((o = covering(x, ep, first, last)) != NULL) {
+	if ((o = covering(x, ep, first, last, cells[ep->first].day,
+	    cells[ep->last].day)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
 		merged = 1;
 		if (model_get(o, "_severity") == NULL)
@@ -689,7 +729,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 				break;
 		if (j < ep->n_org)
 			continue;
-		for (j = after(r, a - 1); j < r->n && r->days[j].day <= b; j++)
+		for (j = rep_after(x, r, a - 1); j < r->n && r->days[j].day <= b; j++)
 			ok += r->days[j].ok;
 		if (ok > 0)
 			insight_evidence(o, "not seen by %s, which reported %lld successful "
@@ -773,6 +813,9 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 	if (tab == NULL || (size_t)(tab - key->key) >= sizeof(rt) || n == 0)
 		return;
 	snprintf(rt, sizeof(rt), "%.*s", (int)(tab - key->key), key->key);
+	/* Ranks leave these types out (add_rank()): nearly half the cells. */
+	if (x->ranks != NULL && skipped(x, rt))
+		return;
 	ep->open = 0;
 	for (i = 0; i <= n; i++) {
 		const struct report_ep_cell *c = i < n ? &cells[i] : NULL;
@@ -785,7 +828,7 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 			for (j = 0; j < p->n_org; j++) {
 				const struct report_rep_days *r = find_rep(x, orgs[p->org0 + j].id);
 
-				if (r != NULL && reported_between(r, p->day, c->day))
+				if (r != NULL && reported_between(x, r, p->day, c->day))
 					split = 1;
 			}
 		}
@@ -824,13 +867,14 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 		for (j = 0; j < c->n_org; j++) {
 			const struct report_ep_count *o = &orgs[c->org0 + j];
 			const struct report_rep_days *r = find_rep(x, o->id);
-			const struct report_rep_day *s = r != NULL ? rep_day(r, c->day) : NULL;
+			const struct report_rep_day *s = r != NULL ? rep_day(x, r, c->day) : NULL;
 
 			if (ep_org_add(ep, o->id, o->n, c->day) < 0)
 				continue;
 			ep->sessions += s != NULL ? s->ok + s->failed : o->n;
 		}
-		for (j = 0; j < c->n_ip && ep->n_ips < EPISODE_MAX_IPS; j++) {
+		/* Only an insight names them. */
+		for (j = 0; x->ranks == NULL && j < c->n_ip && ep->n_ips < EPISODE_MAX_IPS; j++) {
 			size_t m;
 
 			for (m = 0; m < ep->n_ips; m++)
@@ -851,6 +895,27 @@ load_floor(struct ctx *x, struct json_object *floor)
 		return;
 	x->has_floor = 1;
 	insight_rank_read(&x->floor, floor);
+}
+
+/* X's after table, over the days its cells span; -1 when out of memory. */
+static int
+after_table(struct ctx *x)
+{
+	size_t i, d, w = x->n_dates + 1;
+
+	if ((x->after = malloc(x->n_reps * w * sizeof(*x->after))) == NULL)
+		return -1;
+	for (i = 0; i < x->n_reps; i++) {
+		const struct report_rep_days *r = &x->reps[i];
+		size_t j = after(r, x->day0 - 1);
+
+		for (d = 0; d < w; d++) {
+			while (j < r->n && r->days[j].day <= x->day0 - 1 + (long)d)
+				j++;
+			x->after[i * w + d] = j;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -902,6 +967,8 @@ ctx_open(struct ctx *x, struct report_ep_domain *d, struct json_object *model,
 		x->n_dates = (size_t)(hi - x->day0 + 1);
 		if ((x->dates = calloc(x->n_dates, sizeof(*x->dates))) == NULL)
 			return -1;
+		if (x->n_reps > 0 && after_table(x) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -910,6 +977,7 @@ static void
 ctx_close(struct ctx *x)
 {
 	free(x->dates);
+	free(x->after);
 	free(x->cov);
 	free(x->rep_id);
 	free(x->rep_known);
