@@ -2,9 +2,10 @@
  * report_model.c - read the store once and aggregate it into the model
  * of doc/report-json.md.  See report_model.h.
  *
- * Rows arrive reports first, then policies, then failure details, each in
- * id order (store.h), so a policy finds its report and a failure detail
- * its policy by binary search in arrays kept here.  Policies and failure
+ * Rows arrive reports first, then policies, then failure details, in
+ * their reports' order (store.h), so a policy finds its report and a
+ * failure detail its policy next to the last one found, or by binary
+ * search in arrays kept here.  Policies and failure
  * details add to counters keyed by interned strings (report_tally.h),
  * replayed once into json-c aggregates keyed by name, which become the
  * sorted arrays of the model at the end; the failure details also feed

@@ -165,9 +165,12 @@ struct store_failure_row {
 /*
  * Callbacks return 0 to go on, non-zero to stop the query.  Every report
  * row comes before any policy row, every policy row before any failure
- * row, each kind in id order.  A NULL callback skips that kind.  The
- * callbacks run in the calling thread while the backend steps in a
- * second one (store_pipe.c); they must not use the store themselves.
+ * row: reports in id order, policies in their reports' order and failure
+ * details in their policies', each in the order its report listed them
+ * (id order too in a store written one report at a time).  A NULL
+ * callback skips that kind.  The callbacks run in the calling thread
+ * while the backend steps in a second one (store_pipe.c); they must not
+ * use the store themselves.
  */
 struct store_visitor {
 	void *ctx;
