@@ -61,9 +61,11 @@ extern const struct store_backend store_pgsql_backend;
 	" f.failed_session_count, f.folded_details"
 
 /*
- * The three statements of the read side, the same on both engines but
- * for their placeholders: REPORT selects the reports (alias r), POLICY
- * the policies (alias p) among them.
+ * The three statements of the read side: REPORT selects the reports
+ * (alias r), POLICY the policies (alias p) among them.  Both engines
+ * select the reports so; SQLite's sparse plan the policies and details
+ * too, while its ranged plan and PostgreSQL walk them in their reports'
+ * order (store_sqlite_query.c, store_pgsql_query.c).
  */
 #define STORE_SQL_REPORTS_OF(COLUMNS, REPORT) \
 	"SELECT " COLUMNS " FROM reports r WHERE " REPORT " ORDER BY r.id"
