@@ -627,13 +627,16 @@ skipped(const struct ctx *x, const char *rt)
 	return 0;
 }
 
-/* EP's rank into X's ranks, unless a detector may take it in. */
+/*
+ * EP's rank into X's ranks.  one_key() never walks the keys of the types
+ * a detector may take in (X's skip list).
+ */
 static void
 add_rank(struct ctx *x, const struct episode *ep, const struct report_ep_cell *cells)
 {
 	struct episode_rank *r;
 
-	if (is_noise(ep) || skipped(x, ep->rt))
+	if (is_noise(ep))
 		return;
 	if (x->ranks->n == x->ranks->cap) {
 		size_t cap = x->ranks->cap ? x->ranks->cap * 2 : 1024;
@@ -813,7 +816,7 @@ one_key(struct ctx *x, struct episode *ep, const struct report_ep_key *key)
 	if (tab == NULL || (size_t)(tab - key->key) >= sizeof(rt) || n == 0)
 		return;
 	snprintf(rt, sizeof(rt), "%.*s", (int)(tab - key->key), key->key);
-	/* Ranks leave these types out (add_rank()): nearly half the cells. */
+	/* Ranks leave out the types a detector may take in: nearly half the cells. */
 	if (x->ranks != NULL && skipped(x, rt))
 		return;
 	ep->open = 0;

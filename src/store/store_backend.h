@@ -62,10 +62,10 @@ extern const struct store_backend store_pgsql_backend;
 
 /*
  * The three statements of the read side: REPORT selects the reports
- * (alias r), POLICY the policies (alias p) among them.  Both engines
- * select the reports so; SQLite's sparse plan the policies and details
- * too, while its ranged plan and PostgreSQL walk them in their reports'
- * order (store_sqlite_query.c, store_pgsql_query.c).
+ * (alias r), POLICY the policies (alias p) among them.  SQLite's sparse
+ * plan sorts the policies and failure details by id; its ranged plan and
+ * PostgreSQL walk them from their reports, JOIN being the join that
+ * engine's planner needs to keep to that order (store.h).
  */
 #define STORE_SQL_REPORTS_OF(COLUMNS, REPORT) \
 	"SELECT " COLUMNS " FROM reports r WHERE " REPORT " ORDER BY r.id"
@@ -81,6 +81,15 @@ extern const struct store_backend store_pgsql_backend;
 	" FROM failure_details f JOIN policies p ON p.id = f.policy_fk" \
 	" JOIN reports r ON r.id = p.report_fk" \
 	" WHERE " REPORT POLICY " ORDER BY f.id"
+#define STORE_SQL_POLICIES_BY_REPORT(JOIN, REPORT, POLICY) \
+	"SELECT " STORE_POLICY_COLUMNS \
+	" FROM reports r " JOIN " policies p ON p.report_fk = r.id" \
+	" WHERE " REPORT POLICY " ORDER BY r.id, p.policy_index"
+#define STORE_SQL_FAILURES_BY_REPORT(JOIN, REPORT, POLICY) \
+	"SELECT " STORE_FAILURE_COLUMNS \
+	" FROM reports r " JOIN " policies p ON p.report_fk = r.id" \
+	" " JOIN " failure_details f ON f.policy_fk = p.id" \
+	" WHERE " REPORT POLICY " ORDER BY r.id, p.policy_index, f.detail_index"
 
 /*
  * The read side in two threads (store_pipe.c).  `tlsrpt report` spends

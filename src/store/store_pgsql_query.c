@@ -36,16 +36,9 @@
 static const char sql_reports[] = STORE_SQL_REPORTS(SELECTED_REPORT);
 static const char sql_reports_brief[] = STORE_SQL_REPORTS_BRIEF(SELECTED_REPORT);
 static const char sql_policies[] =
-    "SELECT " STORE_POLICY_COLUMNS
-    " FROM reports r JOIN policies p ON p.report_fk = r.id"
-    " WHERE " SELECTED_REPORT SELECTED_POLICY
-    " ORDER BY r.id, p.policy_index";
+    STORE_SQL_POLICIES_BY_REPORT("JOIN", SELECTED_REPORT, SELECTED_POLICY);
 static const char sql_failures[] =
-    "SELECT " STORE_FAILURE_COLUMNS
-    " FROM reports r JOIN policies p ON p.report_fk = r.id"
-    " JOIN failure_details f ON f.policy_fk = p.id"
-    " WHERE " SELECTED_REPORT SELECTED_POLICY
-    " ORDER BY r.id, p.policy_index, f.detail_index";
+    STORE_SQL_FAILURES_BY_REPORT("JOIN", SELECTED_REPORT, SELECTED_POLICY);
 
 /* The columns of row I of RES (ROW, a struct pgsql_row). */
 const char *

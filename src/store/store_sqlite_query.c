@@ -45,23 +45,15 @@ static const char *const sql_sparse[] = {
 };
 /* ?5, ?6: the lowest and highest id of the period's reports. */
 #define IN_RANGE	"r.id >= ?5 AND r.id <= ?6 AND "
+#define RANGED_REPORT	IN_RANGE SELECTED("+r.start_time")
 /* The reports' statement of each plan for a brief visitor. */
 static const char sql_sparse_brief[] = STORE_SQL_REPORTS_BRIEF(SELECTED_REPORT);
-static const char sql_ranged_brief[] =
-    "SELECT " STORE_REPORT_BRIEF_COLUMNS " FROM reports r"
-    " WHERE " IN_RANGE SELECTED("+r.start_time") " ORDER BY r.id";
+static const char sql_ranged_brief[] = STORE_SQL_REPORTS_BRIEF(RANGED_REPORT);
+/* CROSS JOIN: SQLite keeps the reports as the outer loop. */
 static const char *const sql_ranged[] = {
-	"SELECT " STORE_REPORT_COLUMNS " FROM reports r"
-	" WHERE " IN_RANGE SELECTED("+r.start_time") " ORDER BY r.id",
-	"SELECT " STORE_POLICY_COLUMNS
-	" FROM reports r CROSS JOIN policies p ON p.report_fk = r.id"
-	" WHERE " IN_RANGE SELECTED("+r.start_time") SELECTED_POLICY
-	" ORDER BY r.id, p.policy_index",
-	"SELECT " STORE_FAILURE_COLUMNS
-	" FROM reports r CROSS JOIN policies p ON p.report_fk = r.id"
-	" CROSS JOIN failure_details f ON f.policy_fk = p.id"
-	" WHERE " IN_RANGE SELECTED("+r.start_time") SELECTED_POLICY
-	" ORDER BY r.id, p.policy_index, f.detail_index",
+	STORE_SQL_REPORTS(RANGED_REPORT),
+	STORE_SQL_POLICIES_BY_REPORT("CROSS JOIN", RANGED_REPORT, SELECTED_POLICY),
+	STORE_SQL_FAILURES_BY_REPORT("CROSS JOIN", RANGED_REPORT, SELECTED_POLICY),
 };
 
 /*
