@@ -1,7 +1,7 @@
 #!/bin/sh
 # report_bench.sh - `tlsrpt report` of two builds over one store, as ratios.
 #
-#   bench/report_bench.sh [-r ROUNDS] [-y ROUNDS] [-c] BASELINE CANDIDATE DB
+#   bench/report_bench.sh [-r ROUNDS] [-y ROUNDS] [-i SECONDS] [-c] BASELINE CANDIDATE DB
 #
 # BASELINE and CANDIDATE are two tlsrpt binaries (say, main's and a
 # branch's), DB a store URI (sqlite:PATH or a postgresql:// URI), such as
@@ -14,22 +14,29 @@
 # candidate that prints another report is named, not timed as faster.
 # With -c, each binary also runs the 30-day text report once under
 # valgrind's cachegrind: instruction counts do not drift with the load of
-# the machine, as elapsed times on a shared one do.
+# the machine, as elapsed times on a shared one do.  With -i, the machine
+# idles SECONDS before each run, as between an admin's reports: on a
+# virtual machine that hands freed memory back to its host, memory a run
+# first touches costs more then than right after another run freed it
+# (doc/facts.md).
 #
 # Exit status: 0, 1 when an output differs, 2 on a usage or setup error.
 set -eu
 
-rounds=5 yrounds=3 cg=0
+rounds=5 yrounds=3 cg=0 idle=0
 since=2023-12-02 until=2023-12-31 year0=2023-01-01
-while getopts r:y:cs:u:S: o; do
+while getopts r:y:ci:s:u:S: o; do
 	case $o in
-	r) rounds=$OPTARG ;; y) yrounds=$OPTARG ;; c) cg=1 ;;
+	r) rounds=$OPTARG ;; y) yrounds=$OPTARG ;; c) cg=1 ;; i) idle=$OPTARG ;;
 	s) since=$OPTARG ;; u) until=$OPTARG ;; S) year0=$OPTARG ;;
-	*) sed -n '2,17p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,21p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 3 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[ $# -eq 3 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
+case $idle in
+*[!0-9]* | "") echo "report_bench: -i takes whole seconds" >&2; exit 2 ;;
+esac
 base=$1 cand=$2 db=$3
 for b in "$base" "$cand"; do
 	[ -x "$b" ] || { echo "report_bench: $b: not an executable" >&2; exit 2; }
@@ -55,6 +62,7 @@ run() {
 	while [ "$i" -lt "$n" ]; do
 		for which in base cand; do
 			eval bin=\$$which
+			[ "$idle" = 0 ] || sleep "$idle"
 			/usr/bin/time -f "$which %e %U %M" -a -o "$tmp/$label.times" \
 			    "$bin" --db "$db" report "$@" >"$tmp/$label.$which.out" 2>"$tmp/err" || {
 				echo "report_bench: $bin failed:" >&2
@@ -73,7 +81,8 @@ run() {
 	fi
 }
 
-echo "tlsrpt report, $db: baseline $base, candidate $cand"
+if [ "$idle" = 0 ]; then pause=; else pause=", ${idle} s idle before each run"; fi
+echo "tlsrpt report, $db: baseline $base, candidate $cand$pause"
 run 30d-text "$rounds" --since "$since" --until "$until"
 run 30d-json "$rounds" --since "$since" --until "$until" --format json
 run year-text "$yrounds" --since "$year0" --until "$until"

@@ -296,6 +296,17 @@ else
 	else
 		bad "report_bench: another report (exit $rc)"; cat "$tmp/rb.out"
 	fi
+	# -i: a pause before each of the 8 runs, said in the heading.
+	start=$(date +%s)
+	sh "$rb" -r 1 -y 1 -i 1 $dates "$TLSRPT" "$TLSRPT" "$db" >"$tmp/rb.out" 2>&1
+	rc=$? took=$(($(date +%s) - start))
+	if [ "$rc" = 0 ] && [ "$took" -ge 8 ] && grep -q ', 1 s idle before each run$' "$tmp/rb.out"; then
+		ok "report_bench: -i idles before each run"
+	else
+		bad "report_bench: -i idles before each run (exit $rc, $took s)"; cat "$tmp/rb.out"
+	fi
+	sh "$rb" -i 1s "$TLSRPT" "$TLSRPT" "$db" >"$tmp/rb.out" 2>&1
+	expect_eq "report_bench: -i takes whole seconds" "$?" 2
 fi
 
 # A ref no case compares is a check nobody runs.

@@ -3,7 +3,7 @@
  */
 #include "cli_config.h"
 #include "cmd.h"
-#include "huge_heap.h"
+#include "heap_reserve.h"
 
 #include <malloc.h>
 #include <stdio.h>
@@ -127,7 +127,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			/* The report's memory budget; it runs the same without. */
 			if (commands[i].big_heap)
-				(void)huge_heap_reserve(REPORT_HEAP_BYTES);
+				(void)heap_reserve(REPORT_HEAP_BYTES);
 			return commands[i].run(argc - 1, argv + 1);
 		}
 	fprintf(stderr, "tlsrpt: unknown command \"%s\"\n", argv[1]);

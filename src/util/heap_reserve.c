@@ -1,18 +1,17 @@
 /*
- * huge_heap.c - a short-lived command's malloc heap in huge pages.
+ * heap_reserve.c - a short-lived command's malloc heap, grown once.
  */
-#include "huge_heap.h"
+#include "heap_reserve.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #endif
 
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
+#if defined(__GLIBC__) && defined(M_TOP_PAD)
 
 /* glibc's default top pad, restored when the heap cannot be reserved. */
 #define GLIBC_TOP_PAD		(128 * 1024)
@@ -32,13 +31,12 @@ undo(void *probe)
 }
 
 int
-huge_heap_reserve(size_t bytes)
+heap_reserve(size_t bytes)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	uintptr_t before, after, lo, hi;
+	uintptr_t before, after;
 	void *probe;
 
-	if (bytes < PROBE_BYTES || bytes > (size_t)INT32_MAX || page <= 0)
+	if (bytes < PROBE_BYTES || bytes > (size_t)INT32_MAX)
 		return -1;
 	/*
 	 * mallopt() says 1 when it took the setting; a sanitizer's malloc
@@ -49,8 +47,7 @@ huge_heap_reserve(size_t bytes)
 		return -1;
 	/*
 	 * Large blocks from the heap, the probe first: above the threshold,
-	 * a block the heap's free top cannot hold gets a mapping of its own,
-	 * outside the advised range.
+	 * a block the heap's free top cannot hold gets a mapping of its own.
 	 */
 	mallopt(M_MMAP_THRESHOLD, MMAP_CEILING);
 	before = (uintptr_t)sbrk(0);
@@ -62,18 +59,6 @@ huge_heap_reserve(size_t bytes)
 		undo(probe);
 		return -1;
 	}
-	/*
-	 * The probe starts in the heap's old free top, which the blocks freed
-	 * into it come from first: advise from there.
-	 */
-	lo = (uintptr_t)probe < before && before - (uintptr_t)probe < PROBE_BYTES ?
-	    (uintptr_t)probe : before;
-	lo &= ~((uintptr_t)page - 1);
-	hi = after & ~((uintptr_t)page - 1);
-	if (madvise((void *)lo, hi - lo, MADV_HUGEPAGE) != 0) {
-		undo(probe);
-		return -1;
-	}
 	free(probe);
 	return 0;
 }
@@ -81,7 +66,7 @@ huge_heap_reserve(size_t bytes)
 #else
 
 int
-huge_heap_reserve(size_t bytes)
+heap_reserve(size_t bytes)
 {
 	(void)bytes;
 	return -1;
