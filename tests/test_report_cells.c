@@ -4,8 +4,10 @@
  * named them, sums right after the table grew many times, and the
  * insight cells by type and day with their MX hosts and reporters in the
  * order the rows named them; the same when the rows come by string id in
- * a table the cells share.
+ * a table the cells share; and the same arrays gathered a domain ahead
+ * in a second thread (report_ahead.h), to the end or stopped early.
  */
+#include "report_ahead.h"
 #include "report_cells.h"
 #include "report_tally.h"
 #include "testlib.h"
@@ -321,6 +323,110 @@ test_enforced(void)
 	report_cells_free(c);
 }
 
+/* Domain K's arrays from the two paths are equal, entry by entry. */
+static void
+same_views(struct report_cells *c, size_t k, const struct report_ep_domain *a,
+    const struct report_in_domain *b)
+{
+	struct report_ep_domain ep;
+	struct report_in_domain in;
+	size_t i, j, n_cells = 0, n_days = 0;
+
+	CHECK_INT(report_cells_episodes(c, k, &ep), 0);
+	CHECK_INT(a->n_keys, ep.n_keys);
+	for (i = 0; i < ep.n_keys && i < a->n_keys; i++) {
+		CHECK_STR(a->keys[i].key, ep.keys[i].key);
+		CHECK_INT(a->keys[i].n_cells, ep.keys[i].n_cells);
+		CHECK_INT(a->keys[i].cell0, ep.keys[i].cell0);
+		n_cells += ep.keys[i].n_cells;
+	}
+	for (i = 0; i < n_cells; i++) {
+		const struct report_ep_cell *x = &a->cells[i], *y = &ep.cells[i];
+
+		CHECK(x->day == y->day && x->failed == y->failed && x->enforced == y->enforced &&
+		    x->n_org == y->n_org && x->n_ip == y->n_ip && x->org0 == y->org0 &&
+		    x->ip0 == y->ip0);
+		for (j = 0; j < y->n_org; j++)
+			CHECK(a->orgs[x->org0 + j].id == ep.orgs[y->org0 + j].id &&
+			    a->orgs[x->org0 + j].n == ep.orgs[y->org0 + j].n);
+		for (j = 0; j < y->n_ip; j++)
+			CHECK(a->ips[x->ip0 + j].id == ep.ips[y->ip0 + j].id);
+	}
+	CHECK_INT(report_cells_insight(c, k, &in), 0);
+	CHECK_INT(b->n_types, in.n_types);
+	for (i = 0; i < in.n_types && i < b->n_types; i++) {
+		CHECK(b->types[i].rt == in.types[i].rt && b->types[i].day0 == in.types[i].day0 &&
+		    b->types[i].n_days == in.types[i].n_days);
+		n_days += in.types[i].n_days;
+	}
+	for (i = 0; i < n_days; i++) {
+		const struct report_in_day *x = &b->days[i], *y = &in.days[i];
+
+		CHECK(x->day == y->day && x->failed == y->failed && x->n_mx == y->n_mx &&
+		    x->n_org == y->n_org && x->mx0 == y->mx0 && x->org0 == y->org0);
+		for (j = 0; j < y->n_mx; j++)
+			CHECK(b->mx[x->mx0 + j].id == in.mx[y->mx0 + j].id &&
+			    b->mx[x->mx0 + j].n == in.mx[y->mx0 + j].n);
+		for (j = 0; j < y->n_org; j++)
+			CHECK(b->orgs[x->org0 + j].id == in.orgs[y->org0 + j].id &&
+			    b->orgs[x->org0 + j].n == in.orgs[y->org0 + j].n);
+	}
+}
+
+/*
+ * Forty domains of mixed rows: every domain's arrays gathered ahead are
+ * those gathered in place, while the caller gathers in place meanwhile
+ * (its own scratch); a reader that stops after a few domains, one that
+ * asks past the last, and cells without domains end cleanly.
+ */
+static void
+test_ahead(void)
+{
+	static const char *const rts[] = { "certificate-expired", "tlsa-invalid",
+	    "sts-policy-invalid", "starttls-not-supported" };
+	struct report_cells *c = report_cells_new(NULL), *none = report_cells_new(NULL);
+	struct report_ahead *a;
+	struct report_ep_domain ep;
+	struct report_in_domain in;
+	char dom[32], mx[32], org[16], ip[32];
+	unsigned x = 12345;
+	size_t k, n;
+	int i;
+
+	for (i = 0; i < 4000; i++) {
+		x = x * 1103515245u + 12345u;
+		snprintf(dom, sizeof(dom), "d%02u.example", (x >> 8) % 40);
+		snprintf(mx, sizeof(mx), "mx%u.d.example", (x >> 14) % 3);
+		snprintf(org, sizeof(org), "Org %c", 'A' + (int)((x >> 18) % 5));
+		snprintf(ip, sizeof(ip), "192.0.2.%u", (x >> 22) % 9);
+		row(c, dom, rts[(x >> 4) % 4], (x >> 26) % 4 ? mx : "", 19000 + (long)((x >> 10) % 60),
+		    org, (x >> 3) % 3 ? ip : NULL, (long long)((x >> 20) % 50), (int)((x >> 2) & 1),
+		    (int)((x >> 5) & 1));
+	}
+	CHECK((a = report_ahead_start(c, 1)) != NULL);
+	n = report_cells_domains(c);
+	CHECK_INT(n, 40);
+	for (k = 0; a != NULL && k < n; k++) {
+		CHECK_INT(report_ahead_get(a, k, &ep, &in), 0);
+		same_views(c, k, &ep, &in);
+	}
+	if (a != NULL)
+		CHECK_INT(report_ahead_get(a, n, &ep, &in), -1);	/* past the last */
+	report_ahead_end(a);
+	/* Episodes only, stopped after three domains. */
+	CHECK((a = report_ahead_start(c, 0)) != NULL);
+	for (k = 0; a != NULL && k < 3; k++)
+		CHECK_INT(report_ahead_get(a, k, &ep, NULL), 0);
+	report_ahead_end(a);
+	report_ahead_end(NULL);
+	CHECK((a = report_ahead_start(none, 1)) != NULL);
+	if (a != NULL)
+		CHECK_INT(report_ahead_get(a, 0, &ep, &in), -1);
+	report_ahead_end(a);
+	report_cells_free(none);
+	report_cells_free(c);
+}
+
 int
 main(void)
 {
@@ -335,5 +441,6 @@ main(void)
 	shared = NULL;
 	test_many();
 	test_enforced();
+	test_ahead();
 	return test_summary("test_report_cells");
 }

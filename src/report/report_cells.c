@@ -79,6 +79,38 @@ struct idmap {
 	size_t mask, n;
 };
 
+/* An episode entry of a domain, with what it sorts by. */
+struct ep_sort {
+	uint32_t rank;			/* of its key */
+	int32_t day;
+	uint32_t idx;			/* creation order */
+};
+
+/*
+ * The arrays report_cells_episodes() and report_cells_insight() fill for
+ * one domain; a reader that gathers in a thread of its own brings its
+ * own (report_cells_scratch_new()).
+ */
+struct report_cells_scratch {
+	struct ep_sort *srt;
+	size_t cap_srt;
+	uint32_t *kid;			/* a domain's entries per key */
+	size_t cap_kid;
+	uint32_t *rank_of;		/* string id -> rank of the key */
+	struct report_ep_key *keys;
+	size_t cap_keys;
+	struct report_ep_cell *cells;
+	size_t cap_cells;
+	struct report_ep_count *orgs, *ips;
+	size_t cap_orgs, cap_ips;
+	struct report_in_type *in_types;
+	size_t cap_in_types;
+	struct report_in_day *in_days;
+	size_t cap_in_days;
+	struct report_ep_count *in_mx, *in_orgs;
+	size_t cap_in_mx, cap_in_orgs;
+};
+
 struct report_cells {
 	struct tally *s;		/* the interned strings: ids from 1 */
 	int own_s;			/* S is ours to free */
@@ -102,32 +134,8 @@ struct report_cells {
 	size_t cap_dom_of;
 	uint32_t *order;		/* built once by group(); entry indexes */
 	size_t *start;
-	/* report_cells_episodes(): the arrays of the last domain asked for. */
-	struct ep_sort *srt;
-	size_t cap_srt;
-	uint32_t *kid;			/* a domain's entries per key */
-	size_t cap_kid;
-	uint32_t *rank_of;		/* string id -> rank of the key */
-	struct report_ep_key *keys;
-	size_t cap_keys;
-	struct report_ep_cell *cells;
-	size_t cap_cells;
-	struct report_ep_count *orgs, *ips;
-	size_t cap_orgs, cap_ips;
-	/* report_cells_insight(): the same, apart. */
-	struct report_in_type *in_types;
-	size_t cap_in_types;
-	struct report_in_day *in_days;
-	size_t cap_in_days;
-	struct report_ep_count *in_mx, *in_orgs;
-	size_t cap_in_mx, cap_in_orgs;
-};
-
-/* An episode entry of a domain, with what it sorts by. */
-struct ep_sort {
-	uint32_t rank;			/* of its key */
-	int32_t day;
-	uint32_t idx;			/* creation order */
+	/* The views' arrays when the caller brings none. */
+	struct report_cells_scratch own;
 };
 
 static uint64_t
@@ -393,6 +401,37 @@ report_cells_new(struct tally *strings)
 	return c;
 }
 
+static void
+scratch_drop(struct report_cells_scratch *s)
+{
+	free(s->srt);
+	free(s->kid);
+	free(s->rank_of);
+	free(s->keys);
+	free(s->cells);
+	free(s->orgs);
+	free(s->ips);
+	free(s->in_types);
+	free(s->in_days);
+	free(s->in_mx);
+	free(s->in_orgs);
+}
+
+struct report_cells_scratch *
+report_cells_scratch_new(void)
+{
+	return calloc(1, sizeof(struct report_cells_scratch));
+}
+
+void
+report_cells_scratch_free(struct report_cells_scratch *s)
+{
+	if (s == NULL)
+		return;
+	scratch_drop(s);
+	free(s);
+}
+
 void
 report_cells_free(struct report_cells *c)
 {
@@ -409,17 +448,7 @@ report_cells_free(struct report_cells *c)
 	free(c->dom_of);
 	free(c->order);
 	free(c->start);
-	free(c->srt);
-	free(c->kid);
-	free(c->rank_of);
-	free(c->keys);
-	free(c->cells);
-	free(c->orgs);
-	free(c->ips);
-	free(c->in_types);
-	free(c->in_days);
-	free(c->in_mx);
-	free(c->in_orgs);
+	scratch_drop(&c->own);
 	free(c);
 }
 
@@ -618,28 +647,29 @@ push_count(struct report_ep_count **v, size_t *cap, size_t *n, const struct entr
 }
 
 /*
- * The first N of c->srt, left by rank by a counting sort, by day within
+ * The first N of S->srt, left by rank by a counting sort, by day within
  * each rank too; a run is sorted only when out of order, as rows come
  * mostly in day order.
  */
 static void
-sort_runs(struct report_cells *c, size_t n)
+sort_runs(struct report_cells_scratch *s, size_t n)
 {
 	size_t k, j;
 
 	for (k = 0; k < n; k = j) {
 		int sorted = 1;
 
-		for (j = k + 1; j < n && c->srt[j].rank == c->srt[k].rank; j++)
-			if (c->srt[j].day < c->srt[j - 1].day)
+		for (j = k + 1; j < n && s->srt[j].rank == s->srt[k].rank; j++)
+			if (s->srt[j].day < s->srt[j - 1].day)
 				sorted = 0;
 		if (!sorted)
-			qsort(c->srt + k, j - k, sizeof(*c->srt), cmp_srt);
+			qsort(s->srt + k, j - k, sizeof(*s->srt), cmp_srt);
 	}
 }
 
 int
-report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d)
+report_cells_episodes_in(struct report_cells *c, struct report_cells_scratch *s, size_t i,
+    struct report_ep_domain *d)
 {
 	size_t k, n = 0, n_kid = 0, n_cells = 0, n_orgs = 0, n_ips = 0;
 	size_t n_e;
@@ -649,12 +679,12 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	memset(d, 0, sizeof(*d));
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	if (c->rank_of == NULL && (c->rank_of = calloc(tally_strings(c->s) + 1,
-	    sizeof(*c->rank_of))) == NULL)
+	if (s->rank_of == NULL && (s->rank_of = calloc(tally_strings(c->s) + 1,
+	    sizeof(*s->rank_of))) == NULL)
 		return -1;
 	n_e = c->start[i + 1] - c->start[i] + 1;
-	if (RESERVE(c->srt, c->cap_srt, n_e) < 0 ||
-	    RESERVE(c->kid, c->cap_kid, n_e) < 0)
+	if (RESERVE(s->srt, s->cap_srt, n_e) < 0 ||
+	    RESERVE(s->kid, s->cap_kid, n_e) < 0)
 		return -1;
 	/*
 	 * The distinct keys, then each its rank in strcmp order (cell0 holds
@@ -664,23 +694,23 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		const struct entry *e = at(c, c->order[k]);
 
 		if (KIND(e) == EP)
-			c->rank_of[e->key] = 0;
+			s->rank_of[e->key] = 0;
 	}
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 
-		if (KIND(e) == EP && c->rank_of[e->key] == 0) {
-			if (RESERVE(c->keys, c->cap_keys, n_kid + 1) < 0)
+		if (KIND(e) == EP && s->rank_of[e->key] == 0) {
+			if (RESERVE(s->keys, s->cap_keys, n_kid + 1) < 0)
 				return -1;
-			c->rank_of[e->key] = 1;
-			c->keys[n_kid].key = tally_name(c->s, e->key);
-			c->keys[n_kid++].cell0 = e->key;
+			s->rank_of[e->key] = 1;
+			s->keys[n_kid].key = tally_name(c->s, e->key);
+			s->keys[n_kid++].cell0 = e->key;
 		}
 	}
-	qsort(c->keys, n_kid, sizeof(*c->keys), cmp_key);
+	qsort(s->keys, n_kid, sizeof(*s->keys), cmp_key);
 	for (k = 0; k < n_kid; k++) {
-		c->rank_of[c->keys[k].cell0] = (uint32_t)k;
-		c->keys[k].cell0 = c->keys[k].n_cells = 0;
+		s->rank_of[s->keys[k].cell0] = (uint32_t)k;
+		s->keys[k].cell0 = s->keys[k].n_cells = 0;
 	}
 	/*
 	 * The episode entries by key, day and creation: a cell, then its
@@ -688,39 +718,39 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 	 * run sorted by day unless the rows came in day order already.
 	 */
 	for (k = 0; k <= n_kid; k++)
-		c->kid[k] = 0;
+		s->kid[k] = 0;
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 
 		if (KIND(e) <= EP_LAST)
-			c->kid[c->rank_of[e->key] + 1]++;
+			s->kid[s->rank_of[e->key] + 1]++;
 	}
 	for (k = 1; k <= n_kid; k++)
-		c->kid[k] += c->kid[k - 1];
+		s->kid[k] += s->kid[k - 1];
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 		struct ep_sort *t;
 
 		if (KIND(e) > EP_LAST)
 			continue;
-		t = &c->srt[c->kid[c->rank_of[e->key]]++];
-		t->rank = c->rank_of[e->key];
+		t = &s->srt[s->kid[s->rank_of[e->key]]++];
+		t->rank = s->rank_of[e->key];
 		t->day = (int32_t)DAY(e);
 		t->idx = c->order[k];
 		n++;
 	}
-	sort_runs(c, n);
+	sort_runs(s, n);
 	for (k = 0; k < n; k++) {
-		const struct entry *e = at(c, c->srt[k].idx);
-		struct report_ep_key *key = &c->keys[c->srt[k].rank];
+		const struct entry *e = at(c, s->srt[k].idx);
+		struct report_ep_key *key = &s->keys[s->srt[k].rank];
 
 		if (KIND(e) == EP) {
-			if (RESERVE(c->cells, c->cap_cells, n_cells + 1) < 0)
+			if (RESERVE(s->cells, s->cap_cells, n_cells + 1) < 0)
 				return -1;
 			if (key->n_cells == 0)
 				key->cell0 = n_cells;
 			key->n_cells++;
-			cell = &c->cells[n_cells++];
+			cell = &s->cells[n_cells++];
 			cell->day = DAY(e);
 			cell->failed = e->v;
 			cell->enforced = (e->sub & EP_ON) ? e->v : 0;
@@ -732,20 +762,20 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
 		} else if (KIND(e) == EP_ENF) {
 			cell->enforced = e->v;	/* rows of both kinds */
 		} else if (KIND(e) == EP_ORG) {
-			if (push_count(&c->orgs, &c->cap_orgs, &n_orgs, e) < 0)
+			if (push_count(&s->orgs, &s->cap_orgs, &n_orgs, e) < 0)
 				return -1;
 			cell->n_org++;
 		} else {
-			if (push_count(&c->ips, &c->cap_ips, &n_ips, e) < 0)
+			if (push_count(&s->ips, &s->cap_ips, &n_ips, e) < 0)
 				return -1;
 			cell->n_ip++;
 		}
 	}
-	d->keys = c->keys;
+	d->keys = s->keys;
 	d->n_keys = n_kid;
-	d->cells = c->cells;
-	d->orgs = c->orgs;
-	d->ips = c->ips;
+	d->cells = s->cells;
+	d->orgs = s->orgs;
+	d->ips = s->ips;
 	return 0;
 }
 
@@ -756,7 +786,8 @@ report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain 
  * sorted by day unless the rows came in day order already.
  */
 int
-report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *d)
+report_cells_insight_in(struct report_cells *c, struct report_cells_scratch *s, size_t i,
+    struct report_in_domain *d)
 {
 	size_t k, n = 0, n_t = 0, n_days = 0, n_mx = 0, n_orgs = 0, n_e;
 	void *tmp;
@@ -765,65 +796,65 @@ report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *
 	memset(d, 0, sizeof(*d));
 	if (i >= c->n_dom || (c->order == NULL && group(c) < 0))
 		return -1;
-	if (c->rank_of == NULL && (c->rank_of = calloc(tally_strings(c->s) + 1,
-	    sizeof(*c->rank_of))) == NULL)
+	if (s->rank_of == NULL && (s->rank_of = calloc(tally_strings(c->s) + 1,
+	    sizeof(*s->rank_of))) == NULL)
 		return -1;
 	n_e = c->start[i + 1] - c->start[i] + 1;
-	if (RESERVE(c->srt, c->cap_srt, n_e) < 0 ||
-	    RESERVE(c->kid, c->cap_kid, n_e) < 0)
+	if (RESERVE(s->srt, s->cap_srt, n_e) < 0 ||
+	    RESERVE(s->kid, s->cap_kid, n_e) < 0)
 		return -1;
 	/* The types in the order of their first cell: rank_of holds rank + 1. */
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 
 		if (KIND(e) == IN)
-			c->rank_of[e->key] = 0;
+			s->rank_of[e->key] = 0;
 	}
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 
-		if (KIND(e) == IN && c->rank_of[e->key] == 0) {
-			if (RESERVE(c->in_types, c->cap_in_types, n_t + 1) < 0)
+		if (KIND(e) == IN && s->rank_of[e->key] == 0) {
+			if (RESERVE(s->in_types, s->cap_in_types, n_t + 1) < 0)
 				return -1;
-			c->in_types[n_t].rt = e->key;
-			c->in_types[n_t].day0 = c->in_types[n_t].n_days = 0;
-			c->rank_of[e->key] = (uint32_t)++n_t;
+			s->in_types[n_t].rt = e->key;
+			s->in_types[n_t].day0 = s->in_types[n_t].n_days = 0;
+			s->rank_of[e->key] = (uint32_t)++n_t;
 		}
 	}
 	for (k = 0; k <= n_t; k++)
-		c->kid[k] = 0;
+		s->kid[k] = 0;
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 
 		if (KIND(e) >= IN)
-			c->kid[c->rank_of[e->key]]++;
+			s->kid[s->rank_of[e->key]]++;
 	}
 	for (k = 1; k <= n_t; k++)
-		c->kid[k] += c->kid[k - 1];
+		s->kid[k] += s->kid[k - 1];
 	for (k = c->start[i]; k < c->start[i + 1]; k++) {
 		const struct entry *e = at(c, c->order[k]);
 		struct ep_sort *t;
 
 		if (KIND(e) < IN)
 			continue;
-		t = &c->srt[c->kid[c->rank_of[e->key] - 1]++];
-		t->rank = c->rank_of[e->key] - 1;
+		t = &s->srt[s->kid[s->rank_of[e->key] - 1]++];
+		t->rank = s->rank_of[e->key] - 1;
 		t->day = (int32_t)DAY(e);
 		t->idx = c->order[k];
 		n++;
 	}
-	sort_runs(c, n);
+	sort_runs(s, n);
 	for (k = 0; k < n; k++) {
-		const struct entry *e = at(c, c->srt[k].idx);
-		struct report_in_type *type = &c->in_types[c->srt[k].rank];
+		const struct entry *e = at(c, s->srt[k].idx);
+		struct report_in_type *type = &s->in_types[s->srt[k].rank];
 
 		if (KIND(e) == IN) {
-			if (RESERVE(c->in_days, c->cap_in_days, n_days + 1) < 0)
+			if (RESERVE(s->in_days, s->cap_in_days, n_days + 1) < 0)
 				return -1;
 			if (type->n_days == 0)
 				type->day0 = n_days;
 			type->n_days++;
-			day = &c->in_days[n_days++];
+			day = &s->in_days[n_days++];
 			day->day = DAY(e);
 			day->failed = e->v;
 			day->mx0 = n_mx;
@@ -832,19 +863,31 @@ report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *
 		} else if (day == NULL) {
 			return -1;	/* cannot be: a cell is created first */
 		} else if (KIND(e) == IN_MX) {
-			if (push_count(&c->in_mx, &c->cap_in_mx, &n_mx, e) < 0)
+			if (push_count(&s->in_mx, &s->cap_in_mx, &n_mx, e) < 0)
 				return -1;
 			day->n_mx++;
 		} else {
-			if (push_count(&c->in_orgs, &c->cap_in_orgs, &n_orgs, e) < 0)
+			if (push_count(&s->in_orgs, &s->cap_in_orgs, &n_orgs, e) < 0)
 				return -1;
 			day->n_org++;
 		}
 	}
-	d->types = c->in_types;
+	d->types = s->in_types;
 	d->n_types = n_t;
-	d->days = c->in_days;
-	d->mx = c->in_mx;
-	d->orgs = c->in_orgs;
+	d->days = s->in_days;
+	d->mx = s->in_mx;
+	d->orgs = s->in_orgs;
 	return 0;
+}
+
+int
+report_cells_episodes(struct report_cells *c, size_t i, struct report_ep_domain *d)
+{
+	return report_cells_episodes_in(c, &c->own, i, d);
+}
+
+int
+report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *d)
+{
+	return report_cells_insight_in(c, &c->own, i, d);
 }

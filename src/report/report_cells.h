@@ -143,4 +143,20 @@ struct report_in_domain {
 
 int report_cells_insight(struct report_cells *c, size_t i, struct report_in_domain *d);
 
+/*
+ * The same two views into arrays of the caller's own, which stay valid
+ * until the next call with the same scratch.  Once the cells are sealed
+ * (report_cells_seal()) nothing else changes them, so threads that each
+ * bring a scratch may gather domains at once.  report_cells_free() does
+ * not free a scratch: report_cells_scratch_free() does.
+ */
+struct report_cells_scratch;
+
+struct report_cells_scratch *report_cells_scratch_new(void);
+void report_cells_scratch_free(struct report_cells_scratch *s);
+int report_cells_episodes_in(struct report_cells *c, struct report_cells_scratch *s,
+    size_t i, struct report_ep_domain *d);
+int report_cells_insight_in(struct report_cells *c, struct report_cells_scratch *s,
+    size_t i, struct report_in_domain *d);
+
 #endif

@@ -935,7 +935,9 @@ ctx_open(struct ctx *x, struct report_ep_domain *d, struct json_object *model,
 	int spanned = 0;
 
 	memset(x, 0, sizeof(*x));
-	if (report_cells_episodes(ed->cells, index, d) < 0)
+	if (ed->gathered != NULL)
+		*d = *ed->gathered;
+	else if (report_cells_episodes(ed->cells, index, d) < 0)
 		return -1;
 	x->model = model;
 	x->cells = ed->cells;

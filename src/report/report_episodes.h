@@ -63,6 +63,11 @@ struct report_episode_data {
 	size_t n_repdays;
 	/* domain -> day -> {successful, failed}, the days before the period */
 	struct json_object *before;
+	/*
+	 * When not NULL, the episode cells of the domain the call is about,
+	 * gathered already (report_ahead.h); else the call gathers them.
+	 */
+	const struct report_ep_domain *gathered;
 };
 
 /*

@@ -7,6 +7,7 @@
 #include "insight_list.h"
 #include "report_daily.h"
 #include "report_episodes.h"
+#include "report_ahead.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -951,14 +952,26 @@ episode_cap(const struct dindex *ix, struct json_object *model,
 {
 	struct episode_ranks r = { NULL, 0, 0 };
 	const struct episode_rank *e;
+	struct report_ahead *ahead = report_ahead_start(ed->cells, 0);
+	struct report_episode_data mine = *ed;
+	struct report_ep_domain cells;
 	size_t k;
 
-	for (k = 0; k < report_cells_domains(ed->cells); k++)
-		if (report_episode_ranks(model, ed, k,
-		    domain_entry(ix, report_cells_domain(ed->cells, k)), detector_types, &r) < 0) {
-			episode_ranks_free(&r);
-			return -1;
+	for (k = 0; k < report_cells_domains(ed->cells); k++) {
+		if (ahead != NULL) {
+			if (report_ahead_get(ahead, k, &cells, NULL) < 0)
+				break;
+			mine.gathered = &cells;
 		}
+		if (report_episode_ranks(model, &mine, k,
+		    domain_entry(ix, report_cells_domain(ed->cells, k)), detector_types, &r) < 0)
+			break;
+	}
+	report_ahead_end(ahead);
+	if (k < report_cells_domains(ed->cells)) {
+		episode_ranks_free(&r);
+		return -1;
+	}
 	if (r.n < INSIGHT_MAX) {
 		episode_ranks_free(&r);
 		return 1;
@@ -985,6 +998,9 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	struct rank_cache rc = { NULL, 0 };
 	struct insight_rank cap;
 	char cap_last[REPORT_DAILY_DATE_SIZE], cap_first[REPORT_DAILY_DATE_SIZE];
+	struct report_ahead *ahead = NULL;
+	struct report_episode_data mine = *ed;
+	struct report_ep_domain cells;
 	size_t i, n, k;
 	int capped;
 
@@ -994,6 +1010,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	done = json_object_new_object();
 	if ((capped = episode_cap(&ix, model, ed, &cap, cap_last, cap_first)) < 0)
 		goto fail;
+	ahead = report_ahead_start(ed->cells, 1);
 	/*
 	 * A domain at a time, so that the list can be cut as it grows: the
 	 * detectors over the domain's insight cells, then every failure as
@@ -1006,7 +1023,11 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		size_t first = json_object_array_length(list), s0 = stubs.n;
 		const struct report_in_type *t;
 
-		if (report_cells_insight(ed->cells, k, &v) < 0)
+		if (ahead != NULL) {
+			if (report_ahead_get(ahead, k, &cells, &v) < 0)
+				goto fail;
+			mine.gathered = &cells;
+		} else if (report_cells_insight(ed->cells, k, &v) < 0)
 			goto fail;
 		if ((t = in_type(ed->cells, &v, "tlsa-invalid")) != NULL &&
 		    tlsa_rollover(&ix, list, domain, ed->cells, &v, t) < 0)
@@ -1028,7 +1049,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			json_object_array_add(detected,
 			    json_object_get(json_object_array_get_idx(list, i)));
 		}
-		if (report_episodes(model, ed, k, domain_entry(&ix, domain), detected, floor,
+		if (report_episodes(model, &mine, k, domain_entry(&ix, domain), detected, floor,
 		    capped == 0 ? &cap : NULL, &stubs, list) < 0) {
 			json_object_put(detected);
 			goto fail;
@@ -1048,6 +1069,8 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			    json_object_get(json_object_array_get_idx(list, INSIGHT_MAX - 1)) : NULL;
 		}
 	}
+	report_ahead_end(ahead);
+	ahead = NULL;
 	json_object_put(floor);
 	/* The spikes of the domains without failure details. */
 	doms = mval_array(model, "domains");
@@ -1086,6 +1109,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	free(rc.r);
 	return 0;
 fail:
+	report_ahead_end(ahead);
 	dindex_free(&ix);
 	free(rc.r);
 	json_object_put(list);

@@ -1814,7 +1814,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 	inconsistent = build_inconsistent(&a);
 	{
 		struct report_episode_data ed = { a.cells, a.repdays, a.n_repdays,
-		    a.before };
+		    a.before, NULL };
 
 		int bad = report_probes(st, opt, m, a.trust, errbuf, errlen) < 0;
 
