@@ -5,9 +5,9 @@
  * Rows arrive reports first, then policies, then failure details, in
  * their reports' order (store.h), so a policy finds its report and a
  * failure detail its policy next to the last one found, or by binary
- * search in arrays kept here.  Policies and failure
- * details add to counters keyed by interned strings (report_tally.h),
- * replayed once into json-c aggregates keyed by name, which become the
+ * search in arrays kept here.  Policies and failure details add to
+ * counters keyed by interned strings (report_tally.h), replayed once
+ * into json-c aggregates keyed by name, which become the
  * sorted arrays of the model at the end; the failure details also feed
  * the per-day cells of the episodes (report_cells.h).  The failure
  * details' sums and cells are added in a second thread (relay.h) while

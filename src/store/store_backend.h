@@ -67,6 +67,15 @@ extern const struct store_backend store_pgsql_backend;
  * PostgreSQL walk them from their reports, JOIN being the join that
  * engine's planner needs to keep to that order (store.h).
  */
+/*
+ * The lowest and highest id of the reports that start between SINCE and
+ * UNTIL (placeholders), and their count, from the start-time index: the
+ * id range both engines walk from.  count(*) also keeps PostgreSQL from
+ * answering min() and max() by walking the primary key from each end.
+ */
+#define STORE_SQL_PERIOD_IDS(SINCE, UNTIL) \
+	"SELECT min(id), max(id), count(*) FROM reports" \
+	" WHERE start_time >= " SINCE " AND start_time < " UNTIL
 #define STORE_SQL_REPORTS_OF(COLUMNS, REPORT) \
 	"SELECT " COLUMNS " FROM reports r WHERE " REPORT " ORDER BY r.id"
 #define STORE_SQL_REPORTS(REPORT) STORE_SQL_REPORTS_OF(STORE_REPORT_COLUMNS, REPORT)

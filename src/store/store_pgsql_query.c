@@ -106,10 +106,7 @@ period_ids(PGconn *conn, const char *const params[2], char lo[32], char hi[32],
     char *errbuf, size_t errlen)
 {
 	PGresult *res = PQexecParams(conn,
-	    /* count(*): else min() and max() walk the primary key from each end */
-	    "SELECT min(id), max(id), count(*) FROM reports"
-	    " WHERE start_time >= $1::bigint AND start_time < $2::bigint",
-	    2, NULL, params, NULL, NULL, 0);
+	    STORE_SQL_PERIOD_IDS("$1::bigint", "$2::bigint"), 2, NULL, params, NULL, NULL, 0);
 	int rc = -1;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)

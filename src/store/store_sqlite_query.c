@@ -67,9 +67,7 @@ static const char *const sql_ranged[] = {
 static int
 ranged(sqlite3 *db, const struct store_filter *filter, long long *lo, long long *hi)
 {
-	static const char sql[] =
-	    "SELECT min(id), max(id), count(*) FROM reports"
-	    " WHERE start_time >= ?1 AND start_time < ?2";
+	static const char sql[] = STORE_SQL_PERIOD_IDS("?1", "?2");
 	sqlite3_stmt *st;
 	long long n;
 	int rc;
