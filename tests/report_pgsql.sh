@@ -29,7 +29,7 @@ PGPASSFILE=$PG_PASSFILE TLSRPT_TEST_STORE_URI=$PG_URI sh "$srcdir/tests/report.s
 # into one database and in reverse into another, must each give what
 # SQLite gives with the same reports stored in the same order (the order
 # of keys follows the store's), for periods at the start, middle and end,
-# with a domain, and for one with no report at all.
+# with a domain, by week and by month, and for one with no report at all.
 . "$srcdir/tests/testlib.sh"
 tl_init report_pgsql
 python3 "$srcdir/tests/make_report_fixtures.py" "$tmp/reports" >/dev/null || exit 1
@@ -48,6 +48,8 @@ fwd=${PG_URI%/tlsrpt}/fwd rev=${PG_URI%/tlsrpt}/rev
 for period in "--since 2026-01-01 --until 2026-03-31" "--since 2026-01-01 --until 2026-01-10" \
     "--since 2026-02-11 --until 2026-02-20" "--since 2026-03-25 --until 2026-03-31" \
     "--domain example.net --since 2026-02-01 --until 2026-02-28" \
+    "--since 2026-01-07 --until 2026-03-31 --grain week" \
+    "--since 2025-10-01 --until 2026-03-20" \
     "--since 2025-06-01 --until 2025-06-30"; do
 	for o in fwd rev; do
 		"$TLSRPT" --db "sqlite:$tmp/$o.db" report --format json $period >"$tmp/$o-ref.json" &&

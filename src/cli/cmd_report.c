@@ -61,6 +61,8 @@ usage(FILE *fp)
 	    "  --until DATE        last day, included (default today)\n"
 	    "  --days N            the N days up to --until (instead of --since)\n"
 	    "  --domain DOMAIN     only this policy domain\n"
+	    "  --grain GRAIN       sum failures by day, week or month (default auto: by\n"
+	    "                      day up to %d days, by week up to %d, by month beyond)\n"
 	    "  --format FORMAT     text (default), json, csv, prometheus, html or email\n"
 	    "  --to ADDR[,ADDR]    email: the recipients (bare addresses)\n"
 	    "  --from ADDR         email: the sender (default DigestFrom, else\n"
@@ -75,7 +77,8 @@ usage(FILE *fp)
 	    "  --crit-rate R       --check: CRITICAL at >= R (default 0.05)\n"
 	    "  --silent-critical   --check: a silent reporter is CRITICAL, not WARNING\n"
 	    "  --color WHEN        text: auto (default: on a terminal, unless NO_COLOR), always, never\n"
-	    "  -h, --help          this help\n", DEFAULT_DAYS);
+	    "  -h, --help          this help\n", DEFAULT_DAYS, REPORT_GRAIN_DAY_MAX,
+	    REPORT_GRAIN_WEEK_MAX);
 }
 
 enum format { F_TEXT, F_JSON, F_CSV, F_PROMETHEUS, F_HTML, F_EMAIL };
@@ -251,12 +254,13 @@ int
 cmd_report(int argc, char **argv)
 {
 	enum { O_SINCE = 256, O_UNTIL, O_DAYS, O_DOMAIN, O_FORMAT, O_UNVERIFIED,
-	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR, O_TO, O_FROM };
+	    O_SILENCE, O_CHECK, O_WARN, O_CRIT, O_SILENT_CRIT, O_COLOR, O_TO, O_FROM, O_GRAIN };
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, O_SINCE },
 		{ "until", required_argument, NULL, O_UNTIL },
 		{ "days", required_argument, NULL, O_DAYS },
 		{ "domain", required_argument, NULL, O_DOMAIN },
+		{ "grain", required_argument, NULL, O_GRAIN },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "include-unverified", no_argument, NULL, O_UNVERIFIED },
@@ -299,6 +303,17 @@ cmd_report(int argc, char **argv)
 			}
 			break;
 		case O_DOMAIN: ro.domain = optarg; break;
+		case O_GRAIN: {
+			int g = report_grain_parse(optarg);
+
+			if (g < 0) {
+				fprintf(stderr, "tlsrpt: report: --grain: day, week, month or "
+				    "auto\n");
+				return 2;
+			}
+			ro.grain = (enum report_grain)g;
+			break;
+		}
 		case 'o': output = optarg; break;
 		case O_UNVERIFIED: ro.include_unverified = 1; break;
 		case O_CHECK: check = 1; break;

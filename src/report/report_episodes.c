@@ -69,6 +69,8 @@ struct ctx {
 	struct episode_ranks *ranks;	/* collect ranks instead of emitting */
 	const char *const *skip;	/* ... but not of these result types */
 	int oom;
+	enum report_grain grain;	/* the model's */
+	long until_day;			/* the day after the period */
 	long day0;
 	char (*dates)[16];		/* day - day0 -> date, "" until made */
 	size_t n_dates;
@@ -170,6 +172,17 @@ rep_day(const struct ctx *x, const struct report_rep_days *rep, long day)
 	size_t lo = rep_after(x, rep, day - 1);
 
 	return lo < rep->n && rep->days[lo].day == day ? &rep->days[lo] : NULL;
+}
+
+/* The model's grain, and the day after its period. */
+static void
+period_grain(struct json_object *model, enum report_grain *g, long *until_day)
+{
+	struct json_object *p = model_object(model, "period");
+	int i = report_grain_parse(mval_str(p, "grain"));
+
+	*g = i > REPORT_GRAIN_AUTO ? (enum report_grain)i : REPORT_GRAIN_DAY;
+	*until_day = model_day(mval_str(p, "until")) + 1;
 }
 
 /* DAY as a date, made once. */
@@ -669,7 +682,9 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	if (is_noise(ep))
 		return;
 	copy(first, sizeof(first), date_of(x, cells[ep->first].day));
-	copy(last, sizeof(last), date_of(x, cells[ep->last].day));
+	/* By week or month, a range ends with the last day of its bucket. */
+	copy(last, sizeof(last), date_of(x, report_bucket_last(x->grain, x->until_day,
+	    cells[ep->last].day)));
 	if ((o = covering(x, ep, first, last, cells[ep->first].day,
 	    cells[ep->last].day)) != NULL) {
 		/* The detector's severity holds while the problem goes on. */
@@ -699,7 +714,7 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 			snprintf(title, sizeof(title), "%s: %s on %s since %s%s, still failing (%s)",
 			    ep->domain, ep->rt, where, first, ep->earlier ? " or earlier" : "",
 			    names);
-		else if (ep->first == ep->last)
+		else if (ep->first == ep->last && x->grain == REPORT_GRAIN_DAY)
 			snprintf(title, sizeof(title), "%s: %s on %s on %s, resolved (%s)",
 			    ep->domain, ep->rt, where, first, names);
 		else
@@ -740,23 +755,29 @@ emit(struct ctx *x, struct episode *ep, const struct report_ep_cell *cells)
 	}
 	for (i = 0; i < ep->n_org; i++) {
 		const struct report_rep_days *r = find_rep(x, ep->orgs[i].id);
-		char lastrep[16], seen[16];
+		char lastrep[REPORT_BUCKET_LABEL_SIZE], seen[REPORT_BUCKET_LABEL_SIZE];
 
 		if (r == NULL || r->n == 0)
 			continue;
-		report_date((time_t)r->days[r->n - 1].day * REPORT_DAY, lastrep, sizeof(lastrep));
+		report_bucket_label(x->grain, r->days[r->n - 1].day, lastrep, sizeof(lastrep));
 		if (r->days[r->n - 1].day <= ep->orgs[i].last_seen)
 			insight_evidence(o, "still in the latest report of %s (%s)", r->org, lastrep);
 		else {
-			copy(seen, sizeof(seen), date_of(x, ep->orgs[i].last_seen));
+			report_bucket_label(x->grain, ep->orgs[i].last_seen, seen, sizeof(seen));
 			insight_evidence(o, "gone from the reports of %s after %s (latest report "
 			    "%s)", r->org, seen, lastrep);
 		}
 	}
 	for (k = ep->first; k <= ep->last; k++) {
+		char when[REPORT_BUCKET_LABEL_SIZE];
+
 		who_of_cell(x, &cells[k], counts, sizeof(counts));
-		insight_evidence(o, "%s: %lld failed sessions (%s)", date_of(x, cells[k].day),
-		    cells[k].failed, counts);
+		if (x->grain == REPORT_GRAIN_DAY)
+			copy(when, sizeof(when), date_of(x, cells[k].day));
+		else
+			report_bucket_label(x->grain, cells[k].day, when, sizeof(when));
+		insight_evidence(o, "%s: %lld failed sessions (%s)", when, cells[k].failed,
+		    counts);
 	}
 }
 
@@ -942,6 +963,7 @@ ctx_open(struct ctx *x, struct report_ep_domain *d, struct json_object *model,
 	x->model = model;
 	x->cells = ed->cells;
 	x->d = d;
+	period_grain(model, &x->grain, &x->until_day);
 	x->domain = report_cells_domain(ed->cells, index);
 	x->before = model_get(ed->before, x->domain);
 	x->n_mx = known_mx_count(dom, d);

@@ -13,6 +13,7 @@
 #include "report_daily.h"
 #include "report_html.h"
 #include "report_html_int.h"
+#include "report_options.h"
 #include "result_types.h"
 #include "svg_chart.h"
 
@@ -286,7 +287,7 @@ domain_table(FILE *fp, struct json_object *arr)
 /* One domain's daily chart; -1 when out of memory. */
 static int
 domain_chart(FILE *fp, struct json_object *dom, size_t index,
-    int32_t since, int32_t until, int have_period)
+    int32_t since, int32_t until, int have_period, enum report_grain g)
 {
 	struct report_daily_entry e;
 	size_t i, n = report_daily_n(dom), k = 0;
@@ -302,6 +303,7 @@ domain_chart(FILE *fp, struct json_object *dom, size_t index,
 		    svg_parse_date(e.date, &day) != 0)
 			continue;
 		days[k].day = day;
+		days[k].days = (int32_t)(report_bucket_next(g, day) - day);
 		days[k].successful = e.successful;
 		days[k].failed = e.failed;
 		k++;
@@ -312,6 +314,7 @@ domain_chart(FILE *fp, struct json_object *dom, size_t index,
 	chart.title = model_str(dom, "domain");
 	chart.days = days;
 	chart.n_days = k;
+	chart.unit = g == REPORT_GRAIN_DAY ? NULL : report_grain_name(g);
 	if (have_period) {
 		chart.first_day = since;
 		chart.last_day = until;
@@ -343,6 +346,10 @@ domains(FILE *fp, struct json_object *model)
 	struct dom_ref *refs;
 	int32_t since = 0, until = 0;
 	int have_period, rc = 0;
+	/* The model names its grain; anything else draws days. */
+	const char *gname = model_str(period, "grain");
+	enum report_grain g = gname != NULL && strcmp(gname, "week") == 0 ? REPORT_GRAIN_WEEK :
+	    gname != NULL && strcmp(gname, "month") == 0 ? REPORT_GRAIN_MONTH : REPORT_GRAIN_DAY;
 
 	fputs("<section id=\"domains\"><h2>Sessions per domain</h2>\n", fp);
 	if (n == 0) {
@@ -367,16 +374,17 @@ domains(FILE *fp, struct json_object *model)
 	/* The period fixes the x axis, so charts of one page line up. */
 	have_period = svg_parse_date(model_str(period, "since"), &since) == 0 &&
 	    svg_parse_date(model_str(period, "until"), &until) == 0;
-	fputs("<h3>Daily sessions</h3>\n", fp);
+	fprintf(fp, "<h3>%s sessions</h3>\n", g == REPORT_GRAIN_WEEK ? "Weekly" :
+	    g == REPORT_GRAIN_MONTH ? "Monthly" : "Daily");
 	if (k == 0)
 		fputs("<p class=\"nodata\">No daily data to chart.</p>\n", fp);
 	else
-		fputs("<p class=\"muted\">Each chart shows one domain: successful "
+		fprintf(fp, "<p class=\"muted\">Each chart shows one domain: successful "
 		    "sessions above, failed sessions below (own scale), one bar per "
-		    "day with reports.</p>\n<div class=\"charts\">\n", fp);
+		    "%s with reports.</p>\n<div class=\"charts\">\n", report_grain_name(g));
 	for (i = 0; i < k && charted < REPORT_HTML_MAX_CHARTS; i++, charted++)
 		if ((rc = domain_chart(fp, refs[i].obj, i, since, until,
-		    have_period)) != 0)
+		    have_period, g)) != 0)
 			break;
 	if (k > 0)
 		fputs("</div>\n", fp);

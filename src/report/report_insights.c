@@ -62,6 +62,13 @@ day_date(long day, char buf[REPORT_DAILY_DATE_SIZE])
 	return buf;
 }
 
+/* The last day of DAY's bucket at OPT's grain: where a date range ends. */
+static long
+bucket_last(const struct report_options *opt, long day)
+{
+	return report_bucket_last(report_grain(opt), (long)(opt->until / REPORT_DAY), day);
+}
+
 /*
  * The model's domains by name (each is there once), and the MX hosts
  * each is served by in the order of the model's "mx_hosts", read once:
@@ -152,8 +159,9 @@ in_type(const struct report_cells *c, const struct report_in_domain *v, const ch
 static int
 tlsa_rollover(const struct dindex *ix, struct json_object *list, const char *domain,
     const struct report_cells *c, const struct report_in_domain *v,
-    const struct report_in_type *t)
+    const struct report_in_type *t, const struct report_options *opt)
 {
+	enum report_grain g = report_grain(opt);
 	const struct report_in_day *d = v->days + t->day0;
 	size_t n = t->n_days, i = 0, k;
 	char last_buf[REPORT_DAILY_DATE_SIZE];
@@ -171,12 +179,14 @@ tlsa_rollover(const struct dindex *ix, struct json_object *list, const char *dom
 		long long total = 0;
 		char hnames[300], first[REPORT_DAILY_DATE_SIZE], last[REPORT_DAILY_DATE_SIZE];
 
-		while (j + 1 < n && d[j + 1].day == d[j].day + 1)
+		while (j + 1 < n && d[j + 1].day == report_bucket_next(g, d[j].day))
 			j++;
 		day_date(d[i].day, first);
 		day_date(d[j].day, last);
 		cleared = strcmp(last_day, last) > 0;
-		if (cleared && d[j].day - d[i].day + 1 > INSIGHT_BURST_MAX_DAYS) {
+		day_date(bucket_last(opt, d[j].day), last);
+		/* A week or a month is longer than a burst: only one not cleared shows. */
+		if (cleared && report_bucket_next(g, d[j].day) - d[i].day > INSIGHT_BURST_MAX_DAYS) {
 			i = j + 1;
 			continue;
 		}
@@ -184,7 +194,7 @@ tlsa_rollover(const struct dindex *ix, struct json_object *list, const char *dom
 		    domain, first, last);
 		json_object_object_add(o, "result_type", json_object_new_string("tlsa-invalid"));
 		for (k = i; k <= j; k++) {
-			char mx[300], who[300], date[REPORT_DAILY_DATE_SIZE];
+			char mx[300], who[300], date[REPORT_BUCKET_LABEL_SIZE];
 			size_t h, m;
 
 			names(c, v->mx + d[k].mx0, d[k].n_mx, mx, sizeof(mx));
@@ -199,8 +209,9 @@ tlsa_rollover(const struct dindex *ix, struct json_object *list, const char *dom
 				if (m == n_hosts)
 					hosts[n_hosts++] = name;
 			}
+			report_bucket_label(g, d[k].day, date, sizeof(date));
 			insight_evidence(o, "%s: %lld failed sessions (tlsa-invalid) on %s, reported by %s",
-			    day_date(d[k].day, date), d[k].failed, mx, who);
+			    date, d[k].failed, mx, who);
 		}
 		names_str(hosts, n_hosts, hnames, sizeof(hnames));
 		if (cleared) {
@@ -244,7 +255,7 @@ affected_at(const struct affected *a, size_t n, const char *host)
 static int
 mx_certificate(const struct dindex *ix, struct json_object *list, const char *domain,
     const char *rt, const struct report_cells *c, const struct report_in_domain *v,
-    const struct report_in_type *t)
+    const struct report_in_type *t, const struct report_options *opt)
 {
 	const struct report_in_day *d = v->days + t->day0;
 	struct json_object *mxs = model_get(ix->mx, domain), *o;
@@ -303,14 +314,14 @@ mx_certificate(const struct dindex *ix, struct json_object *list, const char *do
 			;
 		names_str(fine, n_fine, good, sizeof(good));
 		o = insight_new(list, "mx-certificate", "critical", domain,
-		    day_date(d[0].day, first), day_date(d[n - 1].day, last));
+		    day_date(d[0].day, first), day_date(bucket_last(opt, d[n - 1].day), last));
 		json_object_object_add(o, "result_type", json_object_new_string(rt));
 		insight_text(o, "title", "%s: %s on %s while %s %s fine", domain, rt, bad, good,
 		    n_fine > 1 ? "are" : "is");
 		for (i = 0; i < n_aff; i++)
 			insight_evidence(o, "%s: %lld failed sessions (%s), %s to %s", aff[i].host,
 			    aff[i].failed, rt, day_date(aff[i].first, first),
-			    day_date(aff[i].last, last));
+			    day_date(bucket_last(opt, aff[i].last), last));
 		insight_evidence(o, "no %s on %s", rt, good);
 		if (strcmp(rt, "certificate-expired") == 0)
 			insight_text(o, "fix", "Renew the certificate on %s and make sure the MTA "
@@ -948,7 +959,8 @@ by_episode_rank(const void *a, const void *b)
 static int
 episode_cap(const struct dindex *ix, struct json_object *model,
     const struct report_episode_data *ed, struct insight_rank *cap,
-    char last[REPORT_DAILY_DATE_SIZE], char first[REPORT_DAILY_DATE_SIZE])
+    char last[REPORT_DAILY_DATE_SIZE], char first[REPORT_DAILY_DATE_SIZE],
+    const struct report_options *opt)
 {
 	struct episode_ranks r = { NULL, 0, 0 };
 	const struct episode_rank *e;
@@ -978,7 +990,7 @@ episode_cap(const struct dindex *ix, struct json_object *model,
 	}
 	qsort(r.v, r.n, sizeof(*r.v), by_episode_rank);
 	e = &r.v[INSIGHT_MAX - 1];
-	report_date((time_t)e->last * REPORT_DAY, last, REPORT_DAILY_DATE_SIZE);
+	report_date((time_t)bucket_last(opt, e->last) * REPORT_DAY, last, REPORT_DAILY_DATE_SIZE);
 	report_date((time_t)e->first * REPORT_DAY, first, REPORT_DAILY_DATE_SIZE);
 	*cap = (struct insight_rank){ e->resolved, e->severity, last, first, e->domain, NULL };
 	episode_ranks_free(&r);
@@ -1003,12 +1015,14 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 	struct report_ep_domain cells;
 	size_t i, n, k;
 	int capped;
+	/* The spikes' baseline and the bursts are a day's: only by day. */
+	enum report_grain grain = report_grain(opt);
 
-	(void)opt;
 	dindex_load(&ix, model);
 	memset(&lo, 0, sizeof(lo));
 	done = json_object_new_object();
-	if ((capped = episode_cap(&ix, model, ed, &cap, cap_last, cap_first)) < 0)
+	if ((capped = episode_cap(&ix, model, ed, &cap, cap_last, cap_first,
+	    opt)) < 0)
 		goto fail;
 	ahead = report_ahead_start(ed->cells, 1);
 	/*
@@ -1030,18 +1044,22 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		} else if (report_cells_insight(ed->cells, k, &v) < 0)
 			goto fail;
 		if ((t = in_type(ed->cells, &v, "tlsa-invalid")) != NULL &&
-		    tlsa_rollover(&ix, list, domain, ed->cells, &v, t) < 0)
+		    tlsa_rollover(&ix, list, domain, ed->cells, &v, t, opt) < 0)
 			goto fail;
 		if ((t = in_type(ed->cells, &v, "certificate-expired")) != NULL &&
-		    mx_certificate(&ix, list, domain, "certificate-expired", ed->cells, &v, t) < 0)
+		    mx_certificate(&ix, list, domain, "certificate-expired", ed->cells, &v, t,
+		    opt) < 0)
 			goto fail;
 		if ((t = in_type(ed->cells, &v, "certificate-host-mismatch")) != NULL &&
 		    mx_certificate(&ix, list, domain, "certificate-host-mismatch", ed->cells, &v,
-		    t) < 0)
+		    t, opt) < 0)
 			goto fail;
-		if ((t = in_type(ed->cells, &v, "sts-policy-fetch-error")) != NULL)
+		/* Several reporters in a week or a month are not an outage. */
+		if (grain == REPORT_GRAIN_DAY &&
+		    (t = in_type(ed->cells, &v, "sts-policy-fetch-error")) != NULL)
 			sts_outage(list, domain, "sts-policy-fetch-error", ed->cells, &v, t);
-		if ((t = in_type(ed->cells, &v, "sts-webpki-invalid")) != NULL)
+		if (grain == REPORT_GRAIN_DAY &&
+		    (t = in_type(ed->cells, &v, "sts-webpki-invalid")) != NULL)
 			sts_outage(list, domain, "sts-webpki-invalid", ed->cells, &v, t);
 		for (i = first; i < json_object_array_length(list); i++) {
 			if (detected == NULL)
@@ -1055,7 +1073,8 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 			goto fail;
 		}
 		json_object_put(detected);
-		domain_spikes(&ix, list, first, &stubs, s0, ed, domain);
+		if (grain == REPORT_GRAIN_DAY)
+			domain_spikes(&ix, list, first, &stubs, s0, ed, domain);
 		json_object_object_add(done, domain, NULL);
 		complete_from(&ix, model, list, first);
 		/* The domain's stubs served its spikes: count them out. */
@@ -1079,7 +1098,7 @@ report_insights(struct json_object *model, const struct report_episode_data *ed,
 		const char *domain = mval_str(json_object_array_get_idx(doms, i), "domain");
 		size_t first = json_object_array_length(list);
 
-		if (json_object_object_get_ex(done, domain, NULL))
+		if (grain != REPORT_GRAIN_DAY || json_object_object_get_ex(done, domain, NULL))
 			continue;
 		domain_spikes(&ix, list, first, &stubs, stubs.n, ed, domain);
 		complete_from(&ix, model, list, first);

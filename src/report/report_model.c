@@ -36,6 +36,7 @@
 struct rep {
 	long long id;
 	long day;			/* days since the epoch of its start */
+	long bucket;			/* the first day of its grain's bucket */
 	char *org;			/* the reporter: who signed it (report_trust.h) */
 	uint32_t org_id;		/* ORG interned */
 	char *claim;			/* its organization-name */
@@ -70,6 +71,7 @@ struct pre_rep {
 
 struct agg {
 	const struct report_options *opt;
+	enum report_grain grain;	/* report_grain(opt) */
 	struct rep *reps;
 	size_t n_reps, cap_reps;
 	struct pol *pols;
@@ -187,6 +189,7 @@ on_report(void *ctx, const struct store_report_row *row)
 	memset(r, 0, sizeof(*r));
 	r->id = row->id;
 	r->day = day_of(row->start);
+	r->bucket = report_bucket(a->grain, day_of(a->opt->since), r->day);
 	r->org = report_trust_reporter(row->verified, row->dkim_domain);
 	r->claim = strdup(row->organization_name ? row->organization_name : "(unnamed)");
 	r->report_id = strdup(row->report_id ? row->report_id : "");
@@ -431,7 +434,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	a->n_pols++;
 	dom = p->dom;
 	org = r->org_id;
-	day = (uint32_t)r->day;
+	day = (uint32_t)r->bucket;
 	type = tally_str(a->t, row->policy_type != NULL ? row->policy_type : "unknown");
 	/* A long list is parsed each time rather than kept as a key. */
 	if (type == 0 || (row->mx_hosts != NULL && strlen(row->mx_hosts) <= MX_LIST_KEY_MAX &&
@@ -613,7 +616,7 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	f.enforced = p->enforce != 0;
 	if ((f.insight = insight_type(a, rt)) < 0)
 		bad = 1;
-	f.day = r->day;
+	f.day = r->bucket;
 	f.n = n;
 	if (bad || f.epmx == 0 || f.key == 0 || relay_put(a->frelay, &f) < 0)
 		a->oom = 1;
@@ -1027,7 +1030,8 @@ failure_views(struct agg *a, const struct tally_entry *e, const struct derive *d
 			mval_child(o, "reason_codes");
 		day_name(d->first[e->c], date, sizeof(date));
 		json_object_object_add(o, "first_date", json_object_new_string(date));
-		day_name(d->last[e->c], date, sizeof(date));
+		day_name(report_bucket_last(a->grain, day_of(a->opt->until), d->last[e->c]),
+		    date, sizeof(date));
 		json_object_object_add(o, "last_date", json_object_new_string(date));
 	}
 	fresh = !json_object_object_get_ex(a->mx_hosts, host, NULL);
@@ -1593,9 +1597,10 @@ build_inconsistent(struct agg *a)
 }
 
 static struct json_object *
-notes(void)
+notes(enum report_grain g)
 {
 	struct json_object *arr = json_object_new_array();
+	char buf[600];
 
 	json_object_array_add(arr, json_object_new_string(
 	    "These reports describe mail that other senders delivered TO your domains: "
@@ -1604,6 +1609,16 @@ notes(void)
 	json_object_array_add(arr, json_object_new_string(
 	    "A report belongs to the day its date range starts (UTC); senders send it "
 	    "a day later."));
+	if (g != REPORT_GRAIN_DAY) {
+		snprintf(buf, sizeof(buf), "Failures are summed by %s: each date names the "
+		    "first day of its %s (the period's first day for the first), and a "
+		    "problem is ongoing when it failed in the last %s. Events of a day or "
+		    "two (a TLSA rollover that cleared, MTA-STS failures that several "
+		    "reporters saw on one day, a day's failure-rate spike) need days: "
+		    "report %d days or fewer, or add --grain day.", report_grain_name(g),
+		    report_grain_name(g), report_grain_name(g), REPORT_GRAIN_DAY_MAX);
+		json_object_array_add(arr, json_object_new_string(buf));
+	}
 	return arr;
 }
 
@@ -1659,6 +1674,8 @@ add_period(struct json_object *m, const struct report_options *opt)
 	json_object_object_add(p, "until", json_object_new_string(buf));
 	json_object_object_add(p, "days",
 	    json_object_new_int64((opt->until - opt->since) / REPORT_DAY));
+	json_object_object_add(p, "grain",
+	    json_object_new_string(report_grain_name(report_grain(opt))));
 	json_object_object_add(m, "period", p);
 	json_object_object_add(f, "domain",
 	    opt->domain ? json_object_new_string(opt->domain) : NULL);
@@ -1710,6 +1727,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 
 	memset(&a, 0, sizeof(a));
 	a.opt = opt;
+	a.grain = report_grain(opt);
 	a.t = tally_new();
 	a.domains = json_object_new_object();
 	a.result_types = json_object_new_object();
@@ -1831,7 +1849,7 @@ report_model_build(struct store *st, const struct report_options *opt,
 		report_probes_annotate(m);
 	}
 	json_object_put(inconsistent);
-	json_object_object_add(m, "notes", notes());
+	json_object_object_add(m, "notes", notes(a.grain));
 	free_agg(&a);
 	return m;
 }

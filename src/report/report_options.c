@@ -4,7 +4,92 @@
 #include "report_options.h"
 #include "rfc3339.h"
 
+#include <stdio.h>
 #include <string.h>
+
+enum report_grain
+report_grain(const struct report_options *opt)
+{
+	time_t days = (opt->until - opt->since) / REPORT_DAY;
+
+	if (opt->grain != REPORT_GRAIN_AUTO)
+		return opt->grain;
+	return days <= REPORT_GRAIN_DAY_MAX ? REPORT_GRAIN_DAY :
+	    days <= REPORT_GRAIN_WEEK_MAX ? REPORT_GRAIN_WEEK : REPORT_GRAIN_MONTH;
+}
+
+static const char *const grain_names[] = { "auto", "day", "week", "month" };
+
+const char *
+report_grain_name(enum report_grain g)
+{
+	return (unsigned)g < sizeof(grain_names) / sizeof(grain_names[0]) ?
+	    grain_names[g] : "day";
+}
+
+int
+report_grain_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(grain_names) / sizeof(grain_names[0]); i++)
+		if (strcmp(s, grain_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The Monday of DAY's week: 1970-01-01, day 0, was a Thursday. */
+static long
+monday(long day)
+{
+	return day - (((day + 3) % 7) + 7) % 7;
+}
+
+/* The first day of DAY's month, and (NEXT) of the month after. */
+static long
+month_start(long day, int next)
+{
+	int64_t y;
+	unsigned m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	if (next && ++m > 12) {
+		m = 1;
+		y++;
+	}
+	return (long)days_from_civil(y, m, 1);
+}
+
+long
+report_bucket(enum report_grain g, long since_day, long day)
+{
+	long b;
+
+	switch (g) {
+	case REPORT_GRAIN_WEEK:
+		b = monday(day);
+		break;
+	case REPORT_GRAIN_MONTH:
+		b = month_start(day, 0);
+		break;
+	default:
+		return day;
+	}
+	return b < since_day && day >= since_day ? since_day : b;
+}
+
+long
+report_bucket_next(enum report_grain g, long day)
+{
+	switch (g) {
+	case REPORT_GRAIN_WEEK:
+		return monday(day) + 7;
+	case REPORT_GRAIN_MONTH:
+		return month_start(day, 1);
+	default:
+		return day + 1;
+	}
+}
 
 /*
  * Days are named by arithmetic: a report names a day for every row of
@@ -62,4 +147,24 @@ report_parse_date(const char *s, time_t *t_r)
 		return -1;
 	*t_r = t;
 	return 0;
+}
+
+long
+report_bucket_last(enum report_grain g, long until_day, long day)
+{
+	long end = report_bucket_next(g, day);
+
+	if (g == REPORT_GRAIN_DAY || g == REPORT_GRAIN_AUTO)
+		return day;
+	return (end < until_day || until_day <= day ? end : until_day) - 1;
+}
+
+void
+report_bucket_label(enum report_grain g, long day, char *buf, size_t size)
+{
+	char date[16];
+
+	report_date((time_t)day * REPORT_DAY, date, sizeof(date));
+	snprintf(buf, size, "%s%s", g == REPORT_GRAIN_WEEK ? "the week of " :
+	    g == REPORT_GRAIN_MONTH ? "the month of " : "", date);
 }

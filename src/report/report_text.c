@@ -529,14 +529,24 @@ print_insights(const struct out *o, struct json_object *m)
 static void
 print_daily(const struct out *o, struct json_object *m)
 {
-	static const struct col cols[] = {
+	struct col cols[] = {
 		{ "DAY", 10, 0 }, { "DOMAIN", 24, 0 }, { "SUCCESSFUL", 11, 1 },
 		{ "FAILED", 8, 1 }, { "RATE", 7, 1 }, { "RESULT TYPES", 0, 0 },
 	};
 	size_t i, j, n = report_daily_n(m), quiet = 0;
 	struct report_daily_entry d;
+	/* By week or month, each row is dated by the first day of its bucket. */
+	const char *grain = mval_str(get(m, "period"), "grain");
+	const char *unit = strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ?
+	    grain : "day";
+	char title[64];
 
-	section(o, "Per day, days with failures");
+	if (strcmp(unit, "week") == 0)
+		cols[0].head = "WEEK OF";
+	else if (strcmp(unit, "month") == 0)
+		cols[0].head = "MONTH OF";
+	snprintf(title, sizeof(title), "Per %s, %ss with failures", unit, unit);
+	section(o, title);
 	if (n == 0) {
 		fprintf(o->fp, "(no reports)\n");
 		return;
@@ -570,8 +580,8 @@ print_daily(const struct out *o, struct json_object *m)
 		row(o, cols, 6, vals);
 	}
 	if (quiet > 0)
-		fprintf(o->fp, "(%zu day%s by domain without failures left out)\n", quiet,
-		    quiet == 1 ? "" : "s");
+		fprintf(o->fp, "(%zu %s%s by domain without failures left out)\n", quiet,
+		    unit, quiet == 1 ? "" : "s");
 }
 
 int
@@ -583,10 +593,14 @@ report_text_write(FILE *fp, struct json_object *model, int color)
 	char r[32], s[32], f[32], rate[32], line[300];
 	size_t i, n = notes ? json_object_array_length(notes) : 0;
 	const char *domain = mval_str(filter, "domain");
+	const char *grain = mval_str(period, "grain");
 
-	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld day%s), %s%s",
+	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld day%s%s%s), %s%s",
 	    mval_str(period, "since"), mval_str(period, "until"),
-	    mval_int(period, "days"), mval_int(period, "days") == 1 ? "" : "s", domain[0] ? "domain " : "all domains", domain);
+	    mval_int(period, "days"), mval_int(period, "days") == 1 ? "" : "s",
+	    strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ? " by " : "",
+	    strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ? grain : "",
+	    domain[0] ? "domain " : "all domains", domain);
 	fprintf(fp, "%s", paint(&o, BOLD));
 	wrap(&o, "", 0, line);
 	fprintf(fp, "%s", paint(&o, RESET));

@@ -271,9 +271,10 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 	int32_t first = c->first_day, last = c->last_day, span;
 	double ok_max = 0, fail_max = 0, ok_top, fail_top, bw, gap, x, h;
 	int64_t ok_sum = 0, fail_sum = 0, worst = 0;
-	int32_t worst_day = 0;
+	int32_t worst_day = 0, wide;
 	size_t i, shown = 0;
 	char a[16], b[16], w[16];
+	const char *unit = c->unit != NULL ? c->unit : "day";
 
 	if (first > last) {
 		span = first;
@@ -317,18 +318,20 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 	html_text(fp, c->title);
 	fputs("\"><title id=\"", fp);
 	html_text(fp, c->id);
-	fputs("-t\">Daily successful and failed sessions: ", fp);
+	fprintf(fp, "-t\">%s successful and failed sessions: ", strcmp(unit, "week") == 0 ?
+	    "Weekly" : strcmp(unit, "month") == 0 ? "Monthly" : "Daily");
 	html_text(fp, c->title);
 	fputs("</title><desc id=\"", fp);
 	html_text(fp, c->id);
-	fprintf(fp, "-d\">%s to %s: %zu days with reports, ", a, b, shown);
+	fprintf(fp, "-d\">%s to %s: %zu %ss with reports, ", a, b, shown, unit);
 	html_count(fp, ok_sum);
 	fputs(" successful and ", fp);
 	html_count(fp, fail_sum);
 	fputs(" failed sessions", fp);
 	if (worst > 0) {
 		svg_format_date(worst_day, w, sizeof(w));
-		fprintf(fp, "; most failed sessions on %s (", w);
+		fprintf(fp, "; most failed sessions %s%s (", strcmp(unit, "week") == 0 ?
+		    "in the week of " : strcmp(unit, "month") == 0 ? "in the month of " : "on ", w);
 		html_count(fp, worst);
 		fputc(')', fp);
 	}
@@ -345,7 +348,6 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 	    D_TOP2 - 4, COLOR_FAIL);
 
 	bw = (double)D_PW / span;
-	gap = bw > 4 ? bw * 0.15 : 0;
 	if (shown == 0)
 		fprintf(fp, "<text class=\"nodata\" x=\"%d\" y=\"%d\" "
 		    "text-anchor=\"middle\" font-size=\"13\">no daily data</text>",
@@ -359,9 +361,13 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 
 		if (p->day < first || p->day > last)
 			continue;
+		/* A week's or a month's bar stops at the end of the range. */
+		wide = p->days > 1 ? (p->day + p->days - 1 > last ? last - p->day + 1 : p->days) : 1;
+		gap = wide * bw > 4 ? (wide > 1 && wide * bw * 0.15 > 4 ? 4 : wide * bw * 0.15) : 0;
 		x = D_ML + (p->day - first) * bw + gap;
 		svg_format_date(p->day, w, sizeof(w));
-		fprintf(fp, "<g class=\"day\"><title>%s: ", w);
+		fprintf(fp, "<g class=\"day\"><title>%s%s: ", strcmp(unit, "day") == 0 ?
+		    "" : strcmp(unit, "week") == 0 ? "week of " : "month of ", w);
 		html_count(fp, nonneg(p->successful));
 		fputs(" successful, ", fp);
 		html_count(fp, nonneg(p->failed));
@@ -369,11 +375,11 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 		if ((h = bar_height(p->successful, ok_top, D_H1)) > 0)
 			fprintf(fp, "<rect class=\"ok\" x=\"%.2f\" y=\"%.2f\" "
 			    "width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x,
-			    D_TOP1 + D_H1 - h, bw - 2 * gap, h, COLOR_OK);
+			    D_TOP1 + D_H1 - h, wide * bw - 2 * gap, h, COLOR_OK);
 		if ((h = bar_height(p->failed, fail_top, D_H2)) > 0)
 			fprintf(fp, "<rect class=\"fail\" x=\"%.2f\" y=\"%.2f\" "
 			    "width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x,
-			    D_TOP2 + D_H2 - h, bw - 2 * gap, h, COLOR_FAIL);
+			    D_TOP2 + D_H2 - h, wide * bw - 2 * gap, h, COLOR_FAIL);
 		fputs("</g>", fp);
 	}
 	x_axis(fp, first, span, bw);

@@ -32,6 +32,7 @@ struct svg_day {
 	int32_t day;		/* days since 1970-01-01 */
 	int64_t successful;	/* negative values draw as 0 */
 	int64_t failed;
+	int32_t days;		/* the days the bar stands for (a week, a month); 0 = 1 */
 };
 
 struct svg_daily {
@@ -41,6 +42,7 @@ struct svg_daily {
 	int32_t last_day;
 	const struct svg_day *days;	/* any order; outside the range ignored */
 	size_t n_days;
+	const char *unit;	/* what a bar is: "day" (NULL), "week", "month" */
 };
 
 struct svg_bar {
