@@ -33,26 +33,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A report of the period, and below a policy: one each per row read, so
+ * kept small, their strings interned but for the report's own id.
+ */
 struct rep {
 	long long id;
-	long day;			/* days since the epoch of its start */
-	long bucket;			/* the first day of its grain's bucket */
-	char *org;			/* the reporter: who signed it (report_trust.h) */
-	uint32_t org_id;		/* ORG interned */
-	char *claim;			/* its organization-name */
+	int32_t day;			/* days since the epoch of its start */
+	int32_t bucket;			/* the first day of its grain's bucket */
+	uint32_t org_id;		/* the reporter: who signed it (report_trust.h) */
+	uint32_t claim_id;		/* its organization-name */
 	char *report_id;
+	uint32_t n_details;		/* failure rows seen, up to past the cap */
 	int excluded;			/* implausible counts: left out */
-	size_t n_details;		/* failure rows seen */
 };
 
 struct pol {
 	long long id;
-	size_t rep;			/* index into reps */
-	char *domain;			/* lower-cased; "(none)" when absent */
-	uint32_t dom;			/* DOMAIN interned */
 	long long failed;		/* its summary's failed sessions */
 	long long detail_sum;		/* its failure details' sessions */
-	size_t n_details;		/* rows seen */
+	uint32_t rep;			/* index into reps */
+	uint32_t dom;			/* its domain, lower-cased, "(none)" when absent */
+	uint32_t n_details;		/* rows seen, up to past the cap */
 	int enforce;			/* tlsa, or sts in mode enforce */
 };
 
@@ -180,32 +182,37 @@ on_report(void *ctx, const struct store_report_row *row)
 {
 	struct agg *a = ctx;
 	struct rep *r;
+	const char *org, *claim;
+	char *who;
 	void *v;
 
+	if (a->n_reps >= UINT32_MAX)
+		return a->oom = 1;
 	if ((v = array_grow(a->reps, &a->cap_reps, a->n_reps + 1, sizeof(*a->reps))) == NULL)
 		return a->oom = 1;
 	a->reps = v;
 	r = &a->reps[a->n_reps];
 	memset(r, 0, sizeof(*r));
 	r->id = row->id;
-	r->day = day_of(row->start);
-	r->bucket = report_bucket(a->grain, day_of(a->opt->since), r->day);
-	r->org = report_trust_reporter(row->verified, row->dkim_domain);
-	r->claim = strdup(row->organization_name ? row->organization_name : "(unnamed)");
+	r->day = (int32_t)day_of(row->start);
+	r->bucket = (int32_t)report_bucket(a->grain, day_of(a->opt->since), r->day);
+	who = report_trust_reporter(row->verified, row->dkim_domain);
+	r->org_id = who != NULL ? tally_str(a->t, who) : 0;
+	free(who);
+	r->claim_id = tally_str(a->t, row->organization_name ? row->organization_name :
+	    "(unnamed)");
 	r->report_id = strdup(row->report_id ? row->report_id : "");
-	if (r->org == NULL || r->claim == NULL || r->report_id == NULL ||
-	    (r->org_id = tally_str(a->t, r->org)) == 0) {
-		free(r->org);
-		free(r->claim);
+	if (r->org_id == 0 || r->claim_id == 0 || r->report_id == NULL) {
 		free(r->report_id);
 		return a->oom = 1;
 	}
 	a->n_reps++;
-	add_int(mval_child(a->claims, r->org), r->claim, 1);
+	org = tally_name(a->t, r->org_id);
+	claim = tally_name(a->t, r->claim_id);
+	add_int(mval_child(a->claims, org), claim, 1);
 	if (row->verified && row->dkim_domain != NULL)
-		report_trust_check_claim(a->trust, r->org, r->claim, r->report_id,
-		    row->start);
-	if (report_trust_implausible(a->trust, r->org, r->claim, r->report_id,
+		report_trust_check_claim(a->trust, org, claim, r->report_id, row->start);
+	if (report_trust_implausible(a->trust, org, claim, r->report_id,
 	    row->start, row->end, row->successful, row->failed)) {
 		r->excluded = 1;
 		a->n_excluded++;
@@ -407,6 +414,7 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	long ri = find_rep(a, row->report);
 	struct pol *p;
 	struct rep *r;
+	char *domain;
 	uint32_t dom, org, day, type, mxj = 0;
 	long long ok = row->successful, failed = row->failed;
 	int created, bad = 0;
@@ -421,16 +429,16 @@ on_policy(void *ctx, const struct store_policy_row *row)
 	p = &a->pols[a->n_pols];
 	memset(p, 0, sizeof(*p));
 	p->id = row->id;
-	p->rep = (size_t)ri;
+	p->rep = (uint32_t)ri;
 	p->failed = row->failed;
 	p->enforce = row->policy_type != NULL && (strcmp(row->policy_type, "tlsa") == 0 ||
 	    (strcmp(row->policy_type, "sts") == 0 && sts_enforce(row->policy_strings)));
-	if ((p->domain = lower_dup(row->policy_domain, "(none)")) == NULL)
+	if ((domain = lower_dup(row->policy_domain, "(none)")) == NULL)
 		return a->oom = 1;
-	if ((p->dom = tally_str(a->t, p->domain)) == 0) {
-		free(p->domain);
+	p->dom = tally_str(a->t, domain);
+	free(domain);
+	if (p->dom == 0)
 		return a->oom = 1;
-	}
 	a->n_pols++;
 	dom = p->dom;
 	org = r->org_id;
@@ -552,7 +560,9 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	p = &a->pols[pi];
 	r = &a->reps[p->rep];
 	a->pols[pi].detail_sum += n;
-	a->pols[pi].n_details++;
+	/* The counts stop past the caps: all they are asked is whether they passed. */
+	if (a->pols[pi].n_details <= STORE_MAX_DETAILS_PER_POLICY)
+		a->pols[pi].n_details++;
 	dom = p->dom;
 	org = r->org_id;
 	/*
@@ -560,8 +570,12 @@ on_failure(void *ctx, const struct store_failure_row *row)
 	 * rows) count by result type only, so that no stored report makes
 	 * this work grow with its size.
 	 */
-	folded = row->folded > 0 || p->n_details > STORE_MAX_DETAILS_PER_POLICY ||
-	    ++r->n_details > STORE_MAX_DETAILS_PER_REPORT;
+	folded = row->folded > 0 || p->n_details > STORE_MAX_DETAILS_PER_POLICY;
+	if (!folded) {
+		if (r->n_details <= STORE_MAX_DETAILS_PER_REPORT)
+			r->n_details++;
+		folded = r->n_details > STORE_MAX_DETAILS_PER_REPORT;
+	}
 	if (folded) {
 		char date[16];
 
@@ -570,7 +584,8 @@ on_failure(void *ctx, const struct store_failure_row *row)
 		    STORE_FOLDED_TYPE);
 		host = tally_str(a->t, STORE_FOLDED_TYPE);
 		day_name(r->day, date, sizeof(date));
-		report_trust_folded(a->trust, r->org, r->claim, r->report_id, date,
+		report_trust_folded(a->trust, tally_name(a->t, r->org_id),
+		    tally_name(a->t, r->claim_id), r->report_id, date,
 		    row->folded > 0 ? row->folded : 1);
 	} else {
 		rt = tally_lower(a->t, row->result_type, "(none)");
@@ -1584,10 +1599,12 @@ build_inconsistent(struct agg *a)
 			continue;
 		day_name(r->day, date, sizeof(date));
 		o = json_object_new_object();
-		json_object_object_add(o, "organization", json_object_new_string(r->claim));
-		json_object_object_add(o, "reporter", json_object_new_string(r->org));
+		json_object_object_add(o, "organization",
+		    json_object_new_string(tally_name(a->t, r->claim_id)));
+		json_object_object_add(o, "reporter",
+		    json_object_new_string(tally_name(a->t, r->org_id)));
 		json_object_object_add(o, "report_id", json_object_new_string(r->report_id));
-		json_object_object_add(o, "domain", json_object_new_string(p->domain));
+		json_object_object_add(o, "domain", json_object_new_string(tally_name(a->t, p->dom)));
 		json_object_object_add(o, "date", json_object_new_string(date));
 		json_object_object_add(o, "summary_failed", json_object_new_int64(p->failed));
 		json_object_object_add(o, "details_failed", json_object_new_int64(p->detail_sum));
@@ -1627,13 +1644,8 @@ free_agg(struct agg *a)
 {
 	size_t i;
 
-	for (i = 0; i < a->n_reps; i++) {
-		free(a->reps[i].org);
-		free(a->reps[i].claim);
+	for (i = 0; i < a->n_reps; i++)
 		free(a->reps[i].report_id);
-	}
-	for (i = 0; i < a->n_pols; i++)
-		free(a->pols[i].domain);
 	free(a->reps);
 	free(a->pols);
 	free(a->sflag);
