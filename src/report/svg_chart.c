@@ -274,7 +274,9 @@ svg_daily_chart(FILE *fp, const struct svg_daily *c)
 	int32_t worst_day = 0, wide;
 	size_t i, shown = 0;
 	char a[16], b[16], w[16];
-	const char *unit = c->unit != NULL ? c->unit : "day";
+	/* Only the three names: the unit is printed as it is. */
+	const char *unit = c->unit == NULL ? "day" : strcmp(c->unit, "week") == 0 ? "week" :
+	    strcmp(c->unit, "month") == 0 ? "month" : "day";
 
 	if (first > last) {
 		span = first;
