@@ -99,6 +99,7 @@ test_daily_edges(void)
 	int i;
 
 	svg_parse_date("2026-01-01", &base);
+	memset(days, 0, sizeof(days));
 	memset(&c, 0, sizeof(c));
 	c.id = "t";
 	c.title = "one day";
@@ -168,6 +169,75 @@ test_daily_edges(void)
 	c.last_day = base + 199;
 	svg = daily_svg(&c);
 	CHECK(svg != NULL && count(svg, "<g class=\"day\">") == 200);
+	free(svg);
+}
+
+/* The width of the first successful bar in SVG, or -1. */
+static double
+first_width(const char *svg)
+{
+	const char *p = svg != NULL ? strstr(svg, "class=\"ok\"") : NULL;
+	double w;
+
+	if (p == NULL || (p = strstr(p, "width=\"")) == NULL ||
+	    sscanf(p, "width=\"%lf\"", &w) != 1)
+		return -1;
+	return w;
+}
+
+/* By month: a bar as wide as its days, cut at the range's end; the unit named. */
+static void
+test_daily_months(void)
+{
+	struct svg_day days[3];
+	struct svg_daily c;
+	char *svg;
+	int32_t jan, feb, mar;
+	double wd, wm, wcut, bw;
+
+	svg_parse_date("2026-01-01", &jan);
+	svg_parse_date("2026-02-01", &feb);
+	svg_parse_date("2026-03-01", &mar);
+	memset(days, 0, sizeof(days));
+	memset(&c, 0, sizeof(c));
+	c.id = "m";
+	c.title = "months";
+	c.first_day = jan;
+	c.last_day = mar + 19;		/* 2026-03-20 */
+	days[0].day = jan;
+	days[1].day = feb;
+	days[2].day = mar;
+	days[0].successful = days[1].successful = days[2].successful = 10;
+	days[0].failed = 1;
+	c.days = days;
+	c.n_days = 1;
+	svg = daily_svg(&c);		/* January, as a day */
+	wd = first_width(svg);
+	free(svg);
+	days[0].days = 31;
+	c.unit = "month";
+	svg = daily_svg(&c);
+	wm = first_width(svg);
+	CHECK(svg != NULL && strstr(svg, "<title>month of 2026-01-01: ") != NULL);
+	CHECK(svg != NULL && strstr(svg, "Monthly successful and failed sessions") != NULL);
+	CHECK(svg != NULL && strstr(svg, "1 months with reports") != NULL);
+	CHECK(svg != NULL && strstr(svg, "most failed sessions in the month of 2026-01-01") != NULL);
+	free(svg);
+	/* A day's bar keeps 70 % of its slot; a month's loses 8 px of 31 slots. */
+	bw = wd / 0.7;
+	CHECKF(wd > 0 && wm > 29 * bw && wm < 31 * bw, "day %.2f, month %.2f", wd, wm);
+	/* March, 31 days, stops at the 20th. */
+	days[0] = days[2];
+	days[0].days = 31;
+	svg = daily_svg(&c);
+	wcut = first_width(svg);
+	free(svg);
+	CHECKF(wcut > 18 * bw && wcut < 20 * bw, "day %.2f, cut month %.2f", wd, wcut);
+	/* Another unit is drawn as days, and never printed. */
+	c.unit = "fortnight<b>";
+	svg = daily_svg(&c);
+	CHECK(svg != NULL && strstr(svg, "fortnight") == NULL &&
+	    strstr(svg, "Daily successful and failed sessions") != NULL);
 	free(svg);
 }
 
@@ -247,6 +317,7 @@ main(void)
 	test_count_labels();
 	test_dates();
 	test_daily_edges();
+	test_daily_months();
 	test_bar_limit();
 	return test_summary("test_svg_chart");
 }
