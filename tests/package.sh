@@ -418,7 +418,16 @@ done)
 	ok "started by hand as root: runs as _tlsrpt" || bad "started by hand: pid '$hand'"
 if dpkg --remove tlsrpt-milter >"$tmp/remove.log" 2>&1; then ok "dpkg --remove"
 else bad "dpkg --remove"; cat "$tmp/remove.log"; fi
-[ -n "$hand" ] && ! kill -0 $hand 2>/dev/null && grep -q 'stopped the running filter' "$tmp/remove.log" &&
+# Stopped: gone, or exited and not yet reaped by its parent (init, not
+# us), which kill -0 still finds for a moment.
+stopped() {
+	for hp in $hand; do
+		[ -d "/proc/$hp" ] && [ "$(sed 's/.*) //' "/proc/$hp/stat" 2>/dev/null | cut -c1)" != Z ] &&
+			return 1
+	done
+	return 0
+}
+[ -n "$hand" ] && stopped && grep -q 'stopped the running filter' "$tmp/remove.log" &&
 	ok "  the filter started by hand is stopped, and it says so" ||
 	{ bad "  the filter started by hand is stopped"; cat "$tmp/remove.log"; }
 
