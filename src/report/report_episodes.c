@@ -179,9 +179,8 @@ static void
 period_grain(struct json_object *model, enum report_grain *g, long *until_day)
 {
 	struct json_object *p = model_object(model, "period");
-	int i = report_grain_parse(mval_str(p, "grain"));
 
-	*g = i > REPORT_GRAIN_AUTO ? (enum report_grain)i : REPORT_GRAIN_DAY;
+	*g = report_grain_named(mval_str(p, "grain"));
 	*until_day = model_day(mval_str(p, "until")) + 1;
 }
 

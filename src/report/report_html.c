@@ -346,10 +346,7 @@ domains(FILE *fp, struct json_object *model)
 	struct dom_ref *refs;
 	int32_t since = 0, until = 0;
 	int have_period, rc = 0;
-	/* The model names its grain; anything else draws days. */
-	const char *gname = model_str(period, "grain");
-	enum report_grain g = gname != NULL && strcmp(gname, "week") == 0 ? REPORT_GRAIN_WEEK :
-	    gname != NULL && strcmp(gname, "month") == 0 ? REPORT_GRAIN_MONTH : REPORT_GRAIN_DAY;
+	enum report_grain g = report_grain_named(model_str(period, "grain"));
 
 	fputs("<section id=\"domains\"><h2>Sessions per domain</h2>\n", fp);
 	if (n == 0) {

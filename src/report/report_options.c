@@ -38,6 +38,14 @@ report_grain_parse(const char *s)
 	return -1;
 }
 
+enum report_grain
+report_grain_named(const char *s)
+{
+	int g = s != NULL ? report_grain_parse(s) : -1;
+
+	return g > REPORT_GRAIN_AUTO ? (enum report_grain)g : REPORT_GRAIN_DAY;
+}
+
 /* The Monday of DAY's week: 1970-01-01, day 0, was a Thursday. */
 static long
 monday(long day)
@@ -154,8 +162,6 @@ report_bucket_last(enum report_grain g, long until_day, long day)
 {
 	long end = report_bucket_next(g, day);
 
-	if (g == REPORT_GRAIN_DAY || g == REPORT_GRAIN_AUTO)
-		return day;
 	return (end < until_day || until_day <= day ? end : until_day) - 1;
 }
 

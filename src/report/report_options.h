@@ -53,6 +53,8 @@ enum report_grain report_grain(const struct report_options *opt);
 const char *report_grain_name(enum report_grain g);
 /* The grain named S ("auto" included); -1 when none is. */
 int report_grain_parse(const char *s);
+/* The grain a model's period names: day for "auto", NULL or any other name. */
+enum report_grain report_grain_named(const char *s);
 /*
  * The first day of DAY's bucket (days since the epoch) at grain G, never
  * before SINCE_DAY: a period's first bucket starts with the period.

@@ -536,9 +536,8 @@ print_daily(const struct out *o, struct json_object *m)
 	size_t i, j, n = report_daily_n(m), quiet = 0;
 	struct report_daily_entry d;
 	/* By week or month, each row is dated by the first day of its bucket. */
-	const char *grain = mval_str(get(m, "period"), "grain");
-	const char *unit = strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ?
-	    grain : "day";
+	const char *unit = report_grain_name(report_grain_named(mval_str(get(m, "period"),
+	    "grain")));
 	char title[64];
 
 	if (strcmp(unit, "week") == 0)
@@ -593,13 +592,12 @@ report_text_write(FILE *fp, struct json_object *model, int color)
 	char r[32], s[32], f[32], rate[32], line[300];
 	size_t i, n = notes ? json_object_array_length(notes) : 0;
 	const char *domain = mval_str(filter, "domain");
-	const char *grain = mval_str(period, "grain");
+	enum report_grain g = report_grain_named(mval_str(period, "grain"));
 
 	snprintf(line, sizeof(line), "TLS-RPT report %s to %s (%lld day%s%s%s), %s%s",
 	    mval_str(period, "since"), mval_str(period, "until"),
 	    mval_int(period, "days"), mval_int(period, "days") == 1 ? "" : "s",
-	    strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ? " by " : "",
-	    strcmp(grain, "week") == 0 || strcmp(grain, "month") == 0 ? grain : "",
+	    g != REPORT_GRAIN_DAY ? " by " : "", g != REPORT_GRAIN_DAY ? report_grain_name(g) : "",
 	    domain[0] ? "domain " : "all domains", domain);
 	fprintf(fp, "%s", paint(&o, BOLD));
 	wrap(&o, "", 0, line);
